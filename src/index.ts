@@ -1,0 +1,31 @@
+export { RequireOAuth, type RequireOAuthOptions } from './decorators/require-oauth.decorator';
+export { Credential } from './decorators/credential.decorator';
+export { currentCredential } from './koa/current-credential';
+export { oauthBodyParser, type OAuthBodyParserOptions } from './koa/body';
+export type { OAuthState } from './koa/guard';
+export {
+  ResourceProtector,
+  DEFAULT_LIMITS,
+  type Limits,
+  type ResourceProtectorOptions,
+  type RouteOptions,
+} from './protector/resource-protector';
+export { createExistsNonce, nonceKey, type ExistsNonce, type ExistsNonceOptions } from './protector/exists-nonce';
+export type { NonceCache } from './protector/nonce-cache';
+export {
+  MemoryNonceCache,
+  NonceCacheFullError,
+  type MemoryNonceCacheOptions,
+} from './protector/memory-nonce-cache';
+export type { Client, TokenCredential } from './rfc5849/credentials';
+export * from './rfc5849/errors';
+export { percentEncode, percentDecode } from './rfc5849/encoding';
+export { baseStringUri, normalizeParameters, signatureBaseString } from './rfc5849/base-string';
+export {
+  registerSignatureMethod,
+  resolveSignatureMethod,
+  type SignatureMethod,
+  type SignatureKeys,
+  type DigestName,
+} from './rfc5849/signature-methods';
+export type { OAuthRequest, VerifiedRequest } from './rfc5849/verify-request';

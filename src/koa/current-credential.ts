@@ -1,0 +1,14 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Client, TokenCredential } from '../rfc5849/credentials';
+import type { VerifiedRequest } from '../rfc5849/verify-request';
+
+/** The verified request of the guarded call in progress, for code that has no `ctx` at hand. */
+export const verifiedRequests = new AsyncLocalStorage<VerifiedRequest<Client, TokenCredential>>();
+
+/**
+ * The token credential of the guarded request being served, from anywhere in its call (Authlib:
+ * `current_credential`); undefined outside a guarded request.
+ */
+export function currentCredential<T extends TokenCredential = TokenCredential>(): T | undefined {
+  return verifiedRequests.getStore()?.credential as T | undefined;
+}

@@ -1,0 +1,91 @@
+/**
+ * The Koa middleware behind `@RequireOAuth()`.
+ */
+import type { Context, Middleware, Next } from 'koa';
+import type { Client, TokenCredential } from '../rfc5849/credentials';
+import { OAuthError, UnsupportedSignatureMethodError } from '../rfc5849/errors';
+import type { VerifiedRequest } from '../rfc5849/verify-request';
+import type { ResourceProtector, RouteOptions } from '../protector/resource-protector';
+import { verifiedRequests } from './current-credential';
+import { toOAuthRequest } from './oauth-request';
+import { renderOAuthError } from './render-error';
+
+/** Where the guard leaves its result: `ctx.state.oauth` (all of it) and `ctx.state.credential`. */
+export interface OAuthState<C extends Client = Client, T extends TokenCredential = TokenCredential> {
+  oauth: VerifiedRequest<C, T>;
+  credential: T;
+}
+
+/** Options of the routes an earlier guard in the same chain handed on (see `deferToLaterGuard`). */
+const PENDING = Symbol('routing-controllers-oauth1.pending');
+
+type Guard = Middleware & { readonly [PENDING]?: true };
+type GuardState = { [PENDING]?: RouteOptions };
+
+/**
+ * A guard for one decorator use. `getProtector` is called per request, so the protector registered in
+ * the container at that time is the one used.
+ */
+export function createGuard(getProtector: () => ResourceProtector, options: RouteOptions): Middleware {
+  const guard: Guard = async (ctx: Context, next: Next) => {
+    const state = ctx.state as GuardState & Partial<OAuthState>;
+    const merged = { ...state[PENDING], ...options };
+    if (state.oauth) {
+      // Verified already, by a guard this one could not see (another router level): verify only the
+      // method again, since a nonce cannot be checked twice.
+      if (options.signatureMethods && !options.signatureMethods.includes(state.oauth.signatureMethod)) {
+        const refused = new UnsupportedSignatureMethodError('The signature method is not supported here.');
+        return renderOAuthError(ctx, refused, merged.realm ?? getProtector().realm);
+      }
+      return next();
+    }
+    if (deferToLaterGuard(ctx, guard)) {
+      state[PENDING] = merged;
+      return next();
+    }
+    delete state[PENDING];
+    const protector = getProtector();
+    const realm = merged.realm ?? protector.realm;
+    let verified: VerifiedRequest<Client, TokenCredential>;
+    try {
+      verified = await protector.verify(await toOAuthRequest(ctx, protector.limits.body), merged);
+    } catch (error) {
+      if (error instanceof OAuthError) return renderOAuthError(ctx, error, realm);
+      throw error;
+    }
+    state.oauth = verified;
+    state.credential = verified.credential;
+    return verifiedRequests.run(verified, next);
+  };
+  Object.defineProperty(guard, PENDING, { value: true });
+  return guard;
+}
+
+interface RouterLayer {
+  path: string;
+  methods: string[];
+  stack: Middleware[];
+}
+
+/** Index of the last guard in each layer's middleware chain. */
+const lastGuardAt = new WeakMap<RouterLayer, number>();
+
+/**
+ * A class-level and a method-level `@RequireOAuth()` both sit in the route's middleware chain, class
+ * first. The request must be verified once, with the method's options over the class's: so a guard
+ * that sees another guard later in the matched @koa/router layer hands its options on instead.
+ */
+function deferToLaterGuard(ctx: Context, guard: Guard): boolean {
+  const { matched, _matchedRoute } = ctx as Context & { matched?: RouterLayer[]; _matchedRoute?: unknown };
+  for (const layer of matched ?? []) {
+    const at = layer.stack.indexOf(guard);
+    if (at < 0 || layer.path !== _matchedRoute || !layer.methods.includes(ctx.method)) continue;
+    let last = lastGuardAt.get(layer);
+    if (last === undefined) {
+      last = layer.stack.findLastIndex((fn) => (fn as Guard)[PENDING] === true);
+      lastGuardAt.set(layer, last);
+    }
+    return at < last;
+  }
+  return false;
+}

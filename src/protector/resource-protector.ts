@@ -1,0 +1,127 @@
+import type { Client, TokenCredential } from '../rfc5849/credentials';
+import {
+  verifyRequest,
+  type OAuthRequest,
+  type VerifiedRequest,
+  type VerifyPolicy,
+} from '../rfc5849/verify-request';
+import type { ExistsNonce } from './exists-nonce';
+import { storeCall } from './store-call';
+
+type MaybePromise<T> = T | PromiseLike<T>;
+
+/** Every limit of a protector; each is configurable and documented in the README. */
+export interface Limits {
+  /** Longest `Authorization` header value, in characters. */
+  authorizationHeader: number;
+  /** Most parameters in header, query and form body together. */
+  parameters: number;
+  /** Longest consumer key, token and nonce, in characters. */
+  credentialLength: number;
+  /** Largest request body, in bytes (413 above it). */
+  body: number;
+}
+
+export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
+  authorizationHeader: 8 * 1024,
+  parameters: 2000,
+  credentialLength: 255,
+  body: 64 * 1024,
+});
+
+export interface ResourceProtectorOptions<C extends Client = Client, T extends TokenCredential = TokenCredential> {
+  /** Finds a client by consumer key (Authlib: `query_client`). */
+  queryClient: (clientId: string) => MaybePromise<C | undefined | null>;
+  /** Finds a token credential issued to this client (Authlib: `query_token`). */
+  queryToken: (clientId: string, token: string) => MaybePromise<T | undefined | null>;
+  /** True when the nonce was used before; otherwise records it, atomically (Authlib: `exists_nonce`). */
+  existsNonce: ExistsNonce;
+  /** Signature methods accepted; default `['HMAC-SHA1']`, as Authlib. */
+  signatureMethods?: readonly string[];
+  /** Realm named in every challenge; default `''`. */
+  realm?: string;
+  /** Accepted clock skew on both sides, in seconds; default 300. */
+  timestampWindowSeconds?: number;
+  /** Development switch: accept plain http (Authlib: `AUTHLIB_INSECURE_TRANSPORT`). Default false. */
+  allowInsecureTransport?: boolean;
+  /** Longest a store call may take before it counts as a fault (503); default 1000 ms. */
+  storeTimeoutMs?: number;
+  limits?: Partial<Limits>;
+  /** Clock in milliseconds since the epoch; default `Date.now`. */
+  clock?: () => number;
+}
+
+/** What a route may set for itself over the protector's settings. */
+export interface RouteOptions {
+  realm?: string;
+  signatureMethods?: readonly string[];
+  /** Require `oauth_body_hash` on requests with a non-form body. */
+  requireBodyHash?: boolean;
+}
+
+interface Settings<C extends Client, T extends TokenCredential> {
+  options: ResourceProtectorOptions<C, T>;
+  signatureMethods: readonly string[];
+  realm: string;
+  window: number;
+  storeTimeoutMs: number;
+  limits: Limits;
+  clock: () => number;
+}
+
+/**
+ * Verifies OAuth 1.0a requests against the application's stores. Register it in the container that
+ * routing-controllers uses (`Container.set(ResourceProtector, new ResourceProtector({...}))`), or create
+ * it empty and call `init()` later, like Authlib's `init_app`.
+ */
+export class ResourceProtector<C extends Client = Client, T extends TokenCredential = TokenCredential> {
+  private settings?: Settings<C, T>;
+
+  constructor(options?: ResourceProtectorOptions<C, T>) {
+    if (options) this.init(options);
+  }
+
+  init(options: ResourceProtectorOptions<C, T>): this {
+    this.settings = {
+      options,
+      signatureMethods: options.signatureMethods ?? ['HMAC-SHA1'],
+      realm: options.realm ?? '',
+      window: options.timestampWindowSeconds ?? 300,
+      storeTimeoutMs: options.storeTimeoutMs ?? 1000,
+      limits: { ...DEFAULT_LIMITS, ...options.limits },
+      clock: options.clock ?? Date.now,
+    };
+    if (options.allowInsecureTransport) {
+      console.warn('routing-controllers-oauth1: plain http is allowed (development transport mode).');
+    }
+    return this;
+  }
+
+  get realm(): string {
+    return this.settings?.realm ?? '';
+  }
+
+  get limits(): Readonly<Limits> {
+    return this.settings?.limits ?? DEFAULT_LIMITS;
+  }
+
+  /** Verifies one request; resolves with the client and credential, or rejects with an `OAuthError`. */
+  verify(request: OAuthRequest, route: RouteOptions = {}): Promise<VerifiedRequest<C, T>> {
+    const s = this.settings;
+    if (!s) throw new Error('ResourceProtector used before init(): pass its options to the constructor or init().');
+    const { options, storeTimeoutMs: ms } = s;
+    const policy: VerifyPolicy = {
+      signatureMethods: route.signatureMethods ?? s.signatureMethods,
+      timestampWindowSeconds: s.window,
+      nowSeconds: Math.floor(s.clock() / 1000),
+      allowInsecureTransport: options.allowInsecureTransport ?? false,
+      requireBodyHash: route.requireBodyHash ?? false,
+      limits: s.limits,
+    };
+    return verifyRequest(request, policy, {
+      queryClient: (clientId) => storeCall(ms, () => options.queryClient(clientId)),
+      queryToken: (clientId, token) => storeCall(ms, () => options.queryToken(clientId, token)),
+      existsNonce: (...args) => storeCall(ms, () => options.existsNonce(...args)),
+    });
+  }
+}

@@ -1,0 +1,21 @@
+/**
+ * The models a protector looks up: the client (RFC 5849 "client credentials") and the token
+ * credential. Applications implement these on their own classes.
+ */
+import type { KeyObject } from 'node:crypto';
+
+export interface Client {
+  /** The shared secret, or undefined for a client that signs only with RSA. */
+  getClientSecret(): string | undefined | null;
+  /** PEM (public key or certificate) or a parsed KeyObject, or undefined for a client without one. */
+  getRsaPublicKey(): string | KeyObject | undefined | null;
+  /** Signature methods this client may use; all the protector enables when absent. */
+  getAllowedSignatureMethods?(): readonly string[] | undefined;
+}
+
+export interface TokenCredential {
+  getOAuthToken(): string;
+  getOAuthTokenSecret(): string;
+  /** The consumer key the token was issued to; checked against the request when present. */
+  getClientId?(): string;
+}

@@ -1,0 +1,109 @@
+/**
+ * RFC 5849 §3.4.2 HMAC-SHA1, §3.4.3 RSA-SHA1 and §3.4.4 PLAINTEXT, plus the SHA-256 and SHA-512
+ * variants in use today (NetSuite, Mastercard): a table of methods and a resolver.
+ *
+ * Each method answers a boolean; the caller turns `false` into the one precise error.
+ */
+import { createHmac, createPublicKey, timingSafeEqual, verify, type KeyObject } from 'node:crypto';
+import { percentEncode } from './encoding';
+
+export type DigestName = 'sha1' | 'sha256' | 'sha512';
+
+export interface SignatureKeys {
+  clientSecret?: string;
+  tokenSecret?: string;
+  rsaPublicKey?: KeyObject;
+}
+
+export interface SignatureMethod {
+  /** Which key material the method needs: the shared secrets, or the client's RSA public key. */
+  readonly keyType: 'secret' | 'rsa';
+  /** Digest for the `oauth_body_hash` extension when this method signs the request. */
+  readonly bodyHashDigest: DigestName;
+  verify(baseString: string, signature: string, keys: SignatureKeys): boolean;
+}
+
+/** Compares two strings in time that depends only on their lengths (lengths are not secret here). */
+export function constantTimeEqual(expected: string, actual: string): boolean {
+  const a = Buffer.from(expected, 'utf8');
+  const b = Buffer.from(actual, 'utf8');
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** §3.4.2: key = encode(client secret) "&" encode(token secret), either part possibly empty. */
+function secretKey(keys: SignatureKeys): string {
+  return `${percentEncode(keys.clientSecret ?? '')}&${percentEncode(keys.tokenSecret ?? '')}`;
+}
+
+function hmac(digest: DigestName): SignatureMethod {
+  return {
+    keyType: 'secret',
+    bodyHashDigest: digest,
+    verify: (baseString, signature, keys) =>
+      constantTimeEqual(createHmac(digest, secretKey(keys)).update(baseString).digest('base64'), signature),
+  };
+}
+
+function rsa(digest: DigestName): SignatureMethod {
+  return {
+    keyType: 'rsa',
+    bodyHashDigest: digest,
+    verify: (baseString, signature, keys) => {
+      if (!keys.rsaPublicKey) return false;
+      const bytes = Buffer.from(signature, 'base64');
+      // Only the canonical base64 spelling is the signature that was made: altered padding bits or a
+      // missing "=" would otherwise decode to the same bytes.
+      if (bytes.length === 0 || bytes.toString('base64') !== signature) return false;
+      return verify(digest, Buffer.from(baseString, 'utf8'), keys.rsaPublicKey, bytes);
+    },
+  };
+}
+
+const plaintext: SignatureMethod = {
+  keyType: 'secret',
+  // The body hash extension leaves PLAINTEXT undefined; SHA-1 is what its implementations use.
+  bodyHashDigest: 'sha1',
+  verify: (_baseString, signature, keys) => constantTimeEqual(secretKey(keys), signature),
+};
+
+const methods = new Map<string, SignatureMethod>([
+  ['HMAC-SHA1', hmac('sha1')],
+  ['HMAC-SHA256', hmac('sha256')],
+  ['HMAC-SHA512', hmac('sha512')],
+  ['RSA-SHA1', rsa('sha1')],
+  ['RSA-SHA256', rsa('sha256')],
+  ['RSA-SHA512', rsa('sha512')],
+  ['PLAINTEXT', plaintext],
+]);
+
+/** Adds (or replaces) a signature method under its exact, case-sensitive name. */
+export function registerSignatureMethod(name: string, method: SignatureMethod): void {
+  methods.set(name, method);
+}
+
+/** The method registered under exactly this name (names are case-sensitive, §3.4.1). */
+export function resolveSignatureMethod(name: string): SignatureMethod | undefined {
+  return methods.get(name);
+}
+
+const parsedKeys = new Map<string, KeyObject>();
+const PARSED_KEY_CACHE_SIZE = 1000;
+
+/**
+ * Parses a PEM public key (or certificate) once and keeps it: parsing costs several times the verify.
+ * Returns undefined for a key that cannot be parsed.
+ */
+export function parseRsaPublicKey(key: string | KeyObject): KeyObject | undefined {
+  if (typeof key !== 'string') return key;
+  let parsed = parsedKeys.get(key);
+  if (parsed) return parsed;
+  try {
+    parsed = createPublicKey(key);
+  } catch {
+    return undefined;
+  }
+  if (parsed.asymmetricKeyType !== 'rsa') return undefined;
+  if (parsedKeys.size >= PARSED_KEY_CACHE_SIZE) parsedKeys.delete(parsedKeys.keys().next().value as string);
+  parsedKeys.set(key, parsed);
+  return parsed;
+}

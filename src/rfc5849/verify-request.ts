@@ -1,0 +1,189 @@
+/**
+ * RFC 5849 §3.2 Verifying Requests: the steps of docs/error-contract.md, in order.
+ *
+ * Cheap, store-free checks come first; the nonce is recorded only once the signature has verified,
+ * so a forged request can neither burn a client's nonce nor fill the nonce store.
+ */
+import { createHash } from 'node:crypto';
+import { signatureBaseString, normalizeParameters } from './base-string';
+import type { Client, TokenCredential } from './credentials';
+import {
+  InsecureTransportError,
+  InvalidClientError,
+  InvalidNonceError,
+  InvalidRequestError,
+  InvalidSignatureError,
+  InvalidTokenError,
+  MissingCredentialsError,
+  MissingRequiredParameterError,
+  UnsupportedSignatureMethodError,
+} from './errors';
+import {
+  collectParameters,
+  parseAuthorizationHeader,
+  parseFormEncoded,
+  type Parameter,
+} from './parameters';
+import { parseRsaPublicKey, resolveSignatureMethod, type SignatureKeys } from './signature-methods';
+import { checkTimestampWindow, parseTimestamp } from './timestamp-nonce';
+
+/** What the verifier needs to know of an HTTP request, already taken apart by an adapter. */
+export interface OAuthRequest {
+  method: string;
+  /** Base string URI (§3.4.1.2), from `baseStringUri()`. */
+  uri: string;
+  /** Whether the request arrived over TLS (directly or through a trusted proxy). */
+  secure: boolean;
+  /** Value of the `Authorization` header when it uses the OAuth scheme. */
+  authorization?: string;
+  /** The raw query string, without "?". */
+  query: string;
+  /** The raw body when it is single-part `application/x-www-form-urlencoded`. */
+  form?: string;
+  /** The exact bytes of any other body (empty for a bodiless request), for `oauth_body_hash`. */
+  body?: Buffer;
+}
+
+export interface VerifyPolicy {
+  signatureMethods: readonly string[];
+  timestampWindowSeconds: number;
+  nowSeconds: number;
+  allowInsecureTransport: boolean;
+  requireBodyHash: boolean;
+  limits: { authorizationHeader: number; parameters: number; credentialLength: number };
+}
+
+/** Store lookups; the protector wraps them with its fault handling. */
+export interface VerifyStores<C extends Client, T extends TokenCredential> {
+  queryClient(clientId: string): Promise<C | undefined | null>;
+  queryToken(clientId: string, token: string): Promise<T | undefined | null>;
+  existsNonce(nonce: string, timestamp: number, clientId: string, token: string): Promise<boolean>;
+}
+
+export interface VerifiedRequest<C extends Client, T extends TokenCredential> {
+  client: C;
+  credential: T;
+  clientId: string;
+  token: string;
+  signatureMethod: string;
+  timestamp: number;
+  nonce: string;
+}
+
+const REQUIRED = [
+  'oauth_consumer_key',
+  'oauth_token',
+  'oauth_signature_method',
+  'oauth_signature',
+  'oauth_timestamp',
+  'oauth_nonce',
+] as const;
+
+export async function verifyRequest<C extends Client, T extends TokenCredential>(
+  request: OAuthRequest,
+  policy: VerifyPolicy,
+  stores: VerifyStores<C, T>,
+): Promise<VerifiedRequest<C, T>> {
+  // 1. Collect parameters from the header, the query and a form body, rejecting malformed input.
+  const { all, oauth } = collectRequestParameters(request, policy);
+  if (request.authorization === undefined && oauth.size === 0) {
+    throw new MissingCredentialsError('The request carries no OAuth credentials.');
+  }
+  if (!request.secure && !policy.allowInsecureTransport) throw new InsecureTransportError();
+
+  // 2. Required parameters and their syntax (§3.1), then the signature method.
+  for (const name of REQUIRED) {
+    if (!oauth.get(name)) throw new MissingRequiredParameterError(name);
+  }
+  const clientId = oauth.get('oauth_consumer_key') as string;
+  const token = oauth.get('oauth_token') as string;
+  const nonce = oauth.get('oauth_nonce') as string;
+  const methodName = oauth.get('oauth_signature_method') as string;
+  for (const [name, value] of [
+    ['oauth_consumer_key', clientId],
+    ['oauth_token', token],
+    ['oauth_nonce', nonce],
+  ]) {
+    if (value.length > policy.limits.credentialLength) {
+      throw new InvalidRequestError(`The ${name} is longer than ${policy.limits.credentialLength} characters.`);
+    }
+  }
+  const version = oauth.get('oauth_version');
+  if (version !== undefined && version !== '1.0') {
+    throw new InvalidRequestError('The oauth_version, when present, must be 1.0.');
+  }
+  const timestamp = parseTimestamp(oauth.get('oauth_timestamp') as string);
+  const method = policy.signatureMethods.includes(methodName) ? resolveSignatureMethod(methodName) : undefined;
+  if (!method) throw new UnsupportedSignatureMethodError(`The signature method is not supported here.`);
+  const bodyHash = oauth.get('oauth_body_hash');
+  if (bodyHash !== undefined && request.form !== undefined) {
+    throw new InvalidRequestError('The oauth_body_hash must not be sent with a form-encoded body.');
+  }
+  if (bodyHash === undefined && policy.requireBodyHash && request.form === undefined && request.body?.length) {
+    throw new MissingRequiredParameterError('oauth_body_hash');
+  }
+
+  // 3. Timestamp window, both directions (§3.3).
+  checkTimestampWindow(timestamp, policy.nowSeconds, policy.timestampWindowSeconds);
+
+  // 4. Client, the method allowed for it and usable with its keys, then the token.
+  const client = await stores.queryClient(clientId);
+  if (!client) throw new InvalidClientError();
+  const keys = clientKeys(client, methodName, method.keyType);
+  const credential = await stores.queryToken(clientId, token);
+  if (!credential || credential.getOAuthToken() !== token || (credential.getClientId?.() ?? clientId) !== clientId) {
+    throw new InvalidTokenError();
+  }
+  keys.tokenSecret = credential.getOAuthTokenSecret();
+
+  // 5. Signature (§3.4), then the body hash it covers.
+  const baseString = signatureBaseString(request.method, request.uri, normalizeParameters(all));
+  if (!method.verify(baseString, oauth.get('oauth_signature') as string, keys)) throw new InvalidSignatureError();
+  if (bodyHash !== undefined) {
+    const actual = createHash(method.bodyHashDigest)
+      .update(request.body ?? Buffer.alloc(0))
+      .digest('base64');
+    if (actual !== bodyHash) throw new InvalidSignatureError('The oauth_body_hash does not match the body.');
+  }
+
+  // 6. Nonce: one atomic check-and-set, only now that the request is known to be genuine.
+  if (await stores.existsNonce(nonce, timestamp, clientId, token)) throw new InvalidNonceError();
+
+  return { client, credential, clientId, token, signatureMethod: methodName, timestamp, nonce };
+}
+
+function collectRequestParameters(request: OAuthRequest, policy: VerifyPolicy) {
+  let header: Parameter[] | undefined;
+  if (request.authorization !== undefined) {
+    if (request.authorization.length > policy.limits.authorizationHeader) {
+      throw new InvalidRequestError(
+        `The Authorization header is longer than ${policy.limits.authorizationHeader} characters.`,
+      );
+    }
+    header = parseAuthorizationHeader(request.authorization).params;
+  }
+  const query = parseFormEncoded(request.query);
+  const form = request.form === undefined ? undefined : parseFormEncoded(request.form);
+  const count = (header?.length ?? 0) + query.length + (form?.length ?? 0);
+  if (count > policy.limits.parameters) {
+    throw new InvalidRequestError(`The request has more than ${policy.limits.parameters} parameters.`);
+  }
+  return collectParameters({ header, query, form });
+}
+
+/** The client's key material for this method, or a 400 when the client may not or cannot use it. */
+function clientKeys(client: Client, methodName: string, keyType: 'secret' | 'rsa'): SignatureKeys {
+  const allowed = client.getAllowedSignatureMethods?.();
+  const refuse = () =>
+    new UnsupportedSignatureMethodError(`This client may not use the ${methodName} signature method.`);
+  if (allowed && !allowed.includes(methodName)) throw refuse();
+  if (keyType === 'rsa') {
+    const pem = client.getRsaPublicKey();
+    const rsaPublicKey = pem ? parseRsaPublicKey(pem) : undefined;
+    if (!rsaPublicKey) throw refuse();
+    return { rsaPublicKey };
+  }
+  const clientSecret = client.getClientSecret();
+  if (typeof clientSecret !== 'string') throw refuse();
+  return { clientSecret };
+}
