@@ -1,0 +1,29 @@
+/**
+ * `npm run demo`: the demo API on 127.0.0.1:${PORT:-3000}.
+ */
+import { createDemoApp, demoConfigFromEnv } from './app';
+
+const config = demoConfigFromEnv();
+const { app, close } = createDemoApp(config);
+console.log(
+  config.insecureTransport
+    ? 'development transport mode: plain http is allowed (OAUTH1_INSECURE_TRANSPORT=0 requires https)'
+    : 'https required: plain http requests get 400 insecure_transport',
+);
+if (config.trustProxy) console.log('trusting X-Forwarded-Proto and X-Forwarded-Host (TRUST_PROXY=1)');
+
+const server = app.listen(config.port, '127.0.0.1', () => {
+  console.log(`listening on http://127.0.0.1:${config.port}`);
+});
+
+const shutdown = (signal: string) => {
+  console.log(`${signal}: shutting down`);
+  server.close(() => {
+    close();
+    process.exit(0);
+  });
+  server.closeIdleConnections();
+  setTimeout(() => process.exit(0), 5000).unref();
+};
+process.once('SIGINT', () => shutdown('SIGINT'));
+process.once('SIGTERM', () => shutdown('SIGTERM'));
