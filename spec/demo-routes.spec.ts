@@ -1,0 +1,108 @@
+import request from 'supertest';
+import { ALICE, BOB, formBody, RSA_ONLY, sign } from './support/sign';
+import { startDemo } from './support/demo';
+
+let demo: Awaited<ReturnType<typeof startDemo>>;
+beforeAll(async () => {
+  demo = await startDemo();
+});
+afterAll(() => demo.stop());
+
+describe('demo routes', () => {
+  it('GET /api/me answers alice and her client key to a header-signed request', async () => {
+    const url = `${demo.base}/api/me?greeting=hello%20world`;
+    const res = await request(demo.server).get('/api/me?greeting=hello%20world').set('Authorization', sign({ url }).header);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ user: { id: 1, name: 'alice' }, client_id: 'demo-client' });
+  });
+
+  it('GET /api/users/me (class-level guard) answers bob', async () => {
+    const url = `${demo.base}/api/users/me`;
+    const res = await request(demo.server).get('/api/users/me').set('Authorization', sign({ url, who: BOB }).header);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ user: { id: 2, name: 'bob' } });
+  });
+
+  it('accepts RSA-SHA256 from the RSA-only client', async () => {
+    const url = `${demo.base}/api/me`;
+    const res = await request(demo.server)
+      .get('/api/me')
+      .set('Authorization', sign({ url, who: RSA_ONLY, signatureMethod: 'RSA-SHA256' }).header);
+    expect(res.status).toBe(200);
+    expect(res.body.client_id).toBe('rsa-client');
+  });
+
+  it('POST /api/notes echoes a signed form field', async () => {
+    const url = `${demo.base}/api/notes`;
+    const form: [string, string][] = [['text', 'a + b = c & d']];
+    const res = await request(demo.server)
+      .post('/api/notes')
+      .set('Authorization', sign({ method: 'POST', url, form }).header)
+      .type('form')
+      .send(formBody(form));
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ user: { id: 1, name: 'alice' }, text: 'a + b = c & d' });
+  });
+
+  it('POST /api/notes accepts JSON with a matching oauth_body_hash', async () => {
+    const url = `${demo.base}/api/notes`;
+    const body = JSON.stringify({ text: 'from json' });
+    const res = await request(demo.server)
+      .post('/api/notes')
+      .set('Authorization', sign({ method: 'POST', url, body, bodyHash: true }).header)
+      .set('Content-Type', 'application/json')
+      .send(body);
+    expect(res.status).toBe(200);
+    expect(res.body.text).toBe('from json');
+  });
+
+  it('POST /api/notes refuses JSON without oauth_body_hash (400 missing_required_parameter)', async () => {
+    const url = `${demo.base}/api/notes`;
+    const body = JSON.stringify({ text: 'from json' });
+    const res = await request(demo.server)
+      .post('/api/notes')
+      .set('Authorization', sign({ method: 'POST', url }).header)
+      .set('Content-Type', 'application/json')
+      .send(body);
+    expect(res.status).toBe(400);
+    expect(res.body.error).toBe('missing_required_parameter');
+  });
+
+  it('POST /api/notes refuses JSON whose body differs from its hash (401 invalid_signature)', async () => {
+    const url = `${demo.base}/api/notes`;
+    const res = await request(demo.server)
+      .post('/api/notes')
+      .set('Authorization', sign({ method: 'POST', url, body: '{"text":"signed"}', bodyHash: true }).header)
+      .set('Content-Type', 'application/json')
+      .send('{"text":"tampered"}');
+    expect(res.status).toBe(401);
+    expect(res.body.error).toBe('invalid_signature');
+  });
+
+  it('POST /api/notes validates the DTO after verification (400 for an empty text)', async () => {
+    const url = `${demo.base}/api/notes`;
+    const form: [string, string][] = [['text', '']];
+    const res = await request(demo.server)
+      .post('/api/notes')
+      .set('Authorization', sign({ method: 'POST', url, form }).header)
+      .type('form')
+      .send(formBody(form));
+    expect(res.status).toBe(400);
+    expect(res.body.error).toBeUndefined();
+  });
+
+  it('GET /api/public needs no credentials', async () => {
+    const res = await request(demo.server).get('/api/public');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ ok: true });
+  });
+
+  it('keeps alice on her own token: her key with bob\'s token is invalid_token', async () => {
+    const url = `${demo.base}/api/me`;
+    const res = await request(demo.server)
+      .get('/api/me')
+      .set('Authorization', sign({ url, who: { ...ALICE, token: 'other-token', tokenSecret: 'other-token-secret' } }).header);
+    expect(res.status).toBe(401);
+    expect(res.body.error).toBe('invalid_token');
+  });
+});
