@@ -1,0 +1,96 @@
+import { createExistsNonce, nonceKey } from '../../src/protector/exists-nonce';
+import { MemoryNonceCache, NonceCacheFullError } from '../../src/protector/memory-nonce-cache';
+import { storeCall } from '../../src/protector/store-call';
+import { TemporarilyUnavailableError } from '../../src/rfc5849/errors';
+
+describe('nonceKey', () => {
+  it('gives different keys to combinations that naive joining would merge', () => {
+    const combos: [string, string, number, string][] = [
+      ['a:b', 'c', 1, 'n'],
+      ['a', 'b:c', 1, 'n'],
+      ['a', 'b', 1, 'c:n'],
+      ['a1', ':b', 1, 'n'],
+      ['a', '1:b', 1, 'n'],
+      ['a', 'b', 11, 'n'],
+      ['a', 'b1', 1, 'n'],
+      ['', '', 1, ''],
+      ['1:', '', 1, ''],
+    ];
+    const keys = combos.map((c) => nonceKey(...c));
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+});
+
+describe('MemoryNonceCache', () => {
+  let now = 1_000_000_000_000;
+  const clock = () => now;
+
+  it('answers first use once, then refuses the same key', () => {
+    const cache = new MemoryNonceCache({ clock });
+    expect(cache.setIfAbsent('k', 10)).toBe(true);
+    expect(cache.setIfAbsent('k', 10)).toBe(false);
+    expect(cache.setIfAbsent('other', 10)).toBe(true);
+  });
+
+  it('frees a key once its time to live has passed, and not before', () => {
+    const cache = new MemoryNonceCache({ clock });
+    cache.setIfAbsent('k', 5);
+    now += 4_000;
+    expect(cache.setIfAbsent('k', 5)).toBe(false);
+    now += 2_000;
+    expect(cache.size).toBe(1);
+    expect(cache.setIfAbsent('k', 5)).toBe(true);
+  });
+
+  it('when full of live nonces, refuses new ones and forgets none; expired ones make room', () => {
+    const cache = new MemoryNonceCache({ clock, capacity: 3 });
+    for (const k of ['a', 'b', 'c']) expect(cache.setIfAbsent(k, 10)).toBe(true);
+    expect(() => cache.setIfAbsent('d', 10)).toThrow(NonceCacheFullError);
+    for (const k of ['a', 'b', 'c']) expect(cache.setIfAbsent(k, 10)).toBe(false);
+    now += 11_000;
+    expect(cache.setIfAbsent('d', 10)).toBe(true);
+    expect(cache.size).toBe(1);
+  });
+
+  it('stays bounded under a long stream of unique nonces once the window passes', () => {
+    const cache = new MemoryNonceCache({ clock, capacity: 10_000 });
+    for (let i = 0; i < 100_000; i++) {
+      if (i % 1000 === 0) now += 1_000;
+      expect(cache.setIfAbsent(`n${i}`, 5)).toBe(true);
+    }
+    expect(cache.size).toBeLessThanOrEqual(6_000);
+  });
+});
+
+describe('createExistsNonce', () => {
+  it('records a nonce per client, token and timestamp, with a lifetime covering the window', async () => {
+    const calls: [string, number][] = [];
+    const cache = new MemoryNonceCache();
+    const exists = createExistsNonce(
+      { setIfAbsent: (key, ttl) => (calls.push([key, ttl]), cache.setIfAbsent(key, ttl)) },
+      { timestampWindowSeconds: 300, clock: () => 1000_000 },
+    );
+    expect(await exists('n', 1000, 'c', 't')).toBe(false);
+    expect(await exists('n', 1000, 'c', 't')).toBe(true);
+    expect(await exists('n', 1000, 'c', 't2')).toBe(false);
+    expect(await exists('n', 1001, 'c', 't')).toBe(false);
+    expect(calls[0][1]).toBe(301);
+  });
+});
+
+describe('storeCall', () => {
+  it('passes values through', async () => {
+    await expect(storeCall(100, () => 42)).resolves.toBe(42);
+    await expect(storeCall(100, async () => 'x')).resolves.toBe('x');
+  });
+
+  it.each([
+    ['throws', () => {
+      throw new Error('down');
+    }],
+    ['rejects', () => Promise.reject(new Error('down'))],
+    ['never answers', () => new Promise(() => undefined)],
+  ])('turns a store that %s into temporarily_unavailable', async (_case, call) => {
+    await expect(storeCall(50, call)).rejects.toBeInstanceOf(TemporarilyUnavailableError);
+  });
+});

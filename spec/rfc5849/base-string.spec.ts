@@ -1,0 +1,47 @@
+import { baseStringUri, normalizeParameters, signatureBaseString } from '../../src/rfc5849/base-string';
+
+describe('baseStringUri (RFC 5849 §3.4.1.2)', () => {
+  it.each([
+    ['HTTP', 'EXAMPLE.COM:80', '/r%20v/X', 'http://example.com/r%20v/X'],
+    ['https', 'www.example.net:8080', '/?q=1'.split('?')[0], 'https://www.example.net:8080/'],
+    ['https', 'example.com:443', '/a', 'https://example.com/a'],
+    ['http', 'example.com:443', '/a', 'http://example.com:443/a'],
+    ['https', 'example.com:80', '/a', 'https://example.com:80/a'],
+    ['http', '[::1]:80', '/a', 'http://[::1]/a'],
+    ['http', '[::1]:8080', '/a', 'http://[::1]:8080/a'],
+    ['http', '[::1]', '/a', 'http://[::1]/a'],
+    ['http', 'example.com', '', 'http://example.com/'],
+  ])('%s + %s + %j -> %s', (scheme, host, path, expected) => {
+    expect(baseStringUri(scheme, host, path)).toBe(expected);
+  });
+});
+
+describe('normalizeParameters (RFC 5849 §3.4.1.3.2)', () => {
+  it('sorts by encoded name, then encoded value, and keeps duplicates', () => {
+    expect(
+      normalizeParameters([
+        ['b', '2'],
+        ['a', 'z'],
+        ['a', 'y'],
+        ['a-b', '1'],
+        ['A', '0'],
+      ]),
+    ).toBe('A=0&a=y&a=z&a-b=1&b=2');
+  });
+
+  it('orders names by their encoded bytes: a shorter name first when it is a prefix', () => {
+    expect(normalizeParameters([['a1', 'x'], ['a', 'y'], ['a%', 'z']])).toBe('a=y&a%25=z&a1=x');
+  });
+
+  it('leaves out oauth_signature and encodes empty values as "name="', () => {
+    expect(normalizeParameters([['oauth_signature', 's'], ['c', '']])).toBe('c=');
+  });
+});
+
+describe('signatureBaseString (RFC 5849 §3.4.1.1)', () => {
+  it('joins the uppercase method, the encoded URI and the encoded parameters with &', () => {
+    expect(signatureBaseString('get', 'http://example.com/', 'a=1&b=%20')).toBe(
+      'GET&http%3A%2F%2Fexample.com%2F&a%3D1%26b%3D%2520',
+    );
+  });
+});

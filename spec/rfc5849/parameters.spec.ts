@@ -1,0 +1,100 @@
+import { DuplicatedParameterError, InvalidRequestError } from '../../src/rfc5849/errors';
+import {
+  collectParameters,
+  isOAuthScheme,
+  parseAuthorizationHeader,
+  parseFormEncoded,
+} from '../../src/rfc5849/parameters';
+
+describe('parseAuthorizationHeader (RFC 5849 §3.5.1)', () => {
+  it('reads quoted, percent-encoded parameters and keeps realm apart', () => {
+    const header = parseAuthorizationHeader(
+      'OAuth realm="Photos Example", oauth_consumer_key="key%20one",oauth_nonce="n",\toauth_signature="a%2Bb%3D"',
+    );
+    expect(header.realm).toBe('Photos Example');
+    expect(header.params).toEqual([
+      ['oauth_consumer_key', 'key one'],
+      ['oauth_nonce', 'n'],
+      ['oauth_signature', 'a+b='],
+    ]);
+  });
+
+  it('reads an unencoded +, / or = inside a quoted value as itself', () => {
+    expect(parseAuthorizationHeader('OAuth oauth_signature="ab+c/d=="').params).toEqual([['oauth_signature', 'ab+c/d==']]);
+  });
+
+  it('accepts the scheme name in any case and a header with no parameters', () => {
+    expect(parseAuthorizationHeader('oauth ').params).toEqual([]);
+    expect(isOAuthScheme('OAUTH oauth_token="x"')).toBe(true);
+    expect(isOAuthScheme('OAuthx a="b"')).toBe(false);
+    expect(isOAuthScheme('Bearer abc')).toBe(false);
+  });
+
+  it.each([
+    ['an unquoted value', 'OAuth oauth_token=abc'],
+    ['an unterminated quote', 'OAuth oauth_token="abc'],
+    ['a stray token', 'OAuth oauth_token="abc" junk'],
+    ['a missing comma', 'OAuth a="1" b="2"'],
+    ['an empty element', 'OAuth a="1",,b="2"'],
+    ['a parameter without "="', 'OAuth oauth_token'],
+    ['a repeated realm', 'OAuth realm="a", realm="b"'],
+    ['a backslash escape', 'OAuth a="x\\"y"'],
+    ['a space inside a value', 'OAuth a="x y"'],
+    ['malformed percent-encoding', 'OAuth a="%zz"'],
+    ['a name with a separator', 'OAuth a b="1"'],
+  ])('refuses %s with invalid_request', (_case, value) => {
+    expect(() => parseAuthorizationHeader(value)).toThrow(InvalidRequestError);
+  });
+});
+
+describe('parseFormEncoded (RFC 5849 §3.4.1.3.1)', () => {
+  it('keeps duplicates and order, and reads + as a space and %2B as a plus', () => {
+    expect(parseFormEncoded('a=1&b=x+y&a=2&c=%2B&d&e=')).toEqual([
+      ['a', '1'],
+      ['b', 'x y'],
+      ['a', '2'],
+      ['c', '+'],
+      ['d', ''],
+      ['e', ''],
+    ]);
+  });
+
+  it('skips empty pairs and decodes names too', () => {
+    expect(parseFormEncoded('&&c%40=1&')).toEqual([['c@', '1']]);
+  });
+});
+
+describe('collectParameters', () => {
+  it('collects header (realm excluded), query and form parameters in that order', () => {
+    const { all, oauth } = collectParameters({
+      header: [['oauth_token', 't']],
+      query: [['q', '1']],
+      form: [['f', '2']],
+    });
+    expect(all).toEqual([
+      ['oauth_token', 't'],
+      ['q', '1'],
+      ['f', '2'],
+    ]);
+    expect(oauth.get('oauth_token')).toBe('t');
+  });
+
+  it('refuses an oauth_ parameter repeated in one place', () => {
+    expect(() => collectParameters({ query: [['oauth_nonce', 'a'], ['oauth_nonce', 'b']] })).toThrow(
+      DuplicatedParameterError,
+    );
+  });
+
+  it.each([
+    ['header and query', { header: [['oauth_token', 't']], query: [['oauth_nonce', 'n']] }],
+    ['header and form', { header: [['oauth_token', 't']], query: [], form: [['oauth_nonce', 'n']] }],
+    ['query and form', { query: [['oauth_token', 't']], form: [['oauth_nonce', 'n']] }],
+  ])('refuses protocol parameters split between %s', (_case, sources) => {
+    expect(() => collectParameters(sources as Parameters<typeof collectParameters>[0])).toThrow(DuplicatedParameterError);
+  });
+
+  it('allows ordinary parameters to repeat anywhere', () => {
+    const { all } = collectParameters({ query: [['a', '1']], form: [['a', '1']] });
+    expect(all).toHaveLength(2);
+  });
+});
