@@ -61,7 +61,15 @@ interface TokenRow {
   user: string;
 }
 
-export const DEMO_METHODS = ['HMAC-SHA1', 'HMAC-SHA256', 'HMAC-SHA512', 'RSA-SHA1', 'RSA-SHA256', 'RSA-SHA512', 'PLAINTEXT'];
+export const DEMO_METHODS = [
+  'HMAC-SHA1',
+  'HMAC-SHA256',
+  'HMAC-SHA512',
+  'RSA-SHA1',
+  'RSA-SHA256',
+  'RSA-SHA512',
+  'PLAINTEXT',
+];
 
 export class DemoStore {
   private readonly db: Database.Database;
@@ -90,7 +98,12 @@ export class DemoStore {
     const token = this.db.prepare('INSERT OR REPLACE INTO tokens VALUES (?, ?, ?, ?)');
     this.db.transaction(() => {
       client.run('demo-client', 'demo-client-secret', publicKey, null);
-      client.run('other-client', 'other-client-secret', null, JSON.stringify(['HMAC-SHA1', 'HMAC-SHA256', 'HMAC-SHA512', 'PLAINTEXT']));
+      client.run(
+        'other-client',
+        'other-client-secret',
+        null,
+        JSON.stringify(['HMAC-SHA1', 'HMAC-SHA256', 'HMAC-SHA512', 'PLAINTEXT']),
+      );
       client.run('rsa-client', null, publicKey, JSON.stringify(['RSA-SHA1', 'RSA-SHA256', 'RSA-SHA512']));
       token.run('demo-token', 'demo-client', 'demo-token-secret', alice);
       token.run('other-token', 'other-client', 'other-token-secret', bob);
@@ -100,7 +113,9 @@ export class DemoStore {
 
   findClient(clientKey: string): DemoClient | undefined {
     const row = this.clientQuery.get(clientKey);
-    return row && new DemoClient(row.client_key, row.secret, row.rsa_public_key, row.methods && JSON.parse(row.methods));
+    return (
+      row && new DemoClient(row.client_key, row.secret, row.rsa_public_key, row.methods && JSON.parse(row.methods))
+    );
   }
 
   findToken(clientKey: string, token: string): DemoToken | undefined {

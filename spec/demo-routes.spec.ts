@@ -11,14 +11,18 @@ afterAll(() => demo.stop());
 describe('demo routes', () => {
   it('GET /api/me answers alice and her client key to a header-signed request', async () => {
     const url = `${demo.base}/api/me?greeting=hello%20world`;
-    const res = await request(demo.server).get('/api/me?greeting=hello%20world').set('Authorization', sign({ url }).header);
+    const res = await request(demo.server)
+      .get('/api/me?greeting=hello%20world')
+      .set('Authorization', sign({ url }).header);
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ user: { id: 1, name: 'alice' }, client_id: 'demo-client' });
   });
 
   it('GET /api/users/me (class-level guard) answers bob', async () => {
     const url = `${demo.base}/api/users/me`;
-    const res = await request(demo.server).get('/api/users/me').set('Authorization', sign({ url, who: BOB }).header);
+    const res = await request(demo.server)
+      .get('/api/users/me')
+      .set('Authorization', sign({ url, who: BOB }).header);
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ user: { id: 2, name: 'bob' } });
   });
@@ -97,11 +101,14 @@ describe('demo routes', () => {
     expect(res.body).toEqual({ ok: true });
   });
 
-  it('keeps alice on her own token: her key with bob\'s token is invalid_token', async () => {
+  it("keeps alice on her own token: her key with bob's token is invalid_token", async () => {
     const url = `${demo.base}/api/me`;
     const res = await request(demo.server)
       .get('/api/me')
-      .set('Authorization', sign({ url, who: { ...ALICE, token: 'other-token', tokenSecret: 'other-token-secret' } }).header);
+      .set(
+        'Authorization',
+        sign({ url, who: { ...ALICE, token: 'other-token', tokenSecret: 'other-token-secret' } }).header,
+      );
     expect(res.status).toBe(401);
     expect(res.body.error).toBe('invalid_token');
   });

@@ -98,7 +98,8 @@ describe('published vectors for the other signature methods', () => {
     'refuses a non-canonical spelling of a valid RSA signature (padding dropped): %s',
     (_name, v) => {
       const unpadded = (v.signature as string).replace(/=+$/, '');
-      if (unpadded === v.signature) return expect(verifies(v.method as string, v, v.base_string as string, `${unpadded}=`)).toBe(false);
+      if (unpadded === v.signature)
+        return expect(verifies(v.method as string, v, v.base_string as string, `${unpadded}=`)).toBe(false);
       expect(verifies(v.method as string, v, v.base_string as string, unpadded)).toBe(false);
     },
   );

@@ -85,9 +85,12 @@ describe('storeCall', () => {
   });
 
   it.each([
-    ['throws', () => {
-      throw new Error('down');
-    }],
+    [
+      'throws',
+      () => {
+        throw new Error('down');
+      },
+    ],
     ['rejects', () => Promise.reject(new Error('down'))],
     ['never answers', () => new Promise(() => undefined)],
   ])('turns a store that %s into temporarily_unavailable', async (_case, call) => {

@@ -30,11 +30,22 @@ describe('normalizeParameters (RFC 5849 §3.4.1.3.2)', () => {
   });
 
   it('orders names by their encoded bytes: a shorter name first when it is a prefix', () => {
-    expect(normalizeParameters([['a1', 'x'], ['a', 'y'], ['a%', 'z']])).toBe('a=y&a%25=z&a1=x');
+    expect(
+      normalizeParameters([
+        ['a1', 'x'],
+        ['a', 'y'],
+        ['a%', 'z'],
+      ]),
+    ).toBe('a=y&a%25=z&a1=x');
   });
 
   it('leaves out oauth_signature and encodes empty values as "name="', () => {
-    expect(normalizeParameters([['oauth_signature', 's'], ['c', '']])).toBe('c=');
+    expect(
+      normalizeParameters([
+        ['oauth_signature', 's'],
+        ['c', ''],
+      ]),
+    ).toBe('c=');
   });
 });
 

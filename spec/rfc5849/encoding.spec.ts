@@ -41,7 +41,7 @@ describe('percentDecode', () => {
   });
 
   it('round-trips every string that percentEncode produces', () => {
-    for (const s of ['', 'plain', 'a b+c', '%', '=&?#', 'é☃😀', '~!*()\'']) {
+    for (const s of ['', 'plain', 'a b+c', '%', '=&?#', 'é☃😀', "~!*()'"]) {
       expect(percentDecode(percentEncode(s), true)).toBe(s);
       expect(percentDecode(percentEncode(s), false)).toBe(s);
     }

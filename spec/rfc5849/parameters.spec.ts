@@ -20,7 +20,9 @@ describe('parseAuthorizationHeader (RFC 5849 §3.5.1)', () => {
   });
 
   it('reads an unencoded +, / or = inside a quoted value as itself', () => {
-    expect(parseAuthorizationHeader('OAuth oauth_signature="ab+c/d=="').params).toEqual([['oauth_signature', 'ab+c/d==']]);
+    expect(parseAuthorizationHeader('OAuth oauth_signature="ab+c/d=="').params).toEqual([
+      ['oauth_signature', 'ab+c/d=='],
+    ]);
   });
 
   it('accepts the scheme name in any case and a header with no parameters', () => {
@@ -80,9 +82,14 @@ describe('collectParameters', () => {
   });
 
   it('refuses an oauth_ parameter repeated in one place', () => {
-    expect(() => collectParameters({ query: [['oauth_nonce', 'a'], ['oauth_nonce', 'b']] })).toThrow(
-      DuplicatedParameterError,
-    );
+    expect(() =>
+      collectParameters({
+        query: [
+          ['oauth_nonce', 'a'],
+          ['oauth_nonce', 'b'],
+        ],
+      }),
+    ).toThrow(DuplicatedParameterError);
   });
 
   it.each([
@@ -90,7 +97,9 @@ describe('collectParameters', () => {
     ['header and form', { header: [['oauth_token', 't']], query: [], form: [['oauth_nonce', 'n']] }],
     ['query and form', { query: [['oauth_token', 't']], form: [['oauth_nonce', 'n']] }],
   ])('refuses protocol parameters split between %s', (_case, sources) => {
-    expect(() => collectParameters(sources as Parameters<typeof collectParameters>[0])).toThrow(DuplicatedParameterError);
+    expect(() => collectParameters(sources as Parameters<typeof collectParameters>[0])).toThrow(
+      DuplicatedParameterError,
+    );
   });
 
   it('allows ordinary parameters to repeat anywhere', () => {

@@ -9,7 +9,10 @@ import { join } from 'node:path';
 export const enc = (s: string): string =>
   encodeURIComponent(s).replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
 
-export const DEMO_PRIVATE_KEY = readFileSync(join(__dirname, '..', '..', '..', 'shared', 'fixtures', 'demo-keys', 'client.pem'), 'utf8');
+export const DEMO_PRIVATE_KEY = readFileSync(
+  join(__dirname, '..', '..', '..', 'shared', 'fixtures', 'demo-keys', 'client.pem'),
+  'utf8',
+);
 
 export interface Identity {
   consumerKey: string;
@@ -84,7 +87,9 @@ export function sign(o: SignOptions): Signed {
   };
   if (o.bodyHash) {
     const digest = DIGEST[sigMethod.split('-')[1] ?? 'SHA1'] ?? 'sha1';
-    params.oauth_body_hash = createHash(digest).update(o.body ?? '').digest('base64');
+    params.oauth_body_hash = createHash(digest)
+      .update(o.body ?? '')
+      .digest('base64');
   }
   Object.assign(params, o.oauth);
   const oauth = Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined);
@@ -100,7 +105,10 @@ export function sign(o: SignOptions): Signed {
   const pairs = [...query, ...(o.form ?? []), ...oauth]
     .map(([k, v]) => [enc(k), enc(v)])
     .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
-  const port = u.port && !((u.protocol === 'http:' && u.port === '80') || (u.protocol === 'https:' && u.port === '443')) ? `:${u.port}` : '';
+  const port =
+    u.port && !((u.protocol === 'http:' && u.port === '80') || (u.protocol === 'https:' && u.port === '443'))
+      ? `:${u.port}`
+      : '';
   const baseUri = `${u.protocol}//${u.hostname}${port}${u.pathname}`;
   const baseString = [method, enc(baseUri), enc(pairs.map(([k, v]) => `${k}=${v}`).join('&'))].join('&');
   const key = `${enc(who.consumerSecret ?? '')}&${enc(who.tokenSecret ?? '')}`;
@@ -108,13 +116,14 @@ export function sign(o: SignOptions): Signed {
   if (sigMethod.startsWith('HMAC-')) {
     signature = createHmac(DIGEST[sigMethod.slice(5)], key).update(baseString).digest('base64');
   } else if (sigMethod.startsWith('RSA-')) {
-    signature = createSign(DIGEST[sigMethod.slice(4)]).update(baseString).sign(who.privateKey ?? '', 'base64');
+    signature = createSign(DIGEST[sigMethod.slice(4)])
+      .update(baseString)
+      .sign(who.privateKey ?? '', 'base64');
   } else {
     signature = key;
   }
   const all: [string, string][] = [...oauth, ['oauth_signature', signature]];
-  const header =
-    `OAuth realm="${o.realm ?? 'demo'}", ` + all.map(([k, v]) => `${k}="${enc(v)}"`).join(', ');
+  const header = `OAuth realm="${o.realm ?? 'demo'}", ` + all.map(([k, v]) => `${k}="${enc(v)}"`).join(', ');
   return { oauth: all, baseString, signature, header, asQuery: all.map(([k, v]) => `${enc(k)}=${enc(v)}`).join('&') };
 }
 

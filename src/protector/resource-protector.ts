@@ -1,10 +1,5 @@
 import type { Client, TokenCredential } from '../rfc5849/credentials';
-import {
-  verifyRequest,
-  type OAuthRequest,
-  type VerifiedRequest,
-  type VerifyPolicy,
-} from '../rfc5849/verify-request';
+import { verifyRequest, type OAuthRequest, type VerifiedRequest, type VerifyPolicy } from '../rfc5849/verify-request';
 import type { ExistsNonce } from './exists-nonce';
 import { storeCall } from './store-call';
 

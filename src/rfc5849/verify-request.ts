@@ -18,12 +18,7 @@ import {
   MissingRequiredParameterError,
   UnsupportedSignatureMethodError,
 } from './errors';
-import {
-  collectParameters,
-  parseAuthorizationHeader,
-  parseFormEncoded,
-  type Parameter,
-} from './parameters';
+import { collectParameters, parseAuthorizationHeader, parseFormEncoded, type Parameter } from './parameters';
 import { parseRsaPublicKey, resolveSignatureMethod, type SignatureKeys } from './signature-methods';
 import { checkTimestampWindow, parseTimestamp } from './timestamp-nonce';
 
