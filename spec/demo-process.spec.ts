@@ -78,7 +78,7 @@ describe('npm run demo with OAUTH1_INSECURE_TRANSPORT=0 and TRUST_PROXY=1', () =
     const url = `${demo.base}/api/me`;
     const res = await fetch(url, { headers: { Authorization: sign({ url }).header } });
     expect(res.status).toBe(400);
-    expect((await res.json()).error).toBe('insecure_transport');
+    expect(((await res.json()) as { error: string }).error).toBe('insecure_transport');
   });
 
   it('accepts a request that a trusted TLS proxy forwarded, signed for the public https URL', async () => {

@@ -97,7 +97,7 @@ describe('collectParameters', () => {
     ['header and form', { header: [['oauth_token', 't']], query: [], form: [['oauth_nonce', 'n']] }],
     ['query and form', { query: [['oauth_token', 't']], form: [['oauth_nonce', 'n']] }],
   ])('refuses protocol parameters split between %s', (_case, sources) => {
-    expect(() => collectParameters(sources as Parameters<typeof collectParameters>[0])).toThrow(
+    expect(() => collectParameters(sources as unknown as Parameters<typeof collectParameters>[0])).toThrow(
       DuplicatedParameterError,
     );
   });
