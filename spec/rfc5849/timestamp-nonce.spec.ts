@@ -2,16 +2,14 @@ import { InvalidRequestError, InvalidTimestampError } from '../../src/rfc5849/er
 import { checkTimestampWindow, nonceLifetimeSeconds, parseTimestamp } from '../../src/rfc5849/timestamp-nonce';
 
 describe('parseTimestamp (RFC 5849 §3.3)', () => {
-  it('reads a positive decimal integer', () => {
+  it('reads a positive decimal integer, however long', () => {
     expect(parseTimestamp('1318622958')).toBe(1318622958);
+    expect(parseTimestamp('9'.repeat(40))).toBeGreaterThan(1e39);
   });
 
-  it.each(['', '0', '-1', '+1', ' 1', '1 ', '1e9', '1.0', '0x10', '０１', '١٢٣', '0123', '9'.repeat(16)])(
-    'refuses %j',
-    (value) => {
-      expect(() => parseTimestamp(value)).toThrow(InvalidRequestError);
-    },
-  );
+  it.each(['', '0', '-1', '+1', ' 1', '1 ', '1e9', '1.0', '0x10', '０１', '١٢٣', '0123'])('refuses %j', (value) => {
+    expect(() => parseTimestamp(value)).toThrow(InvalidRequestError);
+  });
 });
 
 describe('checkTimestampWindow', () => {

@@ -7,8 +7,11 @@
  */
 import { InvalidRequestError, InvalidTimestampError } from './errors';
 
-/** ASCII digits only: no sign, space, exponent, leading zero or other scripts' digits. */
-const POSITIVE_DECIMAL = /^[1-9][0-9]{0,14}$/;
+/**
+ * ASCII digits only: no sign, space, exponent, leading zero or other scripts' digits. Any number of them:
+ * a timestamp too large for a double is still a well-formed one, refused by the window (401), not as syntax.
+ */
+const POSITIVE_DECIMAL = /^[1-9][0-9]*$/;
 
 export function parseTimestamp(value: string): number {
   if (!POSITIVE_DECIMAL.test(value)) {
