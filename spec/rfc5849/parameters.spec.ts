@@ -19,6 +19,12 @@ describe('parseAuthorizationHeader (RFC 5849 §3.5.1)', () => {
     ]);
   });
 
+  it('allows whitespace around "=" (RFC 7235 BWS) and reads the realm name in any case', () => {
+    const header = parseAuthorizationHeader('OAuth Realm = "r", oauth_nonce\t=\t"n"');
+    expect(header.realm).toBe('r');
+    expect(header.params).toEqual([['oauth_nonce', 'n']]);
+  });
+
   it('reads an unencoded +, / or = inside a quoted value as itself', () => {
     expect(parseAuthorizationHeader('OAuth oauth_signature="ab+c/d=="').params).toEqual([
       ['oauth_signature', 'ab+c/d=='],

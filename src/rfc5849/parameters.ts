@@ -47,15 +47,21 @@ export function parseAuthorizationHeader(value: string): AuthorizationHeader {
     if (value[i] === ',') throw bad('empty parameter');
     const eq = value.indexOf('=', i);
     if (eq < 0) throw bad('a parameter has no value');
-    const rawName = value.slice(i, eq);
+    // auth-param = token BWS "=" BWS quoted-string (RFC 7235 §2.1)
+    let nameEnd = eq;
+    while (nameEnd > i && isWhitespace(value[nameEnd - 1])) nameEnd--;
+    const rawName = value.slice(i, nameEnd);
     if (!TCHAR.test(rawName)) throw bad('invalid parameter name');
-    if (value[eq + 1] !== '"') throw bad('parameter values must be quoted');
-    const close = value.indexOf('"', eq + 2);
+    let open = eq + 1;
+    while (open < n && isWhitespace(value[open])) open++;
+    if (value[open] !== '"') throw bad('parameter values must be quoted');
+    const close = value.indexOf('"', open + 1);
     if (close < 0) throw bad('unterminated quoted value');
-    const rawValue = value.slice(eq + 2, close);
+    const rawValue = value.slice(open + 1, close);
     if (rawValue.includes('\\')) throw bad('escapes are not allowed in values');
-    if (rawName === 'realm') {
-      // realm is an RFC 2617 quoted-string, not a percent-encoded parameter, and is never signed.
+    // realm is an RFC 2617 quoted-string, not a percent-encoded parameter, and is never signed; auth-param
+    // names are case-insensitive (RFC 7235 §2.1), so "Realm" is the realm too.
+    if (rawName.toLowerCase() === 'realm') {
       if (realm !== undefined) throw bad('realm is repeated');
       realm = rawValue;
     } else {
