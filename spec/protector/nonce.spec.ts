@@ -38,8 +38,9 @@ describe('MemoryNonceCache', () => {
     now += 4_000;
     expect(cache.setIfAbsent('k', 5)).toBe(false);
     now += 2_000;
-    expect(cache.size).toBe(1);
+    expect(cache.size).toBe(0);
     expect(cache.setIfAbsent('k', 5)).toBe(true);
+    expect(cache.size).toBe(1);
   });
 
   it('when full of live nonces, refuses new ones and forgets none; expired ones make room', () => {
@@ -52,13 +53,41 @@ describe('MemoryNonceCache', () => {
     expect(cache.size).toBe(1);
   });
 
-  it('stays bounded under a long stream of unique nonces once the window passes', () => {
-    const cache = new MemoryNonceCache({ clock, capacity: 10_000 });
-    for (let i = 0; i < 100_000; i++) {
-      if (i % 1000 === 0) now += 1_000;
-      expect(cache.setIfAbsent(`n${i}`, 5)).toBe(true);
+  it('grows to hold many live nonces and still knows every one of them', () => {
+    const cache = new MemoryNonceCache({ clock, capacity: 60_000 });
+    let firstUses = 0;
+    for (let i = 0; i < 50_000; i++) if (cache.setIfAbsent(`n${i}`, 600)) firstUses++;
+    let replaysAccepted = 0;
+    for (let i = 0; i < 50_000; i++) if (cache.setIfAbsent(`n${i}`, 600)) replaysAccepted++;
+    expect([firstUses, replaysAccepted, cache.size]).toEqual([50_000, 0, 50_000]);
+    // 16 bytes a slot, at most 1 / 0.7 slots per nonce of capacity
+    expect(cache.byteLength).toBeLessThanOrEqual(Math.ceil(60_000 / 0.7) * 16);
+  });
+
+  it('keeps its memory flat under a long stream of unique nonces once the window has passed', () => {
+    const cache = new MemoryNonceCache({ clock, capacity: 100_000 });
+    const sizes: number[] = [];
+    let refused = 0;
+    for (let second = 0; second < 60; second++) {
+      now += 1_000;
+      for (let i = 0; i < 500; i++) if (!cache.setIfAbsent(`s${second}-${i}`, 10)) refused++;
+      if (second >= 20) sizes.push(cache.byteLength);
+      expect(cache.size).toBeLessThanOrEqual(5_500);
     }
-    expect(cache.size).toBeLessThanOrEqual(6_000);
+    expect(refused).toBe(0);
+    expect(new Set(sizes).size).toBe(1);
+  });
+
+  it('treats a nonce whose entry expired as new, in place, without growing', () => {
+    const cache = new MemoryNonceCache({ clock });
+    cache.setIfAbsent('again', 1);
+    const bytes = cache.byteLength;
+    for (let round = 0; round < 5_000; round++) {
+      now += 2_000;
+      expect(cache.setIfAbsent('again', 1)).toBe(true);
+    }
+    expect(cache.byteLength).toBe(bytes);
+    expect(cache.size).toBe(1);
   });
 });
 
