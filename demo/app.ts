@@ -5,7 +5,14 @@ import 'reflect-metadata';
 import Koa from 'koa';
 import { useContainer, useKoaServer } from 'routing-controllers';
 import { Container } from 'typedi';
-import { createExistsNonce, MemoryNonceCache, oauthBodyParser, ResourceProtector } from '../src';
+import {
+  createExistsNonce,
+  MemoryNonceCache,
+  oauthBodyParser,
+  RedisNonceCache,
+  ResourceProtector,
+  type NonceCache,
+} from '../src';
 import { MeController } from './controllers/me.controller';
 import { NotesController } from './controllers/notes.controller';
 import { PublicController } from './controllers/public.controller';
@@ -18,6 +25,8 @@ export interface DemoConfig {
   insecureTransport: boolean;
   /** Trust X-Forwarded-Proto / X-Forwarded-Host (TRUST_PROXY=1). */
   trustProxy: boolean;
+  /** Share replay protection through this Redis (REDIS_URL); an in-process cache otherwise. */
+  redisUrl?: string;
   /** Clock in milliseconds, for tests. */
   clock?: () => number;
 }
@@ -27,6 +36,7 @@ export function demoConfigFromEnv(env: NodeJS.ProcessEnv = process.env): DemoCon
     port: Number(env.PORT ?? 3000),
     insecureTransport: env.OAUTH1_INSECURE_TRANSPORT !== '0',
     trustProxy: env.TRUST_PROXY === '1',
+    redisUrl: env.REDIS_URL || undefined,
   };
 }
 
@@ -34,15 +44,20 @@ export interface DemoApp {
   app: Koa;
   store: DemoStore;
   protector: ResourceProtector;
-  close(): void;
+  /** Where nonces are kept, for the start-up message. */
+  nonceStore: string;
+  close(): Promise<void>;
 }
 
 export function createDemoApp(config: DemoConfig): DemoApp {
   const store = new DemoStore();
+  const nonceCache: NonceCache & { close?(): Promise<void> } = config.redisUrl
+    ? new RedisNonceCache(config.redisUrl)
+    : new MemoryNonceCache({ clock: config.clock });
   const protector = new ResourceProtector({
     queryClient: (clientId) => store.findClient(clientId),
     queryToken: (clientId, token) => store.findToken(clientId, token),
-    existsNonce: createExistsNonce(new MemoryNonceCache({ clock: config.clock }), { clock: config.clock }),
+    existsNonce: createExistsNonce(nonceCache, { clock: config.clock }),
     signatureMethods: DEMO_METHODS,
     realm: 'demo',
     allowInsecureTransport: config.insecureTransport,
@@ -60,5 +75,14 @@ export function createDemoApp(config: DemoConfig): DemoApp {
     validation: true,
     classTransformer: true,
   });
-  return { app, store, protector, close: () => store.close() };
+  return {
+    app,
+    store,
+    protector,
+    nonceStore: config.redisUrl ? 'Redis' : 'memory (this process only)',
+    close: async () => {
+      store.close();
+      await nonceCache.close?.();
+    },
+  };
 }

@@ -4,12 +4,13 @@
 import { createDemoApp, demoConfigFromEnv } from './app';
 
 const config = demoConfigFromEnv();
-const { app, close } = createDemoApp(config);
+const { app, close, nonceStore } = createDemoApp(config);
 console.log(
   config.insecureTransport
     ? 'development transport mode: plain http is allowed (OAUTH1_INSECURE_TRANSPORT=0 requires https)'
     : 'https required: plain http requests get 400 insecure_transport',
 );
+console.log(`nonces kept in ${nonceStore}`);
 if (config.trustProxy) console.log('trusting X-Forwarded-Proto and X-Forwarded-Host (TRUST_PROXY=1)');
 
 const server = app.listen(config.port, '127.0.0.1', () => {
@@ -19,8 +20,7 @@ const server = app.listen(config.port, '127.0.0.1', () => {
 const shutdown = (signal: string) => {
   console.log(`${signal}: shutting down`);
   server.close(() => {
-    close();
-    process.exit(0);
+    void close().finally(() => process.exit(0));
   });
   server.closeIdleConnections();
   setTimeout(() => process.exit(0), 5000).unref();

@@ -13,6 +13,7 @@ export {
 export { createExistsNonce, nonceKey, type ExistsNonce, type ExistsNonceOptions } from './protector/exists-nonce';
 export type { NonceCache } from './protector/nonce-cache';
 export { MemoryNonceCache, NonceCacheFullError, type MemoryNonceCacheOptions } from './protector/memory-nonce-cache';
+export { RedisNonceCache, type RedisNonceCacheOptions } from './protector/redis-nonce-cache';
 export type { Client, TokenCredential } from './rfc5849/credentials';
 export * from './rfc5849/errors';
 export { percentEncode, percentDecode } from './rfc5849/encoding';

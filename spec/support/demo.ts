@@ -15,9 +15,8 @@ export async function startDemo(
     base: `http://127.0.0.1:${port}`,
     stop: () =>
       new Promise((resolve) => {
-        server.close(() => resolve());
+        server.close(() => void demo.close().then(resolve));
         server.closeAllConnections();
-        demo.close();
       }),
   };
 }

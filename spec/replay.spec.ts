@@ -1,0 +1,181 @@
+/**
+ * Replay protection under concurrency, across instances, and through a store outage.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { createExistsNonce, nonceKey, RedisNonceCache } from '../src';
+import { startDemo } from './support/demo';
+import { describeWithRedis, freePort, RedisServer } from './support/redis-server';
+import { sign } from './support/sign';
+
+type Demo = Awaited<ReturnType<typeof startDemo>>;
+
+async function statuses(urls: string[], headers: Record<string, string>): Promise<Record<string, number>> {
+  const replies = await Promise.all(
+    urls.map(async (url) => {
+      const res = await fetch(url, { headers });
+      const body = (await res.json()) as { error?: string };
+      return `${res.status}${body.error ? ` ${body.error}` : ''}`;
+    }),
+  );
+  const counts: Record<string, number> = {};
+  for (const r of replies) counts[r] = (counts[r] ?? 0) + 1;
+  return counts;
+}
+
+async function concurrentCopies(demo: Demo, copies = 200) {
+  const url = `${demo.base}/api/me`;
+  return statuses(Array(copies).fill(url), { Authorization: sign({ url }).header });
+}
+
+describe('replay protection with the in-process nonce cache', () => {
+  let demo: Demo;
+  beforeAll(async () => {
+    demo = await startDemo();
+  });
+  afterAll(() => demo.stop());
+
+  it('serves exactly one of 200 concurrent copies of one signed request; the others get invalid_nonce', async () => {
+    expect(await concurrentCopies(demo)).toEqual({ '200': 1, '401 invalid_nonce': 199 });
+  });
+});
+
+describeWithRedis('RedisNonceCache', () => {
+  let redis: RedisServer;
+  let cache: RedisNonceCache;
+  beforeAll(async () => {
+    redis = await RedisServer.start();
+    cache = new RedisNonceCache(redis.url, { prefix: 'test:' });
+  });
+  afterAll(async () => {
+    await cache.close();
+    await redis.stop();
+  });
+
+  it('answers first use once, then refuses the same key', async () => {
+    expect(await cache.setIfAbsent('a', 10)).toBe(true);
+    expect(await cache.setIfAbsent('a', 10)).toBe(false);
+    expect(await cache.setIfAbsent('b', 10)).toBe(true);
+  });
+
+  it('sets a namespaced, fixed-size key with the time to live in milliseconds', async () => {
+    await cache.setIfAbsent('x'.repeat(2000), 42);
+    const keys = await cache.client.keys('test:*');
+    expect(keys.every((k) => /^test:[A-Za-z0-9_-]{43}$/.test(k))).toBe(true);
+    const ttls = await Promise.all(keys.map((k) => cache.client.pttl(k)));
+    expect(Math.max(...ttls)).toBeGreaterThan(41_000);
+    expect(Math.max(...ttls)).toBeLessThanOrEqual(42_000);
+  });
+
+  it('forgets a key once its time to live has passed', async () => {
+    expect(await cache.setIfAbsent('short', 1)).toBe(true);
+    await new Promise((r) => setTimeout(r, 1_100));
+    expect(await cache.setIfAbsent('short', 1)).toBe(true);
+  });
+
+  it('keeps apart (client, token, timestamp, nonce) combinations that naive joining would merge', async () => {
+    const exists = createExistsNonce(cache);
+    const now = Math.floor(Date.now() / 1000);
+    const combos: [string, string, string][] = [
+      ['a:b', 'c', 'n'],
+      ['a', 'b:c', 'n'],
+      ['a', 'b', 'c:n'],
+      ['a1', ':b', 'n'],
+      ['a', '1:b', 'n'],
+    ];
+    for (const [client, token, nonce] of combos) expect(await exists(nonce, now, client, token)).toBe(false);
+    expect(new Set(combos.map(([c, t, n]) => nonceKey(c, t, now, n))).size).toBe(combos.length);
+  });
+});
+
+describeWithRedis('replay protection on Redis', () => {
+  let redis: RedisServer;
+  let demo: Demo;
+  beforeAll(async () => {
+    redis = await RedisServer.start();
+    demo = await startDemo({ redisUrl: redis.url });
+  });
+  afterAll(async () => {
+    await demo.stop();
+    await redis.stop();
+  });
+
+  it('serves exactly one of 200 concurrent copies of one signed request; the others get invalid_nonce', async () => {
+    expect(await concurrentCopies(demo)).toEqual({ '200': 1, '401 invalid_nonce': 199 });
+  });
+
+  it('answers 503 quickly while Redis is down, and serves again once it is back, without a restart', async () => {
+    await redis.stop();
+    const url = `${demo.base}/api/me`;
+    const started = Date.now();
+    const down = await fetch(url, { headers: { Authorization: sign({ url }).header } });
+    expect(down.status).toBe(503);
+    expect(down.headers.get('retry-after')).toBe('1');
+    expect(((await down.json()) as { error: string }).error).toBe('temporarily_unavailable');
+    expect(Date.now() - started).toBeLessThan(1_500); // bounded by the 1 s store timeout
+
+    await redis.restart();
+    const deadline = Date.now() + 15_000;
+    let status = 0;
+    while (status !== 200 && Date.now() < deadline) {
+      status = (await fetch(url, { headers: { Authorization: sign({ url }).header } })).status;
+      if (status !== 200) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(status).toBe(200);
+  }, 30_000);
+});
+
+describeWithRedis('two demo processes on one Redis', () => {
+  let redis: RedisServer;
+  const demos: { child: ChildProcess; base: string }[] = [];
+
+  async function startProcess(redisUrl: string) {
+    const port = await freePort();
+    const child = spawn('npm', ['run', 'demo'], {
+      cwd: join(__dirname, '..'),
+      env: { ...process.env, PORT: String(port), REDIS_URL: redisUrl, TRUST_PROXY: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    let out = '';
+    child.stdout?.on('data', (d) => (out += d));
+    child.stderr?.on('data', (d) => (out += d));
+    const base = `http://127.0.0.1:${port}`;
+    demos.push({ child, base });
+    const deadline = Date.now() + 60_000;
+    while (!out.includes(`listening on ${base}`)) {
+      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`demo did not start:\n${out}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(out).toContain('nonces kept in Redis');
+    return base;
+  }
+
+  beforeAll(async () => {
+    redis = await RedisServer.start();
+    await Promise.all([startProcess(redis.url), startProcess(redis.url)]);
+  }, 90_000);
+  afterAll(async () => {
+    for (const { child } of demos) {
+      const closed = once(child, 'close');
+      process.kill(-(child.pid as number), 'SIGTERM');
+      await closed;
+    }
+    await redis.stop();
+  });
+
+  it('refuses at one instance a request that the other accepted', async () => {
+    // Both sit behind one public name, as behind a load balancer: the signature covers that URL.
+    const headers = {
+      Authorization: sign({ url: 'https://api.example.com/api/me' }).header,
+      'X-Forwarded-Proto': 'https',
+      'X-Forwarded-Host': 'api.example.com',
+    };
+    const first = await fetch(`${demos[0].base}/api/me`, { headers });
+    expect(first.status).toBe(200);
+    const second = await fetch(`${demos[1].base}/api/me`, { headers });
+    expect(second.status).toBe(401);
+    expect(((await second.json()) as { error: string }).error).toBe('invalid_nonce');
+  });
+});
