@@ -9,10 +9,8 @@ import { join } from 'node:path';
 export const enc = (s: string): string =>
   encodeURIComponent(s).replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
 
-export const DEMO_PRIVATE_KEY = readFileSync(
-  join(__dirname, '..', '..', '..', 'shared', 'fixtures', 'demo-keys', 'client.pem'),
-  'utf8',
-);
+/** The demo client's private key (a copy of ../shared/fixtures/demo-keys/client.pem, a published test key). */
+export const DEMO_PRIVATE_KEY = readFileSync(join(__dirname, '..', 'fixtures', 'demo-client.pem'), 'utf8');
 
 export interface Identity {
   consumerKey: string;
