@@ -65,6 +65,8 @@ export interface VerifiedRequest<C extends Client, T extends TokenCredential> {
   nonce: string;
 }
 
+const CONTROL_CHARACTER = /[\x00-\x1f\x7f]/;
+
 const REQUIRED = [
   'oauth_consumer_key',
   'oauth_token',
@@ -89,6 +91,10 @@ export async function verifyRequest<C extends Client, T extends TokenCredential>
   // 2. Required parameters and their syntax (§3.1), then the signature method.
   for (const name of REQUIRED) {
     if (!oauth.get(name)) throw new MissingRequiredParameterError(name);
+  }
+  for (const [name, value] of oauth) {
+    // Protocol values are identifiers, numbers and base64: a decoded control character is never meant.
+    if (CONTROL_CHARACTER.test(value)) throw new InvalidRequestError(`The ${name} contains a control character.`);
   }
   const clientId = oauth.get('oauth_consumer_key') as string;
   const token = oauth.get('oauth_token') as string;
