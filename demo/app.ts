@@ -68,6 +68,11 @@ export function createDemoApp(config: DemoConfig): DemoApp {
 
   const app = new Koa();
   app.proxy = config.trustProxy;
+  app.on('error', (error: Error & { code?: string; status?: number }) => {
+    // A client that cuts its request short is not the server's fault: Node's parser reports it (HPE_*).
+    if (error.code?.startsWith('HPE_') || error.code === 'ECONNRESET' || (error.status ?? 500) < 500) return;
+    console.error(error);
+  });
   // Before routing-controllers' own body parser: the guard and the handlers see the exact bytes sent.
   app.use(oauthBodyParser({ limit: protector.limits.body }));
   useKoaServer(app, {

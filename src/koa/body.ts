@@ -6,7 +6,7 @@
  * reads the body itself; without it, the guard takes koa-bodyparser's `rawBody` or reads an unread stream.
  */
 import type { Context, Middleware } from 'koa';
-import { InvalidRequestError, RequestTooLargeError } from '../rfc5849/errors';
+import { InvalidRequestError, OAuthError, RequestTooLargeError } from '../rfc5849/errors';
 import { renderOAuthError } from './render-error';
 
 const RAW_BODY = Symbol('routing-controllers-oauth1.rawBody');
@@ -45,8 +45,10 @@ function readStream(ctx: Context, limit: number): Promise<Buffer> {
       else chunks.push(chunk);
     };
     const onEnd = () => done();
-    const onError = (error: Error) => done(error);
-    const onAborted = () => done(new Error('request aborted'));
+    // A body cut short is the client's fault: a 400, which a client that is still listening receives.
+    const incomplete = () => done(new InvalidRequestError('The request body ended before it was complete.'));
+    const onError = incomplete;
+    const onAborted = incomplete;
     req.on('data', onData).on('end', onEnd).on('error', onError).on('aborted', onAborted);
   });
 }
@@ -100,7 +102,7 @@ export function oauthBodyParser(options: OAuthBodyParserOptions = {}): Middlewar
     try {
       bytes = await rawBodyOf(ctx, limit);
     } catch (error) {
-      if (error instanceof RequestTooLargeError) return renderOAuthError(ctx, error, '');
+      if (error instanceof OAuthError) return renderOAuthError(ctx, error, '');
       throw error;
     }
     const request = carrier(ctx);

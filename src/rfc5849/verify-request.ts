@@ -65,6 +65,7 @@ export interface VerifiedRequest<C extends Client, T extends TokenCredential> {
   nonce: string;
 }
 
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL_CHARACTER = /[\x00-\x1f\x7f]/;
 
 const REQUIRED = [
