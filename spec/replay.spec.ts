@@ -3,6 +3,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import IORedis from 'ioredis';
 import { join } from 'node:path';
 import { createExistsNonce, nonceKey, RedisNonceCache } from '../src';
 import { startDemo } from './support/demo';
@@ -53,9 +54,23 @@ describeWithRedis('RedisNonceCache', () => {
     await redis.stop();
   });
 
+  it('works on an ioredis client the application already has, under its own prefix', async () => {
+    const own = new IORedis(redis.url);
+    try {
+      const shared = new RedisNonceCache(own, { prefix: 'app:' });
+      expect(await shared.setIfAbsent('a', 10)).toBe(true);
+      expect(await shared.setIfAbsent('a', 10)).toBe(false);
+      expect(await cache.setIfAbsent('a', 10)).toBe(true); // another prefix is another namespace
+      await shared.close(); // not its client: leaves it open
+      expect(await own.ping()).toBe('PONG');
+    } finally {
+      own.disconnect();
+    }
+  });
+
   it('answers first use once, then refuses the same key', async () => {
-    expect(await cache.setIfAbsent('a', 10)).toBe(true);
-    expect(await cache.setIfAbsent('a', 10)).toBe(false);
+    expect(await cache.setIfAbsent('b0', 10)).toBe(true);
+    expect(await cache.setIfAbsent('b0', 10)).toBe(false);
     expect(await cache.setIfAbsent('b', 10)).toBe(true);
   });
 

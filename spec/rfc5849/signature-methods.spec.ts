@@ -1,0 +1,65 @@
+import { createHmac, generateKeyPairSync } from 'node:crypto';
+import { percentEncode } from '../../src/rfc5849/encoding';
+import {
+  constantTimeEqual,
+  parseRsaPublicKey,
+  registerSignatureMethod,
+  resolveSignatureMethod,
+} from '../../src/rfc5849/signature-methods';
+
+describe('the signature method table', () => {
+  it('resolves the seven built-in methods by their exact, case-sensitive names', () => {
+    for (const name of [
+      'HMAC-SHA1',
+      'HMAC-SHA256',
+      'HMAC-SHA512',
+      'RSA-SHA1',
+      'RSA-SHA256',
+      'RSA-SHA512',
+      'PLAINTEXT',
+    ]) {
+      expect(resolveSignatureMethod(name)).toBeDefined();
+      expect(resolveSignatureMethod(name.toLowerCase())).toBeUndefined();
+    }
+  });
+
+  it('lets an application register its own method', () => {
+    registerSignatureMethod('HMAC-SHA384', {
+      keyType: 'secret',
+      bodyHashDigest: 'sha256',
+      verify: (base, signature, keys) =>
+        constantTimeEqual(
+          createHmac('sha384', `${percentEncode(keys.clientSecret ?? '')}&${percentEncode(keys.tokenSecret ?? '')}`)
+            .update(base)
+            .digest('base64'),
+          signature,
+        ),
+    });
+    const method = resolveSignatureMethod('HMAC-SHA384');
+    const signature = createHmac('sha384', 'a&b').update('base').digest('base64');
+    expect(method?.verify('base', signature, { clientSecret: 'a', tokenSecret: 'b' })).toBe(true);
+    expect(method?.verify('base', signature, { clientSecret: 'a', tokenSecret: 'c' })).toBe(false);
+  });
+
+  it('PLAINTEXT compares the encoded secrets joined by "&"', () => {
+    const plaintext = resolveSignatureMethod('PLAINTEXT');
+    expect(plaintext?.verify('', 'a%20b&c', { clientSecret: 'a b', tokenSecret: 'c' })).toBe(true);
+    expect(plaintext?.verify('', 'a b&c', { clientSecret: 'a b', tokenSecret: 'c' })).toBe(false);
+  });
+});
+
+describe('parseRsaPublicKey', () => {
+  it('parses a PEM once and returns the same key object afterwards', () => {
+    const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
+    const pem = publicKey.export({ type: 'spki', format: 'pem' }) as string;
+    const first = parseRsaPublicKey(pem);
+    expect(first).toBeDefined();
+    expect(parseRsaPublicKey(pem)).toBe(first);
+  });
+
+  it('refuses what is not an RSA public key', () => {
+    const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    expect(parseRsaPublicKey(publicKey.export({ type: 'spki', format: 'pem' }) as string)).toBeUndefined();
+    expect(parseRsaPublicKey('-----BEGIN PUBLIC KEY-----\nnot a key\n-----END PUBLIC KEY-----')).toBeUndefined();
+  });
+});
