@@ -26,3 +26,5 @@ export {
   type DigestName,
 } from './rfc5849/signature-methods';
 export type { OAuthRequest, VerifiedRequest } from './rfc5849/verify-request';
+export { verifySignature } from './rfc5849/verify-signature';
+export { parseRsaPublicKey } from './rfc5849/signature-methods';

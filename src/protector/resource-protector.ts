@@ -1,4 +1,5 @@
 import type { Client, TokenCredential } from '../rfc5849/credentials';
+import type { ParameterLimits } from '../rfc5849/parameters';
 import { verifyRequest, type OAuthRequest, type VerifiedRequest, type VerifyPolicy } from '../rfc5849/verify-request';
 import type { ExistsNonce } from './exists-nonce';
 import { storeCall } from './store-call';
@@ -6,11 +7,7 @@ import { storeCall } from './store-call';
 type MaybePromise<T> = T | PromiseLike<T>;
 
 /** Every limit of a protector; each is configurable and documented in the README. */
-export interface Limits {
-  /** Longest `Authorization` header value, in characters. */
-  authorizationHeader: number;
-  /** Most parameters in header, query and form body together. */
-  parameters: number;
+export interface Limits extends ParameterLimits {
   /** Longest consumer key, token and nonce, in characters. */
   credentialLength: number;
   /** Largest request body, in bytes (413 above it). */

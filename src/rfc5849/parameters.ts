@@ -132,3 +132,35 @@ export function collectParameters(sources: ParameterSources): CollectedParameter
   take(sources.form, 'form body');
   return { all, oauth };
 }
+
+export interface ParameterLimits {
+  /** Longest `Authorization` header value, in characters. */
+  authorizationHeader: number;
+  /** Most parameters in header, query and form body together. */
+  parameters: number;
+}
+
+/**
+ * Parses and collects the parameters of a request taken apart by an adapter: its OAuth `Authorization`
+ * header value, raw query string and raw form body, within the limits.
+ */
+export function collectRequestParameters(
+  request: { authorization?: string; query: string; form?: string },
+  limits: ParameterLimits,
+): CollectedParameters {
+  let header: Parameter[] | undefined;
+  if (request.authorization !== undefined) {
+    if (request.authorization.length > limits.authorizationHeader) {
+      throw new InvalidRequestError(
+        `The Authorization header is longer than ${limits.authorizationHeader} characters.`,
+      );
+    }
+    header = parseAuthorizationHeader(request.authorization).params;
+  }
+  const query = parseFormEncoded(request.query);
+  const form = request.form === undefined ? undefined : parseFormEncoded(request.form);
+  if ((header?.length ?? 0) + query.length + (form?.length ?? 0) > limits.parameters) {
+    throw new InvalidRequestError(`The request has more than ${limits.parameters} parameters.`);
+  }
+  return collectParameters({ header, query, form });
+}

@@ -18,7 +18,7 @@ import {
   MissingRequiredParameterError,
   UnsupportedSignatureMethodError,
 } from './errors';
-import { collectParameters, parseAuthorizationHeader, parseFormEncoded, type Parameter } from './parameters';
+import { collectRequestParameters, type ParameterLimits } from './parameters';
 import { parseRsaPublicKey, resolveSignatureMethod, type SignatureKeys } from './signature-methods';
 import { checkTimestampWindow, parseTimestamp } from './timestamp-nonce';
 
@@ -45,7 +45,7 @@ export interface VerifyPolicy {
   nowSeconds: number;
   allowInsecureTransport: boolean;
   requireBodyHash: boolean;
-  limits: { authorizationHeader: number; parameters: number; credentialLength: number };
+  limits: ParameterLimits & { credentialLength: number };
 }
 
 /** Store lookups; the protector wraps them with its fault handling. */
@@ -83,7 +83,7 @@ export async function verifyRequest<C extends Client, T extends TokenCredential>
   stores: VerifyStores<C, T>,
 ): Promise<VerifiedRequest<C, T>> {
   // 1. Collect parameters from the header, the query and a form body, rejecting malformed input.
-  const { all, oauth } = collectRequestParameters(request, policy);
+  const { all, oauth } = collectRequestParameters(request, policy.limits);
   if (request.authorization === undefined && oauth.size === 0) {
     throw new MissingCredentialsError('The request carries no OAuth credentials.');
   }
@@ -152,25 +152,6 @@ export async function verifyRequest<C extends Client, T extends TokenCredential>
   if (await stores.existsNonce(nonce, timestamp, clientId, token)) throw new InvalidNonceError();
 
   return { client, credential, clientId, token, signatureMethod: methodName, timestamp, nonce };
-}
-
-function collectRequestParameters(request: OAuthRequest, policy: VerifyPolicy) {
-  let header: Parameter[] | undefined;
-  if (request.authorization !== undefined) {
-    if (request.authorization.length > policy.limits.authorizationHeader) {
-      throw new InvalidRequestError(
-        `The Authorization header is longer than ${policy.limits.authorizationHeader} characters.`,
-      );
-    }
-    header = parseAuthorizationHeader(request.authorization).params;
-  }
-  const query = parseFormEncoded(request.query);
-  const form = request.form === undefined ? undefined : parseFormEncoded(request.form);
-  const count = (header?.length ?? 0) + query.length + (form?.length ?? 0);
-  if (count > policy.limits.parameters) {
-    throw new InvalidRequestError(`The request has more than ${policy.limits.parameters} parameters.`);
-  }
-  return collectParameters({ header, query, form });
 }
 
 /** The client's key material for this method, or a 400 when the client may not or cannot use it. */
