@@ -1,0 +1,413 @@
+/**
+ * End-to-end targets: the bench server in a child process, loaded over loopback HTTP by autocannon in
+ * this process, every request signed afresh (HMAC per request in `setupRequest`, RSA from a pool signed
+ * just before its run, each used once). Guarded and open routes are measured side by side in each round.
+ */
+import autocannon from 'autocannon';
+import { spawn, spawnSync } from 'node:child_process';
+import { createPrivateKey, sign as rsaSign } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import IORedis from 'ioredis';
+import { join } from 'node:path';
+import { enc, sign } from '../spec/support/sign';
+import type { ParentMessage, ServerMessage } from './server';
+import { checkFastSigner, hmacSigner } from './support/fast-sign';
+import { HMAC_IDENTITY, RSA_IDENTITY } from './support/identities';
+import { median, round } from './support/stats';
+
+/** The load was not what it claims to measure (errors, refusals, nothing served): the numbers mean nothing. */
+export class LoadNotRealError extends Error {}
+
+export type Route = 'open' | 'hmac' | 'rsa';
+const PATHS: Record<Route, string> = { open: '/open', hmac: '/guarded', rsa: '/guarded' };
+
+export interface ServerHandle {
+  nonceStore: string;
+  port: number;
+  pid: number;
+  /** Where the server and the load client run, when pinned. */
+  placement?: Placement;
+  usage(): Promise<Extract<ServerMessage, { type: 'usage' }>>;
+  stop(): Promise<void>;
+}
+
+export interface ServerOptions {
+  /** `memory` or a redis:// URL. */
+  nonceStore: string;
+  /** Pin the server (all its threads) to its CPU with taskset, and the client to the others during runs. */
+  placement?: Placement;
+  /** Write a V8 CPU profile of the server here when it stops. */
+  cpuProfDir?: string;
+}
+
+/** Where each side runs: the server alone on the last CPU this process may use, the load client on the others. */
+export interface Placement {
+  server: number;
+  /** taskset lists */
+  client: string;
+  all: string;
+}
+
+/** A placement when there are two CPUs or more and taskset (BENCH_PIN=0 turns it off). */
+export function placement(): Placement | undefined {
+  if (process.env.BENCH_PIN === '0') return undefined;
+  if (spawnSync('taskset', ['--version'], { stdio: 'ignore' }).status !== 0) return undefined;
+  let allowed: number[];
+  try {
+    const list = /^Cpus_allowed_list:\s*(.+)$/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? '';
+    allowed = list.split(',').flatMap((range) => {
+      const [from, to = from] = range.split('-').map(Number);
+      return Array.from({ length: to - from + 1 }, (_, i) => from + i);
+    });
+  } catch {
+    return undefined;
+  }
+  if (allowed.length < 2 || allowed.some((cpu) => !Number.isInteger(cpu))) return undefined;
+  return { server: allowed[allowed.length - 1], client: allowed.slice(0, -1).join(','), all: allowed.join(',') };
+}
+
+/** Pins every thread of this process to `cpus` (a taskset list). */
+function pinSelf(cpus: string): void {
+  spawnSync('taskset', ['-a', '-p', '-c', cpus, String(process.pid)], { stdio: 'ignore' });
+}
+
+export async function startServer(options: ServerOptions): Promise<ServerHandle> {
+  const nodeArgs = [
+    ...(options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : []),
+    '-r',
+    'ts-node/register/transpile-only',
+    join(__dirname, 'server.ts'),
+  ];
+  const [command, args] =
+    options.placement === undefined
+      ? [process.execPath, nodeArgs]
+      : ['taskset', ['-c', String(options.placement.server), process.execPath, ...nodeArgs]];
+  const child = spawn(command, args, {
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    env: { ...process.env, BENCH_NONCE_STORE: options.nonceStore },
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+
+  const ready = await new Promise<Extract<ServerMessage, { type: 'ready' }>>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`bench server did not start in 60 s:\n${output}`)), 60_000);
+    child.on('message', (message: ServerMessage) => {
+      if (message.type !== 'ready') return;
+      clearTimeout(timer);
+      resolve(message);
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`bench server exited (${code}):\n${output}`));
+    });
+  });
+  const send = (message: ParentMessage) => child.send(message);
+  return {
+    nonceStore: ready.nonceStore,
+    port: ready.port,
+    pid: child.pid ?? -1,
+    placement: options.placement,
+    usage: () =>
+      new Promise((resolve) => {
+        const onMessage = (message: ServerMessage) => {
+          if (message.type !== 'usage') return;
+          child.off('message', onMessage);
+          resolve(message);
+        };
+        child.on('message', onMessage);
+        send({ type: 'usage' });
+      }),
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      send({ type: 'stop' });
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+const urlOf = (server: ServerHandle, route: Route) => `http://127.0.0.1:${server.port}${PATHS[route]}`;
+
+/** A fresh HMAC-SHA1 `Authorization` header (new nonce and timestamp) for one request, from the test signer. */
+const hmacHeader = (url: string): string => sign({ url, who: HMAC_IDENTITY, realm: 'bench' }).header;
+
+const RSA_PRIVATE_KEY = createPrivateKey(RSA_IDENTITY.privateKey ?? '');
+
+/**
+ * `count` RSA-SHA1 headers for `url`, each with its own nonce. The test signer builds the base string (asked
+ * for PLAINTEXT so that it skips its own synchronous RSA signature); the signatures are made in libuv's
+ * thread pool, on every core, while no load runs.
+ */
+export async function presignRsa(url: string, count: number): Promise<string[]> {
+  const one = async (): Promise<string> => {
+    const draft = sign({
+      url,
+      who: RSA_IDENTITY,
+      signatureMethod: 'PLAINTEXT',
+      oauth: { oauth_signature_method: 'RSA-SHA1' },
+    });
+    const signature = await new Promise<Buffer>((resolve, reject) =>
+      rsaSign('sha1', Buffer.from(draft.baseString), RSA_PRIVATE_KEY, (error, bytes) =>
+        error ? reject(error) : resolve(bytes),
+      ),
+    );
+    const params: [string, string][] = [
+      ...draft.oauth.filter(([name]) => name !== 'oauth_signature'),
+      ['oauth_signature', signature.toString('base64')],
+    ];
+    return 'OAuth realm="bench", ' + params.map(([k, v]) => `${k}="${enc(v)}"`).join(', ');
+  };
+  return Promise.all(Array.from({ length: count }, one));
+}
+
+/** Proves the app is what the numbers claim: /open open, /guarded refusing the unsigned and the replayed. */
+export async function checkServer(server: ServerHandle): Promise<void> {
+  const get = async (route: Route, authorization?: string) => {
+    const response = await fetch(urlOf(server, route), { headers: authorization ? { authorization } : {} });
+    return { status: response.status, body: await response.text() };
+  };
+  const expect = (what: string, actual: { status: number; body: string }, status: number) => {
+    if (actual.status !== status) {
+      throw new LoadNotRealError(
+        `bench app (${server.nonceStore}): ${what} answered ${actual.status}, not ${status}: ${actual.body}`,
+      );
+    }
+  };
+  checkFastSigner(urlOf(server, 'hmac'), HMAC_IDENTITY);
+  expect('GET /open', await get('open'), 200);
+  expect('unsigned GET /guarded', await get('hmac'), 401);
+  const header = hmacHeader(urlOf(server, 'hmac'));
+  expect('HMAC-signed GET /guarded', await get('hmac', header), 200);
+  expect('replayed GET /guarded', await get('hmac', header), 401);
+  const [rsa] = await presignRsa(urlOf(server, 'rsa'), 1);
+  expect('RSA-signed GET /guarded', await get('rsa', rsa), 200);
+}
+
+export interface LoadOptions {
+  connections: number;
+  /** Seconds; ignored when `headers` (a pre-signed pool) bounds the run by its size. */
+  duration: number;
+  /** Pre-signed `Authorization` headers, each sent once; the run makes exactly this many requests. */
+  headers?: string[];
+}
+
+export interface LoadResult {
+  route: Route;
+  nonceStore: string;
+  /** Completed requests. */
+  requests: number;
+  seconds: number;
+  rps: number;
+  latencyMs: { avg: number; p50: number; p99: number; max: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  /** Share of one core each side used up to the last response (1 = one core busy all the time). */
+  cpu: { client: number; server: number };
+  /** CPU time each side spent per completed request, in µs: the server's is independent of the client's speed. */
+  cpuUsPerRequest: { client: number; server: number };
+}
+
+interface AutocannonClient {
+  getRequestBuffer(): Buffer;
+  on(event: 'response', listener: () => void): unknown;
+}
+
+/**
+ * One bounded load run of one route; throws `LoadNotRealError` when the load was not real.
+ *
+ * Each request is signed as it is sent: `setupClient` gives every connection a request writer that puts a
+ * fresh `Authorization` header (or the next pre-signed one) on a request line and Host computed once. This
+ * is what `setupRequest` does, without autocannon rebuilding the whole request each time (about 20 µs of
+ * the client's single core per request, enough to make the client, not the server, the bottleneck).
+ */
+export async function runLoad(server: ServerHandle, route: Route, options: LoadOptions): Promise<LoadResult> {
+  const url = urlOf(server, route);
+  const pool = options.headers;
+  let next = 0;
+  const fresh = hmacSigner(url, HMAC_IDENTITY);
+  const header = pool ? () => pool[next++] ?? fresh() : () => fresh();
+  const head = `GET ${PATHS[route]} HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nAuthorization: `;
+  const setupClient = (client: unknown) => {
+    const writer = client as AutocannonClient;
+    if (typeof writer.getRequestBuffer !== 'function') throw new Error('autocannon Client.getRequestBuffer is gone');
+    writer.getRequestBuffer = () => Buffer.from(`${head}${header()}\r\n\r\n`, 'latin1');
+    writer.on('response', () => (lastResponse = process.hrtime.bigint()));
+  };
+  let lastResponse = 0n;
+  // The client keeps off the server's CPU during the run only (RSA signing between runs uses every core).
+  if (server.placement) pinSelf(server.placement.client);
+  const serverBefore = await server.usage();
+  const clientBefore = process.cpuUsage();
+  const started = process.hrtime.bigint();
+  let result: autocannon.Result;
+  try {
+    result = await autocannon({
+      url: `http://127.0.0.1:${server.port}${PATHS[route]}`,
+      connections: options.connections,
+      pipelining: 1,
+      timeout: 10,
+      ...(pool ? { amount: pool.length } : { duration: options.duration }),
+      setupClient,
+    });
+  } finally {
+    if (server.placement) pinSelf(server.placement.all);
+  }
+  const clientCpu = process.cpuUsage(clientBefore);
+  const serverAfter = await server.usage();
+  const serverMicros = serverAfter.cpu.user + serverAfter.cpu.system - serverBefore.cpu.user - serverBefore.cpu.system;
+
+  const requests = result.requests.total;
+  // autocannon ends a run (and its `duration`) on its next whole-second tick: an amount-bounded run would
+  // count the idle time up to it. The rate is taken up to the last response instead.
+  const seconds = Number(lastResponse - started) / 1e9;
+  const run: LoadResult = {
+    route,
+    nonceStore: server.nonceStore,
+    requests,
+    seconds: round(seconds, 3),
+    rps: round(requests / seconds, 1),
+    latencyMs: {
+      avg: round(result.latency.average, 3),
+      p50: result.latency.p50,
+      p99: result.latency.p99,
+      max: result.latency.max,
+    },
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    cpu: {
+      client: round((clientCpu.user + clientCpu.system) / (seconds * 1e6), 3),
+      server: round(serverMicros / (seconds * 1e6), 3),
+    },
+    cpuUsPerRequest: {
+      client: round((clientCpu.user + clientCpu.system) / Math.max(1, requests), 1),
+      server: round(serverMicros / Math.max(1, requests), 1),
+    },
+  };
+  const what = `${route} on the ${server.nonceStore} server`;
+  if (requests === 0) throw new LoadNotRealError(`${what}: zero requests completed`);
+  if (run.non2xx > requests * 0.01) {
+    throw new LoadNotRealError(`${what}: ${run.non2xx} of ${requests} responses were not 2xx (over 1%)`);
+  }
+  if (run.errors > requests * 0.01) {
+    throw new LoadNotRealError(`${what}: ${run.errors} connection errors for ${requests} requests (over 1%)`);
+  }
+  if (pool && next > pool.length) {
+    throw new LoadNotRealError(`${what}: the pre-signed pool ran out (${next} of ${pool.length} used)`);
+  }
+  return run;
+}
+
+export interface EndToEndOptions {
+  rounds: number;
+  duration: number;
+  warmupSeconds: number;
+  connections: number;
+  /** A running redis-server's URL, or undefined to leave the Redis target unmeasured. */
+  redisUrl?: string;
+  cpuProfDir?: string;
+  log: (line: string) => void;
+}
+
+export interface EndToEndResults {
+  placement?: Placement;
+  /** Runs of each round, per nonce store, per route. */
+  rounds: { memory: Partial<Record<Route, LoadResult>>; redis?: Partial<Record<Route, LoadResult>> }[];
+  warmup: LoadResult[];
+  /** Keys in Redis after the runs, against the requests its guarded runs served. */
+  redisKeys?: { keys: number; served: number };
+}
+
+/** Rounds of side-by-side runs on the memory server (open, hmac, rsa) and the Redis server (open, hmac). */
+export async function runEndToEnd(options: EndToEndOptions): Promise<EndToEndResults> {
+  const cpus = placement();
+  const results: EndToEndResults = { placement: cpus, rounds: [], warmup: [] };
+  const servers: { memory: ServerHandle; redis?: ServerHandle } = {
+    memory: await startServer({ nonceStore: 'memory', placement: cpus, cpuProfDir: options.cpuProfDir }),
+  };
+  try {
+    if (options.redisUrl) {
+      servers.redis = await startServer({
+        nonceStore: options.redisUrl,
+        placement: cpus,
+        cpuProfDir: options.cpuProfDir,
+      });
+    }
+    const load = { connections: options.connections, duration: options.duration };
+    const rsaRps: number[] = [];
+    const rsaPool = async (server: ServerHandle) => {
+      const size = Math.round(Math.min(Math.max(median(rsaRps) * options.duration, 1000), 200_000));
+      return presignRsa(urlOf(server, 'rsa'), size);
+    };
+    for (const server of [servers.memory, servers.redis]) {
+      if (!server) continue;
+      await checkServer(server);
+      const warm = { ...load, duration: options.warmupSeconds };
+      results.warmup.push(await runLoad(server, 'open', warm), await runLoad(server, 'hmac', warm));
+      if (server === servers.memory) {
+        const warmRsa = await runLoad(server, 'rsa', {
+          ...warm,
+          headers: await presignRsa(urlOf(server, 'rsa'), 3000),
+        });
+        results.warmup.push(warmRsa);
+        rsaRps.push(warmRsa.rps);
+      }
+    }
+    const redisServed: number[] = [];
+    for (let r = 0; r < options.rounds; r++) {
+      const round: EndToEndResults['rounds'][number] = { memory: {} };
+      // Alternate the order each round, so that drift (heat, JIT, the nonce table growing) favours no side.
+      const memoryOrder: Route[] = r % 2 === 0 ? ['open', 'hmac', 'rsa'] : ['rsa', 'hmac', 'open'];
+      for (const route of memoryOrder) {
+        const headers = route === 'rsa' ? await rsaPool(servers.memory) : undefined;
+        const run = await runLoad(servers.memory, route, { ...load, headers });
+        round.memory[route] = run;
+        if (route === 'rsa') rsaRps.push(run.rps);
+      }
+      if (servers.redis) {
+        round.redis = {};
+        for (const route of (r % 2 === 0 ? ['open', 'hmac'] : ['hmac', 'open']) as Route[]) {
+          const run = await runLoad(servers.redis, route, load);
+          round.redis[route] = run;
+          if (route === 'hmac') redisServed.push(run.requests - run.non2xx);
+        }
+      }
+      results.rounds.push(round);
+      options.log(`  round ${r + 1}/${options.rounds}: ${describeRound(round)}`);
+    }
+    if (options.redisUrl) results.redisKeys = await countRedisKeys(options.redisUrl, redisServed);
+  } finally {
+    await Promise.all([servers.memory.stop(), servers.redis?.stop()]);
+  }
+  return results;
+}
+
+function describeRound(round: EndToEndResults['rounds'][number]): string {
+  const part = (runs: Partial<Record<Route, LoadResult>> | undefined, store: string) =>
+    runs
+      ? (Object.keys(runs) as Route[])
+          .sort()
+          .map((route) => `${store}/${route} ${Math.round(runs[route]?.rps ?? 0)}/s`)
+          .join(', ')
+      : '';
+  return [part(round.memory, 'memory'), part(round.redis, 'redis')].filter(Boolean).join(', ');
+}
+
+/** Every nonce the Redis server's guarded runs accepted must be a key in Redis: the store was really used. */
+async function countRedisKeys(url: string, served: number[]): Promise<{ keys: number; served: number }> {
+  const client = new IORedis(url, { maxRetriesPerRequest: 1 });
+  try {
+    const keys = await client.dbsize();
+    const total = served.reduce((a, b) => a + b, 0);
+    if (keys < total) {
+      throw new LoadNotRealError(`Redis holds ${keys} keys but the Redis runs served ${total} guarded requests`);
+    }
+    return { keys, served: total };
+  } finally {
+    client.disconnect();
+  }
+}

@@ -1,0 +1,188 @@
+/**
+ * In-process micro-benchmarks: `verifySignature` of a typical header-signed request against the raw
+ * crypto it cannot avoid (one HMAC, one RSA verify), and its cost as the query grows. Each case is timed
+ * with process.hrtime.bigint over a batch of calls, after a warm-up; rounds alternate the order of the
+ * cases and the medians are reported.
+ */
+import { createHmac, createPublicKey, verify } from 'node:crypto';
+import { verifySignature, type OAuthRequest, type SignatureKeys } from '../src';
+import { enc, sign } from '../spec/support/sign';
+import { HMAC_IDENTITY, RSA_IDENTITY, RSA_PUBLIC_KEY_PEM } from './support/identities';
+import { median, round } from './support/stats';
+
+export interface Case {
+  name: string;
+  /** One operation; returns something derived from its result, so that it cannot be optimized away. */
+  run: () => number;
+  /** Operations per timed batch. */
+  batch: number;
+}
+
+export interface CaseTimes {
+  /** Nanoseconds per operation, one value per round. */
+  ns: number[];
+  medianNs: number;
+}
+
+let sink = 0;
+
+function timeBatch(c: Case): number {
+  const start = process.hrtime.bigint();
+  let acc = 0;
+  for (let i = 0; i < c.batch; i++) acc += c.run();
+  const elapsed = Number(process.hrtime.bigint() - start);
+  sink ^= acc;
+  return elapsed / c.batch;
+}
+
+/** Warms every case up, then times `rounds` rounds, the order of the cases reversed every other round. */
+export function compare(cases: Case[], rounds: number, warmupBatches = 3): Record<string, CaseTimes> {
+  for (let i = 0; i < warmupBatches; i++) for (const c of cases) timeBatch(c);
+  const ns: Record<string, number[]> = Object.fromEntries(cases.map((c) => [c.name, []]));
+  for (let r = 0; r < rounds; r++) {
+    for (const c of r % 2 === 0 ? cases : [...cases].reverse()) ns[c.name].push(round(timeBatch(c), 1));
+  }
+  if (sink === 0.5) console.log(sink); // never: keeps `sink` observable
+  return Object.fromEntries(cases.map((c) => [c.name, { ns: ns[c.name], medianNs: round(median(ns[c.name]), 1) }]));
+}
+
+/** Median over rounds of a/b, each round's pair measured side by side. */
+export const medianRatio = (a: CaseTimes, b: CaseTimes): number => round(median(a.ns.map((ns, i) => ns / b.ns[i])), 3);
+
+/** A header-signed GET as the Koa adapter describes it (https, no body). */
+function signedRequest(url: string, signatureMethod: 'HMAC-SHA1' | 'RSA-SHA1') {
+  const u = new URL(url);
+  const who = signatureMethod === 'HMAC-SHA1' ? HMAC_IDENTITY : RSA_IDENTITY;
+  const signed = sign({ url, who, signatureMethod, realm: 'bench' });
+  const request: OAuthRequest = {
+    method: 'GET',
+    uri: `${u.protocol}//${u.host}${u.pathname}`,
+    secure: true,
+    authorization: signed.header,
+    query: u.search.slice(1),
+    form: undefined,
+    body: Buffer.alloc(0),
+  };
+  return { request, signed, who };
+}
+
+const hmacKeys = (): SignatureKeys => ({
+  clientSecret: HMAC_IDENTITY.consumerSecret,
+  tokenSecret: HMAC_IDENTITY.tokenSecret,
+});
+
+/** Throws unless the prepared request verifies: a benchmark of the refusal path would measure nothing. */
+function mustVerify(request: OAuthRequest, keys: SignatureKeys): void {
+  if (!verifySignature(request, keys)) throw new Error(`bench request does not verify: ${request.authorization}`);
+}
+
+export const TYPICAL_URL = 'https://api.example.com/1.1/statuses/home_timeline.json?count=20&include_entities=true';
+
+export interface MicroResults {
+  baseStringBytes: number;
+  rounds: number;
+  hmac: { verifySignature: CaseTimes; rawHmac: CaseTimes; ratio: number };
+  rsa: { verifySignature: CaseTimes; rawVerify: CaseTimes; ratio: number };
+}
+
+export function runMicro(rounds: number): MicroResults {
+  const hmac = signedRequest(TYPICAL_URL, 'HMAC-SHA1');
+  const keys = hmacKeys();
+  mustVerify(hmac.request, keys);
+  const hmacKey = `${enc(keys.clientSecret ?? '')}&${enc(keys.tokenSecret ?? '')}`;
+  const base = hmac.signed.baseString;
+  const hmacTimes = compare(
+    [
+      { name: 'verifySignature', run: () => (verifySignature(hmac.request, keys) ? 1 : 0), batch: 10_000 },
+      {
+        name: 'rawHmac',
+        run: () => createHmac('sha1', hmacKey).update(base).digest('base64').length,
+        batch: 10_000,
+      },
+    ],
+    rounds,
+  );
+
+  const rsa = signedRequest(TYPICAL_URL, 'RSA-SHA1');
+  const rsaPublicKey = createPublicKey(RSA_PUBLIC_KEY_PEM);
+  mustVerify(rsa.request, { rsaPublicKey });
+  const rsaBase = rsa.signed.baseString;
+  const signatureBytes = Buffer.from(rsa.signed.signature, 'base64');
+  const rsaTimes = compare(
+    [
+      {
+        name: 'verifySignature',
+        run: () => (verifySignature(rsa.request, { rsaPublicKey }) ? 1 : 0),
+        batch: 2_000,
+      },
+      {
+        name: 'rawVerify',
+        run: () => (verify('sha1', Buffer.from(rsaBase), rsaPublicKey, signatureBytes) ? 1 : 0),
+        batch: 2_000,
+      },
+    ],
+    rounds,
+  );
+  return {
+    baseStringBytes: Buffer.byteLength(base),
+    rounds,
+    hmac: {
+      verifySignature: hmacTimes.verifySignature,
+      rawHmac: hmacTimes.rawHmac,
+      ratio: medianRatio(hmacTimes.verifySignature, hmacTimes.rawHmac),
+    },
+    rsa: {
+      verifySignature: rsaTimes.verifySignature,
+      rawVerify: rsaTimes.rawVerify,
+      ratio: medianRatio(rsaTimes.verifySignature, rsaTimes.rawVerify),
+    },
+  };
+}
+
+export interface ScalingPoint {
+  parameters: number;
+  times: CaseTimes;
+  usPerCall: number;
+  /** Whole call divided by the query parameters. */
+  usPerParameter: number;
+  /** (call − call with 1 parameter) / (parameters − 1): the cost each added parameter brings. */
+  marginalUsPerParameter?: number;
+}
+
+export interface ScalingResults {
+  rounds: number;
+  points: ScalingPoint[];
+  /** Marginal cost per parameter at 1000 over that at 100. */
+  ratio: number;
+}
+
+export const SCALING_SIZES = [1, 10, 100, 1000];
+
+/**
+ * verifySignature of HMAC-SHA1 header-signed GETs with 1, 10, 100 and 1000 query parameters (plus the six
+ * protocol parameters in the header). Values need percent-encoding, as real ones often do.
+ */
+export function runScaling(rounds: number): ScalingResults {
+  const keys = hmacKeys();
+  const cases: Case[] = SCALING_SIZES.map((n) => {
+    const query = Array.from({ length: n }, (_, i) => `param${i}=${enc(`value ${i}/${n}`)}`).join('&');
+    const { request } = signedRequest(`https://api.example.com/1.1/search.json?${query}`, 'HMAC-SHA1');
+    mustVerify(request, keys);
+    return {
+      name: String(n),
+      run: () => (verifySignature(request, keys) ? 1 : 0),
+      batch: Math.max(20, Math.round(50_000 / (8 + n))), // about 50 ms a batch
+    };
+  });
+  const times = compare(cases, rounds, 2);
+  const us = (n: number) => times[String(n)].medianNs / 1000;
+  const points: ScalingPoint[] = SCALING_SIZES.map((n) => ({
+    parameters: n,
+    times: times[String(n)],
+    usPerCall: round(us(n), 3),
+    usPerParameter: round(us(n) / n, 4),
+    ...(n > 1 ? { marginalUsPerParameter: round((us(n) - us(1)) / (n - 1), 4) } : {}),
+  }));
+  const marginal = (n: number) => points.find((p) => p.parameters === n)?.marginalUsPerParameter ?? NaN;
+  return { rounds, points, ratio: round(marginal(1000) / marginal(100), 3) };
+}

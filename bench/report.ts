@@ -1,0 +1,176 @@
+/**
+ * The bench's outputs: the table on stdout, bench/results/latest.json, bench/results/latest.svg (a bar
+ * chart drawn here, no chart library) and the results section of docs/benchmarks.md.
+ */
+import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { format, resolveConfig } from 'prettier';
+
+export type Status = 'pass' | 'fail' | 'not measured';
+
+export interface Target {
+  id: string;
+  title: string;
+  /** The raw numbers behind the ratio, for people. */
+  measured: string;
+  /** The compared value (a ratio, or MB), or null when not measured. */
+  value: number | null;
+  unit: '×' | 'MB';
+  limit: number;
+  /** `min`: value must be at least the limit; `max`: at most. */
+  bound: 'min' | 'max';
+  status: Status;
+  note?: string;
+}
+
+export function target(t: Omit<Target, 'status'>): Target {
+  const status: Status =
+    t.value === null || !Number.isFinite(t.value)
+      ? 'not measured'
+      : (t.bound === 'min' ? t.value >= t.limit : t.value <= t.limit)
+        ? 'pass'
+        : 'fail';
+  return { ...t, status };
+}
+
+const digits = (unit: Target['unit'], value: number) => (unit === 'MB' ? value.toFixed(1) : value.toFixed(2));
+export const formatValue = (t: Target): string =>
+  t.value === null ? '–' : t.unit === 'MB' ? `${digits('MB', t.value)} MB` : `${digits('×', t.value)}×`;
+export const formatLimit = (t: Target): string =>
+  `${t.bound === 'min' ? '≥' : '≤'} ${t.unit === 'MB' ? `${t.limit} MB` : `${digits('×', t.limit)}×`}`;
+const formatStatus = (t: Target): string =>
+  t.status === 'pass' ? 'pass' : t.status === 'fail' ? 'FAIL' : 'NOT MEASURED';
+
+/** How far a failing target is from its limit, e.g. "needs 2.0× faster" or "49% short". */
+export function shortfall(t: Target): string {
+  if (t.status !== 'fail' || t.value === null) return '';
+  return t.bound === 'min'
+    ? `${Math.round((1 - t.value / t.limit) * 100)}% below the limit`
+    : `${Math.round((t.value / t.limit - 1) * 100)}% over the limit`;
+}
+
+const HEADERS = ['target', 'measured', 'ratio', 'limit', 'result'];
+const cells = (t: Target) => [t.title, t.measured, formatValue(t), formatLimit(t), formatStatus(t)];
+
+/** The table for a terminal: aligned columns. */
+export function textTable(targets: Target[]): string {
+  const rows = [HEADERS, ...targets.map(cells)];
+  const widths = HEADERS.map((_, c) => Math.max(...rows.map((r) => [...r[c]].length)));
+  const line = (r: string[]) => r.map((cell, c) => cell + ' '.repeat(widths[c] - [...cell].length)).join('  ');
+  return [line(rows[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
+}
+
+export function markdownTable(targets: Target[]): string {
+  const row = (r: string[]) => `| ${r.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`;
+  return [
+    row(HEADERS),
+    row(HEADERS.map(() => '---')),
+    ...targets.map((t) => row(cells(t).map((c, i) => (i === 4 ? `**${c}**` : c)))),
+  ].join('\n');
+}
+
+export interface Machine {
+  cpu: string;
+  cpus: number;
+  memoryGiB: number;
+  os: string;
+  node: string;
+  date: string;
+}
+
+const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/**
+ * One row per target: its bar (green when it passes, red when it fails) on a scale of its own, and a dashed
+ * line at its limit; the text on the right gives the value, the limit and the verdict.
+ */
+export function svgChart(targets: Target[], machine: Machine): string {
+  const width = 1000;
+  const rowHeight = 40;
+  const top = 64;
+  const labelWidth = 340;
+  const barWidth = 420;
+  const height = top + targets.length * rowHeight + 36;
+  const colour: Record<Status, string> = { pass: '#2e7d32', fail: '#c62828', 'not measured': '#9e9e9e' };
+  const out = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" ` +
+      'font-family="Helvetica, Arial, sans-serif" font-size="13">',
+    `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
+    `<text x="16" y="26" font-size="17" font-weight="bold">routing-controllers-oauth1 benchmarks: measured vs limit</text>`,
+    `<text x="16" y="46" fill="#555555">${xml(`${machine.cpu} × ${machine.cpus}, Node ${machine.node}, ${machine.date}`)}</text>`,
+  ];
+  targets.forEach((t, i) => {
+    const y = top + i * rowHeight;
+    const scale = Math.max(t.limit, t.value ?? 0) * 1.25;
+    const x = (v: number) => labelWidth + (v / scale) * barWidth;
+    out.push(`<text x="16" y="${y + 20}">${xml(t.title)}</text>`);
+    out.push(`<rect x="${labelWidth}" y="${y + 6}" width="${barWidth}" height="20" fill="#f2f2f2"/>`);
+    if (t.value !== null) {
+      const w = Math.max(1, x(t.value) - labelWidth);
+      out.push(`<rect x="${labelWidth}" y="${y + 6}" width="${w.toFixed(1)}" height="20" fill="${colour[t.status]}"/>`);
+    }
+    const lx = x(t.limit).toFixed(1);
+    out.push(
+      `<line x1="${lx}" y1="${y + 2}" x2="${lx}" y2="${y + 30}" stroke="#000000" stroke-width="2" stroke-dasharray="4 3"/>`,
+    );
+    const verdict = `${formatValue(t)} (${formatLimit(t)}) ${formatStatus(t)}`;
+    out.push(
+      `<text x="${labelWidth + barWidth + 12}" y="${y + 20}" fill="${colour[t.status]}" font-weight="bold">${xml(verdict)}</text>`,
+    );
+  });
+  out.push(
+    `<text x="16" y="${height - 12}" fill="#555555">Bars: measured value (each row on its own scale). ` +
+      'Dashed line: the limit. Green passes, red fails, grey was not measured.</text>',
+    '</svg>',
+  );
+  return out.join('\n') + '\n';
+}
+
+const ROOT = join(__dirname, '..');
+export const RESULTS_DIR = join(__dirname, 'results');
+const DOCS = join(ROOT, 'docs', 'benchmarks.md');
+const START = '<!-- bench:results:start -->';
+const END = '<!-- bench:results:end -->';
+
+async function prettier(text: string, file: string, parser: string): Promise<string> {
+  const config = (await resolveConfig(file)) ?? {};
+  return format(text, { ...config, parser });
+}
+
+/** Writes latest.json (formatted as the repository's Prettier wants), latest.svg and the docs' results section. */
+export async function writeOutputs(
+  json: unknown,
+  targets: Target[],
+  machine: Machine,
+  wallSeconds: number,
+): Promise<string[]> {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const jsonFile = join(RESULTS_DIR, 'latest.json');
+  const svgFile = join(RESULTS_DIR, 'latest.svg');
+  writeFileSync(jsonFile, await prettier(JSON.stringify(json), jsonFile, 'json'));
+  writeFileSync(svgFile, svgChart(targets, machine));
+  const written = [jsonFile, svgFile];
+  if (existsSync(DOCS)) {
+    const docs = readFileSync(DOCS, 'utf8');
+    const start = docs.indexOf(START);
+    const end = docs.indexOf(END);
+    if (start >= 0 && end > start) {
+      const section = [
+        START,
+        '',
+        `Measured on ${machine.cpu} × ${machine.cpus}, ${machine.memoryGiB} GiB, ${machine.os}, Node ${machine.node}, ` +
+          `${machine.date}; the whole run took ${Math.round(wallSeconds)} s.`,
+        '',
+        markdownTable(targets),
+        '',
+        ...targets.filter((t) => t.note).map((t) => `- ${t.title}: ${t.note}.`),
+        '',
+        END,
+      ].join('\n');
+      const updated = docs.slice(0, start) + section + docs.slice(end + END.length);
+      writeFileSync(DOCS, await prettier(updated, DOCS, 'markdown'));
+      written.push(DOCS);
+    }
+  }
+  return written;
+}

@@ -1,0 +1,39 @@
+/**
+ * The bench server, run by bench/run.ts in a child process of its own (pinned to one CPU where
+ * `taskset` exists), so that the load client never shares its event loop.
+ *
+ * BENCH_NONCE_STORE: `memory` (default) or a `redis://` URL. Talks to its parent over IPC: it sends
+ * `{ type: 'ready', port }` once listening on 127.0.0.1, answers `{ type: 'usage' }` with its CPU time and
+ * memory, and exits cleanly on `{ type: 'stop' }` (so that `--cpu-prof` writes its profile).
+ */
+import type { AddressInfo } from 'node:net';
+import { createBenchApp } from './app';
+
+export type ServerMessage =
+  | { type: 'ready'; port: number; nonceStore: string }
+  | { type: 'usage'; cpu: NodeJS.CpuUsage; memory: NodeJS.MemoryUsage };
+export type ParentMessage = { type: 'usage' } | { type: 'stop' };
+
+const store = process.env.BENCH_NONCE_STORE ?? 'memory';
+const { app, close, nonceStore } = createBenchApp(store === 'memory' ? {} : { redisUrl: store });
+const send = (message: ServerMessage) => process.send?.(message);
+
+const server = app.listen(0, '127.0.0.1', () => {
+  send({ type: 'ready', port: (server.address() as AddressInfo).port, nonceStore });
+});
+
+let stopping = false;
+const stop = () => {
+  if (stopping) return;
+  stopping = true;
+  server.close(() => void close().finally(() => process.exit(0)));
+  server.closeAllConnections();
+  setTimeout(() => process.exit(0), 3000).unref();
+};
+
+process.on('message', (message: ParentMessage) => {
+  if (message.type === 'usage') send({ type: 'usage', cpu: process.cpuUsage(), memory: process.memoryUsage() });
+  else if (message.type === 'stop') stop();
+});
+// The parent went away without a word: do not outlive it.
+process.on('disconnect', stop);

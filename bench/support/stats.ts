@@ -1,0 +1,18 @@
+/** Small statistics and formatting helpers. */
+
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Rounds to `digits` significant decimals, for JSON that stays readable. */
+export const round = (value: number, digits = 3): number => Number(value.toFixed(digits));
+
+export const MB = 1024 * 1024;
+
+/** 12345.6 → "12,346". */
+export const grouped = (value: number): string => Math.round(value).toLocaleString('en-US');
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
