@@ -28,8 +28,10 @@ export function nonceKey(clientId: string, token: string, timestamp: number, non
 export function createExistsNonce(cache: NonceCache, options: ExistsNonceOptions = {}): ExistsNonce {
   const window = options.timestampWindowSeconds ?? 300;
   const clock = options.clock ?? Date.now;
-  return async (nonce, timestamp, clientId, token) => {
+  return (nonce, timestamp, clientId, token) => {
     const ttl = nonceLifetimeSeconds(timestamp, Math.floor(clock() / 1000), window);
-    return !(await cache.setIfAbsent(nonceKey(clientId, token, timestamp, nonce), ttl));
+    const firstUse = cache.setIfAbsent(nonceKey(clientId, token, timestamp, nonce), ttl);
+    // Stay synchronous for a synchronous cache: no promise, and no store timer, per request.
+    return typeof firstUse === 'boolean' ? !firstUse : firstUse.then((first) => !first);
   };
 }

@@ -1,20 +1,29 @@
 import { TemporarilyUnavailableError } from '../rfc5849/errors';
 
+const isPromiseLike = <R>(value: R | PromiseLike<R>): value is PromiseLike<R> =>
+  typeof (value as { then?: unknown } | null)?.then === 'function';
+
+const unavailable = (cause: unknown) => Object.assign(new TemporarilyUnavailableError(), { cause });
+
 /**
  * Runs one store call under the store-fault rule: a throw, a rejection or no answer within `timeoutMs`
- * becomes 503 `temporarily_unavailable`, never a 500 and never a hang.
+ * becomes 503 `temporarily_unavailable`, never a 500 and never a hang. A store that answers
+ * synchronously (an in-process cache, better-sqlite3) needs no timer: it has already answered.
  */
-export async function storeCall<R>(timeoutMs: number, call: () => R | PromiseLike<R>): Promise<R> {
-  let timer: NodeJS.Timeout | undefined;
+export function storeCall<R>(timeoutMs: number, call: () => R | PromiseLike<R>): R | Promise<R> {
+  let result: R | PromiseLike<R>;
   try {
-    const pending = Promise.resolve(call());
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error('store call timed out')), timeoutMs);
-    });
-    return await Promise.race([pending, timeout]);
+    result = call();
   } catch (cause) {
-    throw Object.assign(new TemporarilyUnavailableError(), { cause });
-  } finally {
-    clearTimeout(timer);
+    throw unavailable(cause);
   }
+  if (!isPromiseLike(result)) return result;
+  const pending = result;
+  return new Promise<R>((resolve, reject) => {
+    const timer = setTimeout(() => reject(unavailable(new Error('store call timed out'))), timeoutMs);
+    pending.then(
+      (value) => (clearTimeout(timer), resolve(value)),
+      (cause) => (clearTimeout(timer), reject(unavailable(cause))),
+    );
+  });
 }

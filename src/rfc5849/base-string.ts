@@ -36,7 +36,9 @@ export function normalizeParameters(params: readonly Parameter[]): string {
   }
   // Encoded strings are ASCII, so UTF-16 code unit order is byte order.
   encoded.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
-  return encoded.map(([name, value]) => `${name}=${value}`).join('&');
+  let normalized = '';
+  for (let i = 0; i < encoded.length; i++) normalized += `${i ? '&' : ''}${encoded[i][0]}=${encoded[i][1]}`;
+  return normalized;
 }
 
 /**

@@ -4,7 +4,7 @@
  *
  * Each method answers a boolean; the caller turns `false` into the one precise error.
  */
-import { createHmac, createPublicKey, timingSafeEqual, verify, type KeyObject } from 'node:crypto';
+import { createHmac, createPublicKey, createSecretKey, timingSafeEqual, verify, type KeyObject } from 'node:crypto';
 import { percentEncode } from './encoding';
 
 export type DigestName = 'sha1' | 'sha256' | 'sha512';
@@ -35,12 +35,36 @@ function secretKey(keys: SignatureKeys): string {
   return `${percentEncode(keys.clientSecret ?? '')}&${percentEncode(keys.tokenSecret ?? '')}`;
 }
 
+const KEY_CACHE_SIZE = 1000;
+
+/** Keeps up to KEY_CACHE_SIZE parsed keys, forgetting the oldest first. */
+function keyCache<K>(parse: (text: string) => K): (text: string) => K {
+  const cache = new Map<string, K>();
+  return (text) => {
+    let key = cache.get(text);
+    if (key === undefined) {
+      key = parse(text);
+      if (cache.size >= KEY_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+      cache.set(text, key);
+    }
+    return key;
+  };
+}
+
+/** An HMAC key object is built once per secret pair: building it from a string costs as much as the HMAC. */
+const hmacKey = keyCache((text) => createSecretKey(Buffer.from(text, 'utf8')));
+
 function hmac(digest: DigestName): SignatureMethod {
   return {
     keyType: 'secret',
     bodyHashDigest: digest,
     verify: (baseString, signature, keys) =>
-      constantTimeEqual(createHmac(digest, secretKey(keys)).update(baseString).digest('base64'), signature),
+      constantTimeEqual(
+        createHmac(digest, hmacKey(secretKey(keys)))
+          .update(baseString)
+          .digest('base64'),
+        signature,
+      ),
   };
 }
 
@@ -86,24 +110,21 @@ export function resolveSignatureMethod(name: string): SignatureMethod | undefine
   return methods.get(name);
 }
 
-const parsedKeys = new Map<string, KeyObject>();
-const PARSED_KEY_CACHE_SIZE = 1000;
+/** A parsed RSA public key, or null for text that is not one. */
+const rsaKey = keyCache((pem): KeyObject | null => {
+  try {
+    const key = createPublicKey(pem);
+    return key.asymmetricKeyType === 'rsa' ? key : null;
+  } catch {
+    return null;
+  }
+});
 
 /**
  * Parses a PEM public key (or certificate) once and keeps it: parsing costs several times the verify.
- * Returns undefined for a key that cannot be parsed.
+ * Returns undefined for a key that cannot be parsed or is not RSA.
  */
 export function parseRsaPublicKey(key: string | KeyObject): KeyObject | undefined {
   if (typeof key !== 'string') return key;
-  let parsed = parsedKeys.get(key);
-  if (parsed) return parsed;
-  try {
-    parsed = createPublicKey(key);
-  } catch {
-    return undefined;
-  }
-  if (parsed.asymmetricKeyType !== 'rsa') return undefined;
-  if (parsedKeys.size >= PARSED_KEY_CACHE_SIZE) parsedKeys.delete(parsedKeys.keys().next().value as string);
-  parsedKeys.set(key, parsed);
-  return parsed;
+  return rsaKey(key) ?? undefined;
 }

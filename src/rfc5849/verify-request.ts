@@ -48,11 +48,13 @@ export interface VerifyPolicy {
   limits: ParameterLimits & { credentialLength: number };
 }
 
+type MaybePromise<T> = T | Promise<T>;
+
 /** Store lookups; the protector wraps them with its fault handling. */
 export interface VerifyStores<C extends Client, T extends TokenCredential> {
-  queryClient(clientId: string): Promise<C | undefined | null>;
-  queryToken(clientId: string, token: string): Promise<T | undefined | null>;
-  existsNonce(nonce: string, timestamp: number, clientId: string, token: string): Promise<boolean>;
+  queryClient(clientId: string): MaybePromise<C | undefined | null>;
+  queryToken(clientId: string, token: string): MaybePromise<T | undefined | null>;
+  existsNonce(nonce: string, timestamp: number, clientId: string, token: string): MaybePromise<boolean>;
 }
 
 export interface VerifiedRequest<C extends Client, T extends TokenCredential> {
