@@ -3,7 +3,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import IORedis from 'ioredis';
+import IORedis, { type Cluster } from 'ioredis';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createExistsNonce, nonceKey, RedisNonceCache } from '../src';
 import { startDemo } from './support/demo';
@@ -101,6 +103,42 @@ describeWithRedis('RedisNonceCache', () => {
     ];
     for (const [client, token, nonce] of combos) expect(await exists(nonce, now, client, token)).toBe(false);
     expect(new Set(combos.map(([c, t, n]) => nonceKey(c, t, now, n))).size).toBe(combos.length);
+  });
+});
+
+describeWithRedis('RedisNonceCache on a Redis Cluster', () => {
+  let nodes: RedisServer[];
+  let cluster: Cluster;
+  let dir: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'redis-cluster-'));
+    nodes = await RedisServer.startCluster(dir);
+    cluster = new IORedis.Cluster([{ host: '127.0.0.1', port: nodes[0].port }]);
+  }, 60_000);
+  afterAll(async () => {
+    cluster?.disconnect();
+    for (const node of nodes ?? []) await node.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('records nonces on whichever node owns each key (one key per command), and refuses their reuse', async () => {
+    const exists = createExistsNonce(new RedisNonceCache(cluster));
+    const now = Math.floor(Date.now() / 1000);
+    const nonces = Array.from({ length: 60 }, (_, i) => `nonce-${i}`);
+    for (const n of nonces) expect(await exists(n, now, 'client', 'token')).toBe(false);
+    for (const n of nonces) expect(await exists(n, now, 'client', 'token')).toBe(true);
+    // The keys really are spread over the cluster: more than one node holds some.
+    const sizes = await Promise.all(
+      nodes.map(async (node) => {
+        const direct = new IORedis(node.url);
+        try {
+          return await direct.dbsize();
+        } finally {
+          direct.disconnect();
+        }
+      }),
+    );
+    expect(sizes.filter((size) => size > 0).length).toBeGreaterThan(1);
   });
 });
 

@@ -26,6 +26,13 @@ export const freePort = (): Promise<number> =>
     });
   });
 
+const isFree = (port: number): Promise<boolean> =>
+  new Promise((resolve) => {
+    const s = createServer();
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+  });
+
 const canConnect = (port: number): Promise<boolean> =>
   new Promise((resolve) => {
     const socket = new Socket();
@@ -36,12 +43,50 @@ const canConnect = (port: number): Promise<boolean> =>
 
 export class RedisServer {
   private process?: ChildProcess;
-  private constructor(readonly port: number) {}
+  private constructor(
+    readonly port: number,
+    private readonly extraArgs: string[],
+  ) {}
 
-  static async start(): Promise<RedisServer> {
-    const server = new RedisServer(await freePort());
+  static async start(extraArgs: string[] = []): Promise<RedisServer> {
+    const server = new RedisServer(await freePort(), extraArgs);
     await server.restart();
     return server;
+  }
+
+  /**
+   * Three masters forming a Redis Cluster (each node's bus port is its port + 10000, which must be free
+   * too). The cluster answers on any node once every slot is served.
+   */
+  static async startCluster(dir: string): Promise<RedisServer[]> {
+    const nodes: RedisServer[] = [];
+    while (nodes.length < 3) {
+      const port = await freePort();
+      if (port > 55_000 || !(await isFree(port + 10_000))) continue;
+      const node = new RedisServer(port, [
+        '--cluster-enabled',
+        'yes',
+        '--cluster-config-file',
+        `${dir}/nodes-${port}.conf`,
+        '--dir',
+        dir,
+      ]);
+      await node.restart();
+      nodes.push(node);
+    }
+    const created = spawnSync(
+      'redis-cli',
+      ['--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', '0', '--cluster-yes'],
+      { encoding: 'utf8', timeout: 30_000 },
+    );
+    if (created.status !== 0) throw new Error(`redis-cli --cluster create failed: ${created.stdout}${created.stderr}`);
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const info = spawnSync('redis-cli', ['-p', String(nodes[0].port), 'cluster', 'info'], { encoding: 'utf8' });
+      if (info.stdout.includes('cluster_state:ok')) return nodes;
+      if (Date.now() > deadline) throw new Error(`the cluster did not become ready: ${info.stdout}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
   }
 
   get url(): string {
@@ -54,7 +99,7 @@ export class RedisServer {
     if (!binary) throw new Error('redis-server is required for these tests (apt-get install -y redis-server)');
     this.process = spawn(
       binary,
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...this.extraArgs],
       { stdio: 'ignore' },
     );
     const deadline = Date.now() + 10_000;
