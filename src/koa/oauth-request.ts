@@ -8,19 +8,27 @@ import { isOAuthScheme } from '../rfc5849/parameters';
 import type { OAuthRequest } from '../rfc5849/verify-request';
 import { rawBodyOf } from './body';
 
-/** How often a header occurs; Node keeps only the first `Authorization` and `Host` in `req.headers`. */
-function countHeader(rawHeaders: string[], name: string): number {
-  let count = 0;
-  for (let i = 0; i < rawHeaders.length; i += 2) if (rawHeaders[i].toLowerCase() === name) count++;
-  return count;
+/**
+ * Whether a header occurs more than once. Node keeps only the first `Authorization` and `Host` in
+ * `req.headers`, so the raw list is read (names only, every other entry).
+ */
+function isRepeated(rawHeaders: string[], name: string): boolean {
+  let seen = false;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const header = rawHeaders[i];
+    if (header.length !== name.length || header.toLowerCase() !== name) continue;
+    if (seen) return true;
+    seen = true;
+  }
+  return false;
 }
 
 export async function toOAuthRequest(ctx: Context, bodyLimit: number): Promise<OAuthRequest> {
   const { rawHeaders } = ctx.req;
-  if (countHeader(rawHeaders, 'authorization') > 1) {
+  if (isRepeated(rawHeaders, 'authorization')) {
     throw new InvalidRequestError('The request has more than one Authorization header.');
   }
-  if (countHeader(rawHeaders, 'host') > 1) throw new InvalidRequestError('The request has more than one Host header.');
+  if (isRepeated(rawHeaders, 'host')) throw new InvalidRequestError('The request has more than one Host header.');
   // ctx.protocol and ctx.host honour X-Forwarded-Proto/-Host only when the app trusts its proxy
   // (app.proxy); ctx.origin is not used, as Koa 3 changed its meaning.
   const host = ctx.host;

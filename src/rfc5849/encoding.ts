@@ -27,6 +27,7 @@ export function percentEncode(value: string): string {
  * in the Authorization header a `+` means itself.
  */
 export function percentDecode(value: string, plusIsSpace: boolean): string {
+  if (UNRESERVED_ONLY.test(value)) return value; // the usual case: nothing to decode
   if (!PRINTABLE_ASCII.test(value)) {
     throw new InvalidRequestError('A parameter contains a character that must be percent-encoded.');
   }
