@@ -105,6 +105,7 @@ export class DemoStore {
         JSON.stringify(['HMAC-SHA1', 'HMAC-SHA256', 'HMAC-SHA512', 'PLAINTEXT']),
       );
       client.run('rsa-client', null, publicKey, JSON.stringify(['RSA-SHA1', 'RSA-SHA256', 'RSA-SHA512']));
+      client.run('lti-consumer', 'lti-consumer-secret', null, JSON.stringify(['HMAC-SHA1']));
       token.run('demo-token', 'demo-client', 'demo-token-secret', alice);
       token.run('other-token', 'other-client', 'other-token-secret', bob);
       token.run('rsa-token', 'rsa-client', 'rsa-token-secret', alice);

@@ -13,7 +13,8 @@ import { renderOAuthError } from './render-error';
 /** Where the guard leaves its result: `ctx.state.oauth` (all of it) and `ctx.state.credential`. */
 export interface OAuthState<C extends Client = Client, T extends TokenCredential = TokenCredential> {
   oauth: VerifiedRequest<C, T>;
-  credential: T;
+  /** The token credential; the client on a two-legged request without a token. */
+  credential: T | C;
 }
 
 /** Options of the routes an earlier guard in the same chain handed on (see `deferToLaterGuard`). */

@@ -34,6 +34,8 @@ export interface ResourceProtectorOptions<C extends Client = Client, T extends T
   realm?: string;
   /** Accepted clock skew on both sides, in seconds; default 300. */
   timestampWindowSeconds?: number;
+  /** Accept two-legged requests on every route (a route may say otherwise); default false. */
+  twoLegged?: boolean;
   /** Development switch: accept plain http (Authlib: `AUTHLIB_INSECURE_TRANSPORT`). Default false. */
   allowInsecureTransport?: boolean;
   /** Longest a store call may take before it counts as a fault (503); default 1000 ms. */
@@ -49,6 +51,11 @@ export interface RouteOptions {
   signatureMethods?: readonly string[];
   /** Require `oauth_body_hash` on requests with a non-form body. */
   requireBodyHash?: boolean;
+  /**
+   * Accept consumer-only (two-legged) requests without `oauth_token`, signed with the client secret alone;
+   * `@Credential()` then gives the client. A request that does carry a token is verified as usual.
+   */
+  twoLegged?: boolean;
 }
 
 interface Settings<C extends Client, T extends TokenCredential> {
@@ -108,6 +115,7 @@ export class ResourceProtector<C extends Client = Client, T extends TokenCredent
       nowSeconds: Math.floor(s.clock() / 1000),
       allowInsecureTransport: options.allowInsecureTransport ?? false,
       requireBodyHash: route.requireBodyHash ?? false,
+      twoLegged: route.twoLegged ?? options.twoLegged ?? false,
       limits: s.limits,
     };
     return verifyRequest(request, policy, {

@@ -45,6 +45,8 @@ export interface VerifyPolicy {
   nowSeconds: number;
   allowInsecureTransport: boolean;
   requireBodyHash: boolean;
+  /** Accept consumer-only requests (no `oauth_token`), signed with the client secret alone. */
+  twoLegged: boolean;
   limits: ParameterLimits & { credentialLength: number };
 }
 
@@ -59,9 +61,11 @@ export interface VerifyStores<C extends Client, T extends TokenCredential> {
 
 export interface VerifiedRequest<C extends Client, T extends TokenCredential> {
   client: C;
-  credential: T;
+  /** The token credential; on a two-legged request without a token, the client itself. */
+  credential: T | C;
   clientId: string;
-  token: string;
+  /** Undefined on a two-legged request without a token. */
+  token: string | undefined;
   signatureMethod: string;
   timestamp: number;
   nonce: string;
@@ -72,7 +76,6 @@ const CONTROL_CHARACTER = /[\x00-\x1f\x7f]/;
 
 const REQUIRED = [
   'oauth_consumer_key',
-  'oauth_token',
   'oauth_signature_method',
   'oauth_signature',
   'oauth_timestamp',
@@ -91,21 +94,23 @@ export async function verifyRequest<C extends Client, T extends TokenCredential>
   }
   if (!request.secure && !policy.allowInsecureTransport) throw new InsecureTransportError();
 
-  // 2. Required parameters and their syntax (§3.1), then the signature method.
+  // 2. Required parameters and their syntax (§3.1), then the signature method. A two-legged request
+  // (consumer only: LTI 1.1 launches, WooCommerce) may leave out the token, or send it empty.
   for (const name of REQUIRED) {
     if (!oauth.get(name)) throw new MissingRequiredParameterError(name);
   }
+  const token = oauth.get('oauth_token') || undefined;
+  if (token === undefined && !policy.twoLegged) throw new MissingRequiredParameterError('oauth_token');
   for (const [name, value] of oauth) {
     // Protocol values are identifiers, numbers and base64: a decoded control character is never meant.
     if (CONTROL_CHARACTER.test(value)) throw new InvalidRequestError(`The ${name} contains a control character.`);
   }
   const clientId = oauth.get('oauth_consumer_key') as string;
-  const token = oauth.get('oauth_token') as string;
   const nonce = oauth.get('oauth_nonce') as string;
   const methodName = oauth.get('oauth_signature_method') as string;
   for (const [name, value] of [
     ['oauth_consumer_key', clientId],
-    ['oauth_token', token],
+    ['oauth_token', token ?? ''],
     ['oauth_nonce', nonce],
   ]) {
     if (value.length > policy.limits.credentialLength) {
@@ -134,11 +139,15 @@ export async function verifyRequest<C extends Client, T extends TokenCredential>
   const client = await stores.queryClient(clientId);
   if (!client) throw new InvalidClientError();
   const keys = clientKeys(client, methodName, method.keyType);
-  const credential = await stores.queryToken(clientId, token);
-  if (!credential || credential.getOAuthToken() !== token || (credential.getClientId?.() ?? clientId) !== clientId) {
-    throw new InvalidTokenError();
+  let credential: T | C = client;
+  if (token !== undefined) {
+    const found = await stores.queryToken(clientId, token);
+    if (!found || found.getOAuthToken() !== token || (found.getClientId?.() ?? clientId) !== clientId) {
+      throw new InvalidTokenError();
+    }
+    keys.tokenSecret = found.getOAuthTokenSecret();
+    credential = found;
   }
-  keys.tokenSecret = credential.getOAuthTokenSecret();
 
   // 5. Signature (§3.4), then the body hash it covers.
   const baseString = signatureBaseString(request.method, request.uri, normalizeParameters(all));
@@ -151,7 +160,7 @@ export async function verifyRequest<C extends Client, T extends TokenCredential>
   }
 
   // 6. Nonce: one atomic check-and-set, only now that the request is known to be genuine.
-  if (await stores.existsNonce(nonce, timestamp, clientId, token)) throw new InvalidNonceError();
+  if (await stores.existsNonce(nonce, timestamp, clientId, token ?? '')) throw new InvalidNonceError();
 
   return { client, credential, clientId, token, signatureMethod: methodName, timestamp, nonce };
 }
