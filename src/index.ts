@@ -1,11 +1,13 @@
 export { RequireOAuth, type RequireOAuthOptions } from './decorators/require-oauth.decorator';
 export { Credential } from './decorators/credential.decorator';
 export { currentCredential } from './koa/current-credential';
+export { requireOAuth } from './koa/require-oauth';
 export { oauthBodyParser, type OAuthBodyParserOptions } from './koa/body';
 export type { OAuthState } from './koa/guard';
 export {
   ResourceProtector,
   DEFAULT_LIMITS,
+  type AuditEvent,
   type Limits,
   type ResourceProtectorOptions,
   type RouteOptions,

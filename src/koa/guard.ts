@@ -48,12 +48,17 @@ export function createGuard(getProtector: () => ResourceProtector, options: Rout
     const protector = getProtector();
     const realm = merged.realm ?? protector.realm;
     let verified: VerifiedRequest<Client, TokenCredential>;
+    const { method, path } = ctx;
     try {
       verified = await protector.verify(await toOAuthRequest(ctx, protector.limits.body), merged);
     } catch (error) {
-      if (error instanceof OAuthError) return renderOAuthError(ctx, error, realm);
-      throw error;
+      if (!(error instanceof OAuthError)) throw error;
+      const { status, code, clientId, token } = error;
+      protector.record({ outcome: 'refused', status, error: code, method, path, clientId, token });
+      return renderOAuthError(ctx, error, realm);
     }
+    const { clientId, token, signatureMethod } = verified;
+    protector.record({ outcome: 'accepted', status: 200, method, path, clientId, token, signatureMethod });
     state.oauth = verified;
     state.credential = verified.credential;
     return verifiedRequests.run(verified, next);

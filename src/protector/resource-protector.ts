@@ -41,8 +41,28 @@ export interface ResourceProtectorOptions<C extends Client = Client, T extends T
   /** Longest a store call may take before it counts as a fault (503); default 1000 ms. */
   storeTimeoutMs?: number;
   limits?: Partial<Limits>;
+  /**
+   * Called on every accepted and refused request (Koa guard), for audit logs and metrics. Exceptions it
+   * throws are ignored: auditing never changes an answer.
+   */
+  audit?: (event: AuditEvent) => void;
   /** Clock in milliseconds since the epoch; default `Date.now`. */
   clock?: () => number;
+}
+
+/** One verification outcome, for audit logs and metrics. Never carries a secret or a signature. */
+export interface AuditEvent {
+  outcome: 'accepted' | 'refused';
+  /** HTTP status of the answer: 200 when accepted (the action may still answer otherwise). */
+  status: number;
+  /** The OAuth `error` code of a refusal. */
+  error?: string;
+  method: string;
+  path: string;
+  /** Consumer key and token as the request claimed them (verified only when accepted). */
+  clientId?: string;
+  token?: string;
+  signatureMethod?: string;
 }
 
 /** What a route may set for itself over the protector's settings. */
@@ -102,6 +122,15 @@ export class ResourceProtector<C extends Client = Client, T extends TokenCredent
 
   get limits(): Readonly<Limits> {
     return this.settings?.limits ?? DEFAULT_LIMITS;
+  }
+
+  /** Hands an outcome to the `audit` hook, if any. */
+  record(event: AuditEvent): void {
+    try {
+      this.settings?.options.audit?.(event);
+    } catch {
+      // An audit hook must not turn a verified request into an error, nor a refusal into a 500.
+    }
   }
 
   /** Verifies one request; resolves with the client and credential, or rejects with an `OAuthError`. */

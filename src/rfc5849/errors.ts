@@ -10,6 +10,9 @@ export abstract class OAuthError extends Error {
   abstract readonly status: number;
   /** Problem Reporting extension: `oauth_problem` and any further parameters for the challenge. */
   readonly problem?: Readonly<Record<string, string>>;
+  /** Who the refused request claimed to be, when it got that far (for audit logs; never secrets). */
+  clientId?: string;
+  token?: string;
 
   constructor(message: string, problem?: Record<string, string>) {
     super(message);

@@ -16,9 +16,10 @@ import {
   InvalidTokenError,
   MissingCredentialsError,
   MissingRequiredParameterError,
+  OAuthError,
   UnsupportedSignatureMethodError,
 } from './errors';
-import { collectRequestParameters, type ParameterLimits } from './parameters';
+import { collectRequestParameters, type Parameter, type ParameterLimits } from './parameters';
 import { parseRsaPublicKey, resolveSignatureMethod, type SignatureKeys } from './signature-methods';
 import { checkTimestampWindow, parseTimestamp } from './timestamp-nonce';
 
@@ -92,6 +93,25 @@ export async function verifyRequest<C extends Client, T extends TokenCredential>
   if (request.authorization === undefined && oauth.size === 0) {
     throw new MissingCredentialsError('The request carries no OAuth credentials.');
   }
+  try {
+    return await verifyCollected(request, policy, stores, all, oauth);
+  } catch (error) {
+    if (error instanceof OAuthError) {
+      error.clientId = oauth.get('oauth_consumer_key') || undefined;
+      error.token = oauth.get('oauth_token') || undefined;
+    }
+    throw error;
+  }
+}
+
+/** Steps 2 to 6, on the collected parameters. */
+async function verifyCollected<C extends Client, T extends TokenCredential>(
+  request: OAuthRequest,
+  policy: VerifyPolicy,
+  stores: VerifyStores<C, T>,
+  all: readonly Parameter[],
+  oauth: ReadonlyMap<string, string>,
+): Promise<VerifiedRequest<C, T>> {
   if (!request.secure && !policy.allowInsecureTransport) throw new InsecureTransportError();
 
   // 2. Required parameters and their syntax (§3.1), then the signature method. A two-legged request

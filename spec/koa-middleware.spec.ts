@@ -1,0 +1,155 @@
+/**
+ * The guard without routing-controllers (Koa + @koa/router), and the audit hook.
+ */
+import Router from '@koa/router';
+import Koa from 'koa';
+import type { Server } from 'node:http';
+import request from 'supertest';
+import {
+  createExistsNonce,
+  currentCredential,
+  MemoryNonceCache,
+  oauthBodyParser,
+  requireOAuth,
+  ResourceProtector,
+  type AuditEvent,
+  type Client,
+  type TokenCredential,
+} from '../src';
+import { formBody, sign, type Identity } from './support/sign';
+
+interface UserToken extends TokenCredential {
+  user: string;
+}
+const client: Client & { key: string } = { key: 'ck', getClientSecret: () => 'cs', getRsaPublicKey: () => undefined };
+const token: UserToken = { user: 'alice', getOAuthToken: () => 'tk', getOAuthTokenSecret: () => 'token-secret' };
+const ME: Identity = { consumerKey: 'ck', consumerSecret: 'cs', token: 'tk', tokenSecret: 'token-secret' };
+
+const events: AuditEvent[] = [];
+let auditThrows = false;
+const protector = new ResourceProtector({
+  queryClient: (id) => (id === 'ck' ? client : undefined),
+  queryToken: (id, t) => (id === 'ck' && t === 'tk' ? token : undefined),
+  existsNonce: createExistsNonce(new MemoryNonceCache()),
+  allowInsecureTransport: true,
+  realm: 'plain',
+  audit: (event) => {
+    events.push(event);
+    if (auditThrows) throw new Error('the log is down');
+  },
+});
+
+let server: Server;
+let base: string;
+beforeAll(async () => {
+  const router = new Router();
+  router.get('/me', requireOAuth(protector), (ctx) => {
+    ctx.body = { user: (ctx.state.credential as UserToken).user, deep: currentCredential<UserToken>()?.user };
+  });
+  router.post('/echo', requireOAuth(protector), (ctx) => {
+    ctx.body = { body: (ctx.request as typeof ctx.request & { body: unknown }).body };
+  });
+  router.get('/consumer', requireOAuth(protector, { twoLegged: true }), (ctx) => {
+    ctx.body = { consumer: (ctx.state.credential as typeof client).key };
+  });
+  const app = new Koa();
+  app.use(oauthBodyParser());
+  app.use(router.routes());
+  server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+});
+afterAll(() => new Promise((resolve) => server.close(resolve)));
+beforeEach(() => {
+  events.length = 0;
+  auditThrows = false;
+});
+
+describe('requireOAuth() on @koa/router without routing-controllers', () => {
+  it('verifies, and leaves the credential on ctx.state and in currentCredential()', async () => {
+    const res = await request(server)
+      .get('/me')
+      .set('Authorization', sign({ url: `${base}/me`, who: ME }).header);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ user: 'alice', deep: 'alice' });
+  });
+
+  it('renders the same OAuth errors, with the protector realm', async () => {
+    const res = await request(server).get('/me');
+    expect(res.status).toBe(401);
+    expect(res.body.error).toBe('missing_credentials');
+    expect(res.headers['www-authenticate']).toBe('OAuth realm="plain"');
+  });
+
+  it('signs form bodies read by oauthBodyParser(), and hands the handler the same parameters', async () => {
+    const form: [string, string][] = [
+      ['tag', 'a'],
+      ['tag', 'b+c'],
+    ];
+    const res = await request(server)
+      .post('/echo')
+      .set('Authorization', sign({ method: 'POST', url: `${base}/echo`, form, who: ME }).header)
+      .type('form')
+      .send(formBody(form));
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ body: { tag: ['a', 'b+c'] } });
+  });
+
+  it('accepts a two-legged request where the route allows it, and gives the client', async () => {
+    // Consumer-only: no token, and so an empty token secret in the key.
+    const who = { ...ME, tokenSecret: '' };
+    const signed = sign({ url: `${base}/consumer`, who, oauth: { oauth_token: undefined } });
+    const res = await request(server).get('/consumer').set('Authorization', signed.header);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ consumer: 'ck' });
+  });
+});
+
+describe('the audit hook', () => {
+  it('reports an accepted request with who and how, and never a secret', async () => {
+    await request(server)
+      .get('/me')
+      .set('Authorization', sign({ url: `${base}/me`, who: ME }).header);
+    expect(events).toEqual([
+      {
+        outcome: 'accepted',
+        status: 200,
+        method: 'GET',
+        path: '/me',
+        clientId: 'ck',
+        token: 'tk',
+        signatureMethod: 'HMAC-SHA1',
+      },
+    ]);
+  });
+
+  it('reports a refused request with its error code and the identity it claimed', async () => {
+    const forged = sign({ url: `${base}/me`, who: { ...ME, tokenSecret: 'wrong' } });
+    await request(server).get('/me').set('Authorization', forged.header);
+    await request(server).get('/me');
+    expect(events).toEqual([
+      {
+        outcome: 'refused',
+        status: 401,
+        error: 'invalid_signature',
+        method: 'GET',
+        path: '/me',
+        clientId: 'ck',
+        token: 'tk',
+      },
+      { outcome: 'refused', status: 401, error: 'missing_credentials', method: 'GET', path: '/me' },
+    ]);
+    const text = JSON.stringify(events);
+    for (const secret of ['cs', 'token-secret', 'wrong', forged.signature]) expect(text).not.toContain(`"${secret}"`);
+  });
+
+  it('cannot change an answer by throwing', async () => {
+    auditThrows = true;
+    const ok = await request(server)
+      .get('/me')
+      .set('Authorization', sign({ url: `${base}/me`, who: ME }).header);
+    expect(ok.status).toBe(200);
+    expect((await request(server).get('/me')).status).toBe(401);
+    expect(events).toHaveLength(2);
+  });
+});
