@@ -1,0 +1,546 @@
+/**
+ * The `routing-controllers-oauth1 sign` command: run as a child process from source (as `npx` would run the
+ * compiled bin), its printed curl commands executed against the demo, and its pure core checked against the
+ * tests' independent signer.
+ */
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import ts from 'typescript';
+import {
+  curlCommand,
+  parseSignArguments,
+  runCli,
+  shellQuote,
+  signRequest,
+  SIGNATURE_METHODS,
+  type SignDependencies,
+} from '../src/cli/sign-command';
+import { verifySignature } from '../src/rfc5849/verify-signature';
+import { startDemo } from './support/demo';
+import { ALICE, DEMO_PRIVATE_KEY, formBody, sign } from './support/sign';
+
+const run = promisify(execFile);
+const ROOT = join(__dirname, '..');
+const PEM = join('spec', 'fixtures', 'demo-client.pem');
+
+/**
+ * ts-node costs about a second per process, so the source is transpiled once (like `npm run build`, without
+ * type checking) and most runs use that; one run goes through ts-node, the way to run the source by hand.
+ */
+let compiledMain: string;
+let outDir: string;
+beforeAll(() => {
+  outDir = mkdtempSync(join(tmpdir(), 'oauth1-cli-'));
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(join(ROOT, dir), { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (path.endsWith('.ts')) {
+        const { outputText } = ts.transpileModule(readFileSync(join(ROOT, path), 'utf8'), {
+          fileName: path,
+          compilerOptions: {
+            module: ts.ModuleKind.CommonJS,
+            target: ts.ScriptTarget.ES2022,
+            esModuleInterop: true,
+            experimentalDecorators: true,
+            emitDecoratorMetadata: true,
+          },
+        });
+        mkdirSync(join(outDir, dir), { recursive: true });
+        writeFileSync(join(outDir, path.replace(/\.ts$/, '.js')), outputText);
+      }
+    }
+  };
+  walk('src');
+  compiledMain = join(outDir, 'src', 'cli', 'main.js');
+});
+afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+interface Ran {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI as a child process, with only the environment given (no inherited OAUTH1_* secrets). */
+async function cli(args: string[], env: Record<string, string> = {}, { viaTsNode = false } = {}): Promise<Ran> {
+  const entry = viaTsNode
+    ? ['-r', 'ts-node/register/transpile-only', join(ROOT, 'src', 'cli', 'main.ts')]
+    : [compiledMain];
+  try {
+    const { stdout, stderr } = await run(process.execPath, [...entry, ...args], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, ...env },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: number; stdout: string; stderr: string };
+    if (typeof e.code !== 'number') throw error;
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+/** Executes a printed curl command with sh, adding only --write-out for the status. */
+async function sh(command: string): Promise<{ status: number; body: unknown }> {
+  const { stdout } = await run('sh', [
+    '-c',
+    `${command.trimEnd()} --silent --show-error --write-out '\\n%{http_code}'`,
+  ]);
+  const cut = stdout.lastIndexOf('\n');
+  return { status: Number(stdout.slice(cut + 1)), body: JSON.parse(stdout.slice(0, cut)) };
+}
+
+const X = (
+  JSON.parse(readFileSync(join(__dirname, 'vectors', 'hmac-sha1.json'), 'utf8')) as {
+    vectors: { source: string; client_secret: string; token_secret: string; params: string[][]; signature: string }[];
+  }
+).vectors.find((v) => v.source.startsWith('X (Twitter)'))!;
+const xParam = (name: string) => X.params.find(([n]) => n === name)![1];
+
+describe('routing-controllers-oauth1 sign (child process)', () => {
+  it('--header-only reproduces the X (Twitter) "Creating a signature" vector', async () => {
+    expect(X.signature).toBe('hCtSmYh+iHYCEqBWrE7C7hYmtUk=');
+    const out = await cli(
+      [
+        'sign',
+        '--consumer-key',
+        xParam('oauth_consumer_key'),
+        '--consumer-secret',
+        X.client_secret,
+        '--token',
+        xParam('oauth_token'),
+        '--token-secret',
+        X.token_secret,
+        '--timestamp',
+        xParam('oauth_timestamp'),
+        '--nonce',
+        xParam('oauth_nonce'),
+        '--data',
+        `status=${xParam('status')}`,
+        '--header-only',
+        'POST',
+        'https://api.twitter.com/1.1/statuses/update.json?include_entities=true',
+      ],
+      {},
+      { viaTsNode: true },
+    );
+    expect(out).toEqual({
+      code: 0,
+      stderr: '',
+      stdout:
+        'OAuth oauth_consumer_key="xvz1evFS4wEEPTGEFPHBog", ' +
+        'oauth_nonce="kYjzVBB8Y0ZFabxSWbWovY3uYSQ2pTgmZeNu2VS4cg", ' +
+        'oauth_signature="hCtSmYh%2BiHYCEqBWrE7C7hYmtUk%3D", oauth_signature_method="HMAC-SHA1", ' +
+        'oauth_timestamp="1318622958", oauth_token="370773112-GmHxMAgYyLbNEtIKZeRNFsMKPR9EyMZeS9weJAEb", ' +
+        'oauth_version="1.0"\n',
+    });
+  });
+
+  it('--help documents the options and the environment variables, and exits 0', async () => {
+    const out = await cli(['--help']);
+    expect(out.code).toBe(0);
+    expect(out.stdout).toMatch(/^Usage: routing-controllers-oauth1 sign \[options\] METHOD URL/);
+    for (const word of ['--consumer-key', '--data', '--json', '--header-only', 'OAUTH1_CONSUMER_SECRET']) {
+      expect(out.stdout).toContain(word);
+    }
+    expect(out.stdout).toContain('OAUTH1_TOKEN_SECRET');
+    expect(out.stdout).not.toContain('--timestamp');
+  });
+
+  it('bad arguments: exit 2 with a message on stderr and nothing on stdout', async () => {
+    const hmac = ['sign', '--consumer-key', 'k', '--consumer-secret', 's'];
+    const [noUrl, badMethod, badData] = await Promise.all([
+      cli([...hmac, 'GET']),
+      cli([...hmac, 'FETCH', 'http://127.0.0.1/']),
+      cli([...hmac, '--data', 'text', 'POST', 'http://127.0.0.1/']),
+    ]);
+    expect(noUrl).toEqual({ code: 2, stdout: '', stderr: expect.stringContaining('Missing URL after GET.') });
+    expect(badMethod).toEqual({ code: 2, stdout: '', stderr: expect.stringContaining("Unknown HTTP method 'FETCH'") });
+    expect(badData).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: expect.stringContaining("--data needs NAME=VALUE, got 'text'"),
+    });
+    for (const out of [noUrl, badMethod, badData]) expect(out.stderr).toMatch(/sign --help' for usage/);
+  });
+
+  describe('the printed curl command, run with sh against the demo', () => {
+    let demo: Awaited<ReturnType<typeof startDemo>>;
+    beforeAll(async () => {
+      const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined); // "plain http is allowed"
+      demo = await startDemo();
+      warn.mockRestore();
+    });
+    afterAll(() => demo.stop());
+
+    const alice = ['--consumer-key', 'demo-client', '--token', 'demo-token'];
+    const aliceSecrets = ['--consumer-secret', 'demo-client-secret', '--token-secret', 'demo-token-secret'];
+
+    it('GET /api/me with the secrets from the environment → 200 alice', async () => {
+      const out = await cli(['sign', ...alice, 'GET', `${demo.base}/api/me`], {
+        OAUTH1_CONSUMER_SECRET: 'demo-client-secret',
+        OAUTH1_TOKEN_SECRET: 'demo-token-secret',
+      });
+      expect(out.code).toBe(0);
+      expect(out.stdout).toMatch(/^curl /);
+      expect(await sh(out.stdout)).toEqual({
+        status: 200,
+        body: { user: { id: 1, name: 'alice' }, client_id: 'demo-client' },
+      });
+    });
+
+    it('POST /api/notes: a form body, a JSON body with its body hash, and RSA-SHA1 → 200', async () => {
+      const notes = `${demo.base}/api/notes`;
+      const [form, json, rsa] = await Promise.all([
+        cli(['sign', ...alice, ...aliceSecrets, '--data', 'text=hello', 'POST', notes]),
+        cli([
+          'sign',
+          ...alice,
+          ...aliceSecrets,
+          '--signature-method',
+          'HMAC-SHA256',
+          '--json',
+          '{"text":"hi"}',
+          'POST',
+          notes,
+        ]),
+        cli([
+          'sign',
+          '--consumer-key',
+          'rsa-client',
+          '--token',
+          'rsa-token',
+          '--token-secret',
+          'rsa-token-secret',
+          '--signature-method',
+          'RSA-SHA1',
+          '--private-key',
+          PEM,
+          '--json',
+          `{"text":"it's signed"}`,
+          'POST',
+          notes,
+        ]),
+      ]);
+      for (const out of [form, json, rsa]) expect(out).toMatchObject({ code: 0, stderr: '' });
+      expect(json.stdout).toContain('oauth_body_hash=');
+      expect(await sh(form.stdout)).toEqual({ status: 200, body: { user: { id: 1, name: 'alice' }, text: 'hello' } });
+      expect(await sh(json.stdout)).toEqual({ status: 200, body: { user: { id: 1, name: 'alice' }, text: 'hi' } });
+      expect(await sh(rsa.stdout)).toEqual({
+        status: 200,
+        body: { user: { id: 1, name: 'alice' }, text: "it's signed" },
+      });
+    });
+  });
+});
+
+describe('sign-command (in process)', () => {
+  const fixed: SignDependencies = {
+    now: () => 1700000000,
+    nonce: () => 'fixednonce',
+    readFile: (path) => readFileSync(join(ROOT, path), 'utf8'),
+  };
+  const demoArgs = (method: string) =>
+    method.startsWith('RSA-')
+      ? ['--private-key', PEM, '--token-secret', 'demo-token-secret']
+      : ['--consumer-secret', 'demo-client-secret', '--token-secret', 'demo-token-secret'];
+  const url = 'http://127.0.0.1:8080/api/x%20y?b=2&a=x%20y+z&c=';
+
+  describe.each(Object.keys(SIGNATURE_METHODS))('%s agrees with the independent test signer', (method) => {
+    const base = ['--consumer-key', 'demo-client', '--token', 'demo-token', '--signature-method', method];
+
+    it('with form parameters and query parameters', () => {
+      const args = parseSignArguments([...base, ...demoArgs(method), '--data', 'text=a+b & c', 'PUT', url]);
+      const signed = signRequest(args, fixed);
+      const form: [string, string][] = [['text', 'a+b & c']];
+      const expected = sign({
+        method: 'PUT',
+        url,
+        form,
+        signatureMethod: method,
+        timestamp: 1700000000,
+        nonce: 'fixednonce',
+      });
+      expect(signed.authorization).toContain(`oauth_signature="${encodeURIComponent(expected.signature)}"`);
+      expect(signed.body).toBe(formBody(form));
+      expect(signed.baseString).toBe(expected.baseString);
+    });
+
+    it('with a JSON body and its oauth_body_hash', () => {
+      const body = '{"text":"héllo"}';
+      const args = parseSignArguments([...base, ...demoArgs(method), '--json', body, 'POST', url]);
+      const signed = signRequest(args, fixed);
+      const expected = sign({
+        method: 'POST',
+        url,
+        body,
+        bodyHash: true,
+        signatureMethod: method,
+        timestamp: 1700000000,
+        nonce: 'fixednonce',
+      });
+      expect(signed.baseString).toBe(expected.baseString);
+      expect(signed.authorization).toContain(`oauth_signature="${encodeURIComponent(expected.signature)}"`);
+      expect(signed.contentType).toBe('application/json');
+    });
+  });
+
+  it("the library's own verifier accepts the header it prints, realm included", () => {
+    const args = parseSignArguments([
+      '--consumer-key',
+      'demo-client',
+      '--consumer-secret',
+      'demo-client-secret',
+      '--token',
+      'demo-token',
+      '--token-secret',
+      'demo-token-secret',
+      '--realm',
+      'Photos & more',
+      '--data',
+      'a=1',
+      'POST',
+      'HTTPS://Example.COM:443/p?q=%C3%A9',
+    ]);
+    const signed = signRequest(args, fixed);
+    expect(signed.authorization).toMatch(/^OAuth realm="Photos & more", oauth_consumer_key="demo-client", /);
+    expect(signed.url).toBe('https://example.com/p?q=%C3%A9');
+    const request = {
+      method: 'POST',
+      uri: 'https://example.com/p',
+      secure: true,
+      authorization: signed.authorization,
+      query: 'q=%C3%A9',
+      form: signed.body,
+    };
+    const keys = { clientSecret: 'demo-client-secret', tokenSecret: 'demo-token-secret' };
+    expect(verifySignature(request, keys)).toBe(true);
+    expect(verifySignature({ ...request, form: 'a=2' }, keys)).toBe(false);
+  });
+
+  it('without a token: no oauth_token, and the key ends in "&"', () => {
+    const signed = signRequest(
+      parseSignArguments(['--consumer-key', 'c', '--signature-method', 'PLAINTEXT', 'GET', 'https://e.x/'], {
+        OAUTH1_CONSUMER_SECRET: 'se&cret',
+        OAUTH1_TOKEN_SECRET: 'ignored without --token',
+      }),
+      fixed,
+    );
+    expect(signed.authorization).not.toContain('oauth_token');
+    expect(signed.authorization).toContain('oauth_signature="se%2526cret%26"');
+    expect(signed.warnings).toEqual([]);
+  });
+
+  it('a flag wins over its environment variable', () => {
+    const args = parseSignArguments(['--consumer-key', 'c', '--consumer-secret', 'flag', 'GET', 'https://e.x/'], {
+      OAUTH1_CONSUMER_SECRET: 'env',
+    });
+    expect(args.consumerSecret).toBe('flag');
+  });
+
+  it('warns on stderr about PLAINTEXT over http and a GET with a body', () => {
+    const ok = runCli(
+      [
+        'sign',
+        '--consumer-key',
+        'c',
+        '--consumer-secret',
+        's',
+        '--signature-method=plaintext',
+        '--data=a=b',
+        'get',
+        'http://e.x/',
+      ],
+      {},
+      fixed,
+    );
+    expect(ok.exitCode).toBe(0);
+    expect(ok.stdout).toContain('oauth_signature_method="PLAINTEXT"');
+    expect(ok.stderr).toMatch(/warning: a GET request with a body/);
+    expect(ok.stderr).toMatch(/warning: PLAINTEXT over http:\/\/ sends the secrets in the clear/);
+  });
+
+  it('curl: -X only when curl would not pick the method, --head for HEAD, everything quoted', () => {
+    const request = { url: "http://e.x/it's", authorization: 'OAuth a="b"', baseString: '', warnings: [] };
+    expect(curlCommand({ ...request, method: 'GET' })).toBe(
+      `curl --globoff \\\n  -H 'Authorization: OAuth a="b"' \\\n  'http://e.x/it'\\''s'`,
+    );
+    expect(curlCommand({ ...request, method: 'HEAD' })).toMatch(/^curl --globoff \\\n {2}--head \\\n/);
+    expect(curlCommand({ ...request, method: 'DELETE' })).toMatch(/^curl --globoff \\\n {2}-X DELETE \\\n/);
+    const post = curlCommand({
+      ...request,
+      method: 'POST',
+      body: 'a=1',
+      contentType: 'application/x-www-form-urlencoded',
+    });
+    expect(post).not.toContain('-X');
+    expect(post).toContain(`--data-binary 'a=1'`);
+    expect(curlCommand({ ...request, method: 'PUT', body: '{}', contentType: 'application/json' })).toContain('-X PUT');
+  });
+
+  it('shellQuote survives sh for quotes, newlines, $ and backslashes', async () => {
+    const nasty = `it's "$HOME" \`id\` \\ \n ! * ; ''`;
+    const { stdout } = await run('sh', ['-c', `printf %s ${shellQuote(nasty)}`]);
+    expect(stdout).toBe(nasty);
+    expect(shellQuote("a'b")).toBe(`'a'\\''b'`);
+  });
+
+  it('options after the positionals, --name=value and -- all work', () => {
+    const args = parseSignArguments([
+      'post',
+      '--consumer-key=k',
+      '--consumer-secret=',
+      '--data=x==y',
+      '--',
+      'https://e.x/a#frag',
+    ]);
+    expect(args).toMatchObject({ method: 'POST', consumerKey: 'k', consumerSecret: '', data: [['x', '=y']] });
+    expect(args.url.href).toBe('https://e.x/a');
+  });
+
+  it.each([
+    [[], 'Missing command'],
+    [['verify'], "Unknown command 'verify'"],
+    [['sign'], 'Missing METHOD and URL.'],
+    [
+      ['sign', '--consumer-key', 'k', '--consumer-secret', 's', 'GET', 'http://e.x/', 'extra'],
+      'Too many arguments: extra.',
+    ],
+    [['sign', '--consumer-secret', 's', 'GET', 'http://e.x/'], '--consumer-key is required.'],
+    [
+      ['sign', '--consumer-key', 'k', 'GET', 'http://e.x/'],
+      'needs the consumer secret: --consumer-secret or OAUTH1_CONSUMER_SECRET',
+    ],
+    [
+      ['sign', '--consumer-key', 'k', '--consumer-secret', 's', '--token', 't', 'GET', 'http://e.x/'],
+      'needs the token secret',
+    ],
+    [
+      ['sign', '--consumer-key', 'k', '--consumer-secret', 's', '--token-secret', 't', 'GET', 'http://e.x/'],
+      '--token-secret needs --token.',
+    ],
+    [
+      ['sign', '--consumer-key', 'k', '--consumer-secret', 's', '--bogus', 'GET', 'http://e.x/'],
+      'Unknown option --bogus.',
+    ],
+    [['sign', '--consumer-key', 'k', '--consumer-secret'], '--consumer-secret needs a value.'],
+    [
+      ['sign', '--consumer-key', 'k', '--consumer-key', 'l', 'GET', 'http://e.x/'],
+      '--consumer-key is given more than once.',
+    ],
+    [
+      ['sign', '--consumer-key', 'k', '--consumer-secret', 's', '--header-only=yes', 'GET', 'http://e.x/'],
+      'takes no value',
+    ],
+    [
+      ['sign', '--consumer-key', 'k', '--consumer-secret', 's', '--signature-method', 'MD5', 'GET', 'http://e.x/'],
+      "Unknown signature method 'MD5'",
+    ],
+    [
+      ['sign', '--consumer-key', 'k', '--signature-method', 'RSA-SHA256', 'GET', 'http://e.x/'],
+      'RSA-SHA256 needs --private-key FILE.',
+    ],
+    [
+      ['sign', '--consumer-key', 'k', '--consumer-secret', 's', '--private-key', PEM, 'GET', 'http://e.x/'],
+      'only used with the RSA-* methods',
+    ],
+    [
+      [
+        'sign',
+        '--consumer-key',
+        'k',
+        '--signature-method',
+        'RSA-SHA1',
+        '--private-key',
+        'nope.pem',
+        'GET',
+        'http://e.x/',
+      ],
+      'Cannot read --private-key nope.pem',
+    ],
+    [
+      [
+        'sign',
+        '--consumer-key',
+        'k',
+        '--signature-method',
+        'RSA-SHA1',
+        '--private-key',
+        'package.json',
+        'GET',
+        'http://e.x/',
+      ],
+      'is not an unencrypted PEM private key',
+    ],
+    [['sign', '--consumer-key', 'k', '--consumer-secret', 's', 'GET', 'ftp://e.x/'], 'must be http:// or https://'],
+    [['sign', '--consumer-key', 'k', '--consumer-secret', 's', 'GET', '/api/me'], "'/api/me' is not an absolute URL."],
+    [['sign', '--consumer-key', 'k', '--consumer-secret', 's', 'GET', 'http://u:p@e.x/'], 'user name or password'],
+    [
+      ['sign', '--consumer-key', 'k', '--consumer-secret', 's', 'GET', 'http://e.x/?a=%zz'],
+      "The URL's query is malformed",
+    ],
+    [['sign', '--consumer-key', 'k', '--consumer-secret', 's', 'GET', 'http://e.x/?oauth_token=t'], 'oauth_token'],
+    [
+      ['sign', '--consumer-key', 'k', '--consumer-secret', 's', '--data', 'oauth_nonce=n', 'POST', 'http://e.x/'],
+      'oauth_nonce',
+    ],
+    [
+      ['sign', '--consumer-key', 'k', '--consumer-secret', 's', '--data', '=v', 'POST', 'http://e.x/'],
+      'a parameter name',
+    ],
+    [
+      ['sign', '--consumer-key', 'k', '--consumer-secret', 's', '--data', 'a=b', '--json', '{}', 'POST', 'http://e.x/'],
+      'cannot be used together',
+    ],
+    [
+      ['sign', '--consumer-key', 'k', '--consumer-secret', 's', '--json', '{text:1}', 'POST', 'http://e.x/'],
+      '--json is not valid JSON.',
+    ],
+    [
+      ['sign', '--consumer-key', 'k', '--consumer-secret', 's', '--realm', 'a"b', 'GET', 'http://e.x/'],
+      '--realm must be printable ASCII',
+    ],
+    [
+      ['sign', '--consumer-key', 'k', '--consumer-secret', 's', '--realm', 'a\nb', 'GET', 'http://e.x/'],
+      '--realm must be',
+    ],
+    [
+      ['sign', '--consumer-key', 'k', '--consumer-secret', 's', '--data', 'a=b', 'HEAD', 'http://e.x/'],
+      'HEAD request cannot',
+    ],
+    [
+      ['sign', '--consumer-key', 'k', '--consumer-secret', 's', '--timestamp', 'now', 'GET', 'http://e.x/'],
+      '--timestamp must be',
+    ],
+  ])('%j → exit 2: %s', (argv, message) => {
+    const out = runCli(argv, {}, fixed);
+    expect(out).toEqual({ exitCode: 2, stdout: '', stderr: expect.stringContaining(message) });
+  });
+
+  it('uses the private key it is given (the demo key signs as the tests do)', () => {
+    const args = parseSignArguments([
+      '--consumer-key',
+      'demo-client',
+      '--token',
+      'demo-token',
+      '--signature-method',
+      'RSA-SHA512',
+      '--private-key',
+      'key.pem',
+      'GET',
+      'https://e.x/',
+    ]);
+    const signed = signRequest(args, { ...fixed, readFile: () => DEMO_PRIVATE_KEY });
+    const expected = sign({
+      url: 'https://e.x/',
+      who: ALICE,
+      signatureMethod: 'RSA-SHA512',
+      timestamp: 1700000000,
+      nonce: 'fixednonce',
+    });
+    expect(signed.authorization).toContain(`oauth_signature="${encodeURIComponent(expected.signature)}"`);
+  });
+});

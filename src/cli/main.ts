@@ -1,0 +1,15 @@
+#!/usr/bin/env node
+/**
+ * The `routing-controllers-oauth1` command (package.json "bin"): see sign-command.ts and `--help`.
+ */
+import { runCli } from './sign-command';
+
+try {
+  const result = runCli(process.argv.slice(2), process.env);
+  process.stdout.write(result.stdout);
+  process.stderr.write(result.stderr);
+  process.exitCode = result.exitCode;
+} catch (error) {
+  process.stderr.write(`routing-controllers-oauth1: ${(error as Error).stack ?? String(error)}\n`);
+  process.exitCode = 1;
+}

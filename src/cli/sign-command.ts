@@ -1,0 +1,458 @@
+/**
+ * `routing-controllers-oauth1 sign`: signs one OAuth 1.0a request (RFC 5849) and prints a ready-to-paste
+ * `curl` command, or only the `Authorization` header value.
+ *
+ * Pure apart from the injected clock, random source, file reader and environment: `runCli()` takes the
+ * arguments and returns the text to print and the exit code; `main.ts` does the printing. Built on the
+ * library's own protocol core (§3.4.1 base string, §3.6 encoding), so what it signs is what the guard checks.
+ */
+import { createHash, createHmac, createPrivateKey, createSign, randomBytes, type KeyObject } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { baseStringUri, normalizeParameters, signatureBaseString } from '../rfc5849/base-string';
+import { percentEncode } from '../rfc5849/encoding';
+import { OAuthError } from '../rfc5849/errors';
+import { parseFormEncoded, type Parameter } from '../rfc5849/parameters';
+
+export const PROGRAM = 'routing-controllers-oauth1';
+
+/** A mistake in the command line: printed on stderr with a pointer to --help, exit code 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+type Digest = 'sha1' | 'sha256' | 'sha512';
+
+interface MethodSpec {
+  kind: 'hmac' | 'rsa' | 'plaintext';
+  /** Digest of the signature, and of `oauth_body_hash` when this method signs the request. */
+  digest: Digest;
+}
+
+export const SIGNATURE_METHODS: Readonly<Record<string, MethodSpec>> = {
+  'HMAC-SHA1': { kind: 'hmac', digest: 'sha1' },
+  'HMAC-SHA256': { kind: 'hmac', digest: 'sha256' },
+  'HMAC-SHA512': { kind: 'hmac', digest: 'sha512' },
+  'RSA-SHA1': { kind: 'rsa', digest: 'sha1' },
+  'RSA-SHA256': { kind: 'rsa', digest: 'sha256' },
+  'RSA-SHA512': { kind: 'rsa', digest: 'sha512' },
+  // The body hash extension leaves PLAINTEXT undefined; SHA-1 is what implementations (and the guard) use.
+  PLAINTEXT: { kind: 'plaintext', digest: 'sha1' },
+};
+
+export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+
+export const HELP = `Usage: ${PROGRAM} sign [options] METHOD URL
+
+Signs one OAuth 1.0a (RFC 5849) request and prints a curl command that sends it.
+The command carries a fresh timestamp and nonce: it is good for one use, within the
+server's timestamp window (usually a few minutes).
+
+Arguments:
+  METHOD                      GET, HEAD, POST, PUT, PATCH, DELETE or OPTIONS
+  URL                         absolute http:// or https:// URL; its query parameters are signed too
+
+Options:
+  --consumer-key KEY          client (consumer) key (required)
+  --consumer-secret SECRET    client secret, for HMAC-* and PLAINTEXT
+                              (or the environment variable OAUTH1_CONSUMER_SECRET)
+  --token TOKEN               token credential (omit for a request without a token)
+  --token-secret SECRET       token secret, for HMAC-* and PLAINTEXT when --token is given
+                              (or the environment variable OAUTH1_TOKEN_SECRET)
+  --signature-method NAME     HMAC-SHA1 (default), HMAC-SHA256, HMAC-SHA512, PLAINTEXT,
+                              RSA-SHA1, RSA-SHA256 or RSA-SHA512
+  --private-key FILE          PEM RSA private key (unencrypted), for RSA-*
+  --realm REALM               realm="REALM" in the Authorization header (never signed)
+  --data NAME=VALUE           a form parameter; repeat for more. Sent as
+                              application/x-www-form-urlencoded and signed parameter by
+                              parameter. NAME and VALUE are taken literally (the tool
+                              percent-encodes them): --data 'q=a b&c' sends q=a%20b%26c
+  --json BODY                 a JSON body, sent as application/json with oauth_body_hash
+                              (SHA-1 for *-SHA1 and PLAINTEXT, SHA-256 for *-SHA256,
+                              SHA-512 for *-SHA512)
+  --header-only               print only the Authorization header value
+  -h, --help                  show this help
+
+  A flag wins over its environment variable. Options also take the form --name=value.
+
+Exit status: 0 on success, 2 for invalid arguments.
+
+Examples:
+  OAUTH1_CONSUMER_SECRET=demo-client-secret OAUTH1_TOKEN_SECRET=demo-token-secret \\
+    ${PROGRAM} sign --consumer-key demo-client --token demo-token \\
+    GET http://127.0.0.1:3000/api/me
+
+  ${PROGRAM} sign --consumer-key rsa-client --token rsa-token \\
+    --signature-method RSA-SHA256 --private-key client.pem \\
+    POST http://127.0.0.1:3000/api/notes --json '{"text":"hi"}'
+`;
+
+export interface SignArguments {
+  method: string;
+  url: URL;
+  consumerKey: string;
+  consumerSecret?: string;
+  token?: string;
+  tokenSecret?: string;
+  signatureMethod: string;
+  /** Path of the PEM private key, for RSA-*. */
+  privateKeyFile?: string;
+  realm?: string;
+  /** Form parameters, decoded (literal) names and values. */
+  data: Parameter[];
+  json?: string;
+  headerOnly: boolean;
+  /** Hidden, for tests and reproducible examples. */
+  timestamp?: string;
+  nonce?: string;
+}
+
+const VALUE_OPTIONS = [
+  '--consumer-key',
+  '--consumer-secret',
+  '--token',
+  '--token-secret',
+  '--signature-method',
+  '--private-key',
+  '--realm',
+  '--data',
+  '--json',
+  '--timestamp',
+  '--nonce',
+] as const;
+type ValueOption = (typeof VALUE_OPTIONS)[number];
+
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL_CHARACTER = /[\x00-\x1f\x7f]/;
+
+/** Parses the arguments that follow `sign`. Throws UsageError for anything wrong. */
+export function parseSignArguments(argv: readonly string[], env: NodeJS.ProcessEnv = {}): SignArguments {
+  const single = new Map<ValueOption, string>();
+  const data: Parameter[] = [];
+  const positional: string[] = [];
+  let headerOnly = false;
+
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--') {
+      positional.push(...argv.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith('-') || arg === '-') {
+      positional.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = eq < 0 ? arg : arg.slice(0, eq);
+    if (name === '--header-only') {
+      if (eq >= 0) throw new UsageError('--header-only takes no value.');
+      headerOnly = true;
+      continue;
+    }
+    if (!(VALUE_OPTIONS as readonly string[]).includes(name)) throw new UsageError(`Unknown option ${name}.`);
+    const option = name as ValueOption;
+    let value: string;
+    if (eq >= 0) {
+      value = arg.slice(eq + 1);
+    } else {
+      if (i + 1 >= argv.length) throw new UsageError(`${option} needs a value.`);
+      value = argv[++i];
+    }
+    if (option === '--data') {
+      const at = value.indexOf('=');
+      if (at < 0) throw new UsageError(`--data needs NAME=VALUE, got '${value}' (no '=').`);
+      if (at === 0) throw new UsageError(`--data needs a parameter name before '=', got '${value}'.`);
+      data.push([value.slice(0, at), value.slice(at + 1)]);
+      continue;
+    }
+    if (single.has(option)) throw new UsageError(`${option} is given more than once.`);
+    single.set(option, value);
+  }
+
+  if (positional.length === 0) throw new UsageError('Missing METHOD and URL.');
+  if (positional.length === 1) throw new UsageError(`Missing URL after ${positional[0]}.`);
+  if (positional.length > 2) throw new UsageError(`Too many arguments: ${positional.slice(2).join(' ')}.`);
+
+  const method = positional[0].toUpperCase();
+  if (!(HTTP_METHODS as readonly string[]).includes(method)) {
+    throw new UsageError(`Unknown HTTP method '${positional[0]}'; use one of ${HTTP_METHODS.join(', ')}.`);
+  }
+  const url = parseUrl(positional[1]);
+
+  const consumerKey = single.get('--consumer-key');
+  if (consumerKey === undefined || consumerKey === '') throw new UsageError('--consumer-key is required.');
+
+  const signatureMethod = single.get('--signature-method') ?? 'HMAC-SHA1';
+  const spec = SIGNATURE_METHODS[signatureMethod.toUpperCase()];
+  if (!spec) {
+    throw new UsageError(
+      `Unknown signature method '${signatureMethod}'; use one of ${Object.keys(SIGNATURE_METHODS).join(', ')}.`,
+    );
+  }
+
+  const token = single.get('--token');
+  if (token === '') throw new UsageError('--token must not be empty.');
+  if (single.has('--token-secret') && token === undefined) throw new UsageError('--token-secret needs --token.');
+
+  const privateKeyFile = single.get('--private-key');
+  let consumerSecret: string | undefined;
+  let tokenSecret: string | undefined;
+  if (spec.kind === 'rsa') {
+    if (privateKeyFile === undefined) throw new UsageError(`${signatureMethod} needs --private-key FILE.`);
+  } else {
+    if (privateKeyFile !== undefined) throw new UsageError('--private-key is only used with the RSA-* methods.');
+    consumerSecret = single.get('--consumer-secret') ?? env.OAUTH1_CONSUMER_SECRET;
+    if (consumerSecret === undefined) {
+      throw new UsageError(
+        `${signatureMethod} needs the consumer secret: --consumer-secret or OAUTH1_CONSUMER_SECRET.`,
+      );
+    }
+    if (token !== undefined) {
+      tokenSecret = single.get('--token-secret') ?? env.OAUTH1_TOKEN_SECRET;
+      if (tokenSecret === undefined) {
+        throw new UsageError(`${signatureMethod} needs the token secret: --token-secret or OAUTH1_TOKEN_SECRET.`);
+      }
+    }
+  }
+
+  const realm = single.get('--realm');
+  if (realm !== undefined && !/^[\x20\x21\x23-\x5b\x5d-\x7e]*$/.test(realm)) {
+    throw new UsageError('--realm must be printable ASCII without double quotes or backslashes.');
+  }
+
+  const json = single.get('--json');
+  if (method === 'HEAD' && (json !== undefined || data.length > 0)) {
+    throw new UsageError('A HEAD request cannot have a body (--data or --json).');
+  }
+  if (json !== undefined) {
+    if (data.length > 0) throw new UsageError('--data and --json cannot be used together.');
+    try {
+      JSON.parse(json);
+    } catch {
+      throw new UsageError('--json is not valid JSON.');
+    }
+  }
+  for (const [name] of data) {
+    if (name.startsWith('oauth_')) {
+      throw new UsageError(`--data ${name}: oauth_ parameters are the tool's to set.`);
+    }
+  }
+
+  const timestamp = single.get('--timestamp');
+  if (timestamp !== undefined && !/^[0-9]{1,12}$/.test(timestamp)) {
+    throw new UsageError('--timestamp must be a number of seconds.');
+  }
+  const nonce = single.get('--nonce');
+  if (nonce !== undefined && (nonce === '' || CONTROL_CHARACTER.test(nonce))) {
+    throw new UsageError('--nonce must be a non-empty string without control characters.');
+  }
+
+  return {
+    method,
+    url,
+    consumerKey,
+    consumerSecret,
+    token,
+    tokenSecret,
+    signatureMethod: signatureMethod.toUpperCase(),
+    privateKeyFile,
+    realm,
+    data,
+    json,
+    headerOnly,
+    timestamp,
+    nonce,
+  };
+}
+
+function parseUrl(text: string): URL {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new UsageError(`'${text}' is not an absolute URL.`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new UsageError(`The URL must be http:// or https://, got ${url.protocol}//.`);
+  }
+  if (url.username || url.password) throw new UsageError('The URL must not contain a user name or password.');
+  url.hash = ''; // never sent, never signed
+  for (const [name] of queryParameters(url)) {
+    if (name.startsWith('oauth_')) {
+      throw new UsageError(`The URL's query has ${name}: oauth_ parameters are the tool's to set.`);
+    }
+  }
+  return url;
+}
+
+/** The query as the guard reads it (§3.4.1.3.1, form-decoded once, strictly). */
+function queryParameters(url: URL): Parameter[] {
+  try {
+    return parseFormEncoded(url.search.slice(1));
+  } catch (error) {
+    if (error instanceof OAuthError) throw new UsageError(`The URL's query is malformed: ${error.message}`);
+    throw error;
+  }
+}
+
+/** What the tool needs from the outside world; injected so that signing is reproducible in tests. */
+export interface SignDependencies {
+  /** Seconds since the epoch. */
+  now(): number;
+  nonce(): string;
+  readFile(path: string): string;
+}
+
+export const defaultDependencies: SignDependencies = {
+  now: () => Math.floor(Date.now() / 1000),
+  nonce: () => randomBytes(16).toString('hex'),
+  readFile: (path) => readFileSync(path, 'utf8'),
+};
+
+export interface SignedRequest {
+  method: string;
+  /** The URL to send, without fragment. */
+  url: string;
+  /** Value of the `Authorization` header. */
+  authorization: string;
+  contentType?: string;
+  body?: string;
+  /** The §3.4.1 signature base string, for debugging. */
+  baseString: string;
+  /** Things worth telling the user on stderr. */
+  warnings: string[];
+}
+
+function loadPrivateKey(file: string, readFile: SignDependencies['readFile']): KeyObject {
+  let pem: string;
+  try {
+    pem = readFile(file);
+  } catch (error) {
+    throw new UsageError(`Cannot read --private-key ${file}: ${(error as Error).message}`);
+  }
+  let key: KeyObject;
+  try {
+    key = createPrivateKey(pem);
+  } catch {
+    throw new UsageError(`--private-key ${file} is not an unencrypted PEM private key.`);
+  }
+  if (key.asymmetricKeyType !== 'rsa') throw new UsageError(`--private-key ${file} is not an RSA key.`);
+  return key;
+}
+
+/** Builds and signs the request (§3.1 to §3.5.1). */
+export function signRequest(args: SignArguments, deps: SignDependencies = defaultDependencies): SignedRequest {
+  const spec = SIGNATURE_METHODS[args.signatureMethod];
+  const warnings: string[] = [];
+  const privateKey = spec.kind === 'rsa' ? loadPrivateKey(args.privateKeyFile as string, deps.readFile) : undefined;
+
+  const oauth: [string, string][] = [
+    ['oauth_consumer_key', args.consumerKey],
+    ['oauth_nonce', args.nonce ?? deps.nonce()],
+    ['oauth_signature_method', args.signatureMethod],
+    ['oauth_timestamp', args.timestamp ?? String(deps.now())],
+  ];
+  if (args.token !== undefined) oauth.push(['oauth_token', args.token]);
+  oauth.push(['oauth_version', '1.0']);
+
+  let body: string | undefined;
+  let contentType: string | undefined;
+  if (args.json !== undefined) {
+    body = args.json;
+    contentType = 'application/json';
+    const bodyHash = createHash(spec.digest).update(body, 'utf8').digest('base64');
+    oauth.push(['oauth_body_hash', bodyHash]);
+  } else if (args.data.length > 0) {
+    body = args.data.map(([name, value]) => `${percentEncode(name)}=${percentEncode(value)}`).join('&');
+    contentType = 'application/x-www-form-urlencoded';
+  }
+  if (body !== undefined && args.method === 'GET') {
+    warnings.push('a GET request with a body: many servers ignore or refuse it.');
+  }
+
+  const scheme = args.url.protocol.slice(0, -1);
+  const uri = baseStringUri(scheme, args.url.host, args.url.pathname);
+  const params: Parameter[] = [...queryParameters(args.url), ...args.data, ...oauth];
+  const baseString = signatureBaseString(args.method, uri, normalizeParameters(params));
+
+  const key = `${percentEncode(args.consumerSecret ?? '')}&${percentEncode(args.tokenSecret ?? '')}`;
+  let signature: string;
+  if (spec.kind === 'hmac') {
+    signature = createHmac(spec.digest, key).update(baseString, 'utf8').digest('base64');
+  } else if (spec.kind === 'rsa') {
+    signature = createSign(spec.digest)
+      .update(baseString, 'utf8')
+      .sign(privateKey as KeyObject, 'base64');
+  } else {
+    signature = key;
+    if (scheme !== 'https') warnings.push('PLAINTEXT over http:// sends the secrets in the clear.');
+  }
+  oauth.push(['oauth_signature', signature]);
+  oauth.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+
+  const fields = oauth.map(([name, value]) => `${name}="${percentEncode(value)}"`);
+  if (args.realm !== undefined) fields.unshift(`realm="${args.realm}"`);
+  return {
+    method: args.method,
+    url: args.url.href,
+    authorization: `OAuth ${fields.join(', ')}`,
+    contentType,
+    body,
+    baseString,
+    warnings,
+  };
+}
+
+/** One POSIX shell word: single quotes, each embedded quote as '\''. */
+export function shellQuote(word: string): string {
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** A curl command line that sends exactly the signed request, one option per line. */
+export function curlCommand(request: SignedRequest): string {
+  // --globoff: brackets and braces in the URL are characters, not curl's URL patterns.
+  const parts: string[] = ['curl --globoff'];
+  if (request.method === 'HEAD') parts.push('--head');
+  else if (request.method !== (request.body === undefined ? 'GET' : 'POST')) parts.push(`-X ${request.method}`);
+  parts.push(`-H ${shellQuote(`Authorization: ${request.authorization}`)}`);
+  if (request.contentType !== undefined) parts.push(`-H ${shellQuote(`Content-Type: ${request.contentType}`)}`);
+  // Never "@file": a form body is percent-encoded ("@" is %40) and JSON cannot start with "@".
+  if (request.body !== undefined) parts.push(`--data-binary ${shellQuote(request.body)}`);
+  parts.push(shellQuote(request.url));
+  return parts.join(' \\\n  ');
+}
+
+export interface CliResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+const usageHint = `Run '${PROGRAM} sign --help' for usage.\n`;
+
+/** The whole command line after the program name, e.g. ['sign', '--consumer-key', 'k', 'GET', 'https://…']. */
+export function runCli(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+  deps: SignDependencies = defaultDependencies,
+): CliResult {
+  const end = argv.indexOf('--');
+  const options = end < 0 ? argv : argv.slice(0, end);
+  if (options.includes('--help') || options.includes('-h')) return { exitCode: 0, stdout: HELP, stderr: '' };
+  const [command, ...rest] = argv;
+  try {
+    if (command === undefined) throw new UsageError("Missing command: 'sign'.");
+    if (command !== 'sign') throw new UsageError(`Unknown command '${command}'; the only command is 'sign'.`);
+    const args = parseSignArguments(rest, env);
+    const request = signRequest(args, deps);
+    const stdout = `${args.headerOnly ? request.authorization : curlCommand(request)}\n`;
+    return { exitCode: 0, stdout, stderr: request.warnings.map((w) => `${PROGRAM}: warning: ${w}\n`).join('') };
+  } catch (error) {
+    if (error instanceof UsageError) {
+      return { exitCode: 2, stdout: '', stderr: `${PROGRAM}: error: ${error.message}\n${usageHint}` };
+    }
+    throw error;
+  }
+}
