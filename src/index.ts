@@ -15,7 +15,8 @@ export {
 export { createExistsNonce, nonceKey, type ExistsNonce, type ExistsNonceOptions } from './protector/exists-nonce';
 export type { NonceCache } from './protector/nonce-cache';
 export { MemoryNonceCache, NonceCacheFullError, type MemoryNonceCacheOptions } from './protector/memory-nonce-cache';
-export { RedisNonceCache, type RedisNonceCacheOptions } from './protector/redis-nonce-cache';
+export { RedisNonceCache, type RedisClientLike, type RedisNonceCacheOptions } from './protector/redis-nonce-cache';
+export type { Parameter, ParameterLimits } from './rfc5849/parameters';
 export type { Client, TokenCredential } from './rfc5849/credentials';
 export * from './rfc5849/errors';
 export { percentEncode, percentDecode } from './rfc5849/encoding';
@@ -27,6 +28,6 @@ export {
   type SignatureKeys,
   type DigestName,
 } from './rfc5849/signature-methods';
-export type { OAuthRequest, VerifiedRequest } from './rfc5849/verify-request';
+export type { MaybePromise, OAuthRequest, VerifiedRequest } from './rfc5849/verify-request';
 export { verifySignature } from './rfc5849/verify-signature';
 export { parseRsaPublicKey } from './rfc5849/signature-methods';

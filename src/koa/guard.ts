@@ -28,7 +28,9 @@ type GuardState = { [PENDING]?: RouteOptions };
  * the container at that time is the one used.
  */
 export function createGuard(getProtector: () => ResourceProtector, options: RouteOptions): Middleware {
-  const guard: Guard = async (ctx: Context, next: Next) => {
+  const guard: Guard = async (ctx: Context, next: Next, ...express: unknown[]) => {
+    // routing-controllers' express driver calls (req, res, next): refuse to guard there, loudly and closed.
+    if (typeof next !== 'function') return (express[0] as (error: Error) => void)(new KoaOnlyError());
     const state = ctx.state as GuardState & Partial<OAuthState>;
     const merged = { ...state[PENDING], ...options };
     if (state.oauth) {
@@ -65,6 +67,13 @@ export function createGuard(getProtector: () => ResourceProtector, options: Rout
   };
   Object.defineProperty(guard, PENDING, { value: true });
   return guard;
+}
+
+/** Thrown (as a 500, never as an open route) when a guard is mounted on a non-Koa driver. */
+export class KoaOnlyError extends Error {
+  constructor() {
+    super('routing-controllers-oauth1 guards need the Koa driver (createKoaServer / useKoaServer).');
+  }
 }
 
 interface RouterLayer {

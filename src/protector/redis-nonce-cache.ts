@@ -1,13 +1,29 @@
 import { createHash } from 'node:crypto';
-import type { Cluster, Redis, RedisOptions } from 'ioredis';
 import type { NonceCache } from './nonce-cache';
+
+/**
+ * What the cache needs of a Redis client: an ioredis `Redis` or `Cluster` fits. Declared here, not
+ * imported from ioredis, so that applications without the optional ioredis dependency still compile.
+ */
+export interface RedisClientLike {
+  set(key: string, value: string, px: 'PX', milliseconds: number, nx: 'NX'): Promise<string | null>;
+  quit(): Promise<unknown>;
+  disconnect(): void;
+}
 
 export interface RedisNonceCacheOptions {
   /** Prepended to every key; default `oauth1:nonce:`. */
   prefix?: string;
-  /** Options for the client created from a URL (ignored for a client you pass in). */
-  redisOptions?: RedisOptions;
+  /** ioredis options for the client created from a URL (ignored for a client you pass in). */
+  redisOptions?: Record<string, unknown>;
 }
+
+type RedisConstructor = new (
+  url: string,
+  options: Record<string, unknown>,
+) => RedisClientLike & {
+  on(event: 'error', listener: () => void): unknown;
+};
 
 /**
  * A nonce cache shared by every instance on one Redis (or Redis Cluster): one `SET key 1 NX PX ttl` per
@@ -17,7 +33,7 @@ export interface RedisNonceCacheOptions {
  * sends, and one key per call, so it works on a Cluster too.
  */
 export class RedisNonceCache implements NonceCache {
-  readonly client: Redis | Cluster;
+  readonly client: RedisClientLike;
   private readonly prefix: string;
   private readonly ownsClient: boolean;
 
@@ -26,15 +42,16 @@ export class RedisNonceCache implements NonceCache {
    * queues commands only until its first reconnection attempt fails (`maxRetriesPerRequest: 1`), so an
    * outage gives prompt 503s rather than a growing queue, and it reconnects by itself.
    */
-  constructor(redis: Redis | Cluster | string, options: RedisNonceCacheOptions = {}) {
+  constructor(redis: RedisClientLike | string, options: RedisNonceCacheOptions = {}) {
     this.prefix = options.prefix ?? 'oauth1:nonce:';
     this.ownsClient = typeof redis === 'string';
     if (typeof redis === 'string') {
       // Loaded only when a URL is given: ioredis is an optional peer dependency.
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const IORedis = require('ioredis') as typeof import('ioredis').default;
-      this.client = new IORedis(redis, { maxRetriesPerRequest: 1, ...options.redisOptions });
-      this.client.on('error', () => undefined); // a fault shows as 503s; ioredis keeps reconnecting
+      const IORedis = (require('ioredis') as { default: RedisConstructor }).default;
+      const client = new IORedis(redis, { maxRetriesPerRequest: 1, ...options.redisOptions });
+      client.on('error', () => undefined); // a fault shows as 503s; ioredis keeps reconnecting
+      this.client = client;
     } else {
       this.client = redis;
     }

@@ -1,10 +1,14 @@
 import type { Client, TokenCredential } from '../rfc5849/credentials';
 import type { ParameterLimits } from '../rfc5849/parameters';
-import { verifyRequest, type OAuthRequest, type VerifiedRequest, type VerifyPolicy } from '../rfc5849/verify-request';
+import {
+  verifyRequest,
+  type MaybePromise,
+  type OAuthRequest,
+  type VerifiedRequest,
+  type VerifyPolicy,
+} from '../rfc5849/verify-request';
 import type { ExistsNonce } from './exists-nonce';
 import { storeCall } from './store-call';
-
-type MaybePromise<T> = T | PromiseLike<T>;
 
 /** Every limit of a protector; each is configurable and documented in the README. */
 export interface Limits extends ParameterLimits {

@@ -51,7 +51,8 @@ export interface VerifyPolicy {
   limits: ParameterLimits & { credentialLength: number };
 }
 
-type MaybePromise<T> = T | Promise<T>;
+/** A value, or a promise of one: stores may answer either way. */
+export type MaybePromise<T> = T | PromiseLike<T>;
 
 /** Store lookups; the protector wraps them with its fault handling. */
 export interface VerifyStores<C extends Client, T extends TokenCredential> {
