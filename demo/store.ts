@@ -36,7 +36,11 @@ export class DemoToken implements TokenCredential {
     readonly token: string,
     private readonly secret: string,
     readonly user: User,
+    readonly scopes: readonly string[] = [],
   ) {}
+  getScopes() {
+    return this.scopes;
+  }
   getOAuthToken() {
     return this.token;
   }
@@ -59,6 +63,7 @@ interface TokenRow {
   token: string;
   secret: string;
   user: string;
+  scopes: string;
 }
 
 export const DEMO_METHODS = [
@@ -84,7 +89,7 @@ export class DemoStore {
         client_key TEXT PRIMARY KEY, secret TEXT, rsa_public_key TEXT, methods TEXT);
       CREATE TABLE IF NOT EXISTS tokens (
         token TEXT PRIMARY KEY, client_key TEXT NOT NULL REFERENCES clients(client_key),
-        secret TEXT NOT NULL, user TEXT NOT NULL);`);
+        secret TEXT NOT NULL, user TEXT NOT NULL, scopes TEXT NOT NULL DEFAULT '');`);
     this.seed();
     this.clientQuery = this.db.prepare('SELECT * FROM clients WHERE client_key = ?');
     this.tokenQuery = this.db.prepare('SELECT * FROM tokens WHERE client_key = ? AND token = ?');
@@ -95,7 +100,7 @@ export class DemoStore {
     const alice = JSON.stringify({ id: 1, name: 'alice' });
     const bob = JSON.stringify({ id: 2, name: 'bob' });
     const client = this.db.prepare('INSERT OR REPLACE INTO clients VALUES (?, ?, ?, ?)');
-    const token = this.db.prepare('INSERT OR REPLACE INTO tokens VALUES (?, ?, ?, ?)');
+    const token = this.db.prepare('INSERT OR REPLACE INTO tokens VALUES (?, ?, ?, ?, ?)');
     this.db.transaction(() => {
       client.run('demo-client', 'demo-client-secret', publicKey, null);
       client.run(
@@ -106,9 +111,10 @@ export class DemoStore {
       );
       client.run('rsa-client', null, publicKey, JSON.stringify(['RSA-SHA1', 'RSA-SHA256', 'RSA-SHA512']));
       client.run('lti-consumer', 'lti-consumer-secret', null, JSON.stringify(['HMAC-SHA1']));
-      token.run('demo-token', 'demo-client', 'demo-token-secret', alice);
-      token.run('other-token', 'other-client', 'other-token-secret', bob);
-      token.run('rsa-token', 'rsa-client', 'rsa-token-secret', alice);
+      // Scopes as a space-separated list; only alice's demo-token may write (DELETE /api/notes/:id).
+      token.run('demo-token', 'demo-client', 'demo-token-secret', alice, 'notes:read notes:write');
+      token.run('other-token', 'other-client', 'other-token-secret', bob, 'notes:read');
+      token.run('rsa-token', 'rsa-client', 'rsa-token-secret', alice, 'notes:read');
     })();
   }
 
@@ -121,7 +127,8 @@ export class DemoStore {
 
   findToken(clientKey: string, token: string): DemoToken | undefined {
     const row = this.tokenQuery.get(clientKey, token);
-    return row && new DemoToken(row.client_key, row.token, row.secret, JSON.parse(row.user) as User);
+    const scopes = row?.scopes.split(' ').filter(Boolean);
+    return row && new DemoToken(row.client_key, row.token, row.secret, JSON.parse(row.user) as User, scopes);
   }
 
   close(): void {

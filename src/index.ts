@@ -1,4 +1,4 @@
-export { RequireOAuth, type RequireOAuthOptions } from './decorators/require-oauth.decorator';
+export { RequireOAuth, requireOAuthMetadata, type RequireOAuthOptions } from './decorators/require-oauth.decorator';
 export { Credential } from './decorators/credential.decorator';
 export { currentCredential } from './koa/current-credential';
 export { requireOAuth } from './koa/require-oauth';
@@ -8,6 +8,9 @@ export {
   ResourceProtector,
   DEFAULT_LIMITS,
   type AuditEvent,
+  type Authorize,
+  type ScopedCredential,
+  mergeRouteOptions,
   type Limits,
   type ResourceProtectorOptions,
   type RouteOptions,

@@ -1,4 +1,4 @@
-import { Body, JsonController, Post } from 'routing-controllers';
+import { Body, Delete, JsonController, Param, Post } from 'routing-controllers';
 import { Service } from 'typedi';
 import { Credential, RequireOAuth } from '../../src';
 import type { DemoToken } from '../store';
@@ -12,5 +12,12 @@ export class NotesController {
   @RequireOAuth({ requireBodyHash: true })
   create(@Credential() credential: DemoToken, @Body() note: NoteDto) {
     return { user: credential.user, text: note.text };
+  }
+
+  /** Deleting needs the notes:write scope, which only alice's demo-token was granted (403 otherwise). */
+  @Delete('/notes/:id')
+  @RequireOAuth({ scopes: ['notes:write'] })
+  remove(@Credential() credential: DemoToken, @Param('id') id: string) {
+    return { user: credential.user, deleted: id };
   }
 }

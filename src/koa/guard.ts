@@ -5,7 +5,7 @@ import type { Context, Middleware, Next } from 'koa';
 import type { Client, TokenCredential } from '../rfc5849/credentials';
 import { OAuthError, UnsupportedSignatureMethodError } from '../rfc5849/errors';
 import type { VerifiedRequest } from '../rfc5849/verify-request';
-import type { ResourceProtector, RouteOptions } from '../protector/resource-protector';
+import { mergeRouteOptions, type ResourceProtector, type RouteOptions } from '../protector/resource-protector';
 import { verifiedRequests } from './current-credential';
 import { toOAuthRequest } from './oauth-request';
 import { renderOAuthError } from './render-error';
@@ -32,13 +32,19 @@ export function createGuard(getProtector: () => ResourceProtector, options: Rout
     // routing-controllers' express driver calls (req, res, next): refuse to guard there, loudly and closed.
     if (typeof next !== 'function') return (express[0] as (error: Error) => void)(new KoaOnlyError());
     const state = ctx.state as GuardState & Partial<OAuthState>;
-    const merged = { ...state[PENDING], ...options };
+    const merged = mergeRouteOptions(state[PENDING], options);
     if (state.oauth) {
-      // Verified already, by a guard this one could not see (another router level): verify only the
-      // method again, since a nonce cannot be checked twice.
-      if (options.signatureMethods && !options.signatureMethods.includes(state.oauth.signatureMethod)) {
-        const refused = new UnsupportedSignatureMethodError('The signature method is not supported here.');
-        return renderOAuthError(ctx, refused, merged.realm ?? getProtector().realm);
+      // Verified already, by a guard this one could not see (another router level): check the method and
+      // this guard's access rules again, but never the nonce, which cannot be checked twice.
+      const protector = getProtector();
+      try {
+        if (options.signatureMethods && !options.signatureMethods.includes(state.oauth.signatureMethod)) {
+          throw new UnsupportedSignatureMethodError('The signature method is not supported here.');
+        }
+        await protector.checkAccess(state.oauth, options, ctx);
+      } catch (error) {
+        if (!(error instanceof OAuthError)) throw error;
+        return renderOAuthError(ctx, error, merged.realm ?? protector.realm);
       }
       return next();
     }
@@ -53,6 +59,8 @@ export function createGuard(getProtector: () => ResourceProtector, options: Rout
     const { method, path } = ctx;
     try {
       verified = await protector.verify(await toOAuthRequest(ctx, protector.limits.body), merged);
+      // "May they do this?" comes only after "who is calling" is proven.
+      await protector.checkAccess(verified, merged, ctx);
     } catch (error) {
       if (!(error instanceof OAuthError)) throw error;
       const { status, code, clientId, token } = error;

@@ -1,4 +1,6 @@
+import type { Context } from 'koa';
 import type { Client, TokenCredential } from '../rfc5849/credentials';
+import { AccessDeniedError, InsufficientScopeError } from '../rfc5849/errors';
 import type { ParameterLimits } from '../rfc5849/parameters';
 import {
   verifyRequest,
@@ -9,6 +11,11 @@ import {
 } from '../rfc5849/verify-request';
 import type { ExistsNonce } from './exists-nonce';
 import { storeCall } from './store-call';
+
+/** A credential that knows its granted scopes. */
+export interface ScopedCredential {
+  getScopes(): readonly string[];
+}
 
 /** Every limit of a protector; each is configurable and documented in the README. */
 export interface Limits extends ParameterLimits {
@@ -45,6 +52,8 @@ export interface ResourceProtectorOptions<C extends Client = Client, T extends T
   /** Longest a store call may take before it counts as a fault (503); default 1000 ms. */
   storeTimeoutMs?: number;
   limits?: Partial<Limits>;
+  /** Granted scopes of a credential, when the credentials do not say themselves (`getScopes()`). */
+  getScopes?(credential: T | C): MaybePromise<readonly string[]>;
   /**
    * Called on every accepted and refused request (Koa guard), for audit logs and metrics. Exceptions it
    * throws are ignored: auditing never changes an answer.
@@ -69,6 +78,9 @@ export interface AuditEvent {
   signatureMethod?: string;
 }
 
+/** The authorization predicate of a route: may this verified caller do this? */
+export type Authorize = (credential: TokenCredential | Client, ctx: Context) => MaybePromise<boolean>;
+
 /** What a route may set for itself over the protector's settings. */
 export interface RouteOptions {
   realm?: string;
@@ -80,6 +92,24 @@ export interface RouteOptions {
    * `@Credential()` then gives the client. A request that does carry a token is verified as usual.
    */
   twoLegged?: boolean;
+  /** Scopes the credential must have been granted (403 `insufficient_scope` otherwise). */
+  scopes?: readonly string[];
+  /** Checked after a valid signature: false → 403 `access_denied`; a throw or timeout → 503. */
+  authorize?: Authorize | readonly Authorize[];
+}
+
+/**
+ * Lays `inner` (a method's options) over `outer` (its class's): settings are replaced, while scopes and
+ * authorization predicates add up, so a method can only narrow who may call it.
+ */
+export function mergeRouteOptions<R extends RouteOptions>(outer: R | undefined, inner: R): R {
+  if (!outer) return inner;
+  const predicates = [outer.authorize, inner.authorize].flat().filter((p): p is Authorize => p !== undefined);
+  const merged: R = { ...outer };
+  for (const [key, value] of Object.entries(inner)) if (value !== undefined) Object.assign(merged, { [key]: value });
+  if (outer.scopes || inner.scopes) merged.scopes = [...new Set([...(outer.scopes ?? []), ...(inner.scopes ?? [])])];
+  if (predicates.length) merged.authorize = predicates;
+  return merged;
 }
 
 interface Settings<C extends Client, T extends TokenCredential> {
@@ -134,6 +164,28 @@ export class ResourceProtector<C extends Client = Client, T extends TokenCredent
       this.settings?.options.audit?.(event);
     } catch {
       // An audit hook must not turn a verified request into an error, nor a refusal into a 500.
+    }
+  }
+
+  /**
+   * What a verified caller may do on this route: its granted scopes must include the route's (from the
+   * protector's `getScopes`, else the credential's `getScopes()`), then every `authorize` predicate
+   * must answer true. Scope and predicate lookups follow the store-fault rule (503).
+   */
+  async checkAccess(verified: VerifiedRequest<C, T>, route: RouteOptions, ctx: Context): Promise<void> {
+    const s = this.settings;
+    const ms = s?.storeTimeoutMs ?? 1000;
+    const { credential } = verified;
+    if (route.scopes?.length) {
+      const lookup = s?.options.getScopes;
+      const granted = await storeCall(ms, () =>
+        lookup ? lookup(credential) : ((credential as Partial<ScopedCredential>).getScopes?.() ?? []),
+      );
+      const missing = route.scopes.filter((scope) => !granted.includes(scope));
+      if (missing.length) throw new InsufficientScopeError(route.scopes, missing);
+    }
+    for (const predicate of [route.authorize ?? []].flat()) {
+      if (!(await storeCall(ms, () => predicate(credential, ctx)))) throw new AccessDeniedError();
     }
   }
 

@@ -18,4 +18,10 @@ export interface TokenCredential {
   getOAuthTokenSecret(): string;
   /** The consumer key the token was issued to; checked against the request when present. */
   getClientId?(): string;
+  /** True once the token has expired: 401 `invalid_token` with `oauth_problem="token_expired"`. */
+  isExpired?(): boolean;
+  /** True once the token was revoked: 401 `invalid_token` with `oauth_problem="token_revoked"`. */
+  isRevoked?(): boolean;
+  /** Scopes granted to this token, checked against `@RequireOAuth({ scopes })`. */
+  getScopes?(): readonly string[];
 }

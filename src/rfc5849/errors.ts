@@ -85,8 +85,30 @@ export class InvalidClientError extends OAuthError {
 export class InvalidTokenError extends OAuthError {
   readonly code = 'invalid_token';
   readonly status = 401;
+  constructor(
+    problem: 'token_rejected' | 'token_expired' | 'token_revoked' = 'token_rejected',
+    message = 'The token is unknown or was not issued to this client.',
+  ) {
+    super(message, { oauth_problem: problem });
+  }
+}
+
+export class InsufficientScopeError extends OAuthError {
+  readonly code = 'insufficient_scope';
+  readonly status = 403;
+  constructor(
+    readonly required: readonly string[],
+    readonly missing: readonly string[],
+  ) {
+    super(`This resource requires the scopes ${required.join(', ')}; not granted: ${missing.join(', ')}.`);
+  }
+}
+
+export class AccessDeniedError extends OAuthError {
+  readonly code = 'access_denied';
+  readonly status = 403;
   constructor() {
-    super('The token is unknown or was not issued to this client.', { oauth_problem: 'token_rejected' });
+    super('This credential may not use this resource.');
   }
 }
 

@@ -180,6 +180,13 @@ async function verifyCollected<C extends Client, T extends TokenCredential>(
     if (actual !== bodyHash) throw new InvalidSignatureError('The oauth_body_hash does not match the body.');
   }
 
+  // The token's lifecycle, once the request is known to be genuine: a forger learns nothing of it.
+  if (credential !== client) {
+    const token = credential as TokenCredential;
+    if (token.isRevoked?.()) throw new InvalidTokenError('token_revoked', 'The token was revoked.');
+    if (token.isExpired?.()) throw new InvalidTokenError('token_expired', 'The token has expired.');
+  }
+
   // 6. Nonce: one atomic check-and-set, only now that the request is known to be genuine.
   if (await stores.existsNonce(nonce, timestamp, clientId, token ?? '')) throw new InvalidNonceError();
 
