@@ -62,6 +62,8 @@ export function createDemoApp(config: DemoConfig): DemoApp {
     signatureMethods: DEMO_METHODS,
     realm: 'demo',
     allowInsecureTransport: config.insecureTransport,
+    // Development mode explains refused signatures in the server log (never in responses).
+    debugSignatures: config.insecureTransport,
     clock: config.clock,
   });
   useContainer(Container);

@@ -33,4 +33,5 @@ export {
 } from './rfc5849/signature-methods';
 export type { MaybePromise, OAuthRequest, VerifiedRequest } from './rfc5849/verify-request';
 export { verifySignature } from './rfc5849/verify-signature';
+export { formatSignatureReport, type SignatureReport } from './rfc5849/diagnosis';
 export { parseRsaPublicKey } from './rfc5849/signature-methods';

@@ -6,7 +6,9 @@ import type { Client, TokenCredential } from '../rfc5849/credentials';
 import { OAuthError, UnsupportedSignatureMethodError } from '../rfc5849/errors';
 import type { VerifiedRequest } from '../rfc5849/verify-request';
 import { mergeRouteOptions, type ResourceProtector, type RouteOptions } from '../protector/resource-protector';
+import { diagnosisOf } from '../rfc5849/diagnosis';
 import { verifiedRequests } from './current-credential';
+import { signatureHints } from './signature-hints';
 import { toOAuthRequest } from './oauth-request';
 import { renderOAuthError } from './render-error';
 
@@ -65,6 +67,8 @@ export function createGuard(getProtector: () => ResourceProtector, options: Rout
       if (!(error instanceof OAuthError)) throw error;
       const { status, code, clientId, token } = error;
       protector.record({ outcome: 'refused', status, error: code, method, path, clientId, token });
+      const report = diagnosisOf(error);
+      if (report) protector.debugSignature({ ...report, hints: signatureHints(ctx, report) });
       return renderOAuthError(ctx, error, realm);
     }
     const { clientId, token, signatureMethod } = verified;

@@ -1,5 +1,6 @@
 import type { Context } from 'koa';
 import type { Client, TokenCredential } from '../rfc5849/credentials';
+import { formatSignatureReport, type SignatureReport } from '../rfc5849/diagnosis';
 import { AccessDeniedError, InsufficientScopeError } from '../rfc5849/errors';
 import type { ParameterLimits } from '../rfc5849/parameters';
 import {
@@ -47,6 +48,12 @@ export interface ResourceProtectorOptions<C extends Client = Client, T extends T
   timestampWindowSeconds?: number;
   /** Accept two-legged requests on every route (a route may say otherwise); default false. */
   twoLegged?: boolean;
+  /**
+   * Development aid: when a signature is refused, log (server side only, never in a response) the base
+   * string and normalized parameters the server computed, the URI it used, and hints for the usual
+   * mistakes. `true` logs with console.warn; a function receives the report. Off by default.
+   */
+  debugSignatures?: boolean | ((report: SignatureReport) => void);
   /** Development switch: accept plain http (Authlib: `AUTHLIB_INSECURE_TRANSPORT`). Default false. */
   allowInsecureTransport?: boolean;
   /** Longest a store call may take before it counts as a fault (503); default 1000 ms. */
@@ -144,6 +151,11 @@ export class ResourceProtector<C extends Client = Client, T extends TokenCredent
       limits: { ...DEFAULT_LIMITS, ...options.limits },
       clock: options.clock ?? Date.now,
     };
+    if (options.debugSignatures) {
+      console.warn(
+        'routing-controllers-oauth1: refused signatures are logged with their base strings (debugSignatures).',
+      );
+    }
     if (options.allowInsecureTransport) {
       console.warn('routing-controllers-oauth1: plain http is allowed (development transport mode).');
     }
@@ -156,6 +168,17 @@ export class ResourceProtector<C extends Client = Client, T extends TokenCredent
 
   get limits(): Readonly<Limits> {
     return this.settings?.limits ?? DEFAULT_LIMITS;
+  }
+
+  /** Logs a refused signature's report when `debugSignatures` is on. */
+  debugSignature(report: SignatureReport): void {
+    const debug = this.settings?.options.debugSignatures;
+    try {
+      if (typeof debug === 'function') debug(report);
+      else if (debug) console.warn(`routing-controllers-oauth1: signature refused\n${formatSignatureReport(report)}`);
+    } catch {
+      // A diagnosis aid must never change the answer.
+    }
   }
 
   /** Hands an outcome to the `audit` hook, if any. */

@@ -22,6 +22,7 @@ import {
 import { collectRequestParameters, type Parameter, type ParameterLimits } from './parameters';
 import { parseRsaPublicKey, resolveSignatureMethod, type SignatureKeys } from './signature-methods';
 import { checkTimestampWindow, parseTimestamp } from './timestamp-nonce';
+import { withDiagnosis } from './diagnosis';
 
 /** What the verifier needs to know of an HTTP request, already taken apart by an adapter. */
 export interface OAuthRequest {
@@ -171,13 +172,24 @@ async function verifyCollected<C extends Client, T extends TokenCredential>(
   }
 
   // 5. Signature (§3.4), then the body hash it covers.
-  const baseString = signatureBaseString(request.method, request.uri, normalizeParameters(all));
-  if (!method.verify(baseString, oauth.get('oauth_signature') as string, keys)) throw new InvalidSignatureError();
+  const normalized = normalizeParameters(all);
+  const baseString = signatureBaseString(request.method, request.uri, normalized);
+  const refuse = (message?: string, hint?: string) =>
+    withDiagnosis(new InvalidSignatureError(message), {
+      method: request.method.toUpperCase(),
+      uri: request.uri,
+      parameters: normalized === '' ? [] : normalized.split('&'),
+      baseString,
+      hints: hint ? [hint] : [],
+    });
+  if (!method.verify(baseString, oauth.get('oauth_signature') as string, keys)) throw refuse();
   if (bodyHash !== undefined) {
     const actual = createHash(method.bodyHashDigest)
       .update(request.body ?? Buffer.alloc(0))
       .digest('base64');
-    if (actual !== bodyHash) throw new InvalidSignatureError('The oauth_body_hash does not match the body.');
+    if (actual !== bodyHash) {
+      throw refuse('The oauth_body_hash does not match the body.', `the body's ${method.bodyHashDigest} is ${actual}`);
+    }
   }
 
   // The token's lifecycle, once the request is known to be genuine: a forger learns nothing of it.
