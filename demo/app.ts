@@ -13,11 +13,7 @@ import {
   ResourceProtector,
   type NonceCache,
 } from '../src';
-import { LtiController } from './controllers/lti.controller';
-import { MeController } from './controllers/me.controller';
-import { NotesController } from './controllers/notes.controller';
-import { PublicController } from './controllers/public.controller';
-import { UsersController } from './controllers/users.controller';
+import { API_CONTROLLERS, OpenApiController } from './openapi';
 import { DEMO_METHODS, DemoStore } from './store';
 
 export interface DemoConfig {
@@ -79,7 +75,7 @@ export function createDemoApp(config: DemoConfig): DemoApp {
   // Before routing-controllers' own body parser: the guard and the handlers see the exact bytes sent.
   app.use(oauthBodyParser({ limit: protector.limits.body }));
   useKoaServer(app, {
-    controllers: [PublicController, MeController, NotesController, UsersController, LtiController],
+    controllers: [...API_CONTROLLERS, OpenApiController],
     validation: true,
     classTransformer: true,
   });

@@ -35,3 +35,12 @@ export type { MaybePromise, OAuthRequest, VerifiedRequest } from './rfc5849/veri
 export { verifySignature } from './rfc5849/verify-signature';
 export { formatSignatureReport, type SignatureReport } from './rfc5849/diagnosis';
 export { parseRsaPublicKey } from './rfc5849/signature-methods';
+export {
+  OAUTH_SECURITY_SCHEME,
+  OAUTH_SECURITY_SCHEME_NAME,
+  oauthSpec,
+  withOAuthSecurity,
+  type OpenAPIDocument,
+  type OpenAPISecurityRequirement,
+  type OpenAPISecurityScheme,
+} from './openapi/oauth-security';

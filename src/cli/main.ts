@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * The `routing-controllers-oauth1` command (package.json "bin"): see sign-command.ts and `--help`.
+ * The `routing-controllers-oauth1` command (package.json "bin"): `sign` and `explain`, see sign-command.ts,
+ * explain-command.ts and `--help`.
  */
 import { runCli } from './sign-command';
 

@@ -1,6 +1,8 @@
 /**
  * `routing-controllers-oauth1 sign`: signs one OAuth 1.0a request (RFC 5849) and prints a ready-to-paste
  * `curl` command, or only the `Authorization` header value.
+ * `routing-controllers-oauth1 explain`: prints what a server computes for a request's signature (base string
+ * URI, normalized parameters, base string), in the layout the guard logs; the core is in explain-command.ts.
  *
  * Pure apart from the injected clock, random source, file reader and environment: `runCli()` takes the
  * arguments and returns the text to print and the exit code; `main.ts` does the printing. Built on the
@@ -12,6 +14,8 @@ import { baseStringUri, normalizeParameters, signatureBaseString } from '../rfc5
 import { percentEncode } from '../rfc5849/encoding';
 import { OAuthError } from '../rfc5849/errors';
 import { parseFormEncoded, type Parameter } from '../rfc5849/parameters';
+import { formatSignatureReport, type SignatureReport } from '../rfc5849/diagnosis';
+import { explainRequest, type ExplainInput } from './explain-command';
 
 export const PROGRAM = 'routing-controllers-oauth1';
 
@@ -45,6 +49,7 @@ export const SIGNATURE_METHODS: Readonly<Record<string, MethodSpec>> = {
 export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 
 export const HELP = `Usage: ${PROGRAM} sign [options] METHOD URL
+       ${PROGRAM} explain [options] METHOD URL
 
 Signs one OAuth 1.0a (RFC 5849) request and prints a curl command that sends it.
 The command carries a fresh timestamp and nonce: it is good for one use, within the
@@ -73,11 +78,36 @@ Options:
                               (SHA-1 for *-SHA1 and PLAINTEXT, SHA-256 for *-SHA256,
                               SHA-512 for *-SHA512)
   --header-only               print only the Authorization header value
+  --explain                   also print on stderr what a server computes for the signed
+                              request (the report of explain, below)
   -h, --help                  show this help
 
   A flag wins over its environment variable. Options also take the form --name=value.
 
-Exit status: 0 on success, 2 for invalid arguments.
+${PROGRAM} explain [options] METHOD URL
+
+Prints what a server computes for a request's signature, in the layout the server
+logs when it refuses a signature in development mode: the method, the base string URI
+(scheme and host lowercased, default port dropped, path as given), the normalized
+parameters one per line (Authorization header minus realm, query, form body;
+oauth_signature left out) and the signature base string, then hints about likely
+mistakes. Compare it line by line with what your client signed. A request without
+oauth_ parameters is explained too: the base string of the parameters given.
+
+Options:
+  --header 'Authorization: OAuth ...'
+                              the request's Authorization header, name included
+  --authorization 'OAuth ...' the same, the value only
+  --form BODY                 the raw application/x-www-form-urlencoded body, as sent
+                              (for example 'c2&a3=2+q')
+  --data NAME=VALUE           a form parameter taken literally, as for sign; repeat for more
+
+  METHOD is any HTTP method. The URL is taken as the client sends it: its path and
+  query are not re-encoded (percent-encode spaces and other characters yourself).
+
+Exit status: 0 on success, 2 for invalid arguments or a request that a server
+would refuse before checking its signature (malformed Authorization header, bad
+percent-encoding, protocol parameters repeated or in more than one place).
 
 Examples:
   OAUTH1_CONSUMER_SECRET=demo-client-secret OAUTH1_TOKEN_SECRET=demo-token-secret \\
@@ -87,6 +117,10 @@ Examples:
   ${PROGRAM} sign --consumer-key rsa-client --token rsa-token \\
     --signature-method RSA-SHA256 --private-key client.pem \\
     POST http://127.0.0.1:3000/api/notes --json '{"text":"hi"}'
+
+  ${PROGRAM} explain --form 'c2&a3=2+q' \\
+    --header 'Authorization: OAuth oauth_consumer_key="9djdj82h48djs9d2", oauth_nonce="7d8f3e4a"' \\
+    POST 'http://example.com/request?b5=%3D%253D&a3=a&c%40=&a2=r%20b'
 `;
 
 export interface SignArguments {
@@ -104,6 +138,8 @@ export interface SignArguments {
   data: Parameter[];
   json?: string;
   headerOnly: boolean;
+  /** Also print the `explain` report of the signed request (on stderr). */
+  explain: boolean;
   /** Hidden, for tests and reproducible examples. */
   timestamp?: string;
   nonce?: string;
@@ -133,6 +169,7 @@ export function parseSignArguments(argv: readonly string[], env: NodeJS.ProcessE
   const data: Parameter[] = [];
   const positional: string[] = [];
   let headerOnly = false;
+  let explain = false;
 
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -149,6 +186,11 @@ export function parseSignArguments(argv: readonly string[], env: NodeJS.ProcessE
     if (name === '--header-only') {
       if (eq >= 0) throw new UsageError('--header-only takes no value.');
       headerOnly = true;
+      continue;
+    }
+    if (name === '--explain') {
+      if (eq >= 0) throw new UsageError('--explain takes no value.');
+      explain = true;
       continue;
     }
     if (!(VALUE_OPTIONS as readonly string[]).includes(name)) throw new UsageError(`Unknown option ${name}.`);
@@ -262,12 +304,13 @@ export function parseSignArguments(argv: readonly string[], env: NodeJS.ProcessE
     data,
     json,
     headerOnly,
+    explain,
     timestamp,
     nonce,
   };
 }
 
-function parseUrl(text: string): URL {
+function parseUrl(text: string, forSigning = true): URL {
   let url: URL;
   try {
     url = new URL(text);
@@ -279,6 +322,7 @@ function parseUrl(text: string): URL {
   }
   if (url.username || url.password) throw new UsageError('The URL must not contain a user name or password.');
   url.hash = ''; // never sent, never signed
+  if (!forSigning) return url;
   for (const [name] of queryParameters(url)) {
     if (name.startsWith('oauth_')) {
       throw new UsageError(`The URL's query has ${name}: oauth_ parameters are the tool's to set.`);
@@ -295,6 +339,117 @@ function queryParameters(url: URL): Parameter[] {
     if (error instanceof OAuthError) throw new UsageError(`The URL's query is malformed: ${error.message}`);
     throw error;
   }
+}
+
+const EXPLAIN_VALUE_OPTIONS = ['--header', '--authorization', '--form', '--data'] as const;
+type ExplainValueOption = (typeof EXPLAIN_VALUE_OPTIONS)[number];
+
+/** RFC 9110 §5.6.2 token: what an HTTP method may be. */
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** Printable ASCII without space: what a request target may hold unescaped. */
+const REQUEST_TARGET = /^[\x21-\x7e]*$/;
+
+/** Parses the arguments that follow `explain`. Throws UsageError for anything wrong. */
+export function parseExplainArguments(argv: readonly string[]): ExplainInput {
+  const single = new Map<ExplainValueOption, string>();
+  const data: Parameter[] = [];
+  const positional: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--') {
+      positional.push(...argv.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith('-') || arg === '-') {
+      positional.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = eq < 0 ? arg : arg.slice(0, eq);
+    if (!(EXPLAIN_VALUE_OPTIONS as readonly string[]).includes(name)) {
+      throw new UsageError(`Unknown option ${name} for explain.`);
+    }
+    const option = name as ExplainValueOption;
+    let value: string;
+    if (eq >= 0) {
+      value = arg.slice(eq + 1);
+    } else {
+      if (i + 1 >= argv.length) throw new UsageError(`${option} needs a value.`);
+      value = argv[++i];
+    }
+    if (option === '--data') {
+      const at = value.indexOf('=');
+      if (at < 0) throw new UsageError(`--data needs NAME=VALUE, got '${value}' (no '=').`);
+      if (at === 0) throw new UsageError(`--data needs a parameter name before '=', got '${value}'.`);
+      data.push([value.slice(0, at), value.slice(at + 1)]);
+      continue;
+    }
+    if (single.has(option)) throw new UsageError(`${option} is given more than once.`);
+    single.set(option, value);
+  }
+
+  if (positional.length === 0) throw new UsageError('Missing METHOD and URL.');
+  if (positional.length === 1) throw new UsageError(`Missing URL after ${positional[0]}.`);
+  if (positional.length > 2) throw new UsageError(`Too many arguments: ${positional.slice(2).join(' ')}.`);
+  if (!TOKEN.test(positional[0])) throw new UsageError(`'${positional[0]}' is not an HTTP method.`);
+
+  let authorization = single.get('--authorization');
+  const header = single.get('--header');
+  if (header !== undefined) {
+    if (authorization !== undefined) throw new UsageError('--header and --authorization cannot be used together.');
+    const colon = header.indexOf(':');
+    if (colon < 0 || header.slice(0, colon).trim().toLowerCase() !== 'authorization') {
+      throw new UsageError(`--header takes the Authorization header, 'Authorization: OAuth ...'.`);
+    }
+    authorization = header.slice(colon + 1);
+  }
+
+  return {
+    method: positional[0].toUpperCase(),
+    ...splitRequestUrl(positional[1]),
+    authorization,
+    form: single.get('--form'),
+    data,
+  };
+}
+
+/**
+ * Scheme, host, path and query of a URL for `explain`. The host is the one a client puts in the `Host`
+ * header (WHATWG-parsed: lowercase, punycode, no default port); path and query are taken as given, not
+ * re-encoded, since the server signs the request target exactly as it arrives.
+ */
+function splitRequestUrl(text: string): Pick<ExplainInput, 'scheme' | 'host' | 'path' | 'query'> {
+  const url = parseUrl(text, false);
+  const match = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*([^?#]*)(?:\?([^#]*))?/.exec(text.trim());
+  if (!match) throw new UsageError(`'${text}' is not an absolute URL.`);
+  const [, path, query = ''] = match;
+  if (!REQUEST_TARGET.test(path) || !REQUEST_TARGET.test(query)) {
+    throw new UsageError(
+      `The URL has a space, a control character or a non-ASCII character in its path or query: ` +
+        `percent-encode it as the client sends it (for example ${url.pathname}${url.search}).`,
+    );
+  }
+  return { scheme: url.protocol.slice(0, -1), host: url.host, path, query };
+}
+
+/** The report of `explain`, with the server's own errors (malformed input) as usage errors. */
+function explainReport(input: ExplainInput): SignatureReport {
+  try {
+    return explainRequest(input);
+  } catch (error) {
+    if (error instanceof OAuthError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+/** The `explain` input for a request that `sign` built: the request as curl sends it. */
+function signedRequestInput(request: SignedRequest): ExplainInput {
+  return {
+    method: request.method,
+    ...splitRequestUrl(request.url),
+    authorization: request.authorization,
+    form: request.contentType === 'application/x-www-form-urlencoded' ? request.body : undefined,
+  };
 }
 
 /** What the tool needs from the outside world; injected so that signing is reproducible in tests. */
@@ -430,7 +585,7 @@ export interface CliResult {
   stderr: string;
 }
 
-const usageHint = `Run '${PROGRAM} sign --help' for usage.\n`;
+const usageHint = (command: string) => `Run '${PROGRAM} ${command} --help' for usage.\n`;
 
 /** The whole command line after the program name, e.g. ['sign', '--consumer-key', 'k', 'GET', 'https://…']. */
 export function runCli(
@@ -443,15 +598,24 @@ export function runCli(
   if (options.includes('--help') || options.includes('-h')) return { exitCode: 0, stdout: HELP, stderr: '' };
   const [command, ...rest] = argv;
   try {
-    if (command === undefined) throw new UsageError("Missing command: 'sign'.");
-    if (command !== 'sign') throw new UsageError(`Unknown command '${command}'; the only command is 'sign'.`);
+    if (command === undefined) throw new UsageError("Missing command: 'sign' or 'explain'.");
+    if (command === 'explain') {
+      const report = explainReport(parseExplainArguments(rest));
+      return { exitCode: 0, stdout: `${formatSignatureReport(report)}\n`, stderr: '' };
+    }
+    if (command !== 'sign') {
+      throw new UsageError(`Unknown command '${command}'; the commands are 'sign' and 'explain'.`);
+    }
     const args = parseSignArguments(rest, env);
     const request = signRequest(args, deps);
     const stdout = `${args.headerOnly ? request.authorization : curlCommand(request)}\n`;
-    return { exitCode: 0, stdout, stderr: request.warnings.map((w) => `${PROGRAM}: warning: ${w}\n`).join('') };
+    let stderr = request.warnings.map((w) => `${PROGRAM}: warning: ${w}\n`).join('');
+    if (args.explain) stderr += `${formatSignatureReport(explainReport(signedRequestInput(request)))}\n`;
+    return { exitCode: 0, stdout, stderr };
   } catch (error) {
     if (error instanceof UsageError) {
-      return { exitCode: 2, stdout: '', stderr: `${PROGRAM}: error: ${error.message}\n${usageHint}` };
+      const hint = usageHint(command === 'explain' ? 'explain' : 'sign');
+      return { exitCode: 2, stdout: '', stderr: `${PROGRAM}: error: ${error.message}\n${hint}` };
     }
     throw error;
   }
