@@ -49,6 +49,9 @@ beforeAll(async () => {
   router.post('/echo', requireOAuth(protector), (ctx) => {
     ctx.body = { body: (ctx.request as typeof ctx.request & { body: unknown }).body };
   });
+  router.get('/scoped', requireOAuth(protector, { scopes: ['admin'] }), (ctx) => {
+    ctx.body = {};
+  });
   router.get('/consumer', requireOAuth(protector, { twoLegged: true }), (ctx) => {
     ctx.body = { consumer: (ctx.state.credential as typeof client).key };
   });
@@ -141,6 +144,23 @@ describe('the audit hook', () => {
     ]);
     const text = JSON.stringify(events);
     for (const secret of ['cs', 'token-secret', 'wrong', forged.signature]) expect(text).not.toContain(`"${secret}"`);
+  });
+
+  it('names the proven caller of a request refused for its scopes', async () => {
+    await request(server)
+      .get('/scoped')
+      .set('Authorization', sign({ url: `${base}/scoped`, who: ME }).header);
+    expect(events).toEqual([
+      {
+        outcome: 'refused',
+        status: 403,
+        error: 'insufficient_scope',
+        method: 'GET',
+        path: '/scoped',
+        clientId: 'ck',
+        token: 'tk',
+      },
+    ]);
   });
 
   it('cannot change an answer by throwing', async () => {

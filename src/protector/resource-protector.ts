@@ -1,7 +1,7 @@
 import type { Context } from 'koa';
 import type { Client, TokenCredential } from '../rfc5849/credentials';
 import { formatSignatureReport, type SignatureReport } from '../rfc5849/diagnosis';
-import { AccessDeniedError, InsufficientScopeError } from '../rfc5849/errors';
+import { AccessDeniedError, InsufficientScopeError, OAuthError } from '../rfc5849/errors';
 import type { ParameterLimits } from '../rfc5849/parameters';
 import {
   verifyRequest,
@@ -196,11 +196,19 @@ export class ResourceProtector<C extends Client = Client, T extends TokenCredent
    * must answer true. Scope and predicate lookups follow the store-fault rule (503).
    */
   async checkAccess(verified: VerifiedRequest<C, T>, route: RouteOptions, ctx: Context): Promise<void> {
-    const s = this.settings;
-    const ms = s?.storeTimeoutMs ?? 1000;
-    const { credential } = verified;
+    try {
+      await this.checkScopesAndRules(verified.credential, route, ctx);
+    } catch (error) {
+      // The caller is proven here: its audit event names it.
+      if (error instanceof OAuthError) Object.assign(error, { clientId: verified.clientId, token: verified.token });
+      throw error;
+    }
+  }
+
+  private async checkScopesAndRules(credential: T | C, route: RouteOptions, ctx: Context): Promise<void> {
+    const ms = this.settings?.storeTimeoutMs ?? 1000;
     if (route.scopes?.length) {
-      const lookup = s?.options.getScopes;
+      const lookup = this.settings?.options.getScopes;
       const granted = await storeCall(ms, () =>
         lookup ? lookup(credential) : ((credential as Partial<ScopedCredential>).getScopes?.() ?? []),
       );
