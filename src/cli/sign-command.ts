@@ -196,26 +196,16 @@ export function parseSignArguments(argv: readonly string[], env: NodeJS.ProcessE
     if (!(VALUE_OPTIONS as readonly string[]).includes(name)) throw new UsageError(`Unknown option ${name}.`);
     const option = name as ValueOption;
     let value: string;
-    if (eq >= 0) {
-      value = arg.slice(eq + 1);
-    } else {
-      if (i + 1 >= argv.length) throw new UsageError(`${option} needs a value.`);
-      value = argv[++i];
-    }
+    [value, i] = optionValue(argv, i, arg, eq, option);
     if (option === '--data') {
-      const at = value.indexOf('=');
-      if (at < 0) throw new UsageError(`--data needs NAME=VALUE, got '${value}' (no '=').`);
-      if (at === 0) throw new UsageError(`--data needs a parameter name before '=', got '${value}'.`);
-      data.push([value.slice(0, at), value.slice(at + 1)]);
+      data.push(dataPair(value));
       continue;
     }
     if (single.has(option)) throw new UsageError(`${option} is given more than once.`);
     single.set(option, value);
   }
 
-  if (positional.length === 0) throw new UsageError('Missing METHOD and URL.');
-  if (positional.length === 1) throw new UsageError(`Missing URL after ${positional[0]}.`);
-  if (positional.length > 2) throw new UsageError(`Too many arguments: ${positional.slice(2).join(' ')}.`);
+  checkMethodAndUrl(positional);
 
   const method = positional[0].toUpperCase();
   if (!(HTTP_METHODS as readonly string[]).includes(method)) {
@@ -371,26 +361,16 @@ export function parseExplainArguments(argv: readonly string[]): ExplainInput {
     }
     const option = name as ExplainValueOption;
     let value: string;
-    if (eq >= 0) {
-      value = arg.slice(eq + 1);
-    } else {
-      if (i + 1 >= argv.length) throw new UsageError(`${option} needs a value.`);
-      value = argv[++i];
-    }
+    [value, i] = optionValue(argv, i, arg, eq, option);
     if (option === '--data') {
-      const at = value.indexOf('=');
-      if (at < 0) throw new UsageError(`--data needs NAME=VALUE, got '${value}' (no '=').`);
-      if (at === 0) throw new UsageError(`--data needs a parameter name before '=', got '${value}'.`);
-      data.push([value.slice(0, at), value.slice(at + 1)]);
+      data.push(dataPair(value));
       continue;
     }
     if (single.has(option)) throw new UsageError(`${option} is given more than once.`);
     single.set(option, value);
   }
 
-  if (positional.length === 0) throw new UsageError('Missing METHOD and URL.');
-  if (positional.length === 1) throw new UsageError(`Missing URL after ${positional[0]}.`);
-  if (positional.length > 2) throw new UsageError(`Too many arguments: ${positional.slice(2).join(' ')}.`);
+  checkMethodAndUrl(positional);
   if (!TOKEN.test(positional[0])) throw new UsageError(`'${positional[0]}' is not an HTTP method.`);
 
   let authorization = single.get('--authorization');
@@ -619,4 +599,26 @@ export function runCli(
     }
     throw error;
   }
+}
+
+/** The value of an option given as `--name=value` or `--name value`, and the index of the last argument read. */
+function optionValue(argv: readonly string[], i: number, arg: string, eq: number, option: string): [string, number] {
+  if (eq >= 0) return [arg.slice(eq + 1), i];
+  if (i + 1 >= argv.length) throw new UsageError(`${option} needs a value.`);
+  return [argv[i + 1], i + 1];
+}
+
+/** `--data NAME=VALUE`, taken literally. */
+function dataPair(value: string): [string, string] {
+  const at = value.indexOf('=');
+  if (at < 0) throw new UsageError(`--data needs NAME=VALUE, got '${value}' (no '=').`);
+  if (at === 0) throw new UsageError(`--data needs a parameter name before '=', got '${value}'.`);
+  return [value.slice(0, at), value.slice(at + 1)];
+}
+
+/** Exactly two positional arguments: METHOD and URL. */
+function checkMethodAndUrl(positional: readonly string[]): void {
+  if (positional.length === 0) throw new UsageError('Missing METHOD and URL.');
+  if (positional.length === 1) throw new UsageError(`Missing URL after ${positional[0]}.`);
+  if (positional.length > 2) throw new UsageError(`Too many arguments: ${positional.slice(2).join(' ')}.`);
 }
