@@ -5,13 +5,12 @@
  */
 import { execFile } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import ts from 'typescript';
 import { formatSignatureReport } from '../src/rfc5849/diagnosis';
 import { enc, sign } from './support/sign';
+import { transpileSources } from './support/transpile';
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '..');
@@ -20,28 +19,7 @@ const ROOT = join(__dirname, '..');
 let compiledMain: string;
 let outDir: string;
 beforeAll(() => {
-  outDir = mkdtempSync(join(tmpdir(), 'oauth1-cli-explain-'));
-  const walk = (dir: string): void => {
-    for (const entry of readdirSync(join(ROOT, dir), { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else if (path.endsWith('.ts')) {
-        const { outputText } = ts.transpileModule(readFileSync(join(ROOT, path), 'utf8'), {
-          fileName: path,
-          compilerOptions: {
-            module: ts.ModuleKind.CommonJS,
-            target: ts.ScriptTarget.ES2022,
-            esModuleInterop: true,
-            experimentalDecorators: true,
-            emitDecoratorMetadata: true,
-          },
-        });
-        mkdirSync(join(outDir, dir), { recursive: true });
-        writeFileSync(join(outDir, path.replace(/\.ts$/, '.js')), outputText);
-      }
-    }
-  };
-  walk('src');
+  outDir = transpileSources('oauth1-cli-explain-');
   compiledMain = join(outDir, 'src', 'cli', 'main.js');
 });
 afterAll(() => rmSync(outDir, { recursive: true, force: true }));

@@ -4,11 +4,9 @@
  * tests' independent signer.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import ts from 'typescript';
 import {
   curlCommand,
   parseSignArguments,
@@ -20,6 +18,7 @@ import {
 } from '../src/cli/sign-command';
 import { verifySignature } from '../src/rfc5849/verify-signature';
 import { startDemo } from './support/demo';
+import { transpileSources } from './support/transpile';
 import { ALICE, DEMO_PRIVATE_KEY, formBody, sign } from './support/sign';
 
 const run = promisify(execFile);
@@ -33,28 +32,7 @@ const PEM = join('spec', 'fixtures', 'demo-client.pem');
 let compiledMain: string;
 let outDir: string;
 beforeAll(() => {
-  outDir = mkdtempSync(join(tmpdir(), 'oauth1-cli-'));
-  const walk = (dir: string): void => {
-    for (const entry of readdirSync(join(ROOT, dir), { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else if (path.endsWith('.ts')) {
-        const { outputText } = ts.transpileModule(readFileSync(join(ROOT, path), 'utf8'), {
-          fileName: path,
-          compilerOptions: {
-            module: ts.ModuleKind.CommonJS,
-            target: ts.ScriptTarget.ES2022,
-            esModuleInterop: true,
-            experimentalDecorators: true,
-            emitDecoratorMetadata: true,
-          },
-        });
-        mkdirSync(join(outDir, dir), { recursive: true });
-        writeFileSync(join(outDir, path.replace(/\.ts$/, '.js')), outputText);
-      }
-    }
-  };
-  walk('src');
+  outDir = transpileSources('oauth1-cli-');
   compiledMain = join(outDir, 'src', 'cli', 'main.js');
 });
 afterAll(() => rmSync(outDir, { recursive: true, force: true }));
