@@ -12,7 +12,8 @@ import {
   type OAuthRequest,
   type TokenCredential,
 } from '../src';
-import { parseAuthorizationHeader, parseFormEncoded } from '../src/rfc5849/parameters';
+import { normalizeParameters, requestBaseString, signatureBaseString } from '../src/rfc5849/base-string';
+import { collectRequestParameters, parseAuthorizationHeader, parseFormEncoded } from '../src/rfc5849/parameters';
 import { enc, sign } from './support/sign';
 
 const SEED = 5849;
@@ -69,6 +70,37 @@ describe('the parsers never throw anything but OAuth errors', () => {
         ),
         (s) => onlyOAuthErrors(() => parseAuthorizationHeader(s)),
       ),
+      runs,
+    );
+  });
+});
+
+describe('the base string of collected parameters', () => {
+  /** Query pairs (no protocol parameters, which may not repeat), names often sharing prefixes or repeated. */
+  const pairs = fc.array(
+    fc.tuple(
+      fc
+        .oneof(fc.constantFrom('a', 'b', 'a-b', 'a.b', 'a b', 'é'), fc.fullUnicodeString())
+        .filter((n) => !n.startsWith('oauth_')),
+      fc.oneof(fc.constantFrom('', '1', '%', 'x y'), fc.fullUnicodeString()),
+    ),
+    { maxLength: 40 }, // past the insertion sort's limit, so both sort paths are checked
+  );
+
+  it('is the §3.4.1.1 string of normalizeParameters, whatever the parameters and their number', () => {
+    fc.assert(
+      fc.property(pairs, fc.boolean(), (params, plusForSpace) => {
+        const query = params
+          .map(([name, value]) => [enc(name), enc(value)].map((s) => (plusForSpace ? s.replaceAll('%20', '+') : s)))
+          .map(([name, value]) => `${name}=${value}`)
+          .join('&');
+        const { all } = collectRequestParameters({ query }, { authorizationHeader: Infinity, parameters: Infinity });
+        const decoded = parseFormEncoded(query);
+        return (
+          requestBaseString('GET', 'http://example.com/', all) ===
+          signatureBaseString('GET', 'http://example.com/', normalizeParameters(decoded))
+        );
+      }),
       runs,
     );
   });

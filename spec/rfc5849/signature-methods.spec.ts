@@ -41,6 +41,19 @@ describe('the signature method table', () => {
     expect(method?.verify('base', signature, { clientSecret: 'a', tokenSecret: 'c' })).toBe(false);
   });
 
+  it('HMAC keys stay right past the 1,000 entries of the key cache, for every client and token secret', () => {
+    const method = resolveSignatureMethod('HMAC-SHA1');
+    const hmac = (key: string) => createHmac('sha1', key).update('base').digest('base64');
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 1500; i++) {
+        const keys = { clientSecret: `client ${i % 700}`, tokenSecret: i % 3 ? `token ${i}` : undefined };
+        const key = `${percentEncode(keys.clientSecret)}&${percentEncode(keys.tokenSecret ?? '')}`;
+        expect(method?.verify('base', hmac(key), keys)).toBe(true);
+        expect(method?.verify('base', hmac(`${key}x`), keys)).toBe(false);
+      }
+    }
+  });
+
   it('PLAINTEXT compares the encoded secrets joined by "&"', () => {
     const plaintext = resolveSignatureMethod('PLAINTEXT');
     expect(plaintext?.verify('', 'a%20b&c', { clientSecret: 'a b', tokenSecret: 'c' })).toBe(true);

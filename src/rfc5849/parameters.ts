@@ -2,12 +2,28 @@
  * RFC 5849 §3.5 Parameter Transmission and §3.4.1.3.1 Parameter Sources.
  *
  * Parameters are kept exactly as sent: a list of decoded [name, value] pairs, duplicates and order
- * preserved, each decoded once.
+ * preserved, each decoded once. For verification each also keeps its §3.6 encoding, which the base
+ * string needs: for the usual unreserved names and values, the very string received.
  */
 import { DuplicatedParameterError, InvalidRequestError } from './errors';
-import { percentDecode } from './encoding';
+import { isUnreserved, percentDecode, percentEncode } from './encoding';
 
 export type Parameter = readonly [name: string, value: string];
+
+/**
+ * A parameter as received: decoded, and encoded again by §3.6 (what the signature base string holds).
+ * The encoded value is left out (undefined) when it is not the received text: it is then computed only if
+ * the base string needs it (never for `oauth_signature`).
+ */
+export type EncodedParameter = readonly [
+  name: string,
+  value: string,
+  encodedName: string,
+  encodedValue: string | undefined,
+];
+
+/** What collection needs of a parameter: its decoded name and value first. */
+type Pair = readonly [name: string, value: string, ...encoded: (string | undefined)[]];
 
 export interface AuthorizationHeader {
   realm: string | undefined;
@@ -16,7 +32,38 @@ export interface AuthorizationHeader {
 }
 
 const TCHAR = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const isWhitespace = (c: string): boolean => c === ' ' || c === '\t';
+
+/**
+ * The protocol parameter names (§3.1, §2, and the body hash extension) as literals: a name read from a
+ * request is swapped for its literal, which compares and sorts faster than a slice of the header.
+ */
+const PROTOCOL_NAMES = new Map(
+  [
+    'oauth_consumer_key',
+    'oauth_token',
+    'oauth_signature_method',
+    'oauth_signature',
+    'oauth_timestamp',
+    'oauth_nonce',
+    'oauth_version',
+    'oauth_body_hash',
+    'oauth_callback',
+    'oauth_verifier',
+  ].map((name) => [name, name]),
+);
+
+/**
+ * Decodes a raw name (`known`: its protocol name literal) and value, and keeps their encodings (tested
+ * once: unreserved text is all three).
+ */
+function receive(rawName: string, known: string | undefined, rawValue: string, plusIsSpace: boolean): EncodedParameter {
+  const name = known ?? percentDecode(rawName, plusIsSpace);
+  const encodedName = known ?? (isUnreserved(rawName) ? rawName : percentEncode(name));
+  if (isUnreserved(rawValue)) return [name, rawValue, encodedName, rawValue];
+  return [name, percentDecode(rawValue, plusIsSpace), encodedName, undefined];
+}
+
+const decodedOnly = (params: EncodedParameter[]): Parameter[] => params.map(([name, value]) => [name, value]);
 
 /** True when the header uses the OAuth scheme (case-insensitive, RFC 7235 §2.1). */
 export function isOAuthScheme(value: string): boolean {
@@ -29,75 +76,91 @@ export function isOAuthScheme(value: string): boolean {
  * missing quote or unterminated value is a 400.
  */
 export function parseAuthorizationHeader(value: string): AuthorizationHeader {
-  const bad = (why: string) => new InvalidRequestError(`The Authorization header is malformed: ${why}.`);
-  const params: Parameter[] = [];
+  const { realm, params } = scanAuthorizationHeader(value);
+  return { realm, params: decodedOnly(params) };
+}
+
+const malformed = (why: string) => new InvalidRequestError(`The Authorization header is malformed: ${why}.`);
+const SPACE = 0x20;
+const TAB = 0x09;
+
+/** The index of the first character at or after `at` that is not a space or tab. */
+function skipWhitespace(value: string, at: number): number {
+  let c = value.charCodeAt(at);
+  while (c === SPACE || c === TAB) c = value.charCodeAt(++at);
+  return at;
+}
+
+function scanAuthorizationHeader(value: string): { realm: string | undefined; params: EncodedParameter[] } {
+  const params: EncodedParameter[] = [];
   let realm: string | undefined;
   let i = 5; // past "OAuth"
   const n = value.length;
-  let expectSeparator = false;
   for (;;) {
-    while (i < n && isWhitespace(value[i])) i++;
+    i = skipWhitespace(value, i);
     if (i >= n) break;
-    if (expectSeparator) {
-      if (value[i] !== ',') throw bad('parameters must be separated by commas');
-      i++;
-      expectSeparator = false;
-      continue;
+    if (params.length > 0 || realm !== undefined) {
+      if (value.charCodeAt(i) !== 0x2c) throw malformed('parameters must be separated by commas');
+      i = skipWhitespace(value, i + 1);
+      if (i >= n) break; // a trailing comma
     }
-    if (value[i] === ',') throw bad('empty parameter');
+    if (value.charCodeAt(i) === 0x2c) throw malformed('empty parameter');
     const eq = value.indexOf('=', i);
-    if (eq < 0) throw bad('a parameter has no value');
+    if (eq < 0) throw malformed('a parameter has no value');
     // auth-param = token BWS "=" BWS quoted-string (RFC 7235 §2.1)
     let nameEnd = eq;
-    while (nameEnd > i && isWhitespace(value[nameEnd - 1])) nameEnd--;
+    while (nameEnd > i && (value.charCodeAt(nameEnd - 1) === SPACE || value.charCodeAt(nameEnd - 1) === TAB)) nameEnd--;
     const rawName = value.slice(i, nameEnd);
-    if (!TCHAR.test(rawName)) throw bad('invalid parameter name');
-    let open = eq + 1;
-    while (open < n && isWhitespace(value[open])) open++;
-    if (value[open] !== '"') throw bad('parameter values must be quoted');
+    const known = PROTOCOL_NAMES.get(rawName);
+    if (known === undefined && !TCHAR.test(rawName)) throw malformed('invalid parameter name');
+    const open = skipWhitespace(value, eq + 1);
+    if (value.charCodeAt(open) !== 0x22) throw malformed('parameter values must be quoted');
     const close = value.indexOf('"', open + 1);
-    if (close < 0) throw bad('unterminated quoted value');
+    if (close < 0) throw malformed('unterminated quoted value');
     const rawValue = value.slice(open + 1, close);
-    if (rawValue.includes('\\')) throw bad('escapes are not allowed in values');
+    if (rawValue.includes('\\')) throw malformed('escapes are not allowed in values');
     // realm is an RFC 2617 quoted-string, not a percent-encoded parameter, and is never signed; auth-param
     // names are case-insensitive (RFC 7235 §2.1), so "Realm" is the realm too.
-    if (rawName.toLowerCase() === 'realm') {
-      if (realm !== undefined) throw bad('realm is repeated');
+    if (rawName.length === 5 && rawName.toLowerCase() === 'realm') {
+      if (realm !== undefined) throw malformed('realm is repeated');
       realm = rawValue;
     } else {
-      params.push([percentDecode(rawName, false), percentDecode(rawValue, false)]);
+      params.push(receive(rawName, known, rawValue, false));
     }
     i = close + 1;
-    expectSeparator = true;
   }
   return { realm, params };
 }
 
 /** `application/x-www-form-urlencoded` pairs of a query string or form body (§3.4.1.3.1): `+` is a space. */
 export function parseFormEncoded(text: string): Parameter[] {
-  const params: Parameter[] = [];
+  return decodedOnly(scanFormEncoded(text));
+}
+
+function scanFormEncoded(text: string): EncodedParameter[] {
+  const params: EncodedParameter[] = [];
   if (text === '') return params;
   for (const part of text.split('&')) {
     if (part === '') continue;
     const eq = part.indexOf('=');
     const name = eq < 0 ? part : part.slice(0, eq);
     const val = eq < 0 ? '' : part.slice(eq + 1);
-    params.push([percentDecode(name, true), percentDecode(val, true)]);
+    params.push(receive(name, PROTOCOL_NAMES.get(name), val, true));
   }
   return params;
 }
 
-export interface ParameterSources {
+export interface ParameterSources<P extends Pair = Parameter> {
   /** Parameters of an `Authorization: OAuth` header, if the request carries one. */
-  header?: Parameter[];
-  query: Parameter[];
+  header?: readonly P[];
+  query: readonly P[];
   /** Parameters of a single-part form-encoded body, if the request has one. */
-  form?: Parameter[];
+  form?: readonly P[];
 }
 
-export interface CollectedParameters {
+export interface CollectedParameters<P extends Pair = Parameter> {
   /** Every parameter that the signature covers, in the order collected (§3.4.1.3.1). */
-  all: Parameter[];
+  all: P[];
   /** The `oauth_` protocol parameters, each present at most once. */
   oauth: Map<string, string>;
 }
@@ -107,30 +170,34 @@ export interface CollectedParameters {
  * parameters must come from exactly one of those places and appear once (§3.5: "...MUST NOT be
  * transmitted... more than once").
  */
-export function collectParameters(sources: ParameterSources): CollectedParameters {
-  const oauth = new Map<string, string>();
-  const all: Parameter[] = [];
-  let oauthLocation: string | undefined;
-  const take = (params: Parameter[] | undefined, location: string) => {
-    if (!params) return;
-    for (const pair of params) {
-      all.push(pair);
-      const [name, value] = pair;
-      if (!name.startsWith('oauth_')) continue;
-      if (oauthLocation !== undefined && oauthLocation !== location) {
-        throw new DuplicatedParameterError(
-          `OAuth protocol parameters were sent in both the ${oauthLocation} and the ${location}.`,
-        );
-      }
-      if (oauth.has(name)) throw new DuplicatedParameterError(`The ${name} parameter is repeated.`);
-      oauthLocation = location;
-      oauth.set(name, value);
+export function collectParameters<P extends Pair = Parameter>(sources: ParameterSources<P>): CollectedParameters<P> {
+  const collected: Collection<P> = { all: [], oauth: new Map<string, string>(), oauthLocation: undefined };
+  if (sources.header) collect(collected, sources.header, 'Authorization header');
+  collect(collected, sources.query, 'query string');
+  if (sources.form) collect(collected, sources.form, 'form body');
+  return { all: collected.all, oauth: collected.oauth };
+}
+
+interface Collection<P extends Pair> extends CollectedParameters<P> {
+  /** Where the protocol parameters were found. */
+  oauthLocation: string | undefined;
+}
+
+function collect<P extends Pair>(into: Collection<P>, params: readonly P[], location: string): void {
+  for (let i = 0; i < params.length; i++) {
+    const pair = params[i];
+    into.all.push(pair);
+    const name = pair[0];
+    if (!name.startsWith('oauth_')) continue;
+    if (into.oauthLocation !== undefined && into.oauthLocation !== location) {
+      throw new DuplicatedParameterError(
+        `OAuth protocol parameters were sent in both the ${into.oauthLocation} and the ${location}.`,
+      );
     }
-  };
-  take(sources.header, 'Authorization header');
-  take(sources.query, 'query string');
-  take(sources.form, 'form body');
-  return { all, oauth };
+    if (into.oauth.has(name)) throw new DuplicatedParameterError(`The ${name} parameter is repeated.`);
+    into.oauthLocation = location;
+    into.oauth.set(name, pair[1]);
+  }
 }
 
 export interface ParameterLimits {
@@ -147,18 +214,18 @@ export interface ParameterLimits {
 export function collectRequestParameters(
   request: { authorization?: string; query: string; form?: string },
   limits: ParameterLimits,
-): CollectedParameters {
-  let header: Parameter[] | undefined;
+): CollectedParameters<EncodedParameter> {
+  let header: EncodedParameter[] | undefined;
   if (request.authorization !== undefined) {
     if (request.authorization.length > limits.authorizationHeader) {
       throw new InvalidRequestError(
         `The Authorization header is longer than ${limits.authorizationHeader} characters.`,
       );
     }
-    header = parseAuthorizationHeader(request.authorization).params;
+    header = scanAuthorizationHeader(request.authorization).params;
   }
-  const query = parseFormEncoded(request.query);
-  const form = request.form === undefined ? undefined : parseFormEncoded(request.form);
+  const query = scanFormEncoded(request.query);
+  const form = request.form === undefined ? undefined : scanFormEncoded(request.form);
   if ((header?.length ?? 0) + query.length + (form?.length ?? 0) > limits.parameters) {
     throw new InvalidRequestError(`The request has more than ${limits.parameters} parameters.`);
   }

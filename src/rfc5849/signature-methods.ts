@@ -51,20 +51,39 @@ function keyCache<K>(parse: (text: string) => K): (text: string) => K {
   };
 }
 
-/** An HMAC key object is built once per secret pair: building it from a string costs as much as the HMAC. */
-const hmacKey = keyCache((text) => createSecretKey(Buffer.from(text, 'utf8')));
+/**
+ * HMAC key objects, by client secret and then token secret: building one costs as much as the HMAC, and
+ * looking it up by the secrets as the stores return them builds no string per request. Up to
+ * KEY_CACHE_SIZE keys, the clients seen longest ago forgotten first.
+ */
+const hmacKeys = new Map<string, Map<string, KeyObject>>();
+let hmacKeyCount = 0;
+
+function hmacKey(keys: SignatureKeys): KeyObject {
+  const clientSecret = keys.clientSecret ?? '';
+  const tokenSecret = keys.tokenSecret ?? '';
+  let byToken = hmacKeys.get(clientSecret);
+  let key = byToken?.get(tokenSecret);
+  if (key !== undefined) return key;
+  if (hmacKeyCount >= KEY_CACHE_SIZE) {
+    const [oldest, forgotten] = hmacKeys.entries().next().value as [string, Map<string, KeyObject>];
+    hmacKeys.delete(oldest);
+    hmacKeyCount -= forgotten.size;
+    if (oldest === clientSecret) byToken = undefined;
+  }
+  if (byToken === undefined) hmacKeys.set(clientSecret, (byToken = new Map()));
+  key = createSecretKey(Buffer.from(secretKey(keys), 'utf8'));
+  byToken.set(tokenSecret, key);
+  hmacKeyCount++;
+  return key;
+}
 
 function hmac(digest: DigestName): SignatureMethod {
   return {
     keyType: 'secret',
     bodyHashDigest: digest,
     verify: (baseString, signature, keys) =>
-      constantTimeEqual(
-        createHmac(digest, hmacKey(secretKey(keys)))
-          .update(baseString)
-          .digest('base64'),
-        signature,
-      ),
+      constantTimeEqual(createHmac(digest, hmacKey(keys)).update(baseString).digest('base64'), signature),
   };
 }
 

@@ -5,7 +5,7 @@
  * so a forged request can neither burn a client's nonce nor fill the nonce store.
  */
 import { createHash } from 'node:crypto';
-import { signatureBaseString, normalizeParameters } from './base-string';
+import { normalizedPairs, requestBaseString } from './base-string';
 import type { Client, TokenCredential } from './credentials';
 import {
   InsecureTransportError,
@@ -19,7 +19,7 @@ import {
   OAuthError,
   UnsupportedSignatureMethodError,
 } from './errors';
-import { collectRequestParameters, type Parameter, type ParameterLimits } from './parameters';
+import { collectRequestParameters, type EncodedParameter, type ParameterLimits } from './parameters';
 import { parseRsaPublicKey, resolveSignatureMethod, type SignatureKeys } from './signature-methods';
 import { checkTimestampWindow, parseTimestamp } from './timestamp-nonce';
 import { withDiagnosis } from './diagnosis';
@@ -111,7 +111,7 @@ async function verifyCollected<C extends Client, T extends TokenCredential>(
   request: OAuthRequest,
   policy: VerifyPolicy,
   stores: VerifyStores<C, T>,
-  all: readonly Parameter[],
+  all: readonly EncodedParameter[],
   oauth: ReadonlyMap<string, string>,
 ): Promise<VerifiedRequest<C, T>> {
   if (!request.secure && !policy.allowInsecureTransport) throw new InsecureTransportError();
@@ -172,13 +172,12 @@ async function verifyCollected<C extends Client, T extends TokenCredential>(
   }
 
   // 5. Signature (§3.4), then the body hash it covers.
-  const normalized = normalizeParameters(all);
-  const baseString = signatureBaseString(request.method, request.uri, normalized);
+  const baseString = requestBaseString(request.method, request.uri, all);
   const refuse = (message?: string, hint?: string) =>
     withDiagnosis(new InvalidSignatureError(message), {
       method: request.method.toUpperCase(),
       uri: request.uri,
-      parameters: normalized === '' ? [] : normalized.split('&'),
+      parameters: normalizedPairs(all),
       baseString,
       hints: hint ? [hint] : [],
     });

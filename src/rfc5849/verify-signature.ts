@@ -2,7 +2,7 @@
  * RFC 5849 §3.4 alone: does the request's signature verify with these keys? No timestamp, nonce or
  * store is involved; `verifyRequest` is the complete check. Useful to tools, tests and benchmarks.
  */
-import { normalizeParameters, signatureBaseString } from './base-string';
+import { requestBaseString } from './base-string';
 import { collectRequestParameters, type ParameterLimits } from './parameters';
 import { resolveSignatureMethod, type SignatureKeys } from './signature-methods';
 import type { OAuthRequest } from './verify-request';
@@ -14,5 +14,5 @@ export function verifySignature(request: OAuthRequest, keys: SignatureKeys, limi
   const method = resolveSignatureMethod(oauth.get('oauth_signature_method') ?? '');
   const signature = oauth.get('oauth_signature');
   if (!method || !signature) return false;
-  return method.verify(signatureBaseString(request.method, request.uri, normalizeParameters(all)), signature, keys);
+  return method.verify(requestBaseString(request.method, request.uri, all), signature, keys);
 }
