@@ -21,13 +21,13 @@ import { startDemo } from './support/demo';
 import { ALICE, BOB, enc, RSA_ONLY, type Identity } from './support/sign';
 
 let demo: Awaited<ReturnType<typeof startDemo>>;
-let verify: jest.SpiedFunction<typeof demo.protector.verify>;
+let verify: jest.SpiedFunction<typeof demo.protector.verifyNow>;
 
 beforeAll(async () => {
   const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined); // the insecure-transport notice
   demo = await startDemo();
   warn.mockRestore();
-  verify = jest.spyOn(demo.protector, 'verify');
+  verify = jest.spyOn(demo.protector, 'verifyNow'); // what the guard calls
 });
 beforeEach(() => verify.mockClear());
 afterAll(() => demo.stop());

@@ -7,6 +7,7 @@
  */
 import type { Context, Middleware } from 'koa';
 import { InvalidRequestError, OAuthError, RequestTooLargeError } from '../rfc5849/errors';
+import type { MaybePromise } from '../rfc5849/maybe-promise';
 import { renderOAuthError } from './render-error';
 
 const RAW_BODY = Symbol('routing-controllers-oauth1.rawBody');
@@ -20,8 +21,8 @@ interface BodyCarrier {
 const carrier = (ctx: Context) => ctx.request as unknown as BodyCarrier;
 
 function hasBody(ctx: Context): boolean {
-  const length = ctx.get('Content-Length');
-  return (length !== '' && length !== '0') || ctx.get('Transfer-Encoding') !== '';
+  const { 'content-length': length, 'transfer-encoding': chunked } = ctx.req.headers;
+  return (length !== undefined && length !== '' && length !== '0') || (chunked !== undefined && chunked !== '');
 }
 
 /** Reads the request stream up to `limit` bytes; refuses by Content-Length before reading anything. */
@@ -57,15 +58,24 @@ function readStream(ctx: Context, limit: number): Promise<Buffer> {
  * The body bytes for verification: those `oauthBodyParser()` kept, koa-bodyparser's `rawBody`, or the
  * unread stream. An empty buffer for a bodiless request.
  */
-export async function rawBodyOf(ctx: Context, limit: number): Promise<Buffer> {
+export function rawBodyOf(ctx: Context, limit: number): MaybePromise<Buffer> {
   const request = carrier(ctx);
-  let bytes = request[RAW_BODY];
-  if (!bytes) {
-    if (typeof request.rawBody === 'string') bytes = Buffer.from(request.rawBody, 'utf8');
-    else if (hasBody(ctx) && !ctx.req.readableDidRead) bytes = await readStream(ctx, limit);
-    else bytes = Buffer.alloc(0);
-    request[RAW_BODY] = bytes;
-  }
+  const kept = request[RAW_BODY];
+  if (kept) return withinLimit(kept, limit);
+  if (typeof request.rawBody === 'string') return keep(request, Buffer.from(request.rawBody, 'utf8'), limit);
+  if (hasBody(ctx) && !ctx.req.readableDidRead)
+    return readStream(ctx, limit).then((bytes) => keep(request, bytes, limit));
+  return keep(request, EMPTY, limit);
+}
+
+const EMPTY = Buffer.alloc(0);
+
+function keep(request: BodyCarrier, bytes: Buffer, limit: number): Buffer {
+  request[RAW_BODY] = bytes;
+  return withinLimit(bytes, limit);
+}
+
+function withinLimit(bytes: Buffer, limit: number): Buffer {
   if (bytes.length > limit) throw new RequestTooLargeError(limit);
   return bytes;
 }

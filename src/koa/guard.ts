@@ -4,6 +4,7 @@
 import type { Context, Middleware, Next } from 'koa';
 import type { Client, TokenCredential } from '../rfc5849/credentials';
 import { OAuthError, UnsupportedSignatureMethodError } from '../rfc5849/errors';
+import { andThen, isPromiseLike, type MaybePromise } from '../rfc5849/maybe-promise';
 import type { VerifiedRequest } from '../rfc5849/verify-request';
 import { mergeRouteOptions, type ResourceProtector, type RouteOptions } from '../protector/resource-protector';
 import { diagnosisOf } from '../rfc5849/diagnosis';
@@ -27,58 +28,96 @@ type GuardState = { [PENDING]?: RouteOptions };
 
 /**
  * A guard for one decorator use. `getProtector` is called per request, so the protector registered in
- * the container at that time is the one used.
+ * the container at that time is the one used. When the stores answer synchronously the guard makes no
+ * promise of its own: it verifies, then calls `next()` in the same turn.
  */
 export function createGuard(getProtector: () => ResourceProtector, options: RouteOptions): Middleware {
-  const guard: Guard = async (ctx: Context, next: Next, ...express: unknown[]) => {
+  const guard: Guard = (ctx: Context, next: Next, ...express: unknown[]) => {
     // routing-controllers' express driver calls (req, res, next): refuse to guard there, loudly and closed.
     if (typeof next !== 'function') return (express[0] as (error: Error) => void)(new KoaOnlyError());
     const state = ctx.state as GuardState & Partial<OAuthState>;
     const merged = mergeRouteOptions(state[PENDING], options);
-    if (state.oauth) {
-      // Verified already, by a guard this one could not see (another router level): check the method and
-      // this guard's access rules again, but never the nonce, which cannot be checked twice.
-      const protector = getProtector();
-      try {
-        if (options.signatureMethods && !options.signatureMethods.includes(state.oauth.signatureMethod)) {
-          throw new UnsupportedSignatureMethodError('The signature method is not supported here.');
-        }
-        await protector.checkAccess(state.oauth, options, ctx);
-      } catch (error) {
-        if (!(error instanceof OAuthError)) throw error;
-        return renderOAuthError(ctx, error, merged.realm ?? protector.realm);
-      }
-      return next();
-    }
+    if (state.oauth) return recheck(getProtector(), state.oauth, options, merged, ctx, next);
     if (deferToLaterGuard(ctx, guard)) {
       state[PENDING] = merged;
       return next();
     }
     delete state[PENDING];
     const protector = getProtector();
-    const realm = merged.realm ?? protector.realm;
-    let verified: VerifiedRequest<Client, TokenCredential>;
-    const { method, path } = ctx;
+    let verified: MaybePromise<VerifiedRequest<Client, TokenCredential>>;
     try {
-      verified = await protector.verify(await toOAuthRequest(ctx, protector.limits.body), merged);
-      // "May they do this?" comes only after "who is calling" is proven.
-      await protector.checkAccess(verified, merged, ctx);
+      verified = andThen(toOAuthRequest(ctx, protector.limits.body), (request) =>
+        andThen(protector.verifyNow(request, merged), (found) =>
+          // "May they do this?" comes only after "who is calling" is proven.
+          andThen(protector.checkAccess(found, merged, ctx), () => found),
+        ),
+      );
     } catch (error) {
-      if (!(error instanceof OAuthError)) throw error;
-      const { status, code, clientId, token } = error;
-      protector.record({ outcome: 'refused', status, error: code, method, path, clientId, token });
-      const report = diagnosisOf(error);
-      if (report) protector.debugSignature({ ...report, hints: signatureHints(ctx, report) });
-      return renderOAuthError(ctx, error, realm);
+      return refuse(protector, merged, ctx, error);
     }
-    const { clientId, token, signatureMethod } = verified;
-    protector.record({ outcome: 'accepted', status: 200, method, path, clientId, token, signatureMethod });
-    state.oauth = verified;
-    state.credential = verified.credential;
-    return verifiedRequests.run(verified, next);
+    if (!isPromiseLike(verified)) return accept(protector, verified, ctx, next);
+    return Promise.resolve(verified).then(
+      (found) => accept(protector, found, ctx, next),
+      (error: unknown) => refuse(protector, merged, ctx, error),
+    );
   };
   Object.defineProperty(guard, PENDING, { value: true });
   return guard;
+}
+
+function accept(
+  protector: ResourceProtector,
+  verified: VerifiedRequest<Client, TokenCredential>,
+  ctx: Context,
+  next: Next,
+): Promise<unknown> {
+  if (protector.audited) {
+    const { clientId, token, signatureMethod } = verified;
+    const { method, path } = ctx;
+    protector.record({ outcome: 'accepted', status: 200, method, path, clientId, token, signatureMethod });
+  }
+  const state = ctx.state as Partial<OAuthState>;
+  state.oauth = verified;
+  state.credential = verified.credential;
+  return verifiedRequests.run(verified, next);
+}
+
+function refuse(protector: ResourceProtector, route: RouteOptions, ctx: Context, error: unknown): void {
+  if (!(error instanceof OAuthError)) throw error;
+  const { status, code, clientId, token } = error;
+  protector.record({ outcome: 'refused', status, error: code, method: ctx.method, path: ctx.path, clientId, token });
+  const report = diagnosisOf(error);
+  if (report) protector.debugSignature({ ...report, hints: signatureHints(ctx, report) });
+  renderOAuthError(ctx, error, route.realm ?? protector.realm);
+}
+
+/**
+ * Verified already, by a guard this one could not see (another router level): check the method and
+ * this guard's access rules again, but never the nonce, which cannot be checked twice.
+ */
+function recheck(
+  protector: ResourceProtector,
+  verified: VerifiedRequest<Client, TokenCredential>,
+  options: RouteOptions,
+  merged: RouteOptions,
+  ctx: Context,
+  next: Next,
+): MaybePromise<unknown> {
+  const realm = merged.realm ?? protector.realm;
+  const refused = (error: unknown) => {
+    if (!(error instanceof OAuthError)) throw error;
+    renderOAuthError(ctx, error, realm);
+  };
+  let checked: MaybePromise<void>;
+  try {
+    if (options.signatureMethods && !options.signatureMethods.includes(verified.signatureMethod)) {
+      throw new UnsupportedSignatureMethodError('The signature method is not supported here.');
+    }
+    checked = protector.checkAccess(verified, options, ctx);
+  } catch (error) {
+    return refused(error);
+  }
+  return isPromiseLike(checked) ? Promise.resolve(checked).then(() => next(), refused) : next();
 }
 
 /** Thrown (as a 500, never as an open route) when a guard is mounted on a non-Koa driver. */

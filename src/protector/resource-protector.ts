@@ -3,8 +3,10 @@ import type { Client, TokenCredential } from '../rfc5849/credentials';
 import { formatSignatureReport, type SignatureReport } from '../rfc5849/diagnosis';
 import { AccessDeniedError, InsufficientScopeError, OAuthError } from '../rfc5849/errors';
 import type { ParameterLimits } from '../rfc5849/parameters';
+import { andThen, isPromiseLike } from '../rfc5849/maybe-promise';
 import {
   verifyRequest,
+  type VerifyStores,
   type MaybePromise,
   type OAuthRequest,
   type VerifiedRequest,
@@ -121,6 +123,8 @@ export function mergeRouteOptions<R extends RouteOptions>(outer: R | undefined, 
 
 interface Settings<C extends Client, T extends TokenCredential> {
   options: ResourceProtectorOptions<C, T>;
+  /** The application's stores under the store-fault rule, built once. */
+  stores: VerifyStores<C, T>;
   signatureMethods: readonly string[];
   realm: string;
   window: number;
@@ -142,12 +146,19 @@ export class ResourceProtector<C extends Client = Client, T extends TokenCredent
   }
 
   init(options: ResourceProtectorOptions<C, T>): this {
+    const ms = options.storeTimeoutMs ?? 1000;
     this.settings = {
       options,
+      stores: {
+        queryClient: (clientId) => storeCall(ms, () => options.queryClient(clientId)),
+        queryToken: (clientId, token) => storeCall(ms, () => options.queryToken(clientId, token)),
+        existsNonce: (nonce, timestamp, clientId, token) =>
+          storeCall(ms, () => options.existsNonce(nonce, timestamp, clientId, token)),
+      },
       signatureMethods: options.signatureMethods ?? ['HMAC-SHA1'],
       realm: options.realm ?? '',
       window: options.timestampWindowSeconds ?? 300,
-      storeTimeoutMs: options.storeTimeoutMs ?? 1000,
+      storeTimeoutMs: ms,
       limits: { ...DEFAULT_LIMITS, ...options.limits },
       clock: options.clock ?? Date.now,
     };
@@ -181,6 +192,11 @@ export class ResourceProtector<C extends Client = Client, T extends TokenCredent
     }
   }
 
+  /** Whether an `audit` hook is set (so that no event is built for nobody). */
+  get audited(): boolean {
+    return this.settings?.options.audit !== undefined;
+  }
+
   /** Hands an outcome to the `audit` hook, if any. */
   record(event: AuditEvent): void {
     try {
@@ -193,51 +209,79 @@ export class ResourceProtector<C extends Client = Client, T extends TokenCredent
   /**
    * What a verified caller may do on this route: its granted scopes must include the route's (from the
    * protector's `getScopes`, else the credential's `getScopes()`), then every `authorize` predicate
-   * must answer true. Scope and predicate lookups follow the store-fault rule (503).
+   * must answer true. Scope and predicate lookups follow the store-fault rule (503). Answers at once
+   * when the route has no rules or its lookups answer synchronously.
    */
-  async checkAccess(verified: VerifiedRequest<C, T>, route: RouteOptions, ctx: Context): Promise<void> {
-    try {
-      await this.checkScopesAndRules(verified.credential, route, ctx);
-    } catch (error) {
-      // The caller is proven here: its audit event names it.
+  checkAccess(verified: VerifiedRequest<C, T>, route: RouteOptions, ctx: Context): MaybePromise<void> {
+    if (!route.scopes?.length && !route.authorize) return;
+    // The caller is proven here: its refusal names it.
+    const named = (error: unknown) => {
       if (error instanceof OAuthError) Object.assign(error, { clientId: verified.clientId, token: verified.token });
-      throw error;
+      return error;
+    };
+    let checked: MaybePromise<void>;
+    try {
+      checked = this.checkScopesAndRules(verified.credential, route, ctx);
+    } catch (error) {
+      throw named(error);
     }
+    if (!isPromiseLike(checked)) return;
+    return Promise.resolve(checked).catch((error: unknown) => {
+      throw named(error);
+    });
   }
 
-  private async checkScopesAndRules(credential: T | C, route: RouteOptions, ctx: Context): Promise<void> {
+  private checkScopesAndRules(credential: T | C, route: RouteOptions, ctx: Context): MaybePromise<void> {
     const ms = this.settings?.storeTimeoutMs ?? 1000;
-    if (route.scopes?.length) {
-      const lookup = this.settings?.options.getScopes;
-      const granted = await storeCall(ms, () =>
-        lookup ? lookup(credential) : ((credential as Partial<ScopedCredential>).getScopes?.() ?? []),
+    const predicates = [route.authorize ?? []].flat();
+    const next = (at: number): MaybePromise<void> => {
+      if (at === predicates.length) return;
+      return andThen(
+        storeCall(ms, () => predicates[at](credential, ctx)),
+        (allowed) => {
+          if (!allowed) throw new AccessDeniedError();
+          return next(at + 1);
+        },
       );
-      const missing = route.scopes.filter((scope) => !granted.includes(scope));
-      if (missing.length) throw new InsufficientScopeError(route.scopes, missing);
-    }
-    for (const predicate of [route.authorize ?? []].flat()) {
-      if (!(await storeCall(ms, () => predicate(credential, ctx)))) throw new AccessDeniedError();
-    }
+    };
+    if (!route.scopes?.length) return next(0);
+    const required = route.scopes;
+    const lookup = this.settings?.options.getScopes;
+    const granted = storeCall(ms, () =>
+      lookup ? lookup(credential) : ((credential as Partial<ScopedCredential>).getScopes?.() ?? []),
+    );
+    return andThen(granted, (scopes) => {
+      const missing = required.filter((scope) => !scopes.includes(scope));
+      if (missing.length) throw new InsufficientScopeError(required, missing);
+      return next(0);
+    });
   }
 
   /** Verifies one request; resolves with the client and credential, or rejects with an `OAuthError`. */
   verify(request: OAuthRequest, route: RouteOptions = {}): Promise<VerifiedRequest<C, T>> {
+    try {
+      return Promise.resolve(this.verifyNow(request, route));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * `verify()` without a promise when every store answers synchronously (the Koa guard's path): the
+   * verified request, or an `OAuthError` thrown; a promise when a store answered with one.
+   */
+  verifyNow(request: OAuthRequest, route: RouteOptions = {}): MaybePromise<VerifiedRequest<C, T>> {
     const s = this.settings;
     if (!s) throw new Error('ResourceProtector used before init(): pass its options to the constructor or init().');
-    const { options, storeTimeoutMs: ms } = s;
     const policy: VerifyPolicy = {
       signatureMethods: route.signatureMethods ?? s.signatureMethods,
       timestampWindowSeconds: s.window,
       nowSeconds: Math.floor(s.clock() / 1000),
-      allowInsecureTransport: options.allowInsecureTransport ?? false,
+      allowInsecureTransport: s.options.allowInsecureTransport ?? false,
       requireBodyHash: route.requireBodyHash ?? false,
-      twoLegged: route.twoLegged ?? options.twoLegged ?? false,
+      twoLegged: route.twoLegged ?? s.options.twoLegged ?? false,
       limits: s.limits,
     };
-    return verifyRequest(request, policy, {
-      queryClient: (clientId) => storeCall(ms, () => options.queryClient(clientId)),
-      queryToken: (clientId, token) => storeCall(ms, () => options.queryToken(clientId, token)),
-      existsNonce: (...args) => storeCall(ms, () => options.existsNonce(...args)),
-    });
+    return verifyRequest(request, policy, s.stores);
   }
 }

@@ -1,7 +1,5 @@
 import { TemporarilyUnavailableError } from '../rfc5849/errors';
-
-const isPromiseLike = <R>(value: R | PromiseLike<R>): value is PromiseLike<R> =>
-  typeof (value as { then?: unknown } | null)?.then === 'function';
+import { isPromiseLike } from '../rfc5849/maybe-promise';
 
 const unavailable = (cause: unknown) => Object.assign(new TemporarilyUnavailableError(), { cause });
 

@@ -23,6 +23,9 @@ import { collectRequestParameters, type EncodedParameter, type ParameterLimits }
 import { parseRsaPublicKey, resolveSignatureMethod, type SignatureKeys } from './signature-methods';
 import { checkTimestampWindow, parseTimestamp } from './timestamp-nonce';
 import { withDiagnosis } from './diagnosis';
+import { andThen, isPromiseLike, type MaybePromise } from './maybe-promise';
+
+export type { MaybePromise } from './maybe-promise';
 
 /** What the verifier needs to know of an HTTP request, already taken apart by an adapter. */
 export interface OAuthRequest {
@@ -51,9 +54,6 @@ export interface VerifyPolicy {
   twoLegged: boolean;
   limits: ParameterLimits & { credentialLength: number };
 }
-
-/** A value, or a promise of one: stores may answer either way. */
-export type MaybePromise<T> = T | PromiseLike<T>;
 
 /** Store lookups; the protector wraps them with its fault handling. */
 export interface VerifyStores<C extends Client, T extends TokenCredential> {
@@ -85,60 +85,71 @@ const REQUIRED = [
   'oauth_nonce',
 ] as const;
 
-export async function verifyRequest<C extends Client, T extends TokenCredential>(
+/**
+ * Verifies one request. Answers without a promise when every store does; a refusal is then thrown at
+ * once, and otherwise it is a rejection. Either way it is an `OAuthError` naming the claimed client.
+ */
+export function verifyRequest<C extends Client, T extends TokenCredential>(
   request: OAuthRequest,
   policy: VerifyPolicy,
   stores: VerifyStores<C, T>,
-): Promise<VerifiedRequest<C, T>> {
+): MaybePromise<VerifiedRequest<C, T>> {
   // 1. Collect parameters from the header, the query and a form body, rejecting malformed input.
   const { all, oauth } = collectRequestParameters(request, policy.limits);
   if (request.authorization === undefined && oauth.size === 0) {
     throw new MissingCredentialsError('The request carries no OAuth credentials.');
   }
-  try {
-    return await verifyCollected(request, policy, stores, all, oauth);
-  } catch (error) {
+  const named = (error: unknown) => {
     if (error instanceof OAuthError) {
       error.clientId = oauth.get('oauth_consumer_key') || undefined;
       error.token = oauth.get('oauth_token') || undefined;
     }
-    throw error;
+    return error;
+  };
+  let verified: MaybePromise<VerifiedRequest<C, T>>;
+  try {
+    verified = verifyCollected(request, policy, stores, all, oauth);
+  } catch (error) {
+    throw named(error);
   }
+  if (!isPromiseLike(verified)) return verified;
+  return Promise.resolve(verified).catch((error: unknown) => {
+    throw named(error);
+  });
 }
 
 /** Steps 2 to 6, on the collected parameters. */
-async function verifyCollected<C extends Client, T extends TokenCredential>(
+function verifyCollected<C extends Client, T extends TokenCredential>(
   request: OAuthRequest,
   policy: VerifyPolicy,
   stores: VerifyStores<C, T>,
   all: readonly EncodedParameter[],
   oauth: ReadonlyMap<string, string>,
-): Promise<VerifiedRequest<C, T>> {
+): MaybePromise<VerifiedRequest<C, T>> {
   if (!request.secure && !policy.allowInsecureTransport) throw new InsecureTransportError();
 
   // 2. Required parameters and their syntax (§3.1), then the signature method. A two-legged request
   // (consumer only: LTI 1.1 launches, WooCommerce) may leave out the token, or send it empty.
-  for (const name of REQUIRED) {
-    if (!oauth.get(name)) throw new MissingRequiredParameterError(name);
+  for (let i = 0; i < REQUIRED.length; i++) {
+    if (!oauth.get(REQUIRED[i])) throw new MissingRequiredParameterError(REQUIRED[i]);
   }
   const token = oauth.get('oauth_token') || undefined;
   if (token === undefined && !policy.twoLegged) throw new MissingRequiredParameterError('oauth_token');
-  for (const [name, value] of oauth) {
+  for (const value of oauth.values()) {
     // Protocol values are identifiers, numbers and base64: a decoded control character is never meant.
-    if (CONTROL_CHARACTER.test(value)) throw new InvalidRequestError(`The ${name} contains a control character.`);
+    if (CONTROL_CHARACTER.test(value)) {
+      const [name] = [...oauth].find(([, v]) => CONTROL_CHARACTER.test(v)) ?? [];
+      throw new InvalidRequestError(`The ${name} contains a control character.`);
+    }
   }
   const clientId = oauth.get('oauth_consumer_key') as string;
   const nonce = oauth.get('oauth_nonce') as string;
   const methodName = oauth.get('oauth_signature_method') as string;
-  for (const [name, value] of [
-    ['oauth_consumer_key', clientId],
-    ['oauth_token', token ?? ''],
-    ['oauth_nonce', nonce],
-  ]) {
-    if (value.length > policy.limits.credentialLength) {
-      throw new InvalidRequestError(`The ${name} is longer than ${policy.limits.credentialLength} characters.`);
-    }
-  }
+  const longest = policy.limits.credentialLength;
+  const tooLong = (name: string) => new InvalidRequestError(`The ${name} is longer than ${longest} characters.`);
+  if (clientId.length > longest) throw tooLong('oauth_consumer_key');
+  if (token !== undefined && token.length > longest) throw tooLong('oauth_token');
+  if (nonce.length > longest) throw tooLong('oauth_nonce');
   const version = oauth.get('oauth_version');
   if (version !== undefined && version !== '1.0') {
     throw new InvalidRequestError('The oauth_version, when present, must be 1.0.');
@@ -157,51 +168,62 @@ async function verifyCollected<C extends Client, T extends TokenCredential>(
   // 3. Timestamp window, both directions (§3.3).
   checkTimestampWindow(timestamp, policy.nowSeconds, policy.timestampWindowSeconds);
 
-  // 4. Client, the method allowed for it and usable with its keys, then the token.
-  const client = await stores.queryClient(clientId);
-  if (!client) throw new InvalidClientError();
-  const keys = clientKeys(client, methodName, method.keyType);
-  let credential: T | C = client;
-  if (token !== undefined) {
-    const found = await stores.queryToken(clientId, token);
-    if (!found || found.getOAuthToken() !== token || (found.getClientId?.() ?? clientId) !== clientId) {
-      throw new InvalidTokenError();
-    }
-    keys.tokenSecret = found.getOAuthTokenSecret();
-    credential = found;
-  }
-
   // 5. Signature (§3.4), then the body hash it covers.
-  const baseString = requestBaseString(request.method, request.uri, all);
-  const refuse = (message?: string, hint?: string) =>
-    withDiagnosis(new InvalidSignatureError(message), {
-      method: request.method.toUpperCase(),
-      uri: request.uri,
-      parameters: normalizedPairs(all),
-      baseString,
-      hints: hint ? [hint] : [],
-    });
-  if (!method.verify(baseString, oauth.get('oauth_signature') as string, keys)) throw refuse();
-  if (bodyHash !== undefined) {
-    const actual = createHash(method.bodyHashDigest)
-      .update(request.body ?? Buffer.alloc(0))
-      .digest('base64');
-    if (actual !== bodyHash) {
-      throw refuse('The oauth_body_hash does not match the body.', `the body's ${method.bodyHashDigest} is ${actual}`);
+  const verifySignature = (keys: SignatureKeys) => {
+    const baseString = requestBaseString(request.method, request.uri, all);
+    const refuse = (message?: string, hint?: string) =>
+      withDiagnosis(new InvalidSignatureError(message), {
+        method: request.method.toUpperCase(),
+        uri: request.uri,
+        parameters: normalizedPairs(all),
+        baseString,
+        hints: hint ? [hint] : [],
+      });
+    if (!method.verify(baseString, oauth.get('oauth_signature') as string, keys)) throw refuse();
+    if (bodyHash !== undefined) {
+      const actual = createHash(method.bodyHashDigest)
+        .update(request.body ?? Buffer.alloc(0))
+        .digest('base64');
+      if (actual !== bodyHash) {
+        throw refuse(
+          'The oauth_body_hash does not match the body.',
+          `the body's ${method.bodyHashDigest} is ${actual}`,
+        );
+      }
     }
-  }
+  };
 
-  // The token's lifecycle, once the request is known to be genuine: a forger learns nothing of it.
-  if (credential !== client) {
-    const token = credential as TokenCredential;
-    if (token.isRevoked?.()) throw new InvalidTokenError('token_revoked', 'The token was revoked.');
-    if (token.isExpired?.()) throw new InvalidTokenError('token_expired', 'The token has expired.');
-  }
+  // The token's lifecycle, once the request is known to be genuine: a forger learns nothing of it; then
+  // 6. the nonce: one atomic check-and-set, only now that the request is known to be genuine.
+  const accept = (client: C, credential: T | C): MaybePromise<VerifiedRequest<C, T>> => {
+    if (credential !== client) {
+      const found = credential as TokenCredential;
+      if (found.isRevoked?.()) throw new InvalidTokenError('token_revoked', 'The token was revoked.');
+      if (found.isExpired?.()) throw new InvalidTokenError('token_expired', 'The token has expired.');
+    }
+    return andThen(stores.existsNonce(nonce, timestamp, clientId, token ?? ''), (used) => {
+      if (used) throw new InvalidNonceError();
+      return { client, credential, clientId, token, signatureMethod: methodName, timestamp, nonce };
+    });
+  };
 
-  // 6. Nonce: one atomic check-and-set, only now that the request is known to be genuine.
-  if (await stores.existsNonce(nonce, timestamp, clientId, token ?? '')) throw new InvalidNonceError();
-
-  return { client, credential, clientId, token, signatureMethod: methodName, timestamp, nonce };
+  // 4. Client, the method allowed for it and usable with its keys, then the token.
+  return andThen(stores.queryClient(clientId), (client) => {
+    if (!client) throw new InvalidClientError();
+    const keys = clientKeys(client, methodName, method.keyType);
+    if (token === undefined) {
+      verifySignature(keys);
+      return accept(client, client);
+    }
+    return andThen(stores.queryToken(clientId, token), (found) => {
+      if (!found || found.getOAuthToken() !== token || (found.getClientId?.() ?? clientId) !== clientId) {
+        throw new InvalidTokenError();
+      }
+      keys.tokenSecret = found.getOAuthTokenSecret();
+      verifySignature(keys);
+      return accept(client, found);
+    });
+  });
 }
 
 /** The client's key material for this method, or a 400 when the client may not or cannot use it. */
