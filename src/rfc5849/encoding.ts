@@ -13,9 +13,6 @@ const RESERVED_BY_ENCODE_URI_COMPONENT = /[!'()*]/g;
 /** Printable ASCII without space: what may appear unescaped in a query, a form body or a quoted header value. */
 const PRINTABLE_ASCII = /^[\x21-\x7e]*$/;
 
-/** Whether every character is unreserved: such a string encodes and decodes to itself. */
-export const isUnreserved = (value: string): boolean => UNRESERVED_ONLY.test(value);
-
 export function percentEncode(value: string): string {
   if (UNRESERVED_ONLY.test(value)) return value;
   return encodeURIComponent(value).replace(

@@ -6,7 +6,7 @@
  * string needs: for the usual unreserved names and values, the very string received.
  */
 import { DuplicatedParameterError, InvalidRequestError } from './errors';
-import { isUnreserved, percentDecode, percentEncode } from './encoding';
+import { percentDecode, percentEncode } from './encoding';
 
 export type Parameter = readonly [name: string, value: string];
 
@@ -31,35 +31,79 @@ export interface AuthorizationHeader {
   params: Parameter[];
 }
 
-const TCHAR = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 /**
  * The protocol parameter names (§3.1, §2, and the body hash extension) as literals: a name read from a
  * request is swapped for its literal, which compares and sorts faster than a slice of the header.
  */
-const PROTOCOL_NAMES = new Map(
-  [
-    'oauth_consumer_key',
-    'oauth_token',
-    'oauth_signature_method',
-    'oauth_signature',
-    'oauth_timestamp',
-    'oauth_nonce',
-    'oauth_version',
-    'oauth_body_hash',
-    'oauth_callback',
-    'oauth_verifier',
-  ].map((name) => [name, name]),
+const PROTOCOL_NAMES = [
+  'oauth_consumer_key',
+  'oauth_token',
+  'oauth_signature_method',
+  'oauth_signature',
+  'oauth_timestamp',
+  'oauth_nonce',
+  'oauth_version',
+  'oauth_body_hash',
+  'oauth_callback',
+  'oauth_verifier',
+];
+
+/** The protocol names by length, for matching in place (no slice, no hashing). */
+const PROTOCOL_NAMES_BY_LENGTH: readonly (readonly string[] | undefined)[] = PROTOCOL_NAMES.reduce<string[][]>(
+  (byLength, name) => ((byLength[name.length] ??= []).push(name), byLength),
+  [],
 );
 
+/** The protocol name literal spelled by text[from, to), if it is one. */
+function protocolNameAt(text: string, from: number, to: number): string | undefined {
+  const candidates = PROTOCOL_NAMES_BY_LENGTH[to - from];
+  if (candidates === undefined) return undefined;
+  next: for (let c = 0; c < candidates.length; c++) {
+    const name = candidates[c];
+    for (let k = 0; k < name.length; k++) if (text.charCodeAt(from + k) !== name.charCodeAt(k)) continue next;
+    return name;
+  }
+  return undefined;
+}
+
+/** 1 for the unreserved characters (§3.6), by character code. */
+const UNRESERVED = new Uint8Array(128);
+for (const c of '-._~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz') UNRESERVED[c.charCodeAt(0)] = 1;
+
+/** Whether text[from, to) is all unreserved: then it is its own decoding and its own encoding. */
+function unreservedAt(text: string, from: number, to: number): boolean {
+  for (let k = from; k < to; k++) {
+    const c = text.charCodeAt(k);
+    if (c >= 128 || UNRESERVED[c] === 0) return false;
+  }
+  return true;
+}
+
 /**
- * Decodes a raw name (`known`: its protocol name literal) and value, and keeps their encodings (tested
- * once: unreserved text is all three).
+ * Decodes text[nameFrom, nameTo) and text[valueFrom, valueTo), one parameter's raw name (`known`: the
+ * protocol name literal it spells) and value, and keeps their encodings: for unreserved text (almost every
+ * protocol value), the very slice received.
  */
-function receive(rawName: string, known: string | undefined, rawValue: string, plusIsSpace: boolean): EncodedParameter {
-  const name = known ?? percentDecode(rawName, plusIsSpace);
-  const encodedName = known ?? (isUnreserved(rawName) ? rawName : percentEncode(name));
-  if (isUnreserved(rawValue)) return [name, rawValue, encodedName, rawValue];
+function receive(
+  text: string,
+  known: string | undefined,
+  nameFrom: number,
+  nameTo: number,
+  valueFrom: number,
+  valueTo: number,
+  plusIsSpace: boolean,
+): EncodedParameter {
+  let name = known;
+  let encodedName = known;
+  if (name === undefined || encodedName === undefined) {
+    const rawName = text.slice(nameFrom, nameTo);
+    name = percentDecode(rawName, plusIsSpace);
+    encodedName = unreservedAt(text, nameFrom, nameTo) ? rawName : percentEncode(name);
+  }
+  const rawValue = text.slice(valueFrom, valueTo);
+  if (unreservedAt(text, valueFrom, valueTo)) return [name, rawValue, encodedName, rawValue];
   return [name, percentDecode(rawValue, plusIsSpace), encodedName, undefined];
 }
 
@@ -110,22 +154,21 @@ function scanAuthorizationHeader(value: string): { realm: string | undefined; pa
     // auth-param = token BWS "=" BWS quoted-string (RFC 7235 §2.1)
     let nameEnd = eq;
     while (nameEnd > i && (value.charCodeAt(nameEnd - 1) === SPACE || value.charCodeAt(nameEnd - 1) === TAB)) nameEnd--;
-    const rawName = value.slice(i, nameEnd);
-    const known = PROTOCOL_NAMES.get(rawName);
-    if (known === undefined && !TCHAR.test(rawName)) throw malformed('invalid parameter name');
     const open = skipWhitespace(value, eq + 1);
     if (value.charCodeAt(open) !== 0x22) throw malformed('parameter values must be quoted');
     const close = value.indexOf('"', open + 1);
     if (close < 0) throw malformed('unterminated quoted value');
-    const rawValue = value.slice(open + 1, close);
-    if (rawValue.includes('\\')) throw malformed('escapes are not allowed in values');
-    // realm is an RFC 2617 quoted-string, not a percent-encoded parameter, and is never signed; auth-param
-    // names are case-insensitive (RFC 7235 §2.1), so "Realm" is the realm too.
-    if (rawName.length === 5 && rawName.toLowerCase() === 'realm') {
+    const backslash = value.indexOf('\\', open + 1);
+    if (backslash >= 0 && backslash < close) throw malformed('escapes are not allowed in values');
+    if (nameEnd - i === 5 && value.slice(i, nameEnd).toLowerCase() === 'realm') {
+      // realm is an RFC 2617 quoted-string, not a percent-encoded parameter, and is never signed;
+      // auth-param names are case-insensitive (RFC 7235 §2.1), so "Realm" is the realm too.
       if (realm !== undefined) throw malformed('realm is repeated');
-      realm = rawValue;
+      realm = value.slice(open + 1, close);
     } else {
-      params.push(receive(rawName, known, rawValue, false));
+      const known = protocolNameAt(value, i, nameEnd);
+      if (known === undefined && !TOKEN.test(value.slice(i, nameEnd))) throw malformed('invalid parameter name');
+      params.push(receive(value, known, i, nameEnd, open + 1, close, false));
     }
     i = close + 1;
   }
@@ -139,13 +182,15 @@ export function parseFormEncoded(text: string): Parameter[] {
 
 function scanFormEncoded(text: string): EncodedParameter[] {
   const params: EncodedParameter[] = [];
-  if (text === '') return params;
-  for (const part of text.split('&')) {
-    if (part === '') continue;
-    const eq = part.indexOf('=');
-    const name = eq < 0 ? part : part.slice(0, eq);
-    const val = eq < 0 ? '' : part.slice(eq + 1);
-    params.push(receive(name, PROTOCOL_NAMES.get(name), val, true));
+  for (let from = 0; from < text.length;) {
+    let to = text.indexOf('&', from);
+    if (to < 0) to = text.length;
+    if (to > from) {
+      const eq = text.indexOf('=', from);
+      const nameTo = eq < 0 || eq > to ? to : eq;
+      params.push(receive(text, protocolNameAt(text, from, nameTo), from, nameTo, Math.min(nameTo + 1, to), to, true));
+    }
+    from = to + 1;
   }
   return params;
 }
