@@ -9,16 +9,17 @@
 import { InvalidRequestError } from './errors';
 
 const UNRESERVED_ONLY = /^[A-Za-z0-9\-._~]*$/;
+/** What encodeURIComponent leaves unescaped beyond the unreserved set. */
+const LEFT_BY_ENCODE_URI_COMPONENT = /[!'()*]/;
 const RESERVED_BY_ENCODE_URI_COMPONENT = /[!'()*]/g;
 /** Printable ASCII without space: what may appear unescaped in a query, a form body or a quoted header value. */
 const PRINTABLE_ASCII = /^[\x21-\x7e]*$/;
 
 export function percentEncode(value: string): string {
   if (UNRESERVED_ONLY.test(value)) return value;
-  return encodeURIComponent(value).replace(
-    RESERVED_BY_ENCODE_URI_COMPONENT,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
+  const encoded = encodeURIComponent(value);
+  if (!LEFT_BY_ENCODE_URI_COMPONENT.test(value)) return encoded;
+  return encoded.replace(RESERVED_BY_ENCODE_URI_COMPONENT, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
 /**
