@@ -1,10 +1,11 @@
-import { createHash } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { NonceCache } from './nonce-cache';
+import { sipHash24, sipHashKey } from './siphash';
 
 export interface MemoryNonceCacheOptions {
   /**
    * Most live nonces held at once; when full, new ones are refused (503) and none is evicted. Default
-   * 6,000,000: 20,000 requests a second for a 300 s window, about 137 MB at full size (16 bytes a slot).
+   * 6,000,000: 20,000 requests a second for a 300 s window, about 103 MB at full size (12 bytes a slot).
    */
   capacity?: number;
   /** Clock in milliseconds since the epoch. */
@@ -17,25 +18,31 @@ export class NonceCacheFullError extends Error {
   }
 }
 
-const SLOT_WORDS = 4; // 96 bits of the key's SHA-256, then the expiry second (0: never used)
+const SLOT_WORDS = 3; // the key's 64-bit SipHash (low, high), then the expiry second (0: never used)
 const MAX_LOAD = 0.75; // rebuild when live and expired entries fill this share of the slots
+// Grow when live entries alone would fill more than this share. Under a steady rate the live count peaks within
+// the first window, so the table reaches its final size then; expired entries only ever trigger a rebuild in place.
+const GROW_LOAD = 0.5;
 const FULL_LOAD = 0.7; // share of the largest table that `capacity` live entries fill: room to reuse expired ones
 const INITIAL_SLOTS = 1024;
 
 /**
  * An in-process nonce cache for a single instance: an open-addressing hash table in one typed array,
- * with fixed 16-byte entries whatever the client sends, so a million live nonces take about 32 MB
+ * with fixed 12-byte entries whatever the client sends, so a million live nonces take about 25 MB
  * and no object per nonce for the garbage collector.
  *
- * An entry is live until its expiry second; an expired entry is free for reuse in place. Live entries
- * are counted per expiry second, so the count stays exact without visiting the table, and the table
- * is rebuilt without its expired entries when it fills up (amortized O(1) per call).
+ * Keys are hashed with SipHash-2-4 under a random key drawn per instance: clients cannot aim nonces at one
+ * probe chain. An entry is live until its expiry second; an expired entry is free for reuse in place. Live
+ * entries are counted per expiry second, so the count stays exact without visiting the table, and the table is
+ * rebuilt without its expired entries when it fills up (amortized O(1) per call).
  * Several instances must share a store instead (see the README: Redis).
  */
 export class MemoryNonceCache implements NonceCache {
   readonly capacity: number;
   private readonly clock: () => number;
   private readonly maxSlots: number;
+  private readonly hashKey = sipHashKey(randomBytes(16));
+  private readonly hash = new Uint32Array(2);
   private table = new Uint32Array(INITIAL_SLOTS * SLOT_WORDS);
   private slots = INITIAL_SLOTS;
   /** Slots that are live or expired but not yet rebuilt away. */
@@ -64,26 +71,25 @@ export class MemoryNonceCache implements NonceCache {
 
   setIfAbsent(key: string, ttlSeconds: number): boolean {
     const now = this.sweep();
-    const digest = createHash('sha256').update(key).digest();
-    const h0 = digest.readUInt32LE(0);
-    const h1 = digest.readUInt32LE(4);
-    const h2 = digest.readUInt32LE(8);
-    let found = this.find(h0, h1, h2, now);
+    sipHash24(this.hashKey, key, this.hash);
+    const h0 = this.hash[0];
+    const h1 = this.hash[1];
+    let found = this.find(h0, h1, now);
     if (found >= 0) return false;
     if (this.live >= this.capacity) throw new NonceCacheFullError();
-    if (this.used + 1 > this.slots * MAX_LOAD) {
+    const grow = this.slots < this.maxSlots && this.live + 1 > this.slots * GROW_LOAD;
+    if (grow || this.used + 1 > this.slots * MAX_LOAD) {
       this.rebuild(now);
-      found = this.find(h0, h1, h2, now);
+      found = this.find(h0, h1, now);
     }
     const expires = now + Math.max(1, Math.ceil(ttlSeconds));
     const slot = ~found; // where a new entry goes: the first expired slot on the probe path, or the empty one
     const t = this.table;
     const at = slot * SLOT_WORDS;
-    if (t[at + 3] === 0) this.used++;
+    if (t[at + 2] === 0) this.used++;
     t[at] = h0;
     t[at + 1] = h1;
-    t[at + 2] = h2;
-    t[at + 3] = expires;
+    t[at + 2] = expires;
     this.live++;
     this.expiring.set(expires, (this.expiring.get(expires) ?? 0) + 1);
     return true;
@@ -93,32 +99,31 @@ export class MemoryNonceCache implements NonceCache {
    * Linear probing: the index of the live entry with this hash, or the one's complement of the slot a
    * new entry should take. Expired entries do not end a probe (a live one may lie beyond them).
    */
-  private find(h0: number, h1: number, h2: number, now: number): number {
+  private find(h0: number, h1: number, now: number): number {
     const t = this.table;
     let reusable = -1;
     for (let slot = h0 % this.slots; ; slot = slot + 1 === this.slots ? 0 : slot + 1) {
       const at = slot * SLOT_WORDS;
-      const expires = t[at + 3];
+      const expires = t[at + 2];
       if (expires === 0) return ~(reusable >= 0 ? reusable : slot);
       if (expires > now) {
-        if (t[at] === h0 && t[at + 1] === h1 && t[at + 2] === h2) return slot;
+        if (t[at] === h0 && t[at + 1] === h1) return slot;
       } else if (reusable < 0) {
         reusable = slot;
       }
     }
   }
 
-  /** Copies the live entries into a table sized for them (doubling up to the capacity's size). */
+  /** Copies the live entries into a table sized for them: doubled (up to the capacity's size) past GROW_LOAD. */
   private rebuild(now: number): void {
     const old = this.table;
     let slots = this.slots;
-    // Grow (doubling, up to the capacity's size) until the live entries fill at most half the load.
-    while (slots < this.maxSlots && this.live + 1 > slots * MAX_LOAD * 0.5) slots = Math.min(slots * 2, this.maxSlots);
+    while (slots < this.maxSlots && this.live + 1 > slots * GROW_LOAD) slots = Math.min(slots * 2, this.maxSlots);
     const t = new Uint32Array(slots * SLOT_WORDS);
     for (let at = 0; at < old.length; at += SLOT_WORDS) {
-      if (old[at + 3] <= now) continue;
+      if (old[at + 2] <= now) continue;
       let slot = old[at] % slots;
-      while (t[slot * SLOT_WORDS + 3] !== 0) slot = slot + 1 === slots ? 0 : slot + 1;
+      while (t[slot * SLOT_WORDS + 2] !== 0) slot = slot + 1 === slots ? 0 : slot + 1;
       t.set(old.subarray(at, at + SLOT_WORDS), slot * SLOT_WORDS);
     }
     this.table = t;
