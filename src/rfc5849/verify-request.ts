@@ -20,7 +20,12 @@ import {
   UnsupportedSignatureMethodError,
 } from './errors';
 import { collectRequestParameters, type EncodedParameter, type ParameterLimits } from './parameters';
-import { parseRsaPublicKey, resolveSignatureMethod, type SignatureKeys } from './signature-methods';
+import {
+  parseRsaPublicKey,
+  resolveSignatureMethod,
+  type SignatureKeys,
+  type SignatureMethod,
+} from './signature-methods';
 import { checkTimestampWindow, parseTimestamp } from './timestamp-nonce';
 import { withDiagnosis } from './diagnosis';
 import { andThen, isPromiseLike, type MaybePromise } from './maybe-promise';
@@ -168,62 +173,64 @@ function verifyCollected<C extends Client, T extends TokenCredential>(
   // 3. Timestamp window, both directions (§3.3).
   checkTimestampWindow(timestamp, policy.nowSeconds, policy.timestampWindowSeconds);
 
-  // 5. Signature (§3.4), then the body hash it covers.
-  const verifySignature = (keys: SignatureKeys) => {
-    const baseString = requestBaseString(request.method, request.uri, all);
-    const refuse = (message?: string, hint?: string) =>
-      withDiagnosis(new InvalidSignatureError(message), {
-        method: request.method.toUpperCase(),
-        uri: request.uri,
-        parameters: normalizedPairs(all),
-        baseString,
-        hints: hint ? [hint] : [],
-      });
-    if (!method.verify(baseString, oauth.get('oauth_signature') as string, keys)) throw refuse();
-    if (bodyHash !== undefined) {
-      const actual = createHash(method.bodyHashDigest)
-        .update(request.body ?? Buffer.alloc(0))
-        .digest('base64');
-      if (actual !== bodyHash) {
-        throw refuse(
-          'The oauth_body_hash does not match the body.',
-          `the body's ${method.bodyHashDigest} is ${actual}`,
-        );
-      }
-    }
-  };
-
-  // The token's lifecycle, once the request is known to be genuine: a forger learns nothing of it; then
-  // 6. the nonce: one atomic check-and-set, only now that the request is known to be genuine.
-  const accept = (client: C, credential: T | C): MaybePromise<VerifiedRequest<C, T>> => {
-    if (credential !== client) {
-      const found = credential as TokenCredential;
-      if (found.isRevoked?.()) throw new InvalidTokenError('token_revoked', 'The token was revoked.');
-      if (found.isExpired?.()) throw new InvalidTokenError('token_expired', 'The token has expired.');
-    }
-    return andThen(stores.existsNonce(nonce, timestamp, clientId, token ?? ''), (used) => {
-      if (used) throw new InvalidNonceError();
-      return { client, credential, clientId, token, signatureMethod: methodName, timestamp, nonce };
-    });
-  };
-
-  // 4. Client, the method allowed for it and usable with its keys, then the token.
+  // 4. Client, the method allowed for it and usable with its keys, then the token. Each step below runs
+  // as soon as the store before it has answered: at once when it answers synchronously.
   return andThen(stores.queryClient(clientId), (client) => {
     if (!client) throw new InvalidClientError();
     const keys = clientKeys(client, methodName, method.keyType);
-    if (token === undefined) {
-      verifySignature(keys);
-      return accept(client, client);
-    }
-    return andThen(stores.queryToken(clientId, token), (found) => {
-      if (!found || found.getOAuthToken() !== token || (found.getClientId?.() ?? clientId) !== clientId) {
-        throw new InvalidTokenError();
+    const found: MaybePromise<T | C> =
+      token === undefined
+        ? client
+        : andThen(stores.queryToken(clientId, token), (credential) => {
+            if (!credential || credential.getOAuthToken() !== token) throw new InvalidTokenError();
+            if ((credential.getClientId?.() ?? clientId) !== clientId) throw new InvalidTokenError();
+            keys.tokenSecret = credential.getOAuthTokenSecret();
+            return credential;
+          });
+    return andThen(found, (credential) => {
+      // 5. Signature (§3.4), then the body hash it covers.
+      checkSignature(request, all, oauth, method, keys);
+      // The token's lifecycle, once the request is known to be genuine: a forger learns nothing of it.
+      if (credential !== client) {
+        const issued = credential as TokenCredential;
+        if (issued.isRevoked?.()) throw new InvalidTokenError('token_revoked', 'The token was revoked.');
+        if (issued.isExpired?.()) throw new InvalidTokenError('token_expired', 'The token has expired.');
       }
-      keys.tokenSecret = found.getOAuthTokenSecret();
-      verifySignature(keys);
-      return accept(client, found);
+      // 6. Nonce: one atomic check-and-set, only now that the request is known to be genuine.
+      return andThen(stores.existsNonce(nonce, timestamp, clientId, token ?? ''), (used) => {
+        if (used) throw new InvalidNonceError();
+        return { client, credential, clientId, token, signatureMethod: methodName, timestamp, nonce };
+      });
     });
   });
+}
+
+/** Step 5: the signature over the base string, then the body hash it covers. */
+function checkSignature(
+  request: OAuthRequest,
+  all: readonly EncodedParameter[],
+  oauth: ReadonlyMap<string, string>,
+  method: SignatureMethod,
+  keys: SignatureKeys,
+): void {
+  const baseString = requestBaseString(request.method, request.uri, all);
+  const refuse = (message?: string, hint?: string) =>
+    withDiagnosis(new InvalidSignatureError(message), {
+      method: request.method.toUpperCase(),
+      uri: request.uri,
+      parameters: normalizedPairs(all),
+      baseString,
+      hints: hint ? [hint] : [],
+    });
+  if (!method.verify(baseString, oauth.get('oauth_signature') as string, keys)) throw refuse();
+  const bodyHash = oauth.get('oauth_body_hash');
+  if (bodyHash === undefined) return;
+  const actual = createHash(method.bodyHashDigest)
+    .update(request.body ?? Buffer.alloc(0))
+    .digest('base64');
+  if (actual !== bodyHash) {
+    throw refuse('The oauth_body_hash does not match the body.', `the body's ${method.bodyHashDigest} is ${actual}`);
+  }
 }
 
 /** The client's key material for this method, or a 400 when the client may not or cannot use it. */
