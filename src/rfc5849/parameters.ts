@@ -83,8 +83,8 @@ function unreservedAt(text: string, from: number, to: number): boolean {
 
 /**
  * Decodes text[nameFrom, nameTo) and text[valueFrom, valueTo), one parameter's raw name (`known`: the
- * protocol name literal it spells) and value, and keeps their encodings: for unreserved text (almost every
- * protocol value), the very slice received.
+ * protocol name literal it spells) and value (`plainValue`: all unreserved), and keeps their encodings: for
+ * unreserved text (almost every protocol value), the very slice received.
  */
 function receive(
   text: string,
@@ -93,6 +93,7 @@ function receive(
   nameTo: number,
   valueFrom: number,
   valueTo: number,
+  plainValue: boolean,
   plusIsSpace: boolean,
 ): EncodedParameter {
   let name = known;
@@ -103,7 +104,7 @@ function receive(
     encodedName = unreservedAt(text, nameFrom, nameTo) ? rawName : percentEncode(name);
   }
   const rawValue = text.slice(valueFrom, valueTo);
-  if (unreservedAt(text, valueFrom, valueTo)) return [name, rawValue, encodedName, rawValue];
+  if (plainValue) return [name, rawValue, encodedName, rawValue];
   return [name, percentDecode(rawValue, plusIsSpace), encodedName, undefined];
 }
 
@@ -158,8 +159,8 @@ function scanAuthorizationHeader(value: string): { realm: string | undefined; pa
     if (value.charCodeAt(open) !== 0x22) throw malformed('parameter values must be quoted');
     const close = value.indexOf('"', open + 1);
     if (close < 0) throw malformed('unterminated quoted value');
-    const backslash = value.indexOf('\\', open + 1);
-    if (backslash >= 0 && backslash < close) throw malformed('escapes are not allowed in values');
+    const plain = unreservedAt(value, open + 1, close);
+    if (!plain && value.slice(open + 1, close).includes('\\')) throw malformed('escapes are not allowed in values');
     if (nameEnd - i === 5 && value.slice(i, nameEnd).toLowerCase() === 'realm') {
       // realm is an RFC 2617 quoted-string, not a percent-encoded parameter, and is never signed;
       // auth-param names are case-insensitive (RFC 7235 §2.1), so "Realm" is the realm too.
@@ -168,7 +169,7 @@ function scanAuthorizationHeader(value: string): { realm: string | undefined; pa
     } else {
       const known = protocolNameAt(value, i, nameEnd);
       if (known === undefined && !TOKEN.test(value.slice(i, nameEnd))) throw malformed('invalid parameter name');
-      params.push(receive(value, known, i, nameEnd, open + 1, close, false));
+      params.push(receive(value, known, i, nameEnd, open + 1, close, plain, false));
     }
     i = close + 1;
   }
@@ -188,7 +189,9 @@ function scanFormEncoded(text: string): EncodedParameter[] {
     if (to > from) {
       const eq = text.indexOf('=', from);
       const nameTo = eq < 0 || eq > to ? to : eq;
-      params.push(receive(text, protocolNameAt(text, from, nameTo), from, nameTo, Math.min(nameTo + 1, to), to, true));
+      const valueFrom = Math.min(nameTo + 1, to);
+      const known = protocolNameAt(text, from, nameTo);
+      params.push(receive(text, known, from, nameTo, valueFrom, to, unreservedAt(text, valueFrom, to), true));
     }
     from = to + 1;
   }
