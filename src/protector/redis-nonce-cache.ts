@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import type { NonceCache } from './nonce-cache';
 
 /**
@@ -17,6 +17,12 @@ export interface RedisNonceCacheOptions {
   /** ioredis options for the client created from a URL (ignored for a client you pass in). */
   redisOptions?: Record<string, unknown>;
 }
+
+/** SHA-256 in base64url; one call where Node has `crypto.hash` (20.12+), which costs half a `createHash`. */
+const sha256: (text: string) => string =
+  typeof hash === 'function'
+    ? (text) => hash('sha256', text, 'base64url')
+    : (text) => createHash('sha256').update(text).digest('base64url');
 
 type RedisConstructor = new (
   url: string,
@@ -49,7 +55,11 @@ export class RedisNonceCache implements NonceCache {
       // Loaded only when a URL is given: ioredis is an optional peer dependency.
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const IORedis = (require('ioredis') as { default: RedisConstructor }).default;
-      const client = new IORedis(redis, { maxRetriesPerRequest: 1, ...options.redisOptions });
+      const client = new IORedis(redis, {
+        maxRetriesPerRequest: 1,
+        enableAutoPipelining: true,
+        ...options.redisOptions,
+      });
       client.on('error', () => undefined); // a fault shows as 503s; ioredis keeps reconnecting
       this.client = client;
     } else {
@@ -58,7 +68,7 @@ export class RedisNonceCache implements NonceCache {
   }
 
   async setIfAbsent(key: string, ttlSeconds: number): Promise<boolean> {
-    const hashed = this.prefix + createHash('sha256').update(key).digest('base64url');
+    const hashed = this.prefix + sha256(key);
     const ttlMs = Math.max(1, Math.ceil(ttlSeconds)) * 1000;
     return (await this.client.set(hashed, '1', 'PX', ttlMs, 'NX')) === 'OK';
   }
