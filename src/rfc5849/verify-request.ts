@@ -104,23 +104,25 @@ export function verifyRequest<C extends Client, T extends TokenCredential>(
   if (request.authorization === undefined && oauth.size === 0) {
     throw new MissingCredentialsError('The request carries no OAuth credentials.');
   }
-  const named = (error: unknown) => {
-    if (error instanceof OAuthError) {
-      error.clientId = oauth.get('oauth_consumer_key') || undefined;
-      error.token = oauth.get('oauth_token') || undefined;
-    }
-    return error;
-  };
   let verified: MaybePromise<VerifiedRequest<C, T>>;
   try {
     verified = verifyCollected(request, policy, stores, all, oauth);
   } catch (error) {
-    throw named(error);
+    throw named(error, oauth);
   }
   if (!isPromiseLike(verified)) return verified;
   return Promise.resolve(verified).catch((error: unknown) => {
-    throw named(error);
+    throw named(error, oauth);
   });
+}
+
+/** A refusal names the client and token the request claimed, for audit events. */
+function named(error: unknown, oauth: ReadonlyMap<string, string>): unknown {
+  if (error instanceof OAuthError) {
+    error.clientId = oauth.get('oauth_consumer_key') || undefined;
+    error.token = oauth.get('oauth_token') || undefined;
+  }
+  return error;
 }
 
 /** Steps 2 to 6, on the collected parameters. */
@@ -214,23 +216,35 @@ function checkSignature(
   keys: SignatureKeys,
 ): void {
   const baseString = requestBaseString(request.method, request.uri, all);
-  const refuse = (message?: string, hint?: string) =>
-    withDiagnosis(new InvalidSignatureError(message), {
-      method: request.method.toUpperCase(),
-      uri: request.uri,
-      parameters: normalizedPairs(all),
-      baseString,
-      hints: hint ? [hint] : [],
-    });
-  if (!method.verify(baseString, oauth.get('oauth_signature') as string, keys)) throw refuse();
+  if (!method.verify(baseString, oauth.get('oauth_signature') as string, keys)) {
+    throw signatureRefused(request, all, baseString);
+  }
   const bodyHash = oauth.get('oauth_body_hash');
   if (bodyHash === undefined) return;
   const actual = createHash(method.bodyHashDigest)
     .update(request.body ?? Buffer.alloc(0))
     .digest('base64');
   if (actual !== bodyHash) {
-    throw refuse('The oauth_body_hash does not match the body.', `the body's ${method.bodyHashDigest} is ${actual}`);
+    const message = 'The oauth_body_hash does not match the body.';
+    throw signatureRefused(request, all, baseString, message, `the body's ${method.bodyHashDigest} is ${actual}`);
   }
+}
+
+/** The refusal of a signature, with what the server computed for the diagnosis log. */
+function signatureRefused(
+  request: OAuthRequest,
+  all: readonly EncodedParameter[],
+  baseString: string,
+  message?: string,
+  hint?: string,
+): InvalidSignatureError {
+  return withDiagnosis(new InvalidSignatureError(message), {
+    method: request.method.toUpperCase(),
+    uri: request.uri,
+    parameters: normalizedPairs(all),
+    baseString,
+    hints: hint ? [hint] : [],
+  });
 }
 
 /** The client's key material for this method, or a 400 when the client may not or cannot use it. */
