@@ -67,10 +67,9 @@ export class RedisNonceCache implements NonceCache {
     }
   }
 
-  async setIfAbsent(key: string, ttlSeconds: number): Promise<boolean> {
-    const hashed = this.prefix + sha256(key);
+  setIfAbsent(key: string, ttlSeconds: number): Promise<boolean> {
     const ttlMs = Math.max(1, Math.ceil(ttlSeconds)) * 1000;
-    return (await this.client.set(hashed, '1', 'PX', ttlMs, 'NX')) === 'OK';
+    return this.client.set(this.prefix + sha256(key), '1', 'PX', ttlMs, 'NX').then((reply) => reply === 'OK');
   }
 
   /** Closes the client if this cache created it. */
