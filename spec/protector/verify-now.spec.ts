@@ -1,0 +1,128 @@
+/**
+ * Synchronous stores give a synchronous verification (no promise, no microtask on the guard's path);
+ * asynchronous ones give a promise; either way refusals are the same OAuth errors naming the client.
+ */
+import Koa from 'koa';
+import request from 'supertest';
+import {
+  createExistsNonce,
+  InvalidClientError,
+  InvalidSignatureError,
+  MemoryNonceCache,
+  requireOAuth,
+  ResourceProtector,
+  type Client,
+  type OAuthRequest,
+  type TokenCredential,
+} from '../../src';
+import { sign, type Identity } from '../support/sign';
+
+const WHO: Identity = { consumerKey: 'ck', consumerSecret: 'cs', token: 'tk', tokenSecret: 'ts' };
+const client: Client = { getClientSecret: () => 'cs', getRsaPublicKey: () => undefined };
+const token: TokenCredential = { getOAuthToken: () => 'tk', getOAuthTokenSecret: () => 'ts' };
+const URL = 'https://api.example.com/items?limit=5';
+
+function protector(async: boolean): ResourceProtector {
+  const later = <T>(value: T): T | Promise<T> => (async ? Promise.resolve(value) : value);
+  return new ResourceProtector({
+    queryClient: (id) => later(id === 'ck' ? client : undefined),
+    queryToken: (_id, t) => later(t === 'tk' ? token : undefined),
+    existsNonce: createExistsNonce(new MemoryNonceCache()),
+  });
+}
+
+function signed(who: Identity = WHO, tamper = false): OAuthRequest {
+  const { header } = sign({ url: URL, who });
+  return {
+    method: 'GET',
+    uri: 'https://api.example.com/items',
+    secure: true,
+    authorization: tamper ? header.replace('oauth_nonce="', 'oauth_nonce="x') : header,
+    query: 'limit=5',
+    body: Buffer.alloc(0),
+  };
+}
+
+const isThenable = (value: unknown) => typeof (value as { then?: unknown } | null)?.then === 'function';
+
+describe('ResourceProtector.verifyNow', () => {
+  it('answers with the verified request itself when every store answers synchronously', () => {
+    const verified = protector(false).verifyNow(signed());
+    expect(isThenable(verified)).toBe(false);
+    expect(verified).toMatchObject({ clientId: 'ck', token: 'tk', credential: token, signatureMethod: 'HMAC-SHA1' });
+  });
+
+  it('throws a refusal at once, naming the claimed client and token', () => {
+    const p = protector(false);
+    expect(() => p.verifyNow(signed(WHO, true))).toThrow(InvalidSignatureError);
+    try {
+      p.verifyNow(signed({ ...WHO, consumerKey: 'nobody' }));
+      throw new Error('accepted');
+    } catch (error) {
+      expect(error).toBeInstanceOf(InvalidClientError);
+      expect(error).toMatchObject({ clientId: 'nobody', token: 'tk' });
+    }
+  });
+
+  it('answers with a promise when a store does, and rejects with the same errors', async () => {
+    const p = protector(true);
+    const verified = p.verifyNow(signed());
+    expect(isThenable(verified)).toBe(true);
+    await expect(verified).resolves.toMatchObject({ clientId: 'ck', token: 'tk' });
+    await expect(p.verifyNow(signed({ ...WHO, consumerKey: 'nobody' }))).rejects.toMatchObject({
+      code: 'invalid_client',
+      clientId: 'nobody',
+    });
+  });
+
+  it('refuses a replay of a synchronously verified request', () => {
+    const p = protector(false);
+    const once = signed();
+    p.verifyNow(once);
+    expect(() => p.verifyNow(once)).toThrow(expect.objectContaining({ code: 'invalid_nonce' }));
+  });
+});
+
+describe('ResourceProtector.verify', () => {
+  it('always answers with a promise, also for synchronous stores and before init()', async () => {
+    const verified = protector(false).verify(signed());
+    expect(verified).toBeInstanceOf(Promise);
+    await expect(verified).resolves.toMatchObject({ clientId: 'ck' });
+    await expect(new ResourceProtector().verify(signed())).rejects.toThrow(/before init/);
+  });
+});
+
+describe('the guard on synchronous stores', () => {
+  it('calls the next middleware in the same turn, before any microtask runs', async () => {
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined); // "plain http is allowed"
+    const p = new ResourceProtector({
+      queryClient: () => client,
+      queryToken: () => token,
+      existsNonce: createExistsNonce(new MemoryNonceCache()),
+      allowInsecureTransport: true,
+    });
+    warn.mockRestore();
+    const guard = requireOAuth(p);
+    let microtaskRan = false;
+    let sameTurn: boolean | undefined;
+    const app = new Koa();
+    app.use((ctx) => {
+      queueMicrotask(() => (microtaskRan = true));
+      return guard(ctx, async () => {
+        sameTurn = !microtaskRan;
+        ctx.body = 'ok';
+      });
+    });
+    const server = app.listen(0);
+    try {
+      const { port } = server.address() as { port: number };
+      const url = `http://127.0.0.1:${port}/items?limit=5`;
+      const { header } = sign({ url, who: WHO });
+      const response = await request(server).get('/items?limit=5').set('Authorization', header);
+      expect(response.status).toBe(200);
+      expect(sameTurn).toBe(true);
+    } finally {
+      server.close();
+    }
+  });
+});
