@@ -55,11 +55,7 @@ export class RedisNonceCache implements NonceCache {
       // Loaded only when a URL is given: ioredis is an optional peer dependency.
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const IORedis = (require('ioredis') as { default: RedisConstructor }).default;
-      const client = new IORedis(redis, {
-        maxRetriesPerRequest: 1,
-        enableAutoPipelining: true,
-        ...options.redisOptions,
-      });
+      const client = new IORedis(redis, { maxRetriesPerRequest: 1, ...options.redisOptions });
       client.on('error', () => undefined); // a fault shows as 503s; ioredis keeps reconnecting
       this.client = client;
     } else {
