@@ -46,7 +46,9 @@ export class RedisNonceCache implements NonceCache {
   /**
    * `redis`: an ioredis client (or Cluster) you manage, or a `redis://` URL. A client created from a URL
    * queues commands only until its first reconnection attempt fails (`maxRetriesPerRequest: 1`), so an
-   * outage gives prompt 503s rather than a growing queue, and it reconnects by itself.
+   * outage gives prompt 503s rather than a growing queue, and it reconnects by itself. It pipelines
+   * automatically: commands issued close together share one write, which under load costs the server
+   * less than a write (and a wake-up of Redis) per request.
    */
   constructor(redis: RedisClientLike | string, options: RedisNonceCacheOptions = {}) {
     this.prefix = options.prefix ?? 'oauth1:nonce:';
@@ -55,7 +57,11 @@ export class RedisNonceCache implements NonceCache {
       // Loaded only when a URL is given: ioredis is an optional peer dependency.
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const IORedis = (require('ioredis') as { default: RedisConstructor }).default;
-      const client = new IORedis(redis, { maxRetriesPerRequest: 1, ...options.redisOptions });
+      const client = new IORedis(redis, {
+        maxRetriesPerRequest: 1,
+        enableAutoPipelining: true,
+        ...options.redisOptions,
+      });
       client.on('error', () => undefined); // a fault shows as 503s; ioredis keeps reconnecting
       this.client = client;
     } else {
