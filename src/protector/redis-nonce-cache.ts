@@ -18,7 +18,7 @@ export interface RedisNonceCacheOptions {
   redisOptions?: Record<string, unknown>;
 }
 
-/** SHA-256 in base64url; one call where Node has `crypto.hash` (20.12+), which costs half a `createHash`. */
+/** SHA-256 in base64url; one call where Node has `crypto.hash` (20.12+): about a quarter less than `createHash`. */
 const sha256: (text: string) => string =
   typeof hash === 'function'
     ? (text) => hash('sha256', text, 'base64url')
