@@ -3,7 +3,7 @@ import type { Client, TokenCredential } from '../rfc5849/credentials';
 import { formatSignatureReport, type SignatureReport } from '../rfc5849/diagnosis';
 import { AccessDeniedError, InsufficientScopeError, OAuthError } from '../rfc5849/errors';
 import type { ParameterLimits } from '../rfc5849/parameters';
-import { andThen, isPromiseLike } from '../rfc5849/maybe-promise';
+import { andThen, mapErrors } from '../rfc5849/maybe-promise';
 import {
   verifyRequest,
   type VerifyStores,
@@ -214,21 +214,14 @@ export class ResourceProtector<C extends Client = Client, T extends TokenCredent
    */
   checkAccess(verified: VerifiedRequest<C, T>, route: RouteOptions, ctx: Context): MaybePromise<void> {
     if (!route.scopes?.length && !route.authorize) return;
-    // The caller is proven here: its refusal names it.
-    const named = (error: unknown) => {
-      if (error instanceof OAuthError) Object.assign(error, { clientId: verified.clientId, token: verified.token });
-      return error;
-    };
-    let checked: MaybePromise<void>;
-    try {
-      checked = this.checkScopesAndRules(verified.credential, route, ctx);
-    } catch (error) {
-      throw named(error);
-    }
-    if (!isPromiseLike(checked)) return;
-    return Promise.resolve(checked).catch((error: unknown) => {
-      throw named(error);
-    });
+    return mapErrors(
+      () => this.checkScopesAndRules(verified.credential, route, ctx),
+      // The caller is proven here: its refusal names it.
+      (error) =>
+        error instanceof OAuthError
+          ? Object.assign(error, { clientId: verified.clientId, token: verified.token })
+          : error,
+    );
   }
 
   private checkScopesAndRules(credential: T | C, route: RouteOptions, ctx: Context): MaybePromise<void> {

@@ -14,3 +14,17 @@ export const isPromiseLike = <T>(value: MaybePromise<T>): value is PromiseLike<T
 export function andThen<T, R>(value: MaybePromise<T>, next: (value: T) => MaybePromise<R>): MaybePromise<R> {
   return isPromiseLike(value) ? Promise.resolve(value).then(next) : next(value);
 }
+
+/** `run()`, with whatever it throws or rejects with passed through `mapError` first. */
+export function mapErrors<T>(run: () => MaybePromise<T>, mapError: (error: unknown) => unknown): MaybePromise<T> {
+  let result: MaybePromise<T>;
+  try {
+    result = run();
+  } catch (error) {
+    throw mapError(error);
+  }
+  if (!isPromiseLike(result)) return result;
+  return Promise.resolve(result).catch((error: unknown) => {
+    throw mapError(error);
+  });
+}

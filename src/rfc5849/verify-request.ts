@@ -28,7 +28,7 @@ import {
 } from './signature-methods';
 import { checkTimestampWindow, parseTimestamp } from './timestamp-nonce';
 import { withDiagnosis } from './diagnosis';
-import { andThen, isPromiseLike, type MaybePromise } from './maybe-promise';
+import { andThen, mapErrors, type MaybePromise } from './maybe-promise';
 
 export type { MaybePromise } from './maybe-promise';
 
@@ -104,16 +104,10 @@ export function verifyRequest<C extends Client, T extends TokenCredential>(
   if (request.authorization === undefined && oauth.size === 0) {
     throw new MissingCredentialsError('The request carries no OAuth credentials.');
   }
-  let verified: MaybePromise<VerifiedRequest<C, T>>;
-  try {
-    verified = verifyCollected(request, policy, stores, all, oauth);
-  } catch (error) {
-    throw named(error, oauth);
-  }
-  if (!isPromiseLike(verified)) return verified;
-  return Promise.resolve(verified).catch((error: unknown) => {
-    throw named(error, oauth);
-  });
+  return mapErrors(
+    () => verifyCollected(request, policy, stores, all, oauth),
+    (error) => named(error, oauth),
+  );
 }
 
 /** A refusal names the client and token the request claimed, for audit events. */
