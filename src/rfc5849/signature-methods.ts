@@ -54,7 +54,7 @@ function keyCache<K>(parse: (text: string) => K): (text: string) => K {
 /**
  * HMAC key objects, by client secret and then token secret: building one costs as much as the HMAC, and
  * looking it up by the secrets as the stores return them builds no string per request. Up to
- * KEY_CACHE_SIZE keys, the clients seen longest ago forgotten first.
+ * KEY_CACHE_SIZE keys: when full, the client cached first is forgotten with all its tokens.
  */
 const hmacKeys = new Map<string, Map<string, KeyObject>>();
 let hmacKeyCount = 0;
