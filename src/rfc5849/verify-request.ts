@@ -136,12 +136,9 @@ function verifyCollected<C extends Client, T extends TokenCredential>(
   }
   const token = oauth.get('oauth_token') || undefined;
   if (token === undefined && !policy.twoLegged) throw new MissingRequiredParameterError('oauth_token');
-  for (const value of oauth.values()) {
+  for (const [name, value] of oauth) {
     // Protocol values are identifiers, numbers and base64: a decoded control character is never meant.
-    if (CONTROL_CHARACTER.test(value)) {
-      const [name] = [...oauth].find(([, v]) => CONTROL_CHARACTER.test(v)) ?? [];
-      throw new InvalidRequestError(`The ${name} contains a control character.`);
-    }
+    if (CONTROL_CHARACTER.test(value)) throw new InvalidRequestError(`The ${name} contains a control character.`);
   }
   const clientId = oauth.get('oauth_consumer_key') as string;
   const nonce = oauth.get('oauth_nonce') as string;
