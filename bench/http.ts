@@ -6,7 +6,7 @@
 import autocannon from 'autocannon';
 import { spawn, spawnSync } from 'node:child_process';
 import { createPrivateKey, sign as rsaSign } from 'node:crypto';
-import { mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import IORedis from 'ioredis';
 import { join } from 'node:path';
 import { enc, sign } from '../spec/support/sign';
@@ -80,7 +80,9 @@ let compiled: string | undefined;
  */
 function compiledServer(): string {
   if (compiled === undefined) {
-    compiled = transpileSources('oauth1-bench-', ['src', 'bench', 'spec/support']);
+    const folder = transpileSources('oauth1-bench-', ['src', 'bench', 'spec/support']);
+    compiled = folder;
+    process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
     // The key files the identities read, where the transpiled modules look for them.
     const root = join(__dirname, '..');
     for (const folder of ['demo/keys', 'spec/fixtures']) {
