@@ -61,6 +61,17 @@ describe('the signature method table', () => {
   });
 });
 
+describe('constantTimeEqual', () => {
+  it('is true only for the same code units: other lengths, other lone surrogates and one change differ', () => {
+    expect(constantTimeEqual('abc', 'abc')).toBe(true);
+    expect(constantTimeEqual('', '')).toBe(true);
+    expect(constantTimeEqual('abc', 'abd')).toBe(false);
+    expect(constantTimeEqual('abc', 'ab')).toBe(false);
+    expect(constantTimeEqual('ab', 'abc')).toBe(false);
+    expect(constantTimeEqual('\ud800', '\ud801')).toBe(false); // both would be EF BF BD in UTF-8
+  });
+});
+
 describe('parseRsaPublicKey', () => {
   it('parses a PEM once and returns the same key object afterwards', () => {
     const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });

@@ -4,10 +4,13 @@
  *
  * Each method answers a boolean; the caller turns `false` into the one precise error.
  */
-import { createHmac, createPublicKey, createSecretKey, timingSafeEqual, verify, type KeyObject } from 'node:crypto';
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import { percentEncode } from './encoding';
+import type { DigestName } from './digest';
+import { hmac, hmacKey } from './hmac';
+import { rsassaPkcs1v15Verify } from './rsassa-pkcs1-v1_5';
 
-export type DigestName = 'sha1' | 'sha256' | 'sha512';
+export type { DigestName } from './digest';
 
 export interface SignatureKeys {
   clientSecret?: string;
@@ -23,11 +26,15 @@ export interface SignatureMethod {
   verify(baseString: string, signature: string, keys: SignatureKeys): boolean;
 }
 
-/** Compares two strings in time that depends only on their lengths (lengths are not secret here). */
+/**
+ * Compares two strings in time that depends only on their lengths (lengths are not secret here): every
+ * code unit is compared, with no early exit.
+ */
 export function constantTimeEqual(expected: string, actual: string): boolean {
-  const a = Buffer.from(expected, 'utf8');
-  const b = Buffer.from(actual, 'utf8');
-  return a.length === b.length && timingSafeEqual(a, b);
+  if (expected.length !== actual.length) return false;
+  let difference = 0;
+  for (let i = 0; i < expected.length; i++) difference |= expected.charCodeAt(i) ^ actual.charCodeAt(i);
+  return difference === 0;
 }
 
 /** §3.4.2: key = encode(client secret) "&" encode(token secret), either part possibly empty. */
@@ -52,42 +59,44 @@ function keyCache<K>(parse: (text: string) => K): (text: string) => K {
 }
 
 /**
- * HMAC key objects, by client secret and then token secret: building one costs as much as the HMAC, and
- * looking it up by the secrets as the stores return them builds no string per request. Up to
- * KEY_CACHE_SIZE keys: when full, the client cached first is forgotten with all its tokens.
+ * What a method makes of the client and token secrets, kept by client secret and then token secret:
+ * making it costs as much as a MAC, and looking it up by the secrets as the stores return them builds
+ * no string per request. Up to KEY_CACHE_SIZE: when full, the client cached first is forgotten with all
+ * its tokens.
  */
-const hmacKeys = new Map<string, Map<string, KeyObject>>();
-let hmacKeyCount = 0;
-
-function hmacKey(keys: SignatureKeys): KeyObject {
-  const clientSecret = keys.clientSecret ?? '';
-  const tokenSecret = keys.tokenSecret ?? '';
-  let byToken = hmacKeys.get(clientSecret);
-  let key = byToken?.get(tokenSecret);
-  if (key !== undefined) return key;
-  if (hmacKeyCount >= KEY_CACHE_SIZE) {
-    const [oldest, forgotten] = hmacKeys.entries().next().value as [string, Map<string, KeyObject>];
-    hmacKeys.delete(oldest);
-    hmacKeyCount -= forgotten.size;
-    if (oldest === clientSecret) byToken = undefined;
-  }
-  if (byToken === undefined) hmacKeys.set(clientSecret, (byToken = new Map()));
-  key = createSecretKey(Buffer.from(secretKey(keys), 'utf8'));
-  byToken.set(tokenSecret, key);
-  hmacKeyCount++;
-  return key;
-}
-
-function hmac(digest: DigestName): SignatureMethod {
-  return {
-    keyType: 'secret',
-    bodyHashDigest: digest,
-    verify: (baseString, signature, keys) =>
-      constantTimeEqual(createHmac(digest, hmacKey(keys)).update(baseString).digest('base64'), signature),
+function secretsCache<K>(make: (keys: SignatureKeys) => K): (keys: SignatureKeys) => K {
+  const byClient = new Map<string, Map<string, K>>();
+  let count = 0;
+  return (keys) => {
+    const clientSecret = keys.clientSecret ?? '';
+    const tokenSecret = keys.tokenSecret ?? '';
+    let byToken = byClient.get(clientSecret);
+    let made = byToken?.get(tokenSecret);
+    if (made !== undefined) return made;
+    if (count >= KEY_CACHE_SIZE) {
+      const [oldest, forgotten] = byClient.entries().next().value as [string, Map<string, K>];
+      byClient.delete(oldest);
+      count -= forgotten.size;
+      if (oldest === clientSecret) byToken = undefined;
+    }
+    if (byToken === undefined) byClient.set(clientSecret, (byToken = new Map()));
+    made = make(keys);
+    byToken.set(tokenSecret, made);
+    count++;
+    return made;
   };
 }
 
-function rsa(digest: DigestName): SignatureMethod {
+function hmacMethod(digest: DigestName): SignatureMethod {
+  const keyFor = secretsCache((keys) => hmacKey(digest, Buffer.from(secretKey(keys), 'utf8')));
+  return {
+    keyType: 'secret',
+    bodyHashDigest: digest,
+    verify: (baseString, signature, keys) => constantTimeEqual(hmac(keyFor(keys), baseString, 'base64'), signature),
+  };
+}
+
+function rsaMethod(digest: DigestName): SignatureMethod {
   return {
     keyType: 'rsa',
     bodyHashDigest: digest,
@@ -96,8 +105,8 @@ function rsa(digest: DigestName): SignatureMethod {
       const bytes = Buffer.from(signature, 'base64');
       // Only the canonical base64 spelling is the signature that was made: altered padding bits or a
       // missing "=" would otherwise decode to the same bytes.
-      if (bytes.length === 0 || bytes.toString('base64') !== signature) return false;
-      return verify(digest, Buffer.from(baseString, 'utf8'), keys.rsaPublicKey, bytes);
+      if (bytes.toString('base64') !== signature) return false;
+      return rsassaPkcs1v15Verify(keys.rsaPublicKey, digest, baseString, bytes);
     },
   };
 }
@@ -110,12 +119,12 @@ const plaintext: SignatureMethod = {
 };
 
 const methods = new Map<string, SignatureMethod>([
-  ['HMAC-SHA1', hmac('sha1')],
-  ['HMAC-SHA256', hmac('sha256')],
-  ['HMAC-SHA512', hmac('sha512')],
-  ['RSA-SHA1', rsa('sha1')],
-  ['RSA-SHA256', rsa('sha256')],
-  ['RSA-SHA512', rsa('sha512')],
+  ['HMAC-SHA1', hmacMethod('sha1')],
+  ['HMAC-SHA256', hmacMethod('sha256')],
+  ['HMAC-SHA512', hmacMethod('sha512')],
+  ['RSA-SHA1', rsaMethod('sha1')],
+  ['RSA-SHA256', rsaMethod('sha256')],
+  ['RSA-SHA512', rsaMethod('sha512')],
   ['PLAINTEXT', plaintext],
 ]);
 

@@ -4,7 +4,6 @@
  * Cheap, store-free checks come first; the nonce is recorded only once the signature has verified,
  * so a forged request can neither burn a client's nonce nor fill the nonce store.
  */
-import { createHash } from 'node:crypto';
 import { normalizedPairs, requestBaseString } from './base-string';
 import type { Client, TokenCredential } from './credentials';
 import {
@@ -28,6 +27,7 @@ import {
 } from './signature-methods';
 import { checkTimestampWindow, parseTimestamp } from './timestamp-nonce';
 import { withDiagnosis } from './diagnosis';
+import { digest } from './digest';
 import { andThen, mapErrors, type MaybePromise } from './maybe-promise';
 
 export type { MaybePromise } from './maybe-promise';
@@ -78,6 +78,8 @@ export interface VerifiedRequest<C extends Client, T extends TokenCredential> {
   timestamp: number;
   nonce: string;
 }
+
+const EMPTY = new Uint8Array(0);
 
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL_CHARACTER = /[\x00-\x1f\x7f]/;
@@ -212,9 +214,7 @@ function checkSignature(
   }
   const bodyHash = oauth.get('oauth_body_hash');
   if (bodyHash === undefined) return;
-  const actual = createHash(method.bodyHashDigest)
-    .update(request.body ?? Buffer.alloc(0))
-    .digest('base64');
+  const actual = digest(method.bodyHashDigest, request.body ?? EMPTY, 'base64');
   if (actual !== bodyHash) {
     const message = 'The oauth_body_hash does not match the body.';
     throw signatureRefused(request, all, baseString, message, `the body's ${method.bodyHashDigest} is ${actual}`);

@@ -1,0 +1,58 @@
+/**
+ * RFC 2104 HMAC over one-shot digests: the RFC 2202 and RFC 4231 vectors (spec/vectors), then the same
+ * MAC as OpenSSL's HMAC for any key and text, and the same again where Node has no one-shot `hash`.
+ */
+import { createHmac, randomBytes } from 'node:crypto';
+import fc from 'fast-check';
+import type { DigestName } from '../../src/rfc5849/digest';
+import { hmac, hmacKey } from '../../src/rfc5849/hmac';
+import vectors from '../vectors/hmac-rfc2202-rfc4231.json';
+
+const DIGESTS: DigestName[] = ['sha1', 'sha256', 'sha512'];
+
+describe('HMAC (RFC 2104)', () => {
+  it.each(vectors.vectors.map((v) => [`${v.source} case ${v.case}, ${v.digest}`, v] as const))(
+    'gives the published MAC: %s',
+    (_name, v) => {
+      const key = hmacKey(v.digest as DigestName, Buffer.from(v.key, 'hex'));
+      expect(hmac(key, v.data, 'hex')).toBe(v.mac);
+    },
+  );
+
+  it('gives OpenSSL’s MAC for keys shorter than, as long as and longer than the block, and any text', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...DIGESTS),
+        fc.uint8Array({ maxLength: 200 }),
+        fc.string({ unit: 'binary', maxLength: 300 }),
+        (name, key, text) => {
+          expect(hmac(hmacKey(name, key), text, 'base64')).toBe(createHmac(name, key).update(text).digest('base64'));
+        },
+      ),
+      { seed: 5849, numRuns: 400 },
+    );
+  });
+
+  it('is right for texts around and beyond its 16 KiB buffer, and keys used in turn', () => {
+    const keys = DIGESTS.map((name) => [name, randomBytes(40)] as const);
+    for (const length of [0, 1, 5_440, 5_441, 5_500, 20_000]) {
+      for (const text of ['a'.repeat(length), 'é'.repeat(length), '€'.repeat(length)]) {
+        for (const [name, key] of keys) {
+          expect(hmac(hmacKey(name, key), text, 'hex')).toBe(createHmac(name, key).update(text).digest('hex'));
+        }
+      }
+    }
+  });
+
+  it('computes the same MACs where Node has no one-shot hash (before 20.12)', () => {
+    jest.isolateModules(() => {
+      jest.doMock('node:crypto', () => ({ ...jest.requireActual('node:crypto'), hash: undefined }));
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- the module, loaded again under the mock
+      const old = require('../../src/rfc5849/hmac') as typeof import('../../src/rfc5849/hmac');
+      for (const v of vectors.vectors) {
+        expect(old.hmac(old.hmacKey(v.digest as DigestName, Buffer.from(v.key, 'hex')), v.data, 'hex')).toBe(v.mac);
+      }
+    });
+    jest.dontMock('node:crypto');
+  });
+});
