@@ -4,6 +4,7 @@
  */
 import fc from 'fast-check';
 import {
+  InvalidRequestError,
   OAuthError,
   percentDecode,
   percentEncode,
@@ -110,6 +111,29 @@ describe('percent-encoding', () => {
   it('decodes what it encodes, for any well-formed Unicode string, in both decoding modes', () => {
     fc.assert(
       fc.property(fc.fullUnicodeString(), fc.boolean(), (s, plus) => percentDecode(percentEncode(s), plus) === s),
+      runs,
+    );
+  });
+
+  it('decodes printable text exactly as decodeURIComponent does, or refuses what it refuses', () => {
+    const piece = fc.oneof(
+      fc.string({ unit: fc.constantFrom(...'aZ09-._~!*()+/=:@'), maxLength: 4 }),
+      fc.integer({ min: 0, max: 255 }).map((byte) => `%${byte.toString(16).padStart(2, '0')}`),
+      fc.integer({ min: 0, max: 255 }).map((byte) => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`),
+      fc.constantFrom('%', '%4', '%g0', '%%41', '%E2%82%AC', '%F0%9F%98%80', '%C3%A9', '%ED%A0%80'),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 12 }), (pieces) => {
+        const text = pieces.join('');
+        let expected: string | undefined;
+        try {
+          expected = decodeURIComponent(text);
+        } catch {
+          expected = undefined;
+        }
+        if (expected === undefined) expect(() => percentDecode(text, false)).toThrow(InvalidRequestError);
+        else expect(percentDecode(text, false)).toBe(expected);
+      }),
       runs,
     );
   });

@@ -32,11 +32,41 @@ export function percentDecode(value: string, plusIsSpace: boolean): string {
   if (!PRINTABLE_ASCII.test(value)) {
     throw new InvalidRequestError('A parameter contains a character that must be percent-encoded.');
   }
-  const spaced = plusIsSpace && value.includes('+') ? value.replace(/\+/g, ' ') : value;
-  if (!spaced.includes('%')) return spaced;
+  return decodeEscapes(plusIsSpace && value.includes('+') ? value.replace(/\+/g, ' ') : value);
+}
+
+/** Hex digit values by character code; -1 for what is not a hex digit. */
+const HEX = new Int8Array(128).fill(-1);
+for (let i = 0; i < 16; i++) HEX['0123456789abcdef'.charCodeAt(i)] = HEX['0123456789ABCDEF'.charCodeAt(i)] = i;
+
+/** The byte spelled by the two hex digits at text[at], or -1. */
+function hexByte(text: string, at: number): number {
+  const high = text.charCodeAt(at);
+  const low = text.charCodeAt(at + 1);
+  if (!(high < 128 && low < 128) || HEX[high] < 0 || HEX[low] < 0) return -1;
+  return HEX[high] * 16 + HEX[low];
+}
+
+/**
+ * Decodes the escapes of printable ASCII text. Escapes of ASCII characters (base64 signatures, URLs and
+ * spaces: nearly all there are) are decoded here; on any other escape the whole text goes to
+ * decodeURIComponent, which rejects malformed escapes and invalid UTF-8 (overlong forms, lone surrogates).
+ */
+function decodeEscapes(text: string): string {
+  let decoded = '';
+  let from = 0;
+  for (let at = text.indexOf('%'); at >= 0; at = text.indexOf('%', from)) {
+    const byte = hexByte(text, at + 1);
+    if (byte < 0 || byte >= 0x80) return decodeUtf8(text);
+    decoded += text.slice(from, at) + String.fromCharCode(byte);
+    from = at + 3;
+  }
+  return from === 0 ? text : decoded + text.slice(from);
+}
+
+function decodeUtf8(text: string): string {
   try {
-    // decodeURIComponent rejects malformed escapes and invalid UTF-8 (overlong forms, lone surrogates).
-    return decodeURIComponent(spaced);
+    return decodeURIComponent(text);
   } catch {
     throw new InvalidRequestError('A parameter has malformed percent-encoding or is not valid UTF-8.');
   }
