@@ -28,12 +28,12 @@ export function rsassaPkcs1v15Verify(key: KeyObject, name: DigestName, message: 
   } catch {
     return false;
   }
-  // 4. What remains against the DigestInfo of the message's digest.
+  // 4. What remains against the DigestInfo of the message's digest (as latin1 text: see hmac.ts).
   const prefix = DIGEST_INFO_PREFIX[name];
   const end = prefix.length + DIGEST_SIZES[name].output;
   return (
     encoded.length === end &&
     prefix.compare(encoded, 0, prefix.length) === 0 &&
-    digest(name, message).compare(encoded, prefix.length, end) === 0
+    encoded.toString('latin1', prefix.length, end) === digest(name, message, 'binary')
   );
 }
