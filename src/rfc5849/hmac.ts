@@ -32,7 +32,7 @@ export function hmacKey(name: DigestName, key: Uint8Array): HmacKey {
 
 /**
  * Holds (K0 XOR ipad) || text for texts whose UTF-8 surely fits (at most 3 bytes per UTF-16 code unit);
- * a longer text, rare for a base string, gets a buffer of its own.
+ * a longer text, rare for a base string, gets a buffer of its own, of its exact size.
  */
 const SCRATCH_BYTES = 16 * 1024;
 const scratch = Buffer.allocUnsafe(SCRATCH_BYTES);
@@ -40,8 +40,8 @@ const scratch = Buffer.allocUnsafe(SCRATCH_BYTES);
 /** The HMAC of the UTF-8 bytes of `text`, in a text encoding. */
 export function hmac(key: HmacKey, text: string, encoding: BinaryToTextEncoding): string {
   const block = key.inner.length;
-  const room = block + 3 * text.length;
-  const input = room <= SCRATCH_BYTES ? scratch : Buffer.allocUnsafe(room);
+  const input =
+    block + 3 * text.length <= SCRATCH_BYTES ? scratch : Buffer.allocUnsafe(block + Buffer.byteLength(text));
   key.inner.copy(input, 0);
   const end = block + input.write(text, block);
   // The inner hash as a latin1 string, not a Buffer: a Buffer made by node:crypto costs a native allocation,
