@@ -158,52 +158,20 @@ const VALUE_OPTIONS = [
   '--timestamp',
   '--nonce',
 ] as const;
-type ValueOption = (typeof VALUE_OPTIONS)[number];
 
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL_CHARACTER = /[\x00-\x1f\x7f]/;
 
 /** Parses the arguments that follow `sign`. Throws UsageError for anything wrong. */
 export function parseSignArguments(argv: readonly string[], env: NodeJS.ProcessEnv = {}): SignArguments {
-  const single = new Map<ValueOption, string>();
-  const data: Parameter[] = [];
-  const positional: string[] = [];
-  let headerOnly = false;
-  let explain = false;
-
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--') {
-      positional.push(...argv.slice(i + 1));
-      break;
-    }
-    if (!arg.startsWith('-') || arg === '-') {
-      positional.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const name = eq < 0 ? arg : arg.slice(0, eq);
-    if (name === '--header-only') {
-      if (eq >= 0) throw new UsageError('--header-only takes no value.');
-      headerOnly = true;
-      continue;
-    }
-    if (name === '--explain') {
-      if (eq >= 0) throw new UsageError('--explain takes no value.');
-      explain = true;
-      continue;
-    }
-    if (!(VALUE_OPTIONS as readonly string[]).includes(name)) throw new UsageError(`Unknown option ${name}.`);
-    const option = name as ValueOption;
-    let value: string;
-    [value, i] = optionValue(argv, i, arg, eq, option);
-    if (option === '--data') {
-      data.push(dataPair(value));
-      continue;
-    }
-    if (single.has(option)) throw new UsageError(`${option} is given more than once.`);
-    single.set(option, value);
-  }
+  const { positional, single, data, flags } = scanArguments(
+    argv,
+    VALUE_OPTIONS,
+    ['--header-only', '--explain'],
+    (name) => `Unknown option ${name}.`,
+  );
+  const headerOnly = flags.has('--header-only');
+  const explain = flags.has('--explain');
 
   checkMethodAndUrl(positional);
 
@@ -332,7 +300,6 @@ function queryParameters(url: URL): Parameter[] {
 }
 
 const EXPLAIN_VALUE_OPTIONS = ['--header', '--authorization', '--form', '--data'] as const;
-type ExplainValueOption = (typeof EXPLAIN_VALUE_OPTIONS)[number];
 
 /** RFC 9110 §5.6.2 token: what an HTTP method may be. */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -341,34 +308,12 @@ const REQUEST_TARGET = /^[\x21-\x7e]*$/;
 
 /** Parses the arguments that follow `explain`. Throws UsageError for anything wrong. */
 export function parseExplainArguments(argv: readonly string[]): ExplainInput {
-  const single = new Map<ExplainValueOption, string>();
-  const data: Parameter[] = [];
-  const positional: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--') {
-      positional.push(...argv.slice(i + 1));
-      break;
-    }
-    if (!arg.startsWith('-') || arg === '-') {
-      positional.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const name = eq < 0 ? arg : arg.slice(0, eq);
-    if (!(EXPLAIN_VALUE_OPTIONS as readonly string[]).includes(name)) {
-      throw new UsageError(`Unknown option ${name} for explain.`);
-    }
-    const option = name as ExplainValueOption;
-    let value: string;
-    [value, i] = optionValue(argv, i, arg, eq, option);
-    if (option === '--data') {
-      data.push(dataPair(value));
-      continue;
-    }
-    if (single.has(option)) throw new UsageError(`${option} is given more than once.`);
-    single.set(option, value);
-  }
+  const { positional, single, data } = scanArguments(
+    argv,
+    EXPLAIN_VALUE_OPTIONS,
+    [],
+    (name) => `Unknown option ${name} for explain.`,
+  );
 
   checkMethodAndUrl(positional);
   if (!TOKEN.test(positional[0])) throw new UsageError(`'${positional[0]}' is not an HTTP method.`);
@@ -602,6 +547,56 @@ export function runCli(
 }
 
 /** The value of an option given as `--name=value` or `--name value`, and the index of the last argument read. */
+/** The arguments of one command: positional ones, flags given, options given once, and --data pairs. */
+interface ScannedArguments<V extends string> {
+  positional: string[];
+  flags: Set<string>;
+  single: Map<V, string>;
+  data: Parameter[];
+}
+
+/**
+ * Reads argv: "--" ends the options; `--name=value` or `--name value` for the value options (--data may
+ * repeat, the others may not); the flags take no value. Throws UsageError for anything else.
+ */
+function scanArguments<V extends string>(
+  argv: readonly string[],
+  valueOptions: readonly V[],
+  flagOptions: readonly string[],
+  unknown: (name: string) => string,
+): ScannedArguments<V> {
+  const scanned: ScannedArguments<V> = { positional: [], flags: new Set(), single: new Map(), data: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--') {
+      scanned.positional.push(...argv.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith('-') || arg === '-') {
+      scanned.positional.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = eq < 0 ? arg : arg.slice(0, eq);
+    if (flagOptions.includes(name)) {
+      if (eq >= 0) throw new UsageError(`${name} takes no value.`);
+      scanned.flags.add(name);
+      continue;
+    }
+    if (!(valueOptions as readonly string[]).includes(name)) throw new UsageError(unknown(name));
+    const option = name as V;
+    let value: string;
+    [value, i] = optionValue(argv, i, arg, eq, option);
+    if (option === '--data') {
+      scanned.data.push(dataPair(value));
+      continue;
+    }
+    if (scanned.single.has(option)) throw new UsageError(`${option} is given more than once.`);
+    scanned.single.set(option, value);
+  }
+  return scanned;
+}
+
 function optionValue(argv: readonly string[], i: number, arg: string, eq: number, option: string): [string, number] {
   if (eq >= 0) return [arg.slice(eq + 1), i];
   if (i + 1 >= argv.length) throw new UsageError(`${option} needs a value.`);
