@@ -3,47 +3,14 @@
  * base string example, the §1.2 protected resource request (whose published signature must follow from the
  * printed base string), requests printed by `sign` compared with the tests' independent signer, and bad input.
  */
-import { execFile } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { formatSignatureReport } from '../src/rfc5849/diagnosis';
 import { enc, sign } from './support/sign';
-import { transpileSources } from './support/transpile';
+import { compiledCli } from './support/cli';
 
-const run = promisify(execFile);
-const ROOT = join(__dirname, '..');
-
-/** As in cli.spec.ts: the source is transpiled once (no type checking), since ts-node costs a second a run. */
-let compiledMain: string;
-let outDir: string;
-beforeAll(() => {
-  outDir = transpileSources('oauth1-cli-explain-');
-  compiledMain = join(outDir, 'src', 'cli', 'main.js');
-});
-afterAll(() => rmSync(outDir, { recursive: true, force: true }));
-
-interface Ran {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the CLI as a child process, with only PATH in its environment. */
-async function cli(args: string[]): Promise<Ran> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [compiledMain, ...args], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout: string; stderr: string };
-    if (typeof e.code !== 'number') throw error;
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const cli = compiledCli('oauth1-cli-explain-');
 
 /** The lines of a printed report, by field. */
 function fields(report: string): { method: string; uri: string; parameters: string[]; base: string; hints: string[] } {

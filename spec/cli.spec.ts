@@ -4,7 +4,7 @@
  * tests' independent signer.
  */
 import { execFile } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import {
@@ -18,48 +18,14 @@ import {
 } from '../src/cli/sign-command';
 import { verifySignature } from '../src/rfc5849/verify-signature';
 import { startDemo } from './support/demo';
-import { transpileSources } from './support/transpile';
+import { compiledCli } from './support/cli';
 import { ALICE, DEMO_PRIVATE_KEY, formBody, sign } from './support/sign';
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '..');
 const PEM = join('spec', 'fixtures', 'demo-client.pem');
 
-/**
- * ts-node costs about a second per process, so the source is transpiled once (like `npm run build`, without
- * type checking) and most runs use that; one run goes through ts-node, the way to run the source by hand.
- */
-let compiledMain: string;
-let outDir: string;
-beforeAll(() => {
-  outDir = transpileSources('oauth1-cli-');
-  compiledMain = join(outDir, 'src', 'cli', 'main.js');
-});
-afterAll(() => rmSync(outDir, { recursive: true, force: true }));
-
-interface Ran {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the CLI as a child process, with only the environment given (no inherited OAUTH1_* secrets). */
-async function cli(args: string[], env: Record<string, string> = {}, { viaTsNode = false } = {}): Promise<Ran> {
-  const entry = viaTsNode
-    ? ['-r', 'ts-node/register/transpile-only', join(ROOT, 'src', 'cli', 'main.ts')]
-    : [compiledMain];
-  try {
-    const { stdout, stderr } = await run(process.execPath, [...entry, ...args], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH, ...env },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout: string; stderr: string };
-    if (typeof e.code !== 'number') throw error;
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const cli = compiledCli('oauth1-cli-');
 
 /** Executes a printed curl command with sh, adding only --write-out for the status. */
 async function sh(command: string): Promise<{ status: number; body: unknown }> {
