@@ -1,10 +1,12 @@
 /**
  * The bench app: Koa + routing-controllers + typedi, like demo/app.ts, with in-memory stores and two
- * routes that differ only by the guard: GET /open and GET /guarded (`@RequireOAuth()`).
+ * routes that differ only by the guard: GET /open and GET /guarded (`@RequireOAuth()`); and, for the
+ * bench's reference rows, GET /floor/hmac-sha1 and GET /floor/rsa-sha1: the cryptography alone
+ * (bench/support/floors.ts) in place of the guard.
  */
 import 'reflect-metadata';
 import Koa from 'koa';
-import { Get, JsonController, useContainer, useKoaServer } from 'routing-controllers';
+import { Get, JsonController, UseBefore, useContainer, useKoaServer } from 'routing-controllers';
 import { Container, Service } from 'typedi';
 import {
   createExistsNonce,
@@ -18,6 +20,7 @@ import {
   type NonceCache,
   type TokenCredential,
 } from '../src';
+import { hmacSha1Floor, rsaSha1Floor } from './support/floors';
 import { HMAC_IDENTITY, RSA_IDENTITY, RSA_PUBLIC_KEY_PEM } from './support/identities';
 
 export class BenchClient implements Client {
@@ -74,6 +77,18 @@ export class BenchController {
   @RequireOAuth()
   guarded(@Credential() credential: BenchToken) {
     return { ok: true, client: credential.clientKey };
+  }
+
+  @Get('/floor/hmac-sha1')
+  @UseBefore(hmacSha1Floor(`${HMAC_IDENTITY.consumerSecret}&${HMAC_IDENTITY.tokenSecret}`))
+  hmacFloor() {
+    return { ok: true, client: null };
+  }
+
+  @Get('/floor/rsa-sha1')
+  @UseBefore(rsaSha1Floor(RSA_PUBLIC_KEY_PEM, RSA_IDENTITY.privateKey ?? ''))
+  rsaFloor() {
+    return { ok: true, client: null };
   }
 }
 

@@ -19,8 +19,15 @@ import { median, round } from './support/stats';
 /** The load was not what it claims to measure (errors, refusals, nothing served): the numbers mean nothing. */
 export class LoadNotRealError extends Error {}
 
-export type Route = 'open' | 'hmac' | 'rsa';
-const PATHS: Record<Route, string> = { open: '/open', hmac: '/guarded', rsa: '/guarded' };
+/** `hmac-floor` and `rsa-floor`: the cryptography alone in place of the guard (bench/support/floors.ts). */
+export type Route = 'open' | 'hmac' | 'rsa' | 'hmac-floor' | 'rsa-floor';
+const PATHS: Record<Route, string> = {
+  open: '/open',
+  hmac: '/guarded',
+  rsa: '/guarded',
+  'hmac-floor': '/floor/hmac-sha1',
+  'rsa-floor': '/floor/rsa-sha1',
+};
 
 export interface ServerHandle {
   nonceStore: string;
@@ -183,7 +190,10 @@ export async function presignRsa(url: string, count: number): Promise<string[]> 
   return Promise.all(Array.from({ length: count }, one));
 }
 
-/** Proves the app is what the numbers claim: /open open, /guarded refusing the unsigned and the replayed. */
+/**
+ * Proves the app is what the numbers claim: /open open, /guarded refusing the unsigned and the replayed,
+ * the floors answering.
+ */
 export async function checkServer(server: ServerHandle): Promise<void> {
   const get = async (route: Route, authorization?: string) => {
     const response = await fetch(urlOf(server, route), { headers: authorization ? { authorization } : {} });
@@ -204,6 +214,8 @@ export async function checkServer(server: ServerHandle): Promise<void> {
   expect('replayed GET /guarded', await get('hmac', header), 401);
   const [rsa] = await presignRsa(urlOf(server, 'rsa'), 1);
   expect('RSA-signed GET /guarded', await get('rsa', rsa), 200);
+  expect('GET /floor/hmac-sha1', await get('hmac-floor', header), 200);
+  expect('GET /floor/rsa-sha1', await get('rsa-floor', header), 200);
 }
 
 export interface LoadOptions {
@@ -342,7 +354,10 @@ export interface EndToEndResults {
   redisKeys?: { keys: number; served: number };
 }
 
-/** Rounds of side-by-side runs on the memory server (open, hmac, rsa) and the Redis server (open, hmac). */
+/**
+ * Rounds of side-by-side runs on the memory server (open, hmac, rsa and the two floors) and the Redis server
+ * (open, hmac).
+ */
 export async function runEndToEnd(options: EndToEndOptions): Promise<EndToEndResults> {
   const cpus = placement();
   const results: EndToEndResults = { placement: cpus, rounds: [], warmup: [] };
@@ -369,6 +384,7 @@ export async function runEndToEnd(options: EndToEndOptions): Promise<EndToEndRes
       const warm = { ...load, duration: options.warmupSeconds };
       results.warmup.push(await runLoad(server, 'open', warm), await runLoad(server, 'hmac', warm));
       if (server === servers.memory) {
+        results.warmup.push(await runLoad(server, 'hmac-floor', warm), await runLoad(server, 'rsa-floor', warm));
         const warmRsa = await runLoad(server, 'rsa', {
           ...warm,
           headers: await presignRsa(urlOf(server, 'rsa'), 3000),
@@ -381,7 +397,8 @@ export async function runEndToEnd(options: EndToEndOptions): Promise<EndToEndRes
     for (let r = 0; r < options.rounds; r++) {
       const round: EndToEndResults['rounds'][number] = { memory: {} };
       // Alternate the order each round, so that drift (heat, JIT, the nonce table growing) favours no side.
-      const memoryOrder: Route[] = r % 2 === 0 ? ['open', 'hmac', 'rsa'] : ['rsa', 'hmac', 'open'];
+      const memoryRoutes: Route[] = ['open', 'hmac', 'rsa', 'hmac-floor', 'rsa-floor'];
+      const memoryOrder = r % 2 === 0 ? memoryRoutes : [...memoryRoutes].reverse();
       for (const route of memoryOrder) {
         const headers = route === 'rsa' ? await rsaPool(servers.memory) : undefined;
         const run = await runLoad(servers.memory, route, { ...load, headers });

@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { format, resolveConfig } from 'prettier';
 
-export type Status = 'pass' | 'fail' | 'not measured';
+export type Status = 'pass' | 'fail' | 'not measured' | 'reference';
 
 export interface Target {
   id: string;
@@ -21,15 +21,22 @@ export interface Target {
   bound: 'min' | 'max';
   status: Status;
   note?: string;
+  /**
+   * A measurement shown beside a target, not one: what the cryptography alone allows. Its `limit` is that
+   * of the target it bounds, for comparison; it neither passes nor fails.
+   */
+  reference?: true;
 }
 
 export function target(t: Omit<Target, 'status'>): Target {
   const status: Status =
     t.value === null || !Number.isFinite(t.value)
       ? 'not measured'
-      : (t.bound === 'min' ? t.value >= t.limit : t.value <= t.limit)
-        ? 'pass'
-        : 'fail';
+      : t.reference
+        ? 'reference'
+        : (t.bound === 'min' ? t.value >= t.limit : t.value <= t.limit)
+          ? 'pass'
+          : 'fail';
   return { ...t, status };
 }
 
@@ -39,7 +46,7 @@ export const formatValue = (t: Target): string =>
 export const formatLimit = (t: Target): string =>
   `${t.bound === 'min' ? '≥' : '≤'} ${t.unit === 'MB' ? `${t.limit} MB` : `${digits('×', t.limit)}×`}`;
 const formatStatus = (t: Target): string =>
-  t.status === 'pass' ? 'pass' : t.status === 'fail' ? 'FAIL' : 'NOT MEASURED';
+  ({ pass: 'pass', fail: 'FAIL', 'not measured': 'NOT MEASURED', reference: 'reference' })[t.status];
 
 /** How far a failing target is from its limit, e.g. "needs 2.0× faster" or "49% short". */
 export function shortfall(t: Target): string {
@@ -81,8 +88,8 @@ export interface Machine {
 const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /**
- * One row per target: its bar (green when it passes, red when it fails) on a scale of its own, and a dashed
- * line at its limit; the text on the right gives the value, the limit and the verdict.
+ * One row per target: its bar (green when it passes, red when it fails, blue for a reference row) on a scale
+ * of its own, and a dashed line at its limit; the text on the right gives the value, the limit and the verdict.
  */
 export function svgChart(targets: Target[], machine: Machine): string {
   const width = 1000;
@@ -90,8 +97,13 @@ export function svgChart(targets: Target[], machine: Machine): string {
   const top = 64;
   const labelWidth = 340;
   const barWidth = 420;
-  const height = top + targets.length * rowHeight + 36;
-  const colour: Record<Status, string> = { pass: '#2e7d32', fail: '#c62828', 'not measured': '#9e9e9e' };
+  const height = top + targets.length * rowHeight + 52;
+  const colour: Record<Status, string> = {
+    pass: '#2e7d32',
+    fail: '#c62828',
+    'not measured': '#9e9e9e',
+    reference: '#1565c0',
+  };
   const out = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" ` +
       'font-family="Helvetica, Arial, sans-serif" font-size="13">',
@@ -119,8 +131,10 @@ export function svgChart(targets: Target[], machine: Machine): string {
     );
   });
   out.push(
-    `<text x="16" y="${height - 12}" fill="#555555">Bars: measured value (each row on its own scale). ` +
+    `<text x="16" y="${height - 28}" fill="#555555">Bars: measured value (each row on its own scale). ` +
       'Dashed line: the limit. Green passes, red fails, grey was not measured.</text>',
+    `<text x="16" y="${height - 12}" fill="#555555">Blue: a reference, the cryptography alone (no verifier) on ` +
+      'the same app, with the limit of the target above it.</text>',
     '</svg>',
   );
   return out.join('\n') + '\n';
