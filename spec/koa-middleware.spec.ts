@@ -39,10 +39,23 @@ const protector = new ResourceProtector({
   },
 });
 
+/** The same stores, with currentCredential() left out. */
+const withoutContext = new ResourceProtector({
+  queryClient: (id) => (id === 'ck' ? client : undefined),
+  queryToken: (id, t) => (id === 'ck' && t === 'tk' ? token : undefined),
+  existsNonce: createExistsNonce(new MemoryNonceCache()),
+  allowInsecureTransport: true,
+  currentCredential: false,
+});
+
 let server: Server;
 let base: string;
 beforeAll(async () => {
   const router = new Router();
+  router.get('/me-without-context', requireOAuth(withoutContext), async (ctx) => {
+    await Promise.resolve();
+    ctx.body = { user: (ctx.state.credential as UserToken).user, deep: currentCredential<UserToken>() ?? null };
+  });
   router.get('/me', requireOAuth(protector), (ctx) => {
     ctx.body = { user: (ctx.state.credential as UserToken).user, deep: currentCredential<UserToken>()?.user };
   });
@@ -75,6 +88,16 @@ describe('requireOAuth() on @koa/router without routing-controllers', () => {
       .set('Authorization', sign({ url: `${base}/me`, who: ME }).header);
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ user: 'alice', deep: 'alice' });
+  });
+
+  it('with currentCredential: false, leaves the credential on ctx.state but not in currentCredential()', async () => {
+    expect(withoutContext.providesCurrentCredential).toBe(false);
+    expect(protector.providesCurrentCredential).toBe(true);
+    const res = await request(server)
+      .get('/me-without-context')
+      .set('Authorization', sign({ url: `${base}/me-without-context`, who: ME }).header);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ user: 'alice', deep: null });
   });
 
   it('renders the same OAuth errors, with the protector realm', async () => {

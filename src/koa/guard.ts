@@ -79,7 +79,7 @@ function accept(
   const state = ctx.state as Partial<OAuthState>;
   state.oauth = verified;
   state.credential = verified.credential;
-  return verifiedRequests.run(verified, next);
+  return protector.providesCurrentCredential ? verifiedRequests.run(verified, next) : next();
 }
 
 function refuse(protector: ResourceProtector, route: RouteOptions, ctx: Context, error: unknown): void {

@@ -68,6 +68,13 @@ export interface ResourceProtectorOptions<C extends Client = Client, T extends T
    * throws are ignored: auditing never changes an answer.
    */
   audit?: (event: AuditEvent) => void;
+  /**
+   * Whether guarded requests run inside the AsyncLocalStorage that `currentCredential()` reads; default
+   * true. On Node 20, once an AsyncLocalStorage has run, its promise hooks cost every request of the
+   * process, guarded or not (docs/benchmarks.md); an app that takes the credential from `@Credential()` or
+   * `ctx.state` only can turn this off, and `currentCredential()` then answers undefined.
+   */
+  currentCredential?: boolean;
   /** Clock in milliseconds since the epoch; default `Date.now`. */
   clock?: () => number;
 }
@@ -190,6 +197,11 @@ export class ResourceProtector<C extends Client = Client, T extends TokenCredent
     } catch {
       // A diagnosis aid must never change the answer.
     }
+  }
+
+  /** Whether guarded requests are to be seen by `currentCredential()`. */
+  get providesCurrentCredential(): boolean {
+    return this.settings?.options.currentCredential ?? true;
   }
 
   /** Whether an `audit` hook is set (so that no event is built for nobody). */
