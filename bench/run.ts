@@ -96,6 +96,8 @@ function endToEndTarget(
   };
 }
 
+const NO_REDIS = 'redis-server is not installed (apt-get install -y redis-server)';
+
 /**
  * Why a guarded route's ratio cannot be trusted, if it cannot: in a steady run no route outpaces the one doing
  * the cryptography alone, nor that one the open route. Either happens when the machine's speed changed between
@@ -152,35 +154,14 @@ async function main(): Promise<number> {
     await redis?.stop();
   }
 
-  const hmacMemory = endToEndTarget(
-    e2e,
-    'memory',
-    'hmac',
-    { id: 'http-hmac-memory', title: 'HTTP HMAC-SHA1, MemoryNonceCache / open', limit: 0.9 },
-    '',
-  );
+  const row = (store: 'memory' | 'redis', route: Route, id: string, title: string, limit: number, reference?: true) =>
+    endToEndTarget(e2e, store, route, { id, title, limit, reference }, store === 'redis' ? NO_REDIS : '');
+  const hmacMemory = row('memory', 'hmac', 'http-hmac-memory', 'HTTP HMAC-SHA1, MemoryNonceCache / open', 0.9);
+  const rsaMemory = row('memory', 'rsa', 'http-rsa-memory', 'HTTP RSA-SHA1, MemoryNonceCache / open', 0.6);
+  const hmacRedis = row('redis', 'hmac', 'http-hmac-redis', 'HTTP HMAC-SHA1, RedisNonceCache / open', 0.7);
   // What the cryptography alone allows, side by side with the guard in the same rounds (bench/support/floors.ts).
-  const hmacFloor = endToEndTarget(
-    e2e,
-    'memory',
-    'hmac-floor',
-    { id: 'http-hmac-floor', title: 'HTTP HMAC-SHA1 crypto alone / open', limit: 0.9, reference: true },
-    '',
-  );
-  const rsaFloor = endToEndTarget(
-    e2e,
-    'memory',
-    'rsa-floor',
-    { id: 'http-rsa-floor', title: 'HTTP RSA-SHA1 crypto alone / open', limit: 0.6, reference: true },
-    '',
-  );
-  const rsaMemory = endToEndTarget(
-    e2e,
-    'memory',
-    'rsa',
-    { id: 'http-rsa-memory', title: 'HTTP RSA-SHA1, MemoryNonceCache / open', limit: 0.6 },
-    '',
-  );
+  const hmacFloor = row('memory', 'hmac-floor', 'http-hmac-floor', 'HTTP HMAC-SHA1 crypto alone / open', 0.9, true);
+  const rsaFloor = row('memory', 'rsa-floor', 'http-rsa-floor', 'HTTP RSA-SHA1 crypto alone / open', 0.6, true);
   for (const [guarded, floor] of [
     [hmacMemory.target, hmacFloor.target],
     [rsaMemory.target, rsaFloor.target],
@@ -188,13 +169,6 @@ async function main(): Promise<number> {
     const why = unsteadiness(guarded, floor);
     if (why) guarded.note = `${guarded.note}; UNSTEADY RUN: ${why}`;
   }
-  const hmacRedis = endToEndTarget(
-    e2e,
-    'redis',
-    'hmac',
-    { id: 'http-hmac-redis', title: 'HTTP HMAC-SHA1, RedisNonceCache / open', limit: 0.7 },
-    'redis-server is not installed (apt-get install -y redis-server)',
-  );
   const us = (ns: number) => (ns / 1000).toFixed(2);
   const point = (n: number) => scaling.points.find((p) => p.parameters === n);
   const targets: Target[] = [
