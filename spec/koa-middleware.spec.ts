@@ -27,11 +27,15 @@ const ME: Identity = { consumerKey: 'ck', consumerSecret: 'cs', token: 'tk', tok
 
 const events: AuditEvent[] = [];
 let auditThrows = false;
-const protector = new ResourceProtector({
-  queryClient: (id) => (id === 'ck' ? client : undefined),
-  queryToken: (id, t) => (id === 'ck' && t === 'tk' ? token : undefined),
+/** One client and its token, and a nonce cache of its own for each protector. */
+const stores = () => ({
+  queryClient: (id: string) => (id === 'ck' ? client : undefined),
+  queryToken: (id: string, t: string) => (id === 'ck' && t === 'tk' ? token : undefined),
   existsNonce: createExistsNonce(new MemoryNonceCache()),
   allowInsecureTransport: true,
+});
+const protector = new ResourceProtector({
+  ...stores(),
   realm: 'plain',
   audit: (event) => {
     events.push(event);
@@ -40,13 +44,7 @@ const protector = new ResourceProtector({
 });
 
 /** The same stores, with currentCredential() left out. */
-const withoutContext = new ResourceProtector({
-  queryClient: (id) => (id === 'ck' ? client : undefined),
-  queryToken: (id, t) => (id === 'ck' && t === 'tk' ? token : undefined),
-  existsNonce: createExistsNonce(new MemoryNonceCache()),
-  allowInsecureTransport: true,
-  currentCredential: false,
-});
+const withoutContext = new ResourceProtector({ ...stores(), currentCredential: false });
 
 let server: Server;
 let base: string;
