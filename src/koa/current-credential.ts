@@ -8,7 +8,7 @@ export const verifiedRequests = new AsyncLocalStorage<VerifiedRequest<Client, To
 /**
  * The token credential of the guarded request being served, from anywhere in its call (Authlib:
  * `current_credential`); the client on a two-legged request without a token; undefined outside a
- * guarded request.
+ * guarded request, and in requests of a protector made with `currentCredential: false`.
  */
 export function currentCredential<T extends TokenCredential | Client = TokenCredential>(): T | undefined {
   return verifiedRequests.getStore()?.credential as T | undefined;

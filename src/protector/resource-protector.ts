@@ -71,7 +71,7 @@ export interface ResourceProtectorOptions<C extends Client = Client, T extends T
   /**
    * Whether guarded requests run inside the AsyncLocalStorage that `currentCredential()` reads; default
    * true. On Node 20, once an AsyncLocalStorage has run, its promise hooks cost every request of the
-   * process, guarded or not (docs/benchmarks.md); an app that takes the credential from `@Credential()` or
+   * process, guarded or not (docs/decisions.md); an app that takes the credential from `@Credential()` or
    * `ctx.state` only can turn this off, and `currentCredential()` then answers undefined.
    */
   currentCredential?: boolean;
