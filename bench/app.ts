@@ -9,7 +9,6 @@ import Koa from 'koa';
 import { Get, JsonController, UseBefore, useContainer, useKoaServer } from 'routing-controllers';
 import { Container, Service } from 'typedi';
 import {
-  createExistsNonce,
   Credential,
   MemoryNonceCache,
   oauthBodyParser,
@@ -111,7 +110,7 @@ export function createBenchApp(options: BenchAppOptions = {}): BenchApp {
   const protector = new ResourceProtector<BenchClient, BenchToken>({
     queryClient: (clientKey) => clients.get(clientKey),
     queryToken: (clientKey, token) => tokens.get(`${clientKey} ${token}`),
-    existsNonce: createExistsNonce(nonceCache),
+    nonceCache,
     signatureMethods: ['HMAC-SHA1', 'RSA-SHA1'],
     realm: 'bench',
     // Loopback plain http: the bench measures the verifier, not TLS.
@@ -125,7 +124,7 @@ export function createBenchApp(options: BenchAppOptions = {}): BenchApp {
     if (error.code?.startsWith('HPE_') || error.code === 'ECONNRESET' || (error.status ?? 500) < 500) return;
     console.error(error);
   });
-  app.use(oauthBodyParser({ limit: protector.limits.body }));
+  app.use(oauthBodyParser(protector));
   useKoaServer(app, { controllers: [BenchController] });
   return {
     app,

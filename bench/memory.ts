@@ -60,18 +60,18 @@ const key = (i: number, timestamp: number) =>
 function million(count: number): MemoryResults['million'] {
   const now = Date.UTC(2025, 0, 1);
   const before = snapshot();
-  const cache = new MemoryNonceCache({ clock: () => now });
+  const cache = new MemoryNonceCache();
   const timestamp = now / 1000;
   const started = process.hrtime.bigint();
   for (let i = 0; i < count; i++) {
-    if (!cache.setIfAbsent(key(i, timestamp), 300)) throw new Error(`nonce ${i} reported as a replay`);
+    if (!cache.setIfAbsent(key(i, timestamp), 300, timestamp)) throw new Error(`nonce ${i} reported as a replay`);
   }
   const nsPerInsert = Number(process.hrtime.bigint() - started) / count;
-  if (cache.setIfAbsent(key(0, timestamp), 300)) throw new Error('a stored nonce was accepted again');
+  if (cache.setIfAbsent(key(0, timestamp), 300, timestamp)) throw new Error('a stored nonce was accepted again');
   const after = snapshot();
   const result = {
     nonces: count,
-    liveNonces: cache.size,
+    liveNonces: cache.size(),
     tableBytes: cache.byteLength,
     heapUsedDelta: after.heapUsed - before.heapUsed,
     externalDelta: after.external - before.external,
@@ -84,7 +84,7 @@ function million(count: number): MemoryResults['million'] {
 
 function stream(noncesPerSecond: number, ttlSeconds: number, windows: number): MemoryResults['stream'] {
   let now = Date.UTC(2025, 0, 1);
-  const cache = new MemoryNonceCache({ clock: () => now });
+  const cache = new MemoryNonceCache();
   const samples: MemorySample[] = [];
   const seconds = ttlSeconds * windows;
   const sampleEvery = Math.max(1, Math.round(ttlSeconds / 5));
@@ -92,7 +92,8 @@ function stream(noncesPerSecond: number, ttlSeconds: number, windows: number): M
   for (let second = 1; second <= seconds; second++) {
     const timestamp = Math.floor(now / 1000);
     for (let j = 0; j < noncesPerSecond; j++) {
-      if (!cache.setIfAbsent(key(i++, timestamp), ttlSeconds)) throw new Error('a fresh nonce reported as a replay');
+      if (!cache.setIfAbsent(key(i++, timestamp), ttlSeconds, timestamp))
+        throw new Error('a fresh nonce reported as a replay');
     }
     now += 1000;
     // Samples start once a whole window (plus a little) has passed: from then on, as many expire as arrive.
@@ -100,7 +101,7 @@ function stream(noncesPerSecond: number, ttlSeconds: number, windows: number): M
       const m = snapshot();
       samples.push({
         second,
-        liveNonces: cache.size,
+        liveNonces: cache.size(Math.floor(now / 1000)),
         tableBytes: cache.byteLength,
         heapUsed: m.heapUsed,
         external: m.external,

@@ -5,7 +5,7 @@
  * cases and the medians are reported.
  */
 import { createHmac, createPublicKey, verify } from 'node:crypto';
-import { verifySignature, type OAuthRequest, type SignatureKeys } from '../src';
+import { verifySignature, type OAuthRequest, type SignatureKeys } from '../src/core';
 import { enc, sign } from '../spec/support/sign';
 import { HMAC_IDENTITY, RSA_IDENTITY, RSA_PUBLIC_KEY_PEM } from './support/identities';
 import { median, round } from './support/stats';

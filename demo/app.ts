@@ -5,14 +5,7 @@ import 'reflect-metadata';
 import Koa from 'koa';
 import { useContainer, useKoaServer } from 'routing-controllers';
 import { Container } from 'typedi';
-import {
-  createExistsNonce,
-  MemoryNonceCache,
-  oauthBodyParser,
-  RedisNonceCache,
-  ResourceProtector,
-  type NonceCache,
-} from '../src';
+import { MemoryNonceCache, oauthBodyParser, RedisNonceCache, ResourceProtector, type NonceCache } from '../src';
 import { API_CONTROLLERS, OpenApiController } from './openapi';
 import { DEMO_METHODS, DemoStore } from './store';
 
@@ -50,11 +43,11 @@ export function createDemoApp(config: DemoConfig): DemoApp {
   const store = new DemoStore();
   const nonceCache: NonceCache & { close?(): Promise<void> } = config.redisUrl
     ? new RedisNonceCache(config.redisUrl)
-    : new MemoryNonceCache({ clock: config.clock });
+    : new MemoryNonceCache();
   const protector = new ResourceProtector({
     queryClient: (clientId) => store.findClient(clientId),
     queryToken: (clientId, token) => store.findToken(clientId, token),
-    existsNonce: createExistsNonce(nonceCache, { clock: config.clock }),
+    nonceCache, // kept as long as the protector's window and clock need
     signatureMethods: DEMO_METHODS,
     realm: 'demo',
     allowInsecureTransport: config.insecureTransport,
@@ -72,11 +65,18 @@ export function createDemoApp(config: DemoConfig): DemoApp {
     if (error.code?.startsWith('HPE_') || error.code === 'ECONNRESET' || (error.status ?? 500) < 500) return;
     console.error(error);
   });
+  app.use(async (ctx, next) => {
+    ctx.set('X-Content-Type-Options', 'nosniff'); // every answer, errors of the app's own included
+    await next();
+  });
   // Before routing-controllers' own body parser: the guard and the handlers see the exact bytes sent.
-  app.use(oauthBodyParser({ limit: protector.limits.body }));
+  app.use(oauthBodyParser(protector));
   useKoaServer(app, {
     controllers: [...API_CONTROLLERS, OpenApiController],
-    validation: true,
+    // Production error mode: no stack traces or file paths in error bodies, whatever NODE_ENV says.
+    development: false,
+    // Validation errors name the field and the rule, never the value sent (nor the whole object).
+    validation: { validationError: { target: false, value: false } },
     classTransformer: true,
   });
   return {

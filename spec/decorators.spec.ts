@@ -35,7 +35,7 @@ const client: Client = { getClientSecret: () => 'cs', getRsaPublicKey: () => und
 const ME: Identity = { consumerKey: 'ck', consumerSecret: 'cs', token: 'tk', tokenSecret: 'ts' };
 
 let nonceChecks = 0;
-function options(user: string, extra: Partial<ResourceProtectorOptions> = {}): ResourceProtectorOptions {
+function options(user: string, extra: { realm?: string } = {}): ResourceProtectorOptions {
   const exists = createExistsNonce(new MemoryNonceCache());
   return {
     queryClient: (id) => (id === 'ck' ? client : undefined),

@@ -7,7 +7,6 @@ import type { Server } from 'node:http';
 import request from 'supertest';
 import {
   createExistsNonce,
-  formatSignatureReport,
   MemoryNonceCache,
   oauthBodyParser,
   requireOAuth,
@@ -16,6 +15,7 @@ import {
   type SignatureReport,
   type TokenCredential,
 } from '../src';
+import { formatSignatureReport } from '../src/core';
 import { formBody, sign, type Identity } from './support/sign';
 
 const client: Client = { getClientSecret: () => 'cs', getRsaPublicKey: () => undefined };
@@ -36,7 +36,7 @@ async function serve(protector: ResourceProtector): Promise<{ server: Server; ba
     ctx.body = { ok: true };
   });
   const app = new Koa();
-  app.use(oauthBodyParser()).use(router.routes());
+  app.use(oauthBodyParser(protector)).use(router.routes());
   const server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   return { server, base: `http://127.0.0.1:${(server.address() as { port: number }).port}` };
@@ -69,7 +69,7 @@ describe('debugSignatures', () => {
     );
     expect(report.parameters).toContain('oauth_consumer_key=ck');
     expect(report.hints.join('\n')).toMatch(
-      /X-Forwarded-Proto and X-Forwarded-Host were ignored because app.proxy is false/,
+      /X-Forwarded-Proto and X-Forwarded-Host were ignored because the app does not trust its proxy \(Koa: app.proxy is false/,
     );
     expect(report.hints.join('\n')).toMatch(/plain http/);
     expect(report.hints.join('\n')).toMatch(/port \d+/);
@@ -87,11 +87,23 @@ describe('debugSignatures', () => {
       .set('Authorization', signed.header)
       .set('Content-Type', 'text/plain')
       .send(formBody(form));
-    expect(res.status).toBe(401);
+    // Not a form, so its parameters are not signed, and the body is covered by nothing: refused before the
+    // signature, and the answer says why.
+    expect(res.status).toBe(400);
+    expect(res.body.error).toBe('missing_required_parameter');
+    expect(res.body.error_description).toMatch(/not form-encoded/);
+    // With the form-like body hashed, the signature is checked, and the report explains the Content-Type.
+    const hashed = sign({ method: 'POST', url: `${base}/me`, form, who: ME, body: formBody(form), bodyHash: true });
+    const refused = await request(server)
+      .post('/me')
+      .set('Authorization', hashed.header)
+      .set('Content-Type', 'text/plain')
+      .send(formBody(form));
+    expect(refused.status).toBe(401);
     const [report] = reports;
     expect(report.parameters).not.toContain('text=hello');
     expect(report.hints.join('\n')).toMatch(/looks form-encoded but its Content-Type is text\/plain/);
-    expect(res.text).not.toContain(report.baseString);
+    expect(refused.text).not.toContain(report.baseString);
   });
 
   it('spots a value that was percent-encoded twice', async () => {

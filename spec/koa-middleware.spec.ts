@@ -67,7 +67,7 @@ beforeAll(async () => {
     ctx.body = { consumer: (ctx.state.credential as typeof client).key };
   });
   const app = new Koa();
-  app.use(oauthBodyParser());
+  app.use(oauthBodyParser(protector));
   app.use(router.routes());
   server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
@@ -89,8 +89,8 @@ describe('requireOAuth() on @koa/router without routing-controllers', () => {
   });
 
   it('with currentCredential: false, leaves the credential on ctx.state but not in currentCredential()', async () => {
-    expect(withoutContext.providesCurrentCredential).toBe(false);
-    expect(protector.providesCurrentCredential).toBe(true);
+    expect(withoutContext.settings.currentCredential).toBe(false);
+    expect(protector.settings.currentCredential).toBe(true);
     const res = await request(server)
       .get('/me-without-context')
       .set('Authorization', sign({ url: `${base}/me-without-context`, who: ME }).header);

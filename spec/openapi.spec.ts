@@ -102,7 +102,7 @@ function guardedByUses(target: Function, method: string): boolean {
     (use) =>
       use.target === target &&
       (use.method === undefined || use.method === method) &&
-      Object.getOwnPropertySymbols(use.middleware).some((s) => s.description === 'routing-controllers-oauth1.pending'),
+      Object.getOwnPropertySymbols(use.middleware).some((s) => s.description === 'routing-controllers-oauth1.guard'),
   );
 }
 

@@ -107,18 +107,16 @@ Service()(MeController);
   const pkgVersion = require('routing-controllers-oauth1/package.json').version;
 
   useContainer(Container);
-  Container.set(
-    ResourceProtector,
-    new ResourceProtector({
-      queryClient: (key) => clients.get(key),
-      queryToken: (key, token) => tokens.get(key + ' ' + token),
-      existsNonce: createExistsNonce(new MemoryNonceCache()),
-      realm: 'packed',
-      allowInsecureTransport: true,
-    }),
-  );
+  const protector = new ResourceProtector({
+    queryClient: (key) => clients.get(key),
+    queryToken: (key, token) => tokens.get(key + ' ' + token),
+    existsNonce: createExistsNonce(new MemoryNonceCache()),
+    realm: 'packed',
+    allowInsecureTransport: true,
+  });
+  Container.set(ResourceProtector, protector);
   const app = new Koa();
-  app.use(oauthBodyParser());
+  app.use(oauthBodyParser(protector));
   useKoaServer(app, { controllers: [MeController] });
   const server = app.listen(0, '127.0.0.1', () => {
     const report = { port: server.address().port, viaImport, deepImportBlocked, pkgVersion, exports: Object.keys(lib).length };
@@ -131,16 +129,31 @@ Service()(MeController);
 `;
 
 const ESM_MJS = `
-import { ResourceProtector, RequireOAuth, Credential, percentEncode, OAuthError } from 'routing-controllers-oauth1';
+import { ResourceProtector, RequireOAuth, Credential, OAuthError } from 'routing-controllers-oauth1';
+import { percentEncode, OAuthError as CoreOAuthError } from 'routing-controllers-oauth1/core';
 import lib from 'routing-controllers-oauth1';
 const ok =
   typeof ResourceProtector === 'function' &&
   typeof RequireOAuth === 'function' &&
   typeof Credential === 'function' &&
   typeof OAuthError === 'function' &&
+  CoreOAuthError === OAuthError &&
   percentEncode('a b~') === 'a%20b~' &&
   lib.ResourceProtector === ResourceProtector;
 console.log(JSON.stringify({ ok }));
+`;
+
+/** The core alone: it verifies a signature and loads no web framework, routing-controllers or typedi. */
+const CORE_JS = String.raw`
+'use strict';
+const core = require('routing-controllers-oauth1/core');
+const loaded = Object.keys(require.cache).filter((file) => /node_modules[\\/](koa|express|routing-controllers|typedi|@koa)[\\/]/.test(file));
+const keys = { clientSecret: 'cs', tokenSecret: 'ts' };
+const params = core.parameters([['oauth_consumer_key', 'ck'], ['a', '1']]);
+const base = core.signatureBaseString('GET', 'https://example.com/r', params);
+const signature = core.STANDARD_SIGNATURE_METHODS.get('HMAC-SHA1').sign(base, keys);
+const verifies = core.STANDARD_SIGNATURE_METHODS.get('HMAC-SHA1').verify(base, signature, keys);
+console.log(JSON.stringify({ loaded, verifies }));
 `;
 
 const CONSUMER_TS = `
@@ -184,7 +197,7 @@ const options: ResourceProtectorOptions<MyClient, MyToken> = {
   allowInsecureTransport: true,
 };
 export const protector: ResourceProtector<MyClient, MyToken> = new ResourceProtector(options);
-export const middleware = oauthBodyParser();
+export const middleware = oauthBodyParser(protector);
 
 export class MeController {
   @RequireOAuth({ signatureMethods: ['HMAC-SHA256'] })
@@ -249,6 +262,8 @@ describe('the packed package', () => {
 
     const { stdout: esmOut } = await run(process.execPath, [writeApp('esm-check.mjs', ESM_MJS)], { cwd: appDir });
     expect(JSON.parse(esmOut)).toEqual({ ok: true });
+    const { stdout: coreOut } = await run(process.execPath, [writeApp('core-check.js', CORE_JS)], { cwd: appDir });
+    expect(JSON.parse(coreOut)).toEqual({ loaded: [], verifies: true });
 
     const child = spawn(process.execPath, [writeApp('app.js', APP_JS)], {
       cwd: appDir,

@@ -106,7 +106,8 @@ describeWithRedis('RedisNonceCache', () => {
       ['a1', ':b', 'n'],
       ['a', '1:b', 'n'],
     ];
-    for (const [client, token, nonce] of combos) expect(await exists(nonce, now, client, token)).toBe(false);
+    const lifetime = { ttlSeconds: 301, nowSeconds: now };
+    for (const [client, token, nonce] of combos) expect(await exists(nonce, now, client, token, lifetime)).toBe(false);
     expect(new Set(combos.map(([c, t, n]) => nonceKey(c, t, now, n))).size).toBe(combos.length);
   });
 });
@@ -130,8 +131,9 @@ describeWithRedis('RedisNonceCache on a Redis Cluster', () => {
     const exists = createExistsNonce(new RedisNonceCache(cluster));
     const now = Math.floor(Date.now() / 1000);
     const nonces = Array.from({ length: 60 }, (_, i) => `nonce-${i}`);
-    for (const n of nonces) expect(await exists(n, now, 'client', 'token')).toBe(false);
-    for (const n of nonces) expect(await exists(n, now, 'client', 'token')).toBe(true);
+    const lifetime = { ttlSeconds: 301, nowSeconds: now };
+    for (const n of nonces) expect(await exists(n, now, 'client', 'token', lifetime)).toBe(false);
+    for (const n of nonces) expect(await exists(n, now, 'client', 'token', lifetime)).toBe(true);
     // The keys really are spread over the cluster: more than one node holds some.
     const sizes = await Promise.all(
       nodes.map(async (node) => {

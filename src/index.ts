@@ -1,40 +1,36 @@
+/**
+ * routing-controllers-oauth1: OAuth 1.0a protected resources for routing-controllers. The protocol core
+ * alone is `routing-controllers-oauth1/core`.
+ */
 export { RequireOAuth, requireOAuthMetadata, type RequireOAuthOptions } from './decorators/require-oauth.decorator';
 export { Credential } from './decorators/credential.decorator';
-export { currentCredential } from './koa/current-credential';
+export { currentCredential } from './protector/current-credential';
 export { requireOAuth } from './koa/require-oauth';
-export { oauthBodyParser, type OAuthBodyParserOptions } from './koa/body';
+export { oauthBodyParser } from './koa/body';
 export type { OAuthState } from './koa/guard';
 export {
   ResourceProtector,
-  DEFAULT_LIMITS,
-  type AuditEvent,
-  type Authorize,
-  type ScopedCredential,
-  mergeRouteOptions,
-  type Limits,
+  type GuardedRequest,
+  type NonceStoreOptions,
   type ResourceProtectorOptions,
-  type RouteOptions,
 } from './protector/resource-protector';
-export { createExistsNonce, nonceKey, type ExistsNonce, type ExistsNonceOptions } from './protector/exists-nonce';
+export { DEFAULTS, DEFAULT_LIMITS, type Limits, type Settings, type TunableSettings } from './protector/settings';
+export { mergeRouteOptions, type RouteOptions } from './protector/route-options';
+export type { AccessRequest, Authorize, ScopedCredential } from './protector/access';
+export type { AuditEvent, DebugSignatures } from './protector/audit';
+export type { AdapterRequest } from './protector/adapter-request';
+export type { HttpRequest } from './http/http-request';
+export type { FlatParameters } from './http/flat-parameters';
+export { createExistsNonce, nonceKey, type ExistsNonce, type NonceLifetime } from './protector/exists-nonce';
 export type { NonceCache } from './protector/nonce-cache';
 export { MemoryNonceCache, NonceCacheFullError, type MemoryNonceCacheOptions } from './protector/memory-nonce-cache';
 export { RedisNonceCache, type RedisClientLike, type RedisNonceCacheOptions } from './protector/redis-nonce-cache';
-export type { Parameter, ParameterLimits } from './rfc5849/parameters';
 export type { Client, TokenCredential } from './rfc5849/credentials';
 export * from './rfc5849/errors';
-export { percentEncode, percentDecode } from './rfc5849/encoding';
-export { baseStringUri, normalizeParameters, signatureBaseString } from './rfc5849/base-string';
-export {
-  registerSignatureMethod,
-  resolveSignatureMethod,
-  type SignatureMethod,
-  type SignatureKeys,
-  type DigestName,
-} from './rfc5849/signature-methods';
 export type { MaybePromise, OAuthRequest, VerifiedRequest } from './rfc5849/verify-request';
-export { verifySignature } from './rfc5849/verify-signature';
-export { formatSignatureReport, type SignatureReport } from './rfc5849/diagnosis';
-export { parseRsaPublicKey } from './rfc5849/signature-methods';
+export type { SignatureMethod, SignatureKeys, SigningKeys } from './rfc5849/signature-method';
+export type { DigestName } from './rfc5849/digest';
+export type { SignatureReport } from './rfc5849/diagnosis';
 export {
   OAUTH_SECURITY_SCHEME,
   OAUTH_SECURITY_SCHEME_NAME,

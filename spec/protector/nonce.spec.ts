@@ -23,49 +23,51 @@ describe('nonceKey', () => {
 
 describe('MemoryNonceCache', () => {
   let now = 1_000_000_000_000;
-  const clock = () => now;
+  /** The protector's clock, in seconds: the cache keeps none of its own. */
+  const seconds = () => Math.floor(now / 1000);
 
   it('answers first use once, then refuses the same key', () => {
-    const cache = new MemoryNonceCache({ clock });
-    expect(cache.setIfAbsent('k', 10)).toBe(true);
-    expect(cache.setIfAbsent('k', 10)).toBe(false);
-    expect(cache.setIfAbsent('other', 10)).toBe(true);
+    const cache = new MemoryNonceCache();
+    expect(cache.setIfAbsent('k', 10, seconds())).toBe(true);
+    expect(cache.setIfAbsent('k', 10, seconds())).toBe(false);
+    expect(cache.setIfAbsent('other', 10, seconds())).toBe(true);
   });
 
   it('frees a key once its time to live has passed, and not before', () => {
-    const cache = new MemoryNonceCache({ clock });
-    cache.setIfAbsent('k', 5);
+    const cache = new MemoryNonceCache();
+    cache.setIfAbsent('k', 5, seconds());
     now += 4_000;
-    expect(cache.setIfAbsent('k', 5)).toBe(false);
+    expect(cache.setIfAbsent('k', 5, seconds())).toBe(false);
     now += 2_000;
-    expect(cache.size).toBe(0);
-    expect(cache.setIfAbsent('k', 5)).toBe(true);
-    expect(cache.size).toBe(1);
+    expect(cache.size(seconds())).toBe(0);
+    expect(cache.setIfAbsent('k', 5, seconds())).toBe(true);
+    expect(cache.size(seconds())).toBe(1);
   });
 
   it('when full of live nonces, refuses new ones and forgets none; expired ones make room', () => {
-    const cache = new MemoryNonceCache({ clock, capacity: 3 });
-    for (const k of ['a', 'b', 'c']) expect(cache.setIfAbsent(k, 10)).toBe(true);
-    expect(() => cache.setIfAbsent('d', 10)).toThrow(NonceCacheFullError);
-    for (const k of ['a', 'b', 'c']) expect(cache.setIfAbsent(k, 10)).toBe(false);
+    const cache = new MemoryNonceCache({ capacity: 3 });
+    for (const k of ['a', 'b', 'c']) expect(cache.setIfAbsent(k, 10, seconds())).toBe(true);
+    expect(() => cache.setIfAbsent('d', 10, seconds())).toThrow(NonceCacheFullError);
+    for (const k of ['a', 'b', 'c']) expect(cache.setIfAbsent(k, 10, seconds())).toBe(false);
     now += 11_000;
-    expect(cache.setIfAbsent('d', 10)).toBe(true);
-    expect(cache.size).toBe(1);
+    expect(cache.setIfAbsent('d', 10, seconds())).toBe(true);
+    expect(cache.size(seconds())).toBe(1);
   });
 
   it('keeps apart keys that differ only where UTF-8 would merge them (lone surrogates)', () => {
-    const cache = new MemoryNonceCache({ clock });
-    for (const k of ['\ud800', '\udfff', '\ufffd', 'n\ud83d', 'n\ufffd']) expect(cache.setIfAbsent(k, 10)).toBe(true);
-    expect(cache.size).toBe(5);
+    const cache = new MemoryNonceCache();
+    for (const k of ['\ud800', '\udfff', '\ufffd', 'n\ud83d', 'n\ufffd'])
+      expect(cache.setIfAbsent(k, 10, seconds())).toBe(true);
+    expect(cache.size(seconds())).toBe(5);
   });
 
   it('grows to hold many live nonces and still knows every one of them', () => {
-    const cache = new MemoryNonceCache({ clock, capacity: 60_000 });
+    const cache = new MemoryNonceCache({ capacity: 60_000 });
     let firstUses = 0;
-    for (let i = 0; i < 50_000; i++) if (cache.setIfAbsent(`n${i}`, 600)) firstUses++;
+    for (let i = 0; i < 50_000; i++) if (cache.setIfAbsent(`n${i}`, 600, seconds())) firstUses++;
     let replaysAccepted = 0;
-    for (let i = 0; i < 50_000; i++) if (cache.setIfAbsent(`n${i}`, 600)) replaysAccepted++;
-    expect([firstUses, replaysAccepted, cache.size]).toEqual([50_000, 0, 50_000]);
+    for (let i = 0; i < 50_000; i++) if (cache.setIfAbsent(`n${i}`, 600, seconds())) replaysAccepted++;
+    expect([firstUses, replaysAccepted, cache.size(seconds())]).toEqual([50_000, 0, 50_000]);
     // 12 bytes a slot, at most 1 / 0.7 slots per nonce of capacity
     expect(cache.byteLength).toBeLessThanOrEqual(Math.ceil(60_000 / 0.7) * 12);
   });
@@ -73,13 +75,13 @@ describe('MemoryNonceCache', () => {
   it('reaches its final size within the first window of a steady stream, and never grows after it', () => {
     const ttl = 20;
     for (const rate of [400, 1_000, 1_500]) {
-      const cache = new MemoryNonceCache({ clock, capacity: 100_000 });
+      const cache = new MemoryNonceCache({ capacity: 100_000 });
       const sizes: number[] = [];
       let refused = 0;
       let n = 0;
       for (let second = 0; second < 6 * ttl; second++) {
-        for (let i = 0; i < rate; i++) if (!cache.setIfAbsent(`r${rate}-${n++}`, ttl)) refused++;
-        expect(cache.size).toBeLessThanOrEqual(rate * ttl);
+        for (let i = 0; i < rate; i++) if (!cache.setIfAbsent(`r${rate}-${n++}`, ttl, seconds())) refused++;
+        expect(cache.size(seconds())).toBeLessThanOrEqual(rate * ttl);
         if (second >= ttl - 1) sizes.push(cache.byteLength); // from the end of the first window on
         now += 1_000;
       }
@@ -89,38 +91,38 @@ describe('MemoryNonceCache', () => {
   });
 
   it('treats a nonce whose entry expired as new, in place, without growing', () => {
-    const cache = new MemoryNonceCache({ clock });
-    cache.setIfAbsent('again', 1);
+    const cache = new MemoryNonceCache();
+    cache.setIfAbsent('again', 1, seconds());
     const bytes = cache.byteLength;
     for (let round = 0; round < 5_000; round++) {
       now += 2_000;
-      expect(cache.setIfAbsent('again', 1)).toBe(true);
+      expect(cache.setIfAbsent('again', 1, seconds())).toBe(true);
     }
     expect(cache.byteLength).toBe(bytes);
-    expect(cache.size).toBe(1);
+    expect(cache.size(seconds())).toBe(1);
   });
 });
 
 describe('createExistsNonce', () => {
-  it('records a nonce per client, token and timestamp, with a lifetime covering the window', async () => {
-    const calls: [string, number][] = [];
+  it('records a nonce per client, token and timestamp, for the lifetime the protector gives', async () => {
+    const calls: [string, number, number][] = [];
     const cache = new MemoryNonceCache();
-    const exists = createExistsNonce(
-      { setIfAbsent: (key, ttl) => (calls.push([key, ttl]), cache.setIfAbsent(key, ttl)) },
-      { timestampWindowSeconds: 300, clock: () => 1000_000 },
-    );
-    expect(await exists('n', 1000, 'c', 't')).toBe(false);
-    expect(await exists('n', 1000, 'c', 't')).toBe(true);
-    expect(await exists('n', 1000, 'c', 't2')).toBe(false);
-    expect(await exists('n', 1001, 'c', 't')).toBe(false);
-    expect(calls[0][1]).toBe(301);
+    const exists = createExistsNonce({
+      setIfAbsent: (key, ttl, now) => (calls.push([key, ttl, now]), cache.setIfAbsent(key, ttl, now)),
+    });
+    const lifetime = { ttlSeconds: 301, nowSeconds: 1000 };
+    expect(await exists('n', 1000, 'c', 't', lifetime)).toBe(false);
+    expect(await exists('n', 1000, 'c', 't', lifetime)).toBe(true);
+    expect(await exists('n', 1000, 'c', 't2', lifetime)).toBe(false);
+    expect(await exists('n', 1001, 'c', 't', lifetime)).toBe(false);
+    expect(calls[0].slice(1)).toEqual([301, 1000]);
   });
 });
 
 describe('storeCall', () => {
   it('passes values through, a synchronous answer synchronously (no timer)', async () => {
-    expect(storeCall(100, () => 42)).toBe(42);
-    await expect(storeCall(100, async () => 'x')).resolves.toBe('x');
+    expect(storeCall(100, {}, () => 42)).toBe(42);
+    await expect(storeCall(100, {}, async () => 'x')).resolves.toBe('x');
   });
 
   it.each([
@@ -133,6 +135,8 @@ describe('storeCall', () => {
     ['rejects', () => Promise.reject(new Error('down'))],
     ['never answers', () => new Promise(() => undefined)],
   ])('turns a store that %s into temporarily_unavailable', async (_case, call) => {
-    await expect(Promise.resolve().then(() => storeCall(50, call))).rejects.toBeInstanceOf(TemporarilyUnavailableError);
+    await expect(Promise.resolve().then(() => storeCall(50, {}, call))).rejects.toBeInstanceOf(
+      TemporarilyUnavailableError,
+    );
   });
 });

@@ -1,4 +1,5 @@
 import { baseStringUri, normalizeParameters, signatureBaseString } from '../../src/rfc5849/base-string';
+import { parameters } from '../../src/rfc5849/parameter';
 
 describe('baseStringUri (RFC 5849 §3.4.1.2)', () => {
   it.each([
@@ -19,40 +20,53 @@ describe('baseStringUri (RFC 5849 §3.4.1.2)', () => {
 describe('normalizeParameters (RFC 5849 §3.4.1.3.2)', () => {
   it('sorts by encoded name, then encoded value, and keeps duplicates', () => {
     expect(
-      normalizeParameters([
-        ['b', '2'],
-        ['a', 'z'],
-        ['a', 'y'],
-        ['a-b', '1'],
-        ['A', '0'],
-      ]),
+      normalizeParameters(
+        parameters([
+          ['b', '2'],
+          ['a', 'z'],
+          ['a', 'y'],
+          ['a-b', '1'],
+          ['A', '0'],
+        ]),
+      ),
     ).toBe('A=0&a=y&a=z&a-b=1&b=2');
   });
 
   it('orders names by their encoded bytes: a shorter name first when it is a prefix', () => {
     expect(
-      normalizeParameters([
-        ['a1', 'x'],
-        ['a', 'y'],
-        ['a%', 'z'],
-      ]),
+      normalizeParameters(
+        parameters([
+          ['a1', 'x'],
+          ['a', 'y'],
+          ['a%', 'z'],
+        ]),
+      ),
     ).toBe('a=y&a%25=z&a1=x');
   });
 
   it('leaves out oauth_signature and encodes empty values as "name="', () => {
     expect(
-      normalizeParameters([
-        ['oauth_signature', 's'],
-        ['c', ''],
-      ]),
+      normalizeParameters(
+        parameters([
+          ['oauth_signature', 's'],
+          ['c', ''],
+        ]),
+      ),
     ).toBe('c=');
   });
 });
 
 describe('signatureBaseString (RFC 5849 §3.4.1.1)', () => {
   it('joins the uppercase method, the encoded URI and the encoded parameters with &', () => {
-    expect(signatureBaseString('get', 'http://example.com/', 'a=1&b=%20')).toBe(
-      'GET&http%3A%2F%2Fexample.com%2F&a%3D1%26b%3D%2520',
-    );
+    expect(
+      signatureBaseString(
+        'get',
+        'http://example.com/',
+        parameters([
+          ['a', '1'],
+          ['b', ' '],
+        ]),
+      ),
+    ).toBe('GET&http%3A%2F%2Fexample.com%2F&a%3D1%26b%3D%2520');
   });
 });

@@ -1,10 +1,25 @@
 import { DuplicatedParameterError, InvalidRequestError } from '../../src/rfc5849/errors';
-import {
-  collectParameters,
-  isOAuthScheme,
-  parseAuthorizationHeader,
-  parseFormEncoded,
-} from '../../src/rfc5849/parameters';
+import { isOAuthScheme, parseAuthorizationHeader as parseHeader } from '../../src/rfc5849/authorization-header';
+import { parseFormEncoded as parseForm } from '../../src/rfc5849/form-encoded';
+import { parameters, type Parameter } from '../../src/rfc5849/parameter';
+import { collectParameters as collect, type ParameterSources } from '../../src/rfc5849/parameter-sources';
+
+/** Parameters as [name, value] pairs, for comparing. */
+const pairs = (params: readonly Parameter[]) => params.map((p) => [p.name, p.value]);
+const parseAuthorizationHeader = (value: string) => {
+  const { realm, params } = parseHeader(value);
+  return { realm, params: pairs(params) };
+};
+const parseFormEncoded = (text: string) => pairs(parseForm(text));
+type PairSources = { [K in keyof ParameterSources]: [string, string][] };
+const collectParameters = (sources: PairSources) => {
+  const { all, oauth } = collect({
+    header: sources.header && parameters(sources.header),
+    query: parameters(sources.query ?? []),
+    form: sources.form && parameters(sources.form),
+  });
+  return { all: pairs(all), oauth };
+};
 
 describe('parseAuthorizationHeader (RFC 5849 §3.5.1)', () => {
   it('reads quoted, percent-encoded parameters and keeps realm apart', () => {
@@ -103,9 +118,7 @@ describe('collectParameters', () => {
     ['header and form', { header: [['oauth_token', 't']], query: [], form: [['oauth_nonce', 'n']] }],
     ['query and form', { query: [['oauth_token', 't']], form: [['oauth_nonce', 'n']] }],
   ])('refuses protocol parameters split between %s', (_case, sources) => {
-    expect(() => collectParameters(sources as unknown as Parameters<typeof collectParameters>[0])).toThrow(
-      DuplicatedParameterError,
-    );
+    expect(() => collectParameters(sources as unknown as PairSources)).toThrow(DuplicatedParameterError);
   });
 
   it('allows ordinary parameters to repeat anywhere', () => {

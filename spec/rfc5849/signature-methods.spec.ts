@@ -1,10 +1,11 @@
 import { createHmac, generateKeyPairSync } from 'node:crypto';
 import { percentEncode } from '../../src/rfc5849/encoding';
+import { parseRsaPublicKey } from '../../src/rfc5849/rsa-sha';
+import { constantTimeEqual, type SignatureMethod } from '../../src/rfc5849/signature-method';
 import {
-  constantTimeEqual,
-  parseRsaPublicKey,
-  registerSignatureMethod,
   resolveSignatureMethod,
+  signatureMethodTable,
+  STANDARD_SIGNATURE_METHODS,
 } from '../../src/rfc5849/signature-methods';
 
 describe('the signature method table', () => {
@@ -23,19 +24,21 @@ describe('the signature method table', () => {
     }
   });
 
-  it('lets an application register its own method', () => {
-    registerSignatureMethod('HMAC-SHA384', {
+  it('lets an application add its own method to a table of its own, and changes no other table', () => {
+    const sha384 = (base: string, keys: { clientSecret?: string; tokenSecret?: string }) =>
+      createHmac('sha384', `${percentEncode(keys.clientSecret ?? '')}&${percentEncode(keys.tokenSecret ?? '')}`)
+        .update(base)
+        .digest('base64');
+    const custom: SignatureMethod = {
       keyType: 'secret',
       bodyHashDigest: 'sha256',
-      verify: (base, signature, keys) =>
-        constantTimeEqual(
-          createHmac('sha384', `${percentEncode(keys.clientSecret ?? '')}&${percentEncode(keys.tokenSecret ?? '')}`)
-            .update(base)
-            .digest('base64'),
-          signature,
-        ),
-    });
-    const method = resolveSignatureMethod('HMAC-SHA384');
+      sign: sha384,
+      verify: (base, signature, keys) => constantTimeEqual(sha384(base, keys), signature),
+    };
+    const table = signatureMethodTable({ 'HMAC-SHA384': custom });
+    expect(resolveSignatureMethod('HMAC-SHA384')).toBeUndefined();
+    expect(STANDARD_SIGNATURE_METHODS.has('HMAC-SHA384')).toBe(false);
+    const method = resolveSignatureMethod('HMAC-SHA384', table);
     const signature = createHmac('sha384', 'a&b').update('base').digest('base64');
     expect(method?.verify('base', signature, { clientSecret: 'a', tokenSecret: 'b' })).toBe(true);
     expect(method?.verify('base', signature, { clientSecret: 'a', tokenSecret: 'c' })).toBe(false);

@@ -139,7 +139,7 @@ export async function startContractApp(): Promise<ContractApp> {
   Container.set(ResourceProtector, protector);
 
   const app = new Koa();
-  app.use(oauthBodyParser({ limit: protector.limits.body }));
+  app.use(oauthBodyParser(protector));
   useKoaServer(app, { controllers: [ContractController] });
   const server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));

@@ -8,16 +8,13 @@
  * computed. Pure: the command line is parsed in sign-command.ts, which turns the errors thrown here (the
  * library's own `OAuthError`s, with the messages a server would send) into exit code 2.
  */
+import { isOAuthScheme, parseAuthorizationHeader } from '../rfc5849/authorization-header';
 import { baseStringUri, normalizeParameters, signatureBaseString } from '../rfc5849/base-string';
 import type { SignatureReport } from '../rfc5849/diagnosis';
 import { InvalidRequestError, OAuthError } from '../rfc5849/errors';
-import {
-  collectParameters,
-  isOAuthScheme,
-  parseAuthorizationHeader,
-  parseFormEncoded,
-  type Parameter,
-} from '../rfc5849/parameters';
+import { parseFormEncoded } from '../rfc5849/form-encoded';
+import { parameters, type Parameter } from '../rfc5849/parameter';
+import { collectParameters } from '../rfc5849/parameter-sources';
 
 /** A request as it goes over the wire, taken apart the way the Koa adapter takes it apart. */
 export interface ExplainInput {
@@ -36,7 +33,7 @@ export interface ExplainInput {
   /** Raw `application/x-www-form-urlencoded` body, if any. */
   form?: string;
   /** More form parameters, decoded (literal) names and values: sent percent-encoded after `form`. */
-  data?: readonly Parameter[];
+  data?: readonly (readonly [name: string, value: string])[];
 }
 
 const DEFAULT_PORTS: Readonly<Record<string, string>> = { http: '80', https: '443' };
@@ -77,13 +74,13 @@ export function explainRequest(input: ExplainInput): SignatureReport {
   let form: Parameter[] | undefined;
   if (input.form !== undefined || (input.data !== undefined && input.data.length > 0)) {
     form = [...(input.form === undefined ? [] : parsing('form body', () => parseFormEncoded(input.form as string)))];
-    form.push(...(input.data ?? []));
+    form.push(...parameters(input.data ?? []));
   }
   const { all, oauth } = collectParameters({ header, query, form });
 
   const uri = baseStringUri(input.scheme, input.host, input.path);
   const normalized = normalizeParameters(all);
-  const baseString = signatureBaseString(input.method, uri, normalized);
+  const baseString = signatureBaseString(input.method, uri, all);
   return {
     method: input.method.toUpperCase(),
     uri,
@@ -112,7 +109,7 @@ function hintsFor(input: ExplainInput, all: readonly Parameter[], hasOAuth: bool
     hints.push('the path has dot segments (. or ..), which most clients remove before sending: sign the path as sent');
   }
   const twice = new Set<string>();
-  for (const [name, value] of all) {
+  for (const { name, value } of all) {
     if (name !== 'oauth_signature' && (PERCENT_ESCAPE.test(name) || PERCENT_ESCAPE.test(value))) twice.add(name);
   }
   if (twice.size > 0) {

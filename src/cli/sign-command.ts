@@ -10,10 +10,14 @@
  */
 import { createHash, createHmac, createPrivateKey, createSign, randomBytes, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { baseStringUri, normalizeParameters, signatureBaseString } from '../rfc5849/base-string';
+import { baseStringUri, signatureBaseString } from '../rfc5849/base-string';
 import { percentEncode } from '../rfc5849/encoding';
 import { OAuthError } from '../rfc5849/errors';
-import { parseFormEncoded, type Parameter } from '../rfc5849/parameters';
+import { parseFormEncoded } from '../rfc5849/form-encoded';
+import { parameters } from '../rfc5849/parameter';
+
+/** A name and value, decoded (literal). */
+type Pair = [name: string, value: string];
 import { formatSignatureReport, type SignatureReport } from '../rfc5849/diagnosis';
 import { explainRequest, type ExplainInput } from './explain-command';
 
@@ -135,7 +139,7 @@ export interface SignArguments {
   privateKeyFile?: string;
   realm?: string;
   /** Form parameters, decoded (literal) names and values. */
-  data: Parameter[];
+  data: Pair[];
   json?: string;
   headerOnly: boolean;
   /** Also print the `explain` report of the signed request (on stderr). */
@@ -290,9 +294,9 @@ function parseUrl(text: string, forSigning = true): URL {
 }
 
 /** The query as the guard reads it (§3.4.1.3.1, form-decoded once, strictly). */
-function queryParameters(url: URL): Parameter[] {
+function queryParameters(url: URL): Pair[] {
   try {
-    return parseFormEncoded(url.search.slice(1));
+    return parseFormEncoded(url.search.slice(1)).map((p): Pair => [p.name, p.value]);
   } catch (error) {
     if (error instanceof OAuthError) throw new UsageError(`The URL's query is malformed: ${error.message}`);
     throw error;
@@ -454,8 +458,8 @@ export function signRequest(args: SignArguments, deps: SignDependencies = defaul
 
   const scheme = args.url.protocol.slice(0, -1);
   const uri = baseStringUri(scheme, args.url.host, args.url.pathname);
-  const params: Parameter[] = [...queryParameters(args.url), ...args.data, ...oauth];
-  const baseString = signatureBaseString(args.method, uri, normalizeParameters(params));
+  const params = parameters([...queryParameters(args.url), ...args.data, ...oauth]);
+  const baseString = signatureBaseString(args.method, uri, params);
 
   const key = `${percentEncode(args.consumerSecret ?? '')}&${percentEncode(args.tokenSecret ?? '')}`;
   let signature: string;
@@ -552,7 +556,7 @@ interface ScannedArguments<V extends string> {
   positional: string[];
   flags: Set<string>;
   single: Map<V, string>;
-  data: Parameter[];
+  data: Pair[];
 }
 
 /**

@@ -1,7 +1,9 @@
-import { getFromContainer, UseBefore } from 'routing-controllers';
+import { getFromContainer, getMetadataArgsStorage, UseBefore } from 'routing-controllers';
 import type { Token } from 'typedi';
-import { createGuard } from '../koa/guard';
-import { mergeRouteOptions, ResourceProtector, type RouteOptions } from '../protector/resource-protector';
+import { mergeRouteOptions, type RouteOptions } from '../protector/route-options';
+import { ResourceProtector } from '../protector/resource-protector';
+import { bodyShapeOf } from './action-body';
+import { actionGuard } from './action-guard';
 
 export interface RequireOAuthOptions extends RouteOptions {
   /** Another protector (another realm or store) by class or typedi `Token`; default `ResourceProtector`. */
@@ -12,24 +14,53 @@ export interface RequireOAuthOptions extends RouteOptions {
 const classOptions = new WeakMap<Function, RequireOAuthOptions>();
 const methodOptions = new WeakMap<Function, Map<string | symbol, RequireOAuthOptions>>();
 
+const ownMethodOptions = (controller: Function) => {
+  let forClass = methodOptions.get(controller);
+  if (!forClass) methodOptions.set(controller, (forClass = new Map()));
+  return forClass;
+};
+
+/** The action methods of a controller class, its own and inherited (as routing-controllers collects them). */
+function actionsOf(controller: Function): Set<string> {
+  const methods = new Set<string>();
+  for (let c: unknown = controller; typeof c === 'function' && c !== Function.prototype; c = Object.getPrototypeOf(c)) {
+    for (const action of getMetadataArgsStorage().actions) if (action.target === c) methods.add(action.method);
+  }
+  return methods;
+}
+
 /**
- * Guards a controller class (all its actions) or one action with OAuth 1.0a (Authlib:
- * `@require_oauth()`). Where both apply, the action's options are laid over the class's (its scopes and
- * `authorize` predicates add to the class's) and the request is verified once.
+ * Each action gets exactly one guard, with the class's and the method's options merged; they are read on
+ * the first request, once every decorator has run (method decorators run before class decorators).
+ */
+function guardAction(controller: Function, method: string): void {
+  const middleware = actionGuard(() => {
+    const { protector = ResourceProtector, ...route } = requireOAuthMetadata(controller, method) ?? {};
+    return {
+      protector: () => getFromContainer<ResourceProtector>(protector as Function),
+      target: { route, bodyShape: bodyShapeOf(controller, method) },
+    };
+  });
+  (UseBefore(middleware) as (target: object, method: string) => void)(controller.prototype, method);
+}
+
+/**
+ * Guards a controller class (all its actions) or one action with OAuth 1.0a (Authlib: `@require_oauth()`).
+ * Where both apply, the action's options are laid over the class's (its scopes and `authorize` predicates
+ * add to the class's), and the action has one guard, which verifies the request once.
  */
 export function RequireOAuth(options: RequireOAuthOptions = {}): ClassDecorator & MethodDecorator {
-  const { protector = ResourceProtector, ...route } = options;
-  // Resolved per request through routing-controllers' container (`useContainer`), so apps can replace it.
-  const guard = createGuard(() => getFromContainer<ResourceProtector>(protector as Function), route);
-  const use = UseBefore(guard) as (target: object, method?: string | symbol) => void;
   return (target: object, method?: string | symbol) => {
-    if (method === undefined) classOptions.set(target as Function, options);
-    else {
-      const ctor = target.constructor;
-      const forClass = methodOptions.get(ctor) ?? new Map<string | symbol, RequireOAuthOptions>();
-      methodOptions.set(ctor, forClass.set(method, options));
+    if (method === undefined) {
+      const controller = target as Function;
+      classOptions.set(controller, options);
+      const guarded = ownMethodOptions(controller);
+      for (const action of actionsOf(controller)) if (!guarded.has(action)) guardAction(controller, action);
+    } else {
+      const controller = target.constructor;
+      ownMethodOptions(controller).set(method, options);
+      guardAction(controller, String(method));
     }
-    use(target, method);
   };
 }
 

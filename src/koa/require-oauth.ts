@@ -1,12 +1,18 @@
 import type { Middleware } from 'koa';
-import type { ResourceProtector, RouteOptions } from '../protector/resource-protector';
+import type { ResourceProtector } from '../protector/resource-protector';
+import type { RouteOptions } from '../protector/route-options';
 import { createGuard } from './guard';
 
 /**
  * The same guard as plain Koa middleware, for apps on @koa/router (or bare Koa) without
  * routing-controllers: `router.get('/me', requireOAuth(protector), handler)`. The verified credential is
- * on `ctx.state.credential` and from `currentCredential()`.
+ * on `ctx.state.credential` and from `currentCredential()`; `ctx.query` and `ctx.request.body` hold what
+ * was verified.
  */
-export function requireOAuth(protector: ResourceProtector, options: RouteOptions = {}): Middleware {
-  return createGuard(() => protector, options);
+export function requireOAuth(protector: ResourceProtector, route: RouteOptions = {}): Middleware {
+  const target = { route, bodyShape: 'any' as const };
+  return createGuard(
+    () => protector,
+    () => target,
+  );
 }

@@ -1,20 +1,20 @@
-import { nonceLifetimeSeconds } from '../rfc5849/timestamp-nonce';
+import type { NonceLifetime } from '../rfc5849/verify-request';
 import type { NonceCache } from './nonce-cache';
 
-/** Answers true when the nonce was already used, and otherwise records it, atomically. */
+export type { NonceLifetime } from '../rfc5849/verify-request';
+
+/**
+ * Answers true when the nonce was already used, and otherwise records it, atomically (Authlib:
+ * `exists_nonce`). `lifetime` says how long it must be remembered, from the protector's window and clock:
+ * a store that keeps it that long refuses every replay inside the window, whatever the window is.
+ */
 export type ExistsNonce = (
   nonce: string,
   timestamp: number,
   clientId: string,
   token: string,
+  lifetime: NonceLifetime,
 ) => boolean | Promise<boolean>;
-
-export interface ExistsNonceOptions {
-  /** The protector's timestamp window; nonces are kept while their timestamp is inside it. */
-  timestampWindowSeconds?: number;
-  /** Clock in milliseconds since the epoch. */
-  clock?: () => number;
-}
 
 /**
  * The key of one nonce. Each part is length-prefixed, so no choice of client, token or nonce (which may
@@ -25,12 +25,10 @@ export function nonceKey(clientId: string, token: string, timestamp: number, non
 }
 
 /** Builds `existsNonce` on a cache's atomic set-if-absent (Authlib: `create_exists_nonce_func`). */
-export function createExistsNonce(cache: NonceCache, options: ExistsNonceOptions = {}): ExistsNonce {
-  const window = options.timestampWindowSeconds ?? 300;
-  const clock = options.clock ?? Date.now;
-  return (nonce, timestamp, clientId, token) => {
-    const ttl = nonceLifetimeSeconds(timestamp, Math.floor(clock() / 1000), window);
-    const firstUse = cache.setIfAbsent(nonceKey(clientId, token, timestamp, nonce), ttl);
+export function createExistsNonce(cache: NonceCache): ExistsNonce {
+  return (nonce, timestamp, clientId, token, lifetime) => {
+    const key = nonceKey(clientId, token, timestamp, nonce);
+    const firstUse = cache.setIfAbsent(key, lifetime.ttlSeconds, lifetime.nowSeconds);
     // Stay synchronous for a synchronous cache: no promise, and no store timer, per request.
     return typeof firstUse === 'boolean' ? !firstUse : firstUse.then((first) => !first);
   };

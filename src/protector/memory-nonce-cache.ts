@@ -8,8 +8,6 @@ export interface MemoryNonceCacheOptions {
    * 6,000,000: 20,000 requests a second for a 300 s window, about 103 MB at full size (12 bytes a slot).
    */
   capacity?: number;
-  /** Clock in milliseconds since the epoch. */
-  clock?: () => number;
 }
 
 export class NonceCacheFullError extends Error {
@@ -39,7 +37,6 @@ const INITIAL_SLOTS = 1024;
  */
 export class MemoryNonceCache implements NonceCache {
   readonly capacity: number;
-  private readonly clock: () => number;
   private readonly maxSlots: number;
   private readonly hashKey = sipHashKey(randomBytes(16));
   private readonly hash = new Uint32Array(2);
@@ -49,18 +46,17 @@ export class MemoryNonceCache implements NonceCache {
   private used = 0;
   private live = 0;
   private readonly expiring = new Map<number, number>();
-  private sweptUpTo: number;
+  /** The latest second it was told (it keeps no clock of its own: the protector's is the one). */
+  private sweptUpTo = 0;
 
   constructor(options: MemoryNonceCacheOptions = {}) {
     this.capacity = options.capacity ?? 6_000_000;
-    this.clock = options.clock ?? Date.now;
     this.maxSlots = Math.max(INITIAL_SLOTS, Math.ceil(this.capacity / FULL_LOAD));
-    this.sweptUpTo = Math.floor(this.clock() / 1000);
   }
 
-  /** Live nonces held now. */
-  get size(): number {
-    this.sweep();
+  /** Live nonces held at `nowSeconds` (by default the latest second it was told). */
+  size(nowSeconds = this.sweptUpTo): number {
+    this.sweep(nowSeconds);
     return this.live;
   }
 
@@ -69,8 +65,8 @@ export class MemoryNonceCache implements NonceCache {
     return this.table.byteLength;
   }
 
-  setIfAbsent(key: string, ttlSeconds: number): boolean {
-    const now = this.sweep();
+  setIfAbsent(key: string, ttlSeconds: number, nowSeconds: number): boolean {
+    const now = this.sweep(nowSeconds);
     sipHash24(this.hashKey, key, this.hash);
     const h0 = this.hash[0];
     const h1 = this.hash[1];
@@ -131,10 +127,11 @@ export class MemoryNonceCache implements NonceCache {
     this.used = this.live;
   }
 
-  /** Advances the clock: live entries whose second has passed stop counting. Returns now, in seconds. */
-  private sweep(): number {
-    const now = Math.max(this.sweptUpTo, Math.floor(this.clock() / 1000));
+  /** Advances to `nowSeconds` (never back): live entries whose second has passed stop counting. Returns now. */
+  private sweep(nowSeconds: number): number {
+    const now = Math.max(this.sweptUpTo, Math.floor(nowSeconds));
     if (now === this.sweptUpTo) return now;
+    if (this.sweptUpTo === 0) return (this.sweptUpTo = now); // the first call: nothing to expire
     const expire = (second: number) => {
       this.live -= this.expiring.get(second) ?? 0;
       this.expiring.delete(second);

@@ -4,6 +4,9 @@
  * two copies of one request that arrive together both pass.
  */
 export interface NonceCache {
-  /** Records `key` for `ttlSeconds` if it is absent; true when it was absent (first use). */
-  setIfAbsent(key: string, ttlSeconds: number): boolean | Promise<boolean>;
+  /**
+   * Records `key` for `ttlSeconds` if it is absent; true when it was absent (first use). `nowSeconds` is the
+   * protector's clock, for caches that keep time themselves (a remote store may use its own).
+   */
+  setIfAbsent(key: string, ttlSeconds: number, nowSeconds: number): boolean | Promise<boolean>;
 }

@@ -1,144 +1,80 @@
-import type { Context } from 'koa';
+/**
+ * The protector: a typedi service that owns every setting and the application's stores, verifies requests
+ * as an adapter has read them, and applies each route's access rules. It knows no web framework.
+ */
+import { baseStringUri } from '../rfc5849/base-string';
 import type { Client, TokenCredential } from '../rfc5849/credentials';
-import { formatSignatureReport, type SignatureReport } from '../rfc5849/diagnosis';
-import { AccessDeniedError, InsufficientScopeError, OAuthError } from '../rfc5849/errors';
-import type { ParameterLimits } from '../rfc5849/parameters';
-import { andThen, mapErrors } from '../rfc5849/maybe-promise';
+import { diagnosisOf } from '../rfc5849/diagnosis';
+import { OAuthError } from '../rfc5849/errors';
+import { andThen, mapErrors, type MaybePromise } from '../rfc5849/maybe-promise';
+import type { SignatureMethod } from '../rfc5849/signature-method';
 import {
   verifyRequest,
-  type VerifyStores,
-  type MaybePromise,
   type OAuthRequest,
   type VerifiedRequest,
   type VerifyPolicy,
+  type VerifyStores,
 } from '../rfc5849/verify-request';
-import type { ExistsNonce } from './exists-nonce';
+import { bodyValue, parseJsonBody, type BodyShape } from '../http/body-value';
+import { flatParameters, type FlatParameters } from '../http/flat-parameters';
+import type { HttpRequest } from '../http/http-request';
+import { readRequest, type AdapterRequest } from './adapter-request';
+import { checkAccess, type AccessRequest } from './access';
+import { reportAudit, reportSignature, type AuditEvent, type DebugSignatures } from './audit';
+import { verifiedRequests } from './current-credential';
+import { createExistsNonce, type ExistsNonce } from './exists-nonce';
+import type { NonceCache } from './nonce-cache';
+import type { RouteOptions } from './route-options';
+import { resolveSettings, type Limits, type SettingOptions, type Settings } from './settings';
+import { signatureHints } from './signature-hints';
 import { storeCall } from './store-call';
 
-/** A credential that knows its granted scopes. */
-export interface ScopedCredential {
-  getScopes(): readonly string[];
-}
+/** Where nonces are kept: a cache (the protector derives keys and lifetimes), or a function of your own. */
+export type NonceStoreOptions =
+  { nonceCache: NonceCache; existsNonce?: never } | { existsNonce: ExistsNonce; nonceCache?: never };
 
-/** Every limit of a protector; each is configurable and documented in the README. */
-export interface Limits extends ParameterLimits {
-  /** Longest consumer key, token and nonce, in characters. */
-  credentialLength: number;
-  /** Largest request body, in bytes (413 above it). */
-  body: number;
-}
+export type ResourceProtectorOptions<
+  C extends Client = Client,
+  T extends TokenCredential = TokenCredential,
+> = SettingOptions &
+  NonceStoreOptions & {
+    /** Finds a client by consumer key (Authlib: `query_client`). */
+    queryClient: (clientId: string) => MaybePromise<C | undefined | null>;
+    /** Finds a token credential issued to this client (Authlib: `query_token`). */
+    queryToken: (clientId: string, token: string) => MaybePromise<T | undefined | null>;
+    /**
+     * Development aid: when a signature is refused, log (server side only, never in a response) the base
+     * string and normalized parameters the server computed, the URI it used, and hints for the usual
+     * mistakes. `true` logs with console.warn; a function receives the report. Off by default.
+     */
+    debugSignatures?: DebugSignatures;
+    /** Granted scopes of a credential, when the credentials do not say themselves (`getScopes()`). */
+    getScopes?(credential: T | C): MaybePromise<readonly string[]>;
+    /** Called on every request a guard accepts or refuses, for audit logs and metrics. */
+    audit?: (event: AuditEvent) => void;
+  };
 
-export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
-  authorizationHeader: 8 * 1024,
-  parameters: 2000,
-  credentialLength: 255,
-  body: 64 * 1024,
-});
+/** A verified request with the reading it was verified from: what the guard hands the application. */
+export type GuardedRequest<C extends Client = Client, T extends TokenCredential = TokenCredential> = VerifiedRequest<
+  C,
+  T
+> & {
+  /** The request as read once: the application reads this, never a second parse. */
+  request: HttpRequest;
+  /** The verified query parameters, flat: the query the application gets. */
+  query: FlatParameters;
+  /** The body the application gets: the verified form parameters, flat; parsed JSON; or `{}`. */
+  body: unknown;
+};
 
-export interface ResourceProtectorOptions<C extends Client = Client, T extends TokenCredential = TokenCredential> {
-  /** Finds a client by consumer key (Authlib: `query_client`). */
-  queryClient: (clientId: string) => MaybePromise<C | undefined | null>;
-  /** Finds a token credential issued to this client (Authlib: `query_token`). */
-  queryToken: (clientId: string, token: string) => MaybePromise<T | undefined | null>;
-  /** True when the nonce was used before; otherwise records it, atomically (Authlib: `exists_nonce`). */
-  existsNonce: ExistsNonce;
-  /** Signature methods accepted; default `['HMAC-SHA1']`, as Authlib. */
-  signatureMethods?: readonly string[];
-  /** Realm named in every challenge; default `''`. */
-  realm?: string;
-  /** Accepted clock skew on both sides, in seconds; default 300. */
-  timestampWindowSeconds?: number;
-  /** Accept two-legged requests on every route (a route may say otherwise); default false. */
-  twoLegged?: boolean;
-  /**
-   * Development aid: when a signature is refused, log (server side only, never in a response) the base
-   * string and normalized parameters the server computed, the URI it used, and hints for the usual
-   * mistakes. `true` logs with console.warn; a function receives the report. Off by default.
-   */
-  debugSignatures?: boolean | ((report: SignatureReport) => void);
-  /** Development switch: accept plain http (Authlib: `AUTHLIB_INSECURE_TRANSPORT`). Default false. */
-  allowInsecureTransport?: boolean;
-  /** Longest a store call may take before it counts as a fault (503); default 1000 ms. */
-  storeTimeoutMs?: number;
-  limits?: Partial<Limits>;
-  /** Granted scopes of a credential, when the credentials do not say themselves (`getScopes()`). */
-  getScopes?(credential: T | C): MaybePromise<readonly string[]>;
-  /**
-   * Called on every accepted and refused request (Koa guard), for audit logs and metrics. Exceptions it
-   * throws are ignored: auditing never changes an answer.
-   */
-  audit?: (event: AuditEvent) => void;
-  /**
-   * Whether guarded requests run inside the AsyncLocalStorage that `currentCredential()` reads; default
-   * true. On Node 20, once an AsyncLocalStorage has run, its promise hooks cost every request of the
-   * process, guarded or not (docs/decisions.md); an app that takes the credential from `@Credential()` or
-   * `ctx.state` only can turn this off, and `currentCredential()` then answers undefined.
-   */
-  currentCredential?: boolean;
-  /** Clock in milliseconds since the epoch; default `Date.now`. */
-  clock?: () => number;
-}
-
-/** One verification outcome, for audit logs and metrics. Never carries a secret or a signature. */
-export interface AuditEvent {
-  outcome: 'accepted' | 'refused';
-  /** HTTP status of the answer: 200 when accepted (the action may still answer otherwise). */
-  status: number;
-  /** The OAuth `error` code of a refusal. */
-  error?: string;
-  method: string;
-  path: string;
-  /** Consumer key and token as the request claimed them (verified only when accepted). */
-  clientId?: string;
-  token?: string;
-  signatureMethod?: string;
-}
-
-/** The authorization predicate of a route: may this verified caller do this? */
-export type Authorize = (credential: TokenCredential | Client, ctx: Context) => MaybePromise<boolean>;
-
-/** What a route may set for itself over the protector's settings. */
-export interface RouteOptions {
-  realm?: string;
-  signatureMethods?: readonly string[];
-  /** Require `oauth_body_hash` on requests with a non-form body. */
-  requireBodyHash?: boolean;
-  /**
-   * Accept consumer-only (two-legged) requests without `oauth_token`, signed with the client secret alone;
-   * `@Credential()` then gives the client. A request that does carry a token is verified as usual.
-   */
-  twoLegged?: boolean;
-  /** Scopes the credential must have been granted (403 `insufficient_scope` otherwise). */
-  scopes?: readonly string[];
-  /** Checked after a valid signature: false → 403 `access_denied`; a throw or timeout → 503. */
-  authorize?: Authorize | readonly Authorize[];
-}
-
-/**
- * Lays `inner` (a method's options) over `outer` (its class's): settings are replaced, while scopes and
- * authorization predicates add up, so a method can only narrow who may call it.
- */
-export function mergeRouteOptions<R extends RouteOptions>(outer: R | undefined, inner: R): R {
-  if (!outer) return inner;
-  const predicates = [outer.authorize, inner.authorize].flat().filter((p): p is Authorize => p !== undefined);
-  const merged: R = { ...outer };
-  for (const [key, value] of Object.entries(inner)) if (value !== undefined) Object.assign(merged, { [key]: value });
-  if (outer.scopes || inner.scopes) merged.scopes = [...new Set([...(outer.scopes ?? []), ...(inner.scopes ?? [])])];
-  if (predicates.length) merged.authorize = predicates;
-  return merged;
-}
-
-interface Settings<C extends Client, T extends TokenCredential> {
+interface Configured<C extends Client, T extends TokenCredential> {
   options: ResourceProtectorOptions<C, T>;
+  settings: Readonly<Settings>;
   /** The application's stores under the store-fault rule, built once. */
   stores: VerifyStores<C, T>;
-  signatureMethods: readonly string[];
-  realm: string;
-  window: number;
-  storeTimeoutMs: number;
-  limits: Limits;
-  clock: () => number;
 }
+
+const UNCONFIGURED = resolveSettings({});
 
 /**
  * Verifies OAuth 1.0a requests against the application's stores. Register it in the container that
@@ -146,120 +82,53 @@ interface Settings<C extends Client, T extends TokenCredential> {
  * it empty and call `init()` later, like Authlib's `init_app`.
  */
 export class ResourceProtector<C extends Client = Client, T extends TokenCredential = TokenCredential> {
-  private settings?: Settings<C, T>;
+  #configured?: Configured<C, T>;
+  /** The enabled signature methods of each route, found once per route. */
+  readonly #routeMethods = new WeakMap<RouteOptions, ReadonlyMap<string, SignatureMethod>>();
 
   constructor(options?: ResourceProtectorOptions<C, T>) {
     if (options) this.init(options);
   }
 
   init(options: ResourceProtectorOptions<C, T>): this {
-    const ms = options.storeTimeoutMs ?? 1000;
-    this.settings = {
+    if ((options.nonceCache === undefined) === (options.existsNonce === undefined)) {
+      throw new TypeError('A ResourceProtector needs exactly one of nonceCache and existsNonce.');
+    }
+    const settings = resolveSettings(options);
+    const existsNonce = options.existsNonce ?? createExistsNonce(options.nonceCache as NonceCache);
+    const ms = settings.storeTimeoutMs;
+    this.#configured = {
       options,
+      settings,
       stores: {
-        queryClient: (clientId) => storeCall(ms, () => options.queryClient(clientId)),
-        queryToken: (clientId, token) => storeCall(ms, () => options.queryToken(clientId, token)),
-        existsNonce: (nonce, timestamp, clientId, token) =>
-          storeCall(ms, () => options.existsNonce(nonce, timestamp, clientId, token)),
+        queryClient: (clientId, claimed) => storeCall(ms, claimed, () => options.queryClient(clientId)),
+        queryToken: (clientId, token, claimed) => storeCall(ms, claimed, () => options.queryToken(clientId, token)),
+        existsNonce: (nonce, timestamp, clientId, token, lifetime, claimed) =>
+          storeCall(ms, claimed, () => existsNonce(nonce, timestamp, clientId, token, lifetime)),
       },
-      signatureMethods: options.signatureMethods ?? ['HMAC-SHA1'],
-      realm: options.realm ?? '',
-      window: options.timestampWindowSeconds ?? 300,
-      storeTimeoutMs: ms,
-      limits: { ...DEFAULT_LIMITS, ...options.limits },
-      clock: options.clock ?? Date.now,
     };
     if (options.debugSignatures) {
       console.warn(
         'routing-controllers-oauth1: refused signatures are logged with their base strings (debugSignatures).',
       );
     }
-    if (options.allowInsecureTransport) {
+    if (settings.allowInsecureTransport) {
       console.warn('routing-controllers-oauth1: plain http is allowed (development transport mode).');
     }
     return this;
   }
 
+  /** Every setting, resolved: the one place each is read from. */
+  get settings(): Readonly<Settings> {
+    return this.#configured?.settings ?? UNCONFIGURED;
+  }
+
   get realm(): string {
-    return this.settings?.realm ?? '';
+    return this.settings.realm;
   }
 
   get limits(): Readonly<Limits> {
-    return this.settings?.limits ?? DEFAULT_LIMITS;
-  }
-
-  /** Logs a refused signature's report when `debugSignatures` is on. */
-  debugSignature(report: SignatureReport): void {
-    const debug = this.settings?.options.debugSignatures;
-    try {
-      if (typeof debug === 'function') debug(report);
-      else if (debug) console.warn(`routing-controllers-oauth1: signature refused\n${formatSignatureReport(report)}`);
-    } catch {
-      // A diagnosis aid must never change the answer.
-    }
-  }
-
-  /** Whether guarded requests are to be seen by `currentCredential()`. */
-  get providesCurrentCredential(): boolean {
-    return this.settings?.options.currentCredential ?? true;
-  }
-
-  /** Whether an `audit` hook is set (so that no event is built for nobody). */
-  get audited(): boolean {
-    return this.settings?.options.audit !== undefined;
-  }
-
-  /** Hands an outcome to the `audit` hook, if any. */
-  record(event: AuditEvent): void {
-    try {
-      this.settings?.options.audit?.(event);
-    } catch {
-      // An audit hook must not turn a verified request into an error, nor a refusal into a 500.
-    }
-  }
-
-  /**
-   * What a verified caller may do on this route: its granted scopes must include the route's (from the
-   * protector's `getScopes`, else the credential's `getScopes()`), then every `authorize` predicate
-   * must answer true. Scope and predicate lookups follow the store-fault rule (503). Answers at once
-   * when the route has no rules or its lookups answer synchronously.
-   */
-  checkAccess(verified: VerifiedRequest<C, T>, route: RouteOptions, ctx: Context): MaybePromise<void> {
-    if (!route.scopes?.length && !route.authorize) return;
-    return mapErrors(
-      () => this.checkScopesAndRules(verified.credential, route, ctx),
-      // The caller is proven here: its refusal names it.
-      (error) =>
-        error instanceof OAuthError
-          ? Object.assign(error, { clientId: verified.clientId, token: verified.token })
-          : error,
-    );
-  }
-
-  private checkScopesAndRules(credential: T | C, route: RouteOptions, ctx: Context): MaybePromise<void> {
-    const ms = this.settings?.storeTimeoutMs ?? 1000;
-    const predicates = [route.authorize ?? []].flat();
-    const next = (at: number): MaybePromise<void> => {
-      if (at === predicates.length) return;
-      return andThen(
-        storeCall(ms, () => predicates[at](credential, ctx)),
-        (allowed) => {
-          if (!allowed) throw new AccessDeniedError();
-          return next(at + 1);
-        },
-      );
-    };
-    if (!route.scopes?.length) return next(0);
-    const required = route.scopes;
-    const lookup = this.settings?.options.getScopes;
-    const granted = storeCall(ms, () =>
-      lookup ? lookup(credential) : ((credential as Partial<ScopedCredential>).getScopes?.() ?? []),
-    );
-    return andThen(granted, (scopes) => {
-      const missing = required.filter((scope) => !scopes.includes(scope));
-      if (missing.length) throw new InsufficientScopeError(required, missing);
-      return next(0);
-    });
+    return this.settings.limits;
   }
 
   /** Verifies one request; resolves with the client and credential, or rejects with an `OAuthError`. */
@@ -272,21 +141,118 @@ export class ResourceProtector<C extends Client = Client, T extends TokenCredent
   }
 
   /**
-   * `verify()` without a promise when every store answers synchronously (the Koa guard's path): the
-   * verified request, or an `OAuthError` thrown; a promise when a store answered with one.
+   * `verify()` without a promise when every store answers synchronously: the verified request, or an
+   * `OAuthError` thrown; a promise when a store answered with one.
    */
   verifyNow(request: OAuthRequest, route: RouteOptions = {}): MaybePromise<VerifiedRequest<C, T>> {
-    const s = this.settings;
-    if (!s) throw new Error('ResourceProtector used before init(): pass its options to the constructor or init().');
+    const configured = this.#configured;
+    if (!configured)
+      throw new Error('ResourceProtector used before init(): pass its options to the constructor or init().');
+    const { settings } = configured;
     const policy: VerifyPolicy = {
-      signatureMethods: route.signatureMethods ?? s.signatureMethods,
-      timestampWindowSeconds: s.window,
-      nowSeconds: Math.floor(s.clock() / 1000),
-      allowInsecureTransport: s.options.allowInsecureTransport ?? false,
-      requireBodyHash: route.requireBodyHash ?? false,
-      twoLegged: route.twoLegged ?? s.options.twoLegged ?? false,
-      limits: s.limits,
+      methods: this.#methodsOf(route, settings),
+      twoLegged: route.twoLegged ?? settings.twoLegged,
+      requireTimestampAndNonce: settings.requireTimestampAndNonce,
+      credentialLength: settings.limits.credentialLength,
+      timestampWindowSeconds: settings.timestampWindowSeconds,
+      nowSeconds: Math.floor(settings.clock() / 1000),
+      allowInsecureTransport: settings.allowInsecureTransport,
+      limits: settings.limits,
     };
-    return verifyRequest(request, policy, s.stores);
+    return verifyRequest(request, policy, configured.stores);
   }
+
+  #methodsOf(route: RouteOptions, settings: Readonly<Settings>): ReadonlyMap<string, SignatureMethod> {
+    let methods = this.#routeMethods.get(route);
+    if (methods === undefined) {
+      const names = route.signatureMethods ?? settings.signatureMethods;
+      methods = new Map(
+        names.flatMap((name) =>
+          settings.methodTable.has(name) ? [[name, settings.methodTable.get(name) as SignatureMethod]] : [],
+        ),
+      );
+      this.#routeMethods.set(route, methods);
+    }
+    return methods;
+  }
+
+  /**
+   * The one call an adapter makes for a guarded request (docs/architecture.md): reads the request once
+   * (head, then body), verifies it, then applies the route's access rules ("may they do this?" only once
+   * "who is calling" is proven). Each outcome is audited and each refused signature explained when
+   * `debugSignatures` is on. Answers with what the application may read, or throws (rejects) an `OAuthError`.
+   */
+  guard(
+    exchange: AdapterRequest,
+    route: RouteOptions,
+    bodyShape: BodyShape = 'any',
+  ): MaybePromise<GuardedRequest<C, T>> {
+    const audit = this.#configured?.options.audit;
+    const { req, target } = exchange;
+    const event = (outcome: AuditEvent['outcome'], rest: Partial<AuditEvent>) => () =>
+      ({ outcome, status: 200, method: req.method ?? 'GET', path: target.split('?', 1)[0], ...rest }) as AuditEvent;
+    let request: HttpRequest | undefined;
+    return mapErrors(
+      () =>
+        andThen(readRequest(exchange, this.limits.body), (read) => {
+          request = read;
+          const json = parseJsonBody(read, bodyShape);
+          return andThen(this.verifyNow(oauthRequestOf(read), route), (verified) =>
+            andThen(this.#checkAccess(verified, route, read, exchange.params), () => {
+              const { clientId, token, signatureMethod } = verified;
+              reportAudit(audit, event('accepted', { clientId, token, signatureMethod }));
+              const { query, form } = verified.parameters;
+              return { ...verified, request: read, query: flatParameters(query), body: bodyValue(form, json) };
+            }),
+          );
+        }),
+      (error) => {
+        if (!(error instanceof OAuthError)) return error;
+        const { status, code, clientId, token } = error;
+        reportAudit(audit, event('refused', { status, error: code, clientId, token }));
+        const report = diagnosisOf(error);
+        const read = request;
+        if (report && read) {
+          reportSignature(this.#configured?.options.debugSignatures, () => ({
+            ...report,
+            hints: signatureHints(read, report),
+          }));
+        }
+        return error;
+      },
+    );
+  }
+
+  #checkAccess(
+    verified: VerifiedRequest<C, T>,
+    route: RouteOptions,
+    request: HttpRequest,
+    params: Readonly<Record<string, string>>,
+  ): MaybePromise<void> {
+    if (!route.scopes?.length && !route.authorize) return;
+    const { settings, options } = this.#configured as Configured<C, T>;
+    const context = { storeTimeoutMs: settings.storeTimeoutMs, getScopes: options.getScopes };
+    const { method, path, host } = request;
+    const access: AccessRequest = { method, path, host, params, query: flatParameters(verified.parameters.query) };
+    // The caller is proven here: its refusal names it.
+    return checkAccess(verified.credential, route, access, context, verified);
+  }
+
+  /** Runs `next` where `currentCredential()` finds this request's credential (unless switched off). */
+  runWithCredential<R>(verified: VerifiedRequest<Client, TokenCredential>, next: () => R): R {
+    return this.settings.currentCredential ? verifiedRequests.run(verified, next) : next();
+  }
+}
+
+/** The request as the RFC 5849 core takes it. */
+export function oauthRequestOf(request: HttpRequest): OAuthRequest {
+  return {
+    method: request.method,
+    uri: baseStringUri(request.scheme, request.host, request.path),
+    secure: request.scheme === 'https',
+    authorization: request.authorization,
+    query: request.query,
+    form: request.form,
+    body: request.body,
+  };
 }

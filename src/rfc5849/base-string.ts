@@ -2,7 +2,7 @@
  * RFC 5849 §3.4.1 Signature Base String.
  */
 import { percentEncode } from './encoding';
-import type { EncodedParameter, Parameter } from './parameters';
+import type { Parameter } from './parameter';
 
 const DEFAULT_PORTS: Readonly<Record<string, string>> = { http: '80', https: '443' };
 
@@ -21,33 +21,19 @@ export function baseStringUri(scheme: string, host: string, path: string): strin
   return `${lowerScheme}://${authority}${path === '' ? '/' : path}`;
 }
 
+/** Byte order of encoded (ASCII) strings is their UTF-16 code unit order: name first, then value. */
+const before = (a: Parameter, b: Parameter): boolean =>
+  a.encodedName < b.encodedName || (a.encodedName === b.encodedName && a.encodedValue < b.encodedValue);
+
+const INSERTION_SORT_MAX = 24;
+
 /**
- * §3.4.1.3.2 Parameters Normalization:
- * 1. name and value of every pair are encoded (§3.6);
- * 2. pairs are sorted by encoded name, then by encoded value, in ascending byte order;
- * 3. each name is joined to its value with "=" (even when the value is empty);
- * 4. pairs are joined with "&".
- * `oauth_signature` is excluded (§3.4.1.3.1).
+ * §3.4.1.3.2 Parameters Normalization, steps 1 and 2: every parameter but `oauth_signature` (§3.4.1.3.1),
+ * sorted by encoded name, then by encoded value, in ascending byte order.
  */
-export function normalizeParameters(params: readonly Parameter[]): string {
-  return normalizedPairs(params.map(([name, value]) => [name, value, percentEncode(name), percentEncode(value)])).join(
-    '&',
-  );
-}
-
-/** Steps 1 to 3 of §3.4.1.3.2 on parameters that carry their encodings: "name=value" strings, in order. */
-export function normalizedPairs(params: readonly EncodedParameter[]): string[] {
-  return sortedEncoded(params).map(([, , name, value]) => `${name}=${value}`);
-}
-
-/** Every signed parameter, its encoded value known, sorted by encoded name and value (step 2). */
-function sortedEncoded(params: readonly EncodedParameter[]): Encoded[] {
-  const signed: Encoded[] = [];
-  for (let i = 0; i < params.length; i++) {
-    const p = params[i];
-    if (p[0] === 'oauth_signature') continue;
-    signed.push(p[3] === undefined ? [p[0], p[1], p[2], percentEncode(p[1])] : (p as Encoded));
-  }
+export function sortedParameters(params: readonly Parameter[]): Parameter[] {
+  const signed: Parameter[] = [];
+  for (let i = 0; i < params.length; i++) if (params[i].name !== 'oauth_signature') signed.push(params[i]);
   if (signed.length > INSERTION_SORT_MAX) return signed.sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
   // A request signs a handful of parameters: an inline insertion sort beats the general one there.
   for (let i = 1; i < signed.length; i++) {
@@ -59,34 +45,32 @@ function sortedEncoded(params: readonly EncodedParameter[]): Encoded[] {
   return signed;
 }
 
-type Encoded = readonly [name: string, value: string, encodedName: string, encodedValue: string];
+/**
+ * §3.4.1.3.2 Parameters Normalization: the sorted parameters (steps 1 and 2), each name joined to its
+ * value with "=" even when the value is empty (3), the pairs joined with "&" (4).
+ */
+export function normalizeParameters(params: readonly Parameter[]): string {
+  return sortedParameters(params)
+    .map((p) => `${p.encodedName}=${p.encodedValue}`)
+    .join('&');
+}
 
-const INSERTION_SORT_MAX = 24;
-
-/** Byte order of encoded (ASCII) strings is their UTF-16 code unit order. */
-const before = (a: Encoded, b: Encoded): boolean => a[2] < b[2] || (a[2] === b[2] && a[3] < b[3]);
+const escapePercent = (encoded: string): string => (encoded.includes('%') ? encoded.replaceAll('%', '%25') : encoded);
 
 /**
  * §3.4.1.1 String Construction: the uppercase HTTP method, the base string URI and the normalized
  * parameters, each encoded (§3.6) and joined by "&".
+ *
+ * The normalized parameters are encoded as they are written: an encoded name or value holds nothing but
+ * unreserved characters and "%", so encoding it only turns "%" into "%25", and the "=" and "&" between
+ * them are written as "%3D" and "%26".
  */
-export function signatureBaseString(method: string, uri: string, normalizedParams: string): string {
-  return `${percentEncode(method.toUpperCase())}&${percentEncode(uri)}&${percentEncode(normalizedParams)}`;
-}
-
-/**
- * The signature base string of collected parameters: the same string as `signatureBaseString(method,
- * uri, normalizeParameters(params))`, without encoding the normalized parameters a second time. An
- * encoded string holds nothing but unreserved characters and "%", so its encoding only turns "%" into
- * "%25"; the "=" and "&" between pairs are written encoded, as "%3D" and "%26".
- */
-export function requestBaseString(method: string, uri: string, params: readonly EncodedParameter[]): string {
-  const pairs = sortedEncoded(params);
+export function signatureBaseString(method: string, uri: string, params: readonly Parameter[]): string {
+  const sorted = sortedParameters(params);
   let normalized = '';
-  for (let i = 0; i < pairs.length; i++) {
-    normalized += `${i === 0 ? '' : '%26'}${escapePercent(pairs[i][2])}%3D${escapePercent(pairs[i][3])}`;
+  for (let i = 0; i < sorted.length; i++) {
+    const p = sorted[i];
+    normalized += `${i === 0 ? '' : '%26'}${escapePercent(p.encodedName)}%3D${escapePercent(p.encodedValue)}`;
   }
   return `${percentEncode(method.toUpperCase())}&${percentEncode(uri)}&${normalized}`;
 }
-
-const escapePercent = (encoded: string): string => (encoded.includes('%') ? encoded.replaceAll('%', '%25') : encoded);

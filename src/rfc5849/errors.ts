@@ -2,28 +2,66 @@
  * The error vocabulary of a protected resource (see docs/error-contract.md).
  *
  * One class per `error` code, each with a stable `code`, its HTTP `status` and, where the OAuth Problem
- * Reporting extension has a word for it, an `oauthProblem` plus extra challenge parameters.
- * Messages are one human sentence and never contain secrets, signatures or base strings.
+ * Reporting extension has a word for it, a `problem` for the challenge. An error is built once, with all
+ * it carries: the `cause` of a store fault, and the client and token the request claimed (for audit logs).
+ * Messages are one human sentence and never contain secrets, signatures, base strings or text the client
+ * chose (a parameter name is named only when it is one of the protocol's own).
  */
-export abstract class OAuthError extends Error {
-  abstract readonly code: string;
-  abstract readonly status: number;
-  /** Problem Reporting extension: `oauth_problem` and any further parameters for the challenge. */
-  readonly problem?: Readonly<Record<string, string>>;
-  /** Who the refused request claimed to be, when it got that far (for audit logs; never secrets). */
+export type OAuthErrorCode =
+  | 'missing_credentials'
+  | 'invalid_request'
+  | 'missing_required_parameter'
+  | 'duplicated_oauth_protocol_parameter'
+  | 'unsupported_signature_method'
+  | 'insecure_transport'
+  | 'invalid_timestamp'
+  | 'invalid_client'
+  | 'invalid_token'
+  | 'insufficient_scope'
+  | 'access_denied'
+  | 'invalid_signature'
+  | 'invalid_nonce'
+  | 'request_too_large'
+  | 'temporarily_unavailable';
+
+/** Who a request claimed to be: its consumer key and token, when it got far enough to say. Never secrets. */
+export interface Claimed {
   clientId?: string;
   token?: string;
+}
 
-  constructor(message: string, problem?: Record<string, string>) {
-    super(message);
+export interface OAuthErrorOptions {
+  /** Who the refused request claimed to be. */
+  claimed?: Claimed;
+  /** What went wrong underneath (a store's own error); never rendered. */
+  cause?: unknown;
+}
+
+export abstract class OAuthError extends Error {
+  abstract readonly code: OAuthErrorCode;
+  abstract readonly status: 400 | 401 | 403 | 413 | 503;
+  /** Problem Reporting extension: `oauth_problem` and any further parameters for the challenge. */
+  readonly problem?: Readonly<Record<string, string>>;
+  /** The consumer key the request claimed (verified only for 403s). */
+  readonly clientId?: string;
+  /** The token the request claimed. */
+  readonly token?: string;
+
+  constructor(message: string, options: OAuthErrorOptions = {}, problem?: Record<string, string>) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.problem = problem;
+    this.clientId = options.claimed?.clientId;
+    this.token = options.claimed?.token;
   }
 }
 
 export class MissingCredentialsError extends OAuthError {
   readonly code = 'missing_credentials';
   readonly status = 401;
+  constructor() {
+    super('The request carries no OAuth credentials.');
+  }
 }
 
 export class InvalidRequestError extends OAuthError {
@@ -34,8 +72,12 @@ export class InvalidRequestError extends OAuthError {
 export class MissingRequiredParameterError extends OAuthError {
   readonly code = 'missing_required_parameter';
   readonly status = 400;
-  constructor(readonly parameter: string) {
-    super(`The request is missing the ${parameter} parameter.`, {
+  constructor(
+    readonly parameter: string,
+    options?: OAuthErrorOptions,
+  ) {
+    const why = parameter === 'oauth_body_hash' ? ': a body that is not form-encoded is signed only through it' : '';
+    super(`The request is missing the ${parameter} parameter${why}.`, options, {
       oauth_problem: 'parameter_absent',
       oauth_parameters_absent: parameter,
     });
@@ -50,24 +92,24 @@ export class DuplicatedParameterError extends OAuthError {
 export class UnsupportedSignatureMethodError extends OAuthError {
   readonly code = 'unsupported_signature_method';
   readonly status = 400;
-  constructor(message: string) {
-    super(message, { oauth_problem: 'signature_method_rejected' });
+  constructor(message: string, options?: OAuthErrorOptions) {
+    super(message, options, { oauth_problem: 'signature_method_rejected' });
   }
 }
 
 export class InsecureTransportError extends OAuthError {
   readonly code = 'insecure_transport';
   readonly status = 400;
-  constructor() {
-    super('OAuth 1.0a requests to this resource must use HTTPS.');
+  constructor(options?: OAuthErrorOptions) {
+    super('OAuth 1.0a requests to this resource must use HTTPS.', options);
   }
 }
 
 export class InvalidTimestampError extends OAuthError {
   readonly code = 'invalid_timestamp';
   readonly status = 401;
-  constructor(min: number, max: number) {
-    super('The oauth_timestamp is outside the accepted window.', {
+  constructor(min: number, max: number, options?: OAuthErrorOptions) {
+    super('The oauth_timestamp is outside the accepted window.', options, {
       oauth_problem: 'timestamp_refused',
       oauth_acceptable_timestamps: `${min}-${max}`,
     });
@@ -77,19 +119,24 @@ export class InvalidTimestampError extends OAuthError {
 export class InvalidClientError extends OAuthError {
   readonly code = 'invalid_client';
   readonly status = 401;
-  constructor() {
-    super('The consumer key is unknown.', { oauth_problem: 'consumer_key_unknown' });
+  constructor(options?: OAuthErrorOptions) {
+    super('The consumer key is unknown.', options, { oauth_problem: 'consumer_key_unknown' });
   }
 }
+
+export type TokenProblem = 'token_rejected' | 'token_expired' | 'token_revoked';
+
+const TOKEN_MESSAGES: Readonly<Record<TokenProblem, string>> = {
+  token_rejected: 'The token is unknown or was not issued to this client.',
+  token_expired: 'The token has expired.',
+  token_revoked: 'The token was revoked.',
+};
 
 export class InvalidTokenError extends OAuthError {
   readonly code = 'invalid_token';
   readonly status = 401;
-  constructor(
-    problem: 'token_rejected' | 'token_expired' | 'token_revoked' = 'token_rejected',
-    message = 'The token is unknown or was not issued to this client.',
-  ) {
-    super(message, { oauth_problem: problem });
+  constructor(problem: TokenProblem = 'token_rejected', options?: OAuthErrorOptions) {
+    super(TOKEN_MESSAGES[problem], options, { oauth_problem: problem });
   }
 }
 
@@ -99,32 +146,33 @@ export class InsufficientScopeError extends OAuthError {
   constructor(
     readonly required: readonly string[],
     readonly missing: readonly string[],
+    options?: OAuthErrorOptions,
   ) {
-    super(`This resource requires the scopes ${required.join(', ')}; not granted: ${missing.join(', ')}.`);
+    super(`This resource requires the scopes ${required.join(', ')}; not granted: ${missing.join(', ')}.`, options);
   }
 }
 
 export class AccessDeniedError extends OAuthError {
   readonly code = 'access_denied';
   readonly status = 403;
-  constructor() {
-    super('This credential may not use this resource.');
+  constructor(options?: OAuthErrorOptions) {
+    super('This credential may not use this resource.', options);
   }
 }
 
 export class InvalidSignatureError extends OAuthError {
   readonly code = 'invalid_signature';
   readonly status = 401;
-  constructor(message = 'The signature does not verify.') {
-    super(message, { oauth_problem: 'signature_invalid' });
+  constructor(message = 'The signature does not verify.', options?: OAuthErrorOptions) {
+    super(message, options, { oauth_problem: 'signature_invalid' });
   }
 }
 
 export class InvalidNonceError extends OAuthError {
   readonly code = 'invalid_nonce';
   readonly status = 401;
-  constructor() {
-    super('The nonce was already used.', { oauth_problem: 'nonce_used' });
+  constructor(options?: OAuthErrorOptions) {
+    super('The nonce was already used.', options, { oauth_problem: 'nonce_used' });
   }
 }
 
@@ -139,7 +187,9 @@ export class RequestTooLargeError extends OAuthError {
 export class TemporarilyUnavailableError extends OAuthError {
   readonly code = 'temporarily_unavailable';
   readonly status = 503;
-  constructor(readonly retryAfterSeconds = 1) {
-    super('A credential store is unavailable; try again shortly.');
+  /** Seconds a client should wait (the `Retry-After` header). */
+  readonly retryAfterSeconds = 1;
+  constructor(options?: OAuthErrorOptions) {
+    super('A credential store is unavailable; try again shortly.', options);
   }
 }

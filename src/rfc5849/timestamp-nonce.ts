@@ -5,7 +5,7 @@
  * accepts it within a window on both sides of its own clock, and remembers each nonce for
  * (client, token, timestamp) as long as that timestamp stays inside the window.
  */
-import { InvalidRequestError, InvalidTimestampError } from './errors';
+import { InvalidRequestError, InvalidTimestampError, type Claimed } from './errors';
 
 /**
  * ASCII digits only: no sign, space, exponent, leading zero or other scripts' digits. Any number of them:
@@ -13,18 +13,23 @@ import { InvalidRequestError, InvalidTimestampError } from './errors';
  */
 const POSITIVE_DECIMAL = /^[1-9][0-9]*$/;
 
-export function parseTimestamp(value: string): number {
+export function parseTimestamp(value: string, claimed?: Claimed): number {
   if (!POSITIVE_DECIMAL.test(value)) {
-    throw new InvalidRequestError('The oauth_timestamp must be a positive decimal integer.');
+    throw new InvalidRequestError('The oauth_timestamp must be a positive decimal integer.', { claimed });
   }
   return Number(value);
 }
 
 /** Refuses timestamps more than `windowSeconds` before or after `nowSeconds`. */
-export function checkTimestampWindow(timestamp: number, nowSeconds: number, windowSeconds: number): void {
+export function checkTimestampWindow(
+  timestamp: number,
+  nowSeconds: number,
+  windowSeconds: number,
+  claimed?: Claimed,
+): void {
   const min = nowSeconds - windowSeconds;
   const max = nowSeconds + windowSeconds;
-  if (timestamp < min || timestamp > max) throw new InvalidTimestampError(min, max);
+  if (timestamp < min || timestamp > max) throw new InvalidTimestampError(min, max, { claimed });
 }
 
 /**

@@ -2,17 +2,23 @@
  * RFC 5849 §3.4 alone: does the request's signature verify with these keys? No timestamp, nonce or
  * store is involved; `verifyRequest` is the complete check. Useful to tools, tests and benchmarks.
  */
-import { requestBaseString } from './base-string';
-import { collectRequestParameters, type ParameterLimits } from './parameters';
-import { resolveSignatureMethod, type SignatureKeys } from './signature-methods';
+import { signatureBaseString } from './base-string';
+import { collectRequestParameters, type ParameterLimits } from './parameter-sources';
+import type { SignatureKeys } from './signature-method';
+import { resolveSignatureMethod, STANDARD_SIGNATURE_METHODS } from './signature-methods';
 import type { OAuthRequest } from './verify-request';
 
 const UNLIMITED: ParameterLimits = { authorizationHeader: Infinity, parameters: Infinity };
 
-export function verifySignature(request: OAuthRequest, keys: SignatureKeys, limits = UNLIMITED): boolean {
+export function verifySignature(
+  request: OAuthRequest,
+  keys: SignatureKeys,
+  limits = UNLIMITED,
+  methods = STANDARD_SIGNATURE_METHODS,
+): boolean {
   const { all, oauth } = collectRequestParameters(request, limits);
-  const method = resolveSignatureMethod(oauth.get('oauth_signature_method') ?? '');
+  const method = resolveSignatureMethod(oauth.get('oauth_signature_method') ?? '', methods);
   const signature = oauth.get('oauth_signature');
   if (!method || !signature) return false;
-  return method.verify(requestBaseString(request.method, request.uri, all), signature, keys);
+  return method.verify(signatureBaseString(request.method, request.uri, all), signature, keys);
 }

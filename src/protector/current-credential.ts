@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Client, TokenCredential } from '../rfc5849/credentials';
 import type { VerifiedRequest } from '../rfc5849/verify-request';
 
-/** The verified request of the guarded call in progress, for code that has no `ctx` at hand. */
+/** The verified request of the guarded call in progress, for code that has no request at hand. */
 export const verifiedRequests = new AsyncLocalStorage<VerifiedRequest<Client, TokenCredential>>();
 
 /**
@@ -12,4 +12,16 @@ export const verifiedRequests = new AsyncLocalStorage<VerifiedRequest<Client, To
  */
 export function currentCredential<T extends TokenCredential | Client = TokenCredential>(): T | undefined {
   return verifiedRequests.getStore()?.credential as T | undefined;
+}
+
+/** The guarded request by its Node request, for what both drivers hand an action (`@Credential()`). */
+const guarded = new WeakMap<object, VerifiedRequest<Client, TokenCredential>>();
+
+export function rememberVerified(req: object, verified: VerifiedRequest<Client, TokenCredential>): void {
+  guarded.set(req, verified);
+}
+
+/** The verified request that a guard accepted for this Node request, if any. */
+export function verifiedOf(req: object): VerifiedRequest<Client, TokenCredential> | undefined {
+  return guarded.get(req);
 }

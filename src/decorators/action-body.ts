@@ -1,0 +1,25 @@
+/**
+ * What an action binds its body to, from routing-controllers' parameter metadata (`getMetadataArgsStorage`,
+ * its public registry): a class DTO (`@Body() note: NoteDto`) or a named field (`@BodyParam('text')`) needs a
+ * JSON object. routing-controllers would hand a `null` body to the action (a 500 when it reads a field) and
+ * skip the DTO's validation for `1`, `true` or `[]`; the guard refuses those instead (400).
+ */
+import { getMetadataArgsStorage } from 'routing-controllers';
+import type { BodyShape } from '../http/body-value';
+
+/** Types that are not DTOs: routing-controllers neither transforms nor validates a body bound to them. */
+const PLAIN_TYPES: readonly unknown[] = [Object, Array, String, Number, Boolean, Date, Buffer, Promise];
+
+type Reflector = { getMetadata?(key: string, target: object, property: string): unknown };
+
+export function bodyShapeOf(controller: Function, method: string): BodyShape {
+  for (const param of getMetadataArgsStorage().params) {
+    if (param.object.constructor !== controller || param.method !== method) continue;
+    if (param.type === 'body-param') return 'object';
+    if (param.type !== 'body') continue;
+    const reflected = (Reflect as Reflector).getMetadata?.('design:paramtypes', controller.prototype, method);
+    const type: unknown = param.explicitType ?? (reflected as unknown[] | undefined)?.[param.index];
+    if (typeof type === 'function' && !PLAIN_TYPES.includes(type)) return 'object';
+  }
+  return 'any';
+}

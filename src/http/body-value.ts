@@ -1,0 +1,38 @@
+/**
+ * The body an application reads on a guarded route, made from the very bytes and parameters that were
+ * verified: a form body is its verified parameters, flat; a JSON body is parsed from the verified bytes;
+ * any other body is `{}`, as the frameworks' own parsers leave types they do not parse (its bytes stay
+ * available as verified).
+ */
+import type { Parameter } from '../rfc5849/parameter';
+import { InvalidRequestError } from '../rfc5849/errors';
+import { flatParameters } from './flat-parameters';
+import type { HttpRequest } from './http-request';
+import { isJson } from './media-type';
+
+/** What the action binds a JSON body to: any JSON value, or an object (a class DTO). */
+export type BodyShape = 'any' | 'object';
+
+const isObject = (value: unknown): boolean => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * A JSON body, parsed before verification (a body that is not JSON, or not the object a DTO needs, is a
+ * 400 that costs no store call); undefined for a body that is not JSON or is empty.
+ */
+export function parseJsonBody(request: HttpRequest, shape: BodyShape): unknown {
+  if (!isJson(request.mediaType) || request.body.length === 0) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(request.body.toString('utf8'));
+  } catch {
+    throw new InvalidRequestError('The JSON body cannot be parsed.');
+  }
+  if (shape === 'object' && !isObject(value)) throw new InvalidRequestError('The JSON body must be an object.');
+  return value;
+}
+
+/** The body for the application: the verified form parameters, the parsed JSON, or `{}`. */
+export function bodyValue(form: readonly Parameter[] | undefined, json: unknown): unknown {
+  if (form !== undefined) return flatParameters(form);
+  return json === undefined ? {} : json;
+}

@@ -1,0 +1,122 @@
+/**
+ * One reading of an HTTP request: what the verifier checks and what the application then reads, taken
+ * from the Node request once, by the rules of RFC 9110, 9112 and 3986. Both adapters (Koa, Express) build
+ * it the same way; neither the guard nor the action re-parses what is read here.
+ */
+import type { IncomingMessage } from 'node:http';
+import { InvalidRequestError } from '../rfc5849/errors';
+import { isOAuthScheme } from '../rfc5849/authorization-header';
+import { andThen, type MaybePromise } from '../rfc5849/maybe-promise';
+import { isAuthority } from './authority';
+import { FORM, isJson, mediaType, requireUtf8 } from './media-type';
+import { parseRequestTarget } from './request-target';
+
+export interface HttpRequest {
+  method: string;
+  /** `https` when the connection is TLS, or a trusted proxy says the client's was. */
+  scheme: 'http' | 'https';
+  /** The authority the client addressed (Host, or a trusted X-Forwarded-Host), validated, case as sent. */
+  host: string;
+  /** The path as sent, still percent-encoded. */
+  path: string;
+  /** The raw query, without "?". */
+  query: string;
+  /** The `Authorization` value when it uses the OAuth scheme. */
+  authorization?: string;
+  /** The media type, lowercase, without parameters. */
+  mediaType?: string;
+  /** The raw body when it is single-part `application/x-www-form-urlencoded`. */
+  form?: string;
+  /** The exact bytes of the body; empty for a bodiless request. */
+  body: Buffer;
+  /** The X-Forwarded-* headers that were present and ignored because the proxy is not trusted (for hints). */
+  ignoredForwarded: string[];
+  /** The X-Forwarded-* headers that gave the scheme and host (for hints). */
+  usedForwarded: string[];
+}
+
+export interface ReadOptions {
+  /** The request-target as received: frameworks that mount routers rewrite `req.url`, not this. */
+  target: string;
+  /** Whether the app trusts its proxy's X-Forwarded-Proto / X-Forwarded-Host for this request. */
+  trustProxy: boolean;
+}
+
+/** Names of the headers that must occur once (RFC 9112 §3.2; one Authorization, one credential). */
+function repeatedHeader(rawHeaders: readonly string[]): string | undefined {
+  let authorization = false;
+  let host = false;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i];
+    if (name.length === 13 && name.toLowerCase() === 'authorization') {
+      if (authorization) return 'Authorization';
+      authorization = true;
+    } else if (name.length === 4 && name.toLowerCase() === 'host') {
+      if (host) return 'Host';
+      host = true;
+    }
+  }
+  return undefined;
+}
+
+/** The first element of a comma-separated header (the client's side of a proxy chain). */
+const firstOf = (value: string | string[] | undefined): string | undefined =>
+  value === undefined ? undefined : String(value).split(',', 1)[0].trim();
+
+/**
+ * Reads method, scheme, Host, target and then the body of a Node request, refusing (400) a repeated
+ * Authorization or Host header, a missing or invalid Host, a request target that is not a valid
+ * origin-form, forwarded headers of a trusted proxy that are not valid, and a form or JSON body in another
+ * charset than UTF-8. The body is read only once the head is known to be good; a promise only then.
+ */
+export function readHttpRequest(
+  req: IncomingMessage,
+  options: ReadOptions,
+  readBody: () => MaybePromise<Buffer>,
+): MaybePromise<HttpRequest> {
+  const repeated = repeatedHeader(req.rawHeaders);
+  if (repeated) throw new InvalidRequestError(`The request has more than one ${repeated} header.`);
+  const headers = req.headers;
+  const { path, query } = parseRequestTarget(options.target);
+
+  const ignoredForwarded: string[] = [];
+  const usedForwarded: string[] = [];
+  let host = headers.host;
+  let scheme: 'http' | 'https' = isEncrypted(req) ? 'https' : 'http';
+  const forwardedHost = firstOf(headers['x-forwarded-host']);
+  const forwardedProto = firstOf(headers['x-forwarded-proto']);
+  if (forwardedProto) (options.trustProxy ? usedForwarded : ignoredForwarded).push('X-Forwarded-Proto');
+  if (forwardedHost) (options.trustProxy ? usedForwarded : ignoredForwarded).push('X-Forwarded-Host');
+  if (options.trustProxy) {
+    if (forwardedHost) host = forwardedHost;
+    if (forwardedProto && scheme === 'http') {
+      const proto = forwardedProto.toLowerCase();
+      if (proto !== 'http' && proto !== 'https')
+        throw new InvalidRequestError('The X-Forwarded-Proto is not http or https.');
+      scheme = proto;
+    }
+  }
+  if (!host) throw new InvalidRequestError('The request has no Host header.');
+  if (!isAuthority(host)) throw new InvalidRequestError('The Host is not a valid host and port (RFC 3986).');
+
+  const contentType = headers['content-type'];
+  const type = mediaType(contentType);
+  if (contentType !== undefined && (type === FORM || isJson(type))) requireUtf8(contentType);
+  const authorization = headers.authorization;
+  return andThen(readBody(), (body) => ({
+    method: req.method ?? 'GET',
+    scheme,
+    host,
+    path,
+    query,
+    authorization: authorization !== undefined && isOAuthScheme(authorization) ? authorization : undefined,
+    mediaType: type,
+    // Only a single-part form body carries parameters (§3.4.1.3.1); its bytes must be ASCII.
+    form: type === FORM ? body.toString('latin1') : undefined,
+    body,
+    ignoredForwarded,
+    usedForwarded,
+  }));
+}
+
+const isEncrypted = (req: IncomingMessage): boolean => (req.socket as { encrypted?: boolean }).encrypted === true;

@@ -1,0 +1,67 @@
+/**
+ * The exact bytes of a request body, read once and bounded.
+ *
+ * OAuth signs a form body's parameters and hashes other bodies byte for byte, so the verifier must see what
+ * was sent, not a parser's idea of it. Whoever reads the stream first (a body parser mounted before the
+ * routes, or the guard) keeps the bytes here, by request, for every later reader.
+ */
+import type { IncomingMessage } from 'node:http';
+import { InvalidRequestError, RequestTooLargeError } from '../rfc5849/errors';
+import type { MaybePromise } from '../rfc5849/maybe-promise';
+
+const kept = new WeakMap<IncomingMessage, Buffer>();
+const EMPTY = Buffer.alloc(0);
+
+/** Whether the request announces a body (RFC 9112 §6.3). */
+export function hasBody(req: IncomingMessage): boolean {
+  const { 'content-length': length, 'transfer-encoding': chunked } = req.headers;
+  return (length !== undefined && length !== '' && length !== '0') || (chunked !== undefined && chunked !== '');
+}
+
+/** Keeps bytes that another reader took from the stream (a framework's parser), for the guard. */
+export function keepBody(req: IncomingMessage, bytes: Buffer): void {
+  kept.set(req, bytes);
+}
+
+/**
+ * The body's bytes: those kept, or the unread stream read now up to `limit` (413 beyond it, by
+ * `Content-Length` before reading a byte). Empty for a bodiless request. Undefined when someone else has
+ * read the stream without keeping its bytes.
+ */
+export function readBody(req: IncomingMessage, limit: number): MaybePromise<Buffer> | undefined {
+  const bytes = kept.get(req);
+  if (bytes !== undefined) return withinLimit(bytes, limit);
+  if (!hasBody(req)) return EMPTY;
+  if (req.readableDidRead || req.readableEnded) return undefined;
+  return readStream(req, limit).then((read) => (kept.set(req, read), read));
+}
+
+function withinLimit(bytes: Buffer, limit: number): Buffer {
+  if (bytes.length > limit) throw new RequestTooLargeError(limit);
+  return bytes;
+}
+
+function readStream(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] || 0);
+  if (declared > limit) return Promise.reject(new RequestTooLargeError(limit));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = (error?: Error) => {
+      req.off('data', onData).off('end', onEnd).off('error', onIncomplete).off('aborted', onIncomplete);
+      if (error) {
+        req.resume(); // drain the rest so the connection can answer
+        reject(error);
+      } else resolve(Buffer.concat(chunks, size));
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) done(new RequestTooLargeError(limit));
+      else chunks.push(chunk);
+    };
+    const onEnd = () => done();
+    // A body cut short is the client's fault: a 400, which a client that is still listening receives.
+    const onIncomplete = () => done(new InvalidRequestError('The request body ended before it was complete.'));
+    req.on('data', onData).on('end', onEnd).on('error', onIncomplete).on('aborted', onIncomplete);
+  });
+}

@@ -1,0 +1,26 @@
+import type { AccessRules, Authorize } from './access';
+
+/** What a route may set for itself over the protector's settings. */
+export interface RouteOptions extends AccessRules {
+  realm?: string;
+  signatureMethods?: readonly string[];
+  /**
+   * Accept consumer-only (two-legged) requests without `oauth_token`, signed with the client secret alone;
+   * the credential is then the client. A request that does carry a token is verified as usual.
+   */
+  twoLegged?: boolean;
+}
+
+/**
+ * Lays `inner` (a method's options) over `outer` (its class's): settings are replaced, while scopes and
+ * authorization predicates add up, so a method can only narrow who may call it.
+ */
+export function mergeRouteOptions<R extends RouteOptions>(outer: R | undefined, inner: R): R {
+  if (!outer) return inner;
+  const predicates = [outer.authorize, inner.authorize].flat().filter((p): p is Authorize => p !== undefined);
+  const merged: R = { ...outer };
+  for (const [key, value] of Object.entries(inner)) if (value !== undefined) Object.assign(merged, { [key]: value });
+  if (outer.scopes || inner.scopes) merged.scopes = [...new Set([...(outer.scopes ?? []), ...(inner.scopes ?? [])])];
+  if (predicates.length) merged.authorize = predicates;
+  return merged;
+}

@@ -1,0 +1,111 @@
+/**
+ * One request parameter (RFC 5849 §3.4.1.3): its name and value, decoded once, and their §3.6
+ * encodings, which the signature base string holds.
+ *
+ * A parameter read from a request keeps the text it arrived as where that text is already its encoding
+ * (unreserved characters only: almost every protocol value); any other encoding is computed the first time
+ * the base string needs it, which for `oauth_signature` is never.
+ */
+import { percentDecode, percentEncode } from './encoding';
+
+export class Parameter {
+  #encodedValue: string | undefined;
+
+  constructor(
+    readonly name: string,
+    readonly value: string,
+    readonly encodedName: string = percentEncode(name),
+    encodedValue?: string,
+  ) {
+    this.#encodedValue = encodedValue;
+  }
+
+  /** The §3.6 encoding of the value. */
+  get encodedValue(): string {
+    return (this.#encodedValue ??= percentEncode(this.value));
+  }
+}
+
+/** Parameters from decoded names and values, e.g. `parameters([['a', '1'], ['b', 'x y']])`. */
+export function parameters(pairs: Iterable<readonly [name: string, value: string]>): Parameter[] {
+  return Array.from(pairs, ([name, value]) => new Parameter(name, value));
+}
+
+/** The protocol parameter names (§3.1, §2, and the body hash extension). */
+const PROTOCOL_NAMES: readonly string[] = [
+  'oauth_consumer_key',
+  'oauth_token',
+  'oauth_signature_method',
+  'oauth_signature',
+  'oauth_timestamp',
+  'oauth_nonce',
+  'oauth_version',
+  'oauth_body_hash',
+  'oauth_callback',
+  'oauth_verifier',
+];
+
+/**
+ * How a refusal may name a parameter: by its name when it is one of the protocol's, never by text the
+ * client chose.
+ */
+export const describeParameter = (name: string): string =>
+  PROTOCOL_NAMES.includes(name) ? `the ${name} parameter` : 'an oauth_ parameter';
+
+/**
+ * The protocol names by length: a name read from a request is swapped for its literal, found by comparing
+ * in place (no slice, no hashing), which compares and sorts faster than a slice of the header.
+ */
+const PROTOCOL_NAMES_BY_LENGTH: readonly (readonly string[] | undefined)[] = PROTOCOL_NAMES.reduce<string[][]>(
+  (byLength, name) => ((byLength[name.length] ??= []).push(name), byLength),
+  [],
+);
+
+/** The protocol name literal spelled by text[from, to), if it is one. */
+function protocolNameAt(text: string, from: number, to: number): string | undefined {
+  const candidates = PROTOCOL_NAMES_BY_LENGTH[to - from];
+  if (candidates === undefined) return undefined;
+  next: for (let c = 0; c < candidates.length; c++) {
+    const name = candidates[c];
+    for (let k = 0; k < name.length; k++) if (text.charCodeAt(from + k) !== name.charCodeAt(k)) continue next;
+    return name;
+  }
+  return undefined;
+}
+
+/** 1 for the unreserved characters (§3.6), by character code. */
+const UNRESERVED = new Uint8Array(128);
+for (const c of '-._~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz') UNRESERVED[c.charCodeAt(0)] = 1;
+
+/** Whether text[from, to) is all unreserved: then it is its own decoding and its own encoding. */
+export function unreservedAt(text: string, from: number, to: number): boolean {
+  for (let k = from; k < to; k++) {
+    const c = text.charCodeAt(k);
+    if (c >= 128 || UNRESERVED[c] === 0) return false;
+  }
+  return true;
+}
+
+/**
+ * One parameter received as text[nameFrom, nameTo) "=" text[valueFrom, valueTo): decoded once
+ * (`plusIsSpace`: the form-encoding rule of query strings and form bodies), its encodings kept.
+ */
+export function receiveParameter(
+  text: string,
+  nameFrom: number,
+  nameTo: number,
+  valueFrom: number,
+  valueTo: number,
+  plusIsSpace: boolean,
+): Parameter {
+  let name = protocolNameAt(text, nameFrom, nameTo);
+  let encodedName = name;
+  if (name === undefined || encodedName === undefined) {
+    const rawName = text.slice(nameFrom, nameTo);
+    name = percentDecode(rawName, plusIsSpace);
+    encodedName = unreservedAt(text, nameFrom, nameTo) ? rawName : percentEncode(name);
+  }
+  const rawValue = text.slice(valueFrom, valueTo);
+  if (unreservedAt(text, valueFrom, valueTo)) return new Parameter(name, rawValue, encodedName, rawValue);
+  return new Parameter(name, percentDecode(rawValue, plusIsSpace), encodedName);
+}

@@ -1,0 +1,77 @@
+/**
+ * RFC 5849 §3.4 Signature, on the server's side: the client's key material for the method it chose, then
+ * the signature over the base string and the body hash it covers.
+ */
+import { normalizeParameters, signatureBaseString } from './base-string';
+import { checkBodyHash, type RequestBody } from './body-hash';
+import type { Client } from './credentials';
+import { withDiagnosis } from './diagnosis';
+import { InvalidSignatureError, UnsupportedSignatureMethodError, type Claimed } from './errors';
+import type { Parameter } from './parameter';
+import type { ProtocolParameters } from './protocol-parameters';
+import { parseRsaPublicKey } from './rsa-sha';
+import type { SignatureKeys } from './signature-method';
+
+/** What the signature covers besides the parameters: the method and the base string URI (§3.4.1). */
+export interface SignedRequest extends RequestBody {
+  method: string;
+  /** Base string URI (§3.4.1.2). */
+  uri: string;
+}
+
+/** The client's key material for the method, or a 400 when the client may not or cannot use it. */
+export function clientKeys(client: Client, protocol: ProtocolParameters, claimed: Claimed): SignatureKeys {
+  const allowed = client.getAllowedSignatureMethods?.();
+  const refuse = () =>
+    new UnsupportedSignatureMethodError(`This client may not use the ${protocol.signatureMethod} signature method.`, {
+      claimed,
+    });
+  if (allowed && !allowed.includes(protocol.signatureMethod)) throw refuse();
+  if (protocol.method.keyType === 'rsa') {
+    const pem = client.getRsaPublicKey();
+    const rsaPublicKey = pem ? parseRsaPublicKey(pem) : undefined;
+    if (!rsaPublicKey) throw refuse();
+    return { rsaPublicKey };
+  }
+  const clientSecret = client.getClientSecret();
+  if (typeof clientSecret !== 'string') throw refuse();
+  return { clientSecret };
+}
+
+/** §3.4.1 and §3.2: the signature over the base string, then the body hash it covers (401 otherwise). */
+export function checkSignature(
+  request: SignedRequest,
+  params: readonly Parameter[],
+  protocol: ProtocolParameters,
+  keys: SignatureKeys,
+  claimed: Claimed,
+): void {
+  const baseString = signatureBaseString(request.method, request.uri, params);
+  if (!protocol.method.verify(baseString, protocol.signature, keys)) {
+    throw refused(request, params, baseString, claimed);
+  }
+  if (protocol.bodyHash === undefined) return;
+  const hash = checkBodyHash(protocol.bodyHash, request, protocol.method.bodyHashDigest);
+  if (!hash.matches) {
+    throw refused(request, params, baseString, claimed, 'The oauth_body_hash does not match the body.', hash.hint);
+  }
+}
+
+/** The refusal of a signature, with what the server computed for the diagnosis log (never the response). */
+function refused(
+  request: SignedRequest,
+  params: readonly Parameter[],
+  baseString: string,
+  claimed: Claimed,
+  message?: string,
+  hint?: string,
+): InvalidSignatureError {
+  const normalized = normalizeParameters(params);
+  return withDiagnosis(new InvalidSignatureError(message, { claimed }), {
+    method: request.method.toUpperCase(),
+    uri: request.uri,
+    parameters: normalized === '' ? [] : normalized.split('&'),
+    baseString,
+    hints: hint ? [hint] : [],
+  });
+}
