@@ -19,7 +19,8 @@ function isIPv4Address(host: string): boolean {
 }
 
 function isHost(host: string): boolean {
-  if (host.startsWith('[')) return host.endsWith(']') && isIPv6(host.slice(1, -1));
+  // A zone identifier (RFC 6874) names an interface of the client's machine, never a server's address.
+  if (host.startsWith('[')) return host.endsWith(']') && !host.includes('%') && isIPv6(host.slice(1, -1));
   if (!REG_NAME.test(host)) return false;
   // RFC 3986 §7.4: a reg-name that looks numeric is read as an address by some parsers ("127.1",
   // "0x7f.1"): only the dotted-decimal IPv4address form is accepted.
