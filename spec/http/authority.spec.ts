@@ -34,7 +34,7 @@ describe('isAuthority (RFC 3986 §3.2, as a Host value)', () => {
     ['a backslash', 'example.com\\evil'],
     ['a space', 'example .com'],
     ['percent-escapes', 'ex%61mple.com'],
-    ['a sub-delim', "example.com;x"],
+    ['a sub-delim', 'example.com;x'],
     ['a shortened IPv4 address', '127.1'],
     ['a hexadecimal IPv4 label', '0x7f.0.0.1'],
     ['a hexadecimal last label', '127.0.0.0x1'],
