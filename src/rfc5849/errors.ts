@@ -56,22 +56,42 @@ export abstract class OAuthError extends Error {
   }
 }
 
-export class MissingCredentialsError extends OAuthError {
-  readonly code = 'missing_credentials';
-  readonly status = 401;
-  constructor() {
-    super('The request carries no OAuth credentials.');
-  }
+/** The refusals whose status, message and Problem Reporting word never change. */
+const FIXED = {
+  missing_credentials: [401, 'The request carries no OAuth credentials.', undefined],
+  insecure_transport: [400, 'OAuth 1.0a requests to this resource must use HTTPS.', undefined],
+  invalid_client: [401, 'The consumer key is unknown.', 'consumer_key_unknown'],
+  invalid_nonce: [401, 'The nonce was already used.', 'nonce_used'],
+  access_denied: [403, 'This credential may not use this resource.', undefined],
+} as const;
+
+/** The base class of the refusals with one `error` code and one status. */
+function refusal<C extends OAuthErrorCode, S extends OAuthError['status']>(code: C, status: S) {
+  return class extends OAuthError {
+    readonly code = code;
+    readonly status = status;
+  };
 }
 
-export class InvalidRequestError extends OAuthError {
-  readonly code = 'invalid_request';
-  readonly status = 400;
+/** The base class of one of the FIXED refusals. */
+function fixed<C extends keyof typeof FIXED>(code: C) {
+  const [status, message, oauthProblem] = FIXED[code];
+  return class extends refusal(code, status) {
+    constructor(options?: OAuthErrorOptions) {
+      super(message, options, oauthProblem === undefined ? undefined : { oauth_problem: oauthProblem });
+    }
+  };
 }
 
-export class MissingRequiredParameterError extends OAuthError {
-  readonly code = 'missing_required_parameter';
-  readonly status = 400;
+export class MissingCredentialsError extends fixed('missing_credentials') {}
+export class InsecureTransportError extends fixed('insecure_transport') {}
+export class InvalidClientError extends fixed('invalid_client') {}
+export class InvalidNonceError extends fixed('invalid_nonce') {}
+export class AccessDeniedError extends fixed('access_denied') {}
+
+export class InvalidRequestError extends refusal('invalid_request', 400) {}
+
+export class MissingRequiredParameterError extends refusal('missing_required_parameter', 400) {
   constructor(
     readonly parameter: string,
     options?: OAuthErrorOptions,
@@ -84,43 +104,20 @@ export class MissingRequiredParameterError extends OAuthError {
   }
 }
 
-export class DuplicatedParameterError extends OAuthError {
-  readonly code = 'duplicated_oauth_protocol_parameter';
-  readonly status = 400;
-}
+export class DuplicatedParameterError extends refusal('duplicated_oauth_protocol_parameter', 400) {}
 
-export class UnsupportedSignatureMethodError extends OAuthError {
-  readonly code = 'unsupported_signature_method';
-  readonly status = 400;
+export class UnsupportedSignatureMethodError extends refusal('unsupported_signature_method', 400) {
   constructor(message: string, options?: OAuthErrorOptions) {
     super(message, options, { oauth_problem: 'signature_method_rejected' });
   }
 }
 
-export class InsecureTransportError extends OAuthError {
-  readonly code = 'insecure_transport';
-  readonly status = 400;
-  constructor(options?: OAuthErrorOptions) {
-    super('OAuth 1.0a requests to this resource must use HTTPS.', options);
-  }
-}
-
-export class InvalidTimestampError extends OAuthError {
-  readonly code = 'invalid_timestamp';
-  readonly status = 401;
+export class InvalidTimestampError extends refusal('invalid_timestamp', 401) {
   constructor(min: number, max: number, options?: OAuthErrorOptions) {
     super('The oauth_timestamp is outside the accepted window.', options, {
       oauth_problem: 'timestamp_refused',
       oauth_acceptable_timestamps: `${min}-${max}`,
     });
-  }
-}
-
-export class InvalidClientError extends OAuthError {
-  readonly code = 'invalid_client';
-  readonly status = 401;
-  constructor(options?: OAuthErrorOptions) {
-    super('The consumer key is unknown.', options, { oauth_problem: 'consumer_key_unknown' });
   }
 }
 
@@ -132,17 +129,19 @@ const TOKEN_MESSAGES: Readonly<Record<TokenProblem, string>> = {
   token_revoked: 'The token was revoked.',
 };
 
-export class InvalidTokenError extends OAuthError {
-  readonly code = 'invalid_token';
-  readonly status = 401;
+export class InvalidTokenError extends refusal('invalid_token', 401) {
   constructor(problem: TokenProblem = 'token_rejected', options?: OAuthErrorOptions) {
     super(TOKEN_MESSAGES[problem], options, { oauth_problem: problem });
   }
 }
 
-export class InsufficientScopeError extends OAuthError {
-  readonly code = 'insufficient_scope';
-  readonly status = 403;
+export class InvalidSignatureError extends refusal('invalid_signature', 401) {
+  constructor(message = 'The signature does not verify.', options?: OAuthErrorOptions) {
+    super(message, options, { oauth_problem: 'signature_invalid' });
+  }
+}
+
+export class InsufficientScopeError extends refusal('insufficient_scope', 403) {
   constructor(
     readonly required: readonly string[],
     readonly missing: readonly string[],
@@ -152,41 +151,13 @@ export class InsufficientScopeError extends OAuthError {
   }
 }
 
-export class AccessDeniedError extends OAuthError {
-  readonly code = 'access_denied';
-  readonly status = 403;
-  constructor(options?: OAuthErrorOptions) {
-    super('This credential may not use this resource.', options);
-  }
-}
-
-export class InvalidSignatureError extends OAuthError {
-  readonly code = 'invalid_signature';
-  readonly status = 401;
-  constructor(message = 'The signature does not verify.', options?: OAuthErrorOptions) {
-    super(message, options, { oauth_problem: 'signature_invalid' });
-  }
-}
-
-export class InvalidNonceError extends OAuthError {
-  readonly code = 'invalid_nonce';
-  readonly status = 401;
-  constructor(options?: OAuthErrorOptions) {
-    super('The nonce was already used.', options, { oauth_problem: 'nonce_used' });
-  }
-}
-
-export class RequestTooLargeError extends OAuthError {
-  readonly code = 'request_too_large';
-  readonly status = 413;
+export class RequestTooLargeError extends refusal('request_too_large', 413) {
   constructor(limit: number) {
     super(`The request body is larger than ${limit} bytes.`);
   }
 }
 
-export class TemporarilyUnavailableError extends OAuthError {
-  readonly code = 'temporarily_unavailable';
-  readonly status = 503;
+export class TemporarilyUnavailableError extends refusal('temporarily_unavailable', 503) {
   /** Seconds a client should wait (the `Retry-After` header). */
   readonly retryAfterSeconds = 1;
   constructor(options?: OAuthErrorOptions) {
