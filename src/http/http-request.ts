@@ -6,6 +6,8 @@
 import type { IncomingMessage } from 'node:http';
 import { InvalidRequestError } from '../rfc5849/errors';
 import { isOAuthScheme } from '../rfc5849/authorization-header';
+import { baseStringUri } from '../rfc5849/base-string';
+import type { OAuthRequest } from '../rfc5849/verify-request';
 import { andThen, type MaybePromise } from '../rfc5849/maybe-promise';
 import { isAuthority } from './authority';
 import { FORM, isJson, mediaType, requireUtf8 } from './media-type';
@@ -120,3 +122,16 @@ export function readHttpRequest(
 }
 
 const isEncrypted = (req: IncomingMessage): boolean => (req.socket as { encrypted?: boolean }).encrypted === true;
+
+/** The request as the RFC 5849 core takes it. */
+export function oauthRequestOf(request: HttpRequest): OAuthRequest {
+  return {
+    method: request.method,
+    uri: baseStringUri(request.scheme, request.host, request.path),
+    secure: request.scheme === 'https',
+    authorization: request.authorization,
+    query: request.query,
+    form: request.form,
+    body: request.body,
+  };
+}

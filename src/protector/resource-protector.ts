@@ -2,7 +2,6 @@
  * The protector: a typedi service that owns every setting and the application's stores, verifies requests
  * as an adapter has read them, and applies each route's access rules. It knows no web framework.
  */
-import { baseStringUri } from '../rfc5849/base-string';
 import type { Client, TokenCredential } from '../rfc5849/credentials';
 import { diagnosisOf } from '../rfc5849/diagnosis';
 import { OAuthError } from '../rfc5849/errors';
@@ -17,7 +16,7 @@ import {
 } from '../rfc5849/verify-request';
 import { bodyValue, parseJsonBody, type BodyShape } from '../http/body-value';
 import { flatParameters, type FlatParameters } from '../http/flat-parameters';
-import type { HttpRequest } from '../http/http-request';
+import { oauthRequestOf, type HttpRequest } from '../http/http-request';
 import { readRequest, type AdapterRequest } from './adapter-request';
 import { checkAccess, type AccessRequest } from './access';
 import { reportAudit, reportSignature, type AuditEvent, type DebugSignatures } from './audit';
@@ -242,17 +241,4 @@ export class ResourceProtector<C extends Client = Client, T extends TokenCredent
   runWithCredential<R>(verified: VerifiedRequest<Client, TokenCredential>, next: () => R): R {
     return this.settings.currentCredential ? verifiedRequests.run(verified, next) : next();
   }
-}
-
-/** The request as the RFC 5849 core takes it. */
-export function oauthRequestOf(request: HttpRequest): OAuthRequest {
-  return {
-    method: request.method,
-    uri: baseStringUri(request.scheme, request.host, request.path),
-    secure: request.scheme === 'https',
-    authorization: request.authorization,
-    query: request.query,
-    form: request.form,
-    body: request.body,
-  };
 }
