@@ -1,92 +1,47 @@
 /**
- * The demo API (see the README's "demo contract"): built here, started by main.ts, used by the tests.
+ * The demo API (see the README's "demo contract"), on routing-controllers' Koa driver or, with
+ * DEMO_DRIVER=express, its Express driver: the same controllers, protector and answers. Built here, started
+ * by main.ts, used by the tests.
  */
 import 'reflect-metadata';
-import Koa from 'koa';
-import { useContainer, useKoaServer } from 'routing-controllers';
+import type { Express } from 'express';
+import type Koa from 'koa';
+import { useContainer } from 'routing-controllers';
 import { Container } from 'typedi';
-import { MemoryNonceCache, oauthBodyParser, RedisNonceCache, ResourceProtector, type NonceCache } from '../src';
-import { API_CONTROLLERS, OpenApiController } from './openapi';
-import { DEMO_METHODS, DemoStore } from './store';
+import { ResourceProtector } from '../src';
+import { expressDemo } from './express-app';
+import { koaDemo } from './koa-app';
+import { createDemoProtector, type DemoProtector, type DemoProtectorConfig } from './protector';
 
-export interface DemoConfig {
+export type Driver = 'koa' | 'express';
+
+export interface DemoConfig extends DemoProtectorConfig {
   port: number;
-  /** Development transport mode: plain http allowed. On unless OAUTH1_INSECURE_TRANSPORT=0. */
-  insecureTransport: boolean;
+  /** routing-controllers' driver (DEMO_DRIVER); Koa by default. */
+  driver?: Driver;
   /** Trust X-Forwarded-Proto / X-Forwarded-Host (TRUST_PROXY=1). */
   trustProxy: boolean;
-  /** Share replay protection through this Redis (REDIS_URL); an in-process cache otherwise. */
-  redisUrl?: string;
-  /** Clock in milliseconds, for tests. */
-  clock?: () => number;
 }
 
 export function demoConfigFromEnv(env: NodeJS.ProcessEnv = process.env): DemoConfig {
+  const driver = env.DEMO_DRIVER || 'koa';
+  if (driver !== 'koa' && driver !== 'express') throw new Error(`DEMO_DRIVER must be koa or express, not ${driver}`);
   return {
     port: Number(env.PORT ?? 3000),
+    driver,
     insecureTransport: env.OAUTH1_INSECURE_TRANSPORT !== '0',
     trustProxy: env.TRUST_PROXY === '1',
     redisUrl: env.REDIS_URL || undefined,
   };
 }
 
-export interface DemoApp {
-  app: Koa;
-  store: DemoStore;
-  protector: ResourceProtector;
-  /** Where nonces are kept, for the start-up message. */
-  nonceStore: string;
-  close(): Promise<void>;
-}
+export type DemoApp = DemoProtector & ({ driver: 'koa'; app: Koa } | { driver: 'express'; app: Express });
 
 export function createDemoApp(config: DemoConfig): DemoApp {
-  const store = new DemoStore();
-  const nonceCache: NonceCache & { close?(): Promise<void> } = config.redisUrl
-    ? new RedisNonceCache(config.redisUrl)
-    : new MemoryNonceCache();
-  const protector = new ResourceProtector({
-    queryClient: (clientId) => store.findClient(clientId),
-    queryToken: (clientId, token) => store.findToken(clientId, token),
-    nonceCache, // kept as long as the protector's window and clock need
-    signatureMethods: DEMO_METHODS,
-    realm: 'demo',
-    allowInsecureTransport: config.insecureTransport,
-    // Development mode explains refused signatures in the server log (never in responses).
-    debugSignatures: config.insecureTransport,
-    clock: config.clock,
-  });
+  const demo = createDemoProtector(config);
   useContainer(Container);
-  Container.set(ResourceProtector, protector);
-
-  const app = new Koa();
-  app.proxy = config.trustProxy;
-  app.on('error', (error: Error & { code?: string; status?: number }) => {
-    // A client that cuts its request short is not the server's fault: Node's parser reports it (HPE_*).
-    if (error.code?.startsWith('HPE_') || error.code === 'ECONNRESET' || (error.status ?? 500) < 500) return;
-    console.error(error);
-  });
-  app.use(async (ctx, next) => {
-    ctx.set('X-Content-Type-Options', 'nosniff'); // every answer, errors of the app's own included
-    await next();
-  });
-  // Before routing-controllers' own body parser: the guard and the handlers see the exact bytes sent.
-  app.use(oauthBodyParser(protector));
-  useKoaServer(app, {
-    controllers: [...API_CONTROLLERS, OpenApiController],
-    // Production error mode: no stack traces or file paths in error bodies, whatever NODE_ENV says.
-    development: false,
-    // Validation errors name the field and the rule, never the value sent (nor the whole object).
-    validation: { validationError: { target: false, value: false } },
-    classTransformer: true,
-  });
-  return {
-    app,
-    store,
-    protector,
-    nonceStore: config.redisUrl ? 'Redis' : 'memory (this process only)',
-    close: async () => {
-      store.close();
-      await nonceCache.close?.();
-    },
-  };
+  Container.set(ResourceProtector, demo.protector);
+  return config.driver === 'express'
+    ? { ...demo, driver: 'express', app: expressDemo(demo.protector, config.trustProxy) }
+    : { ...demo, driver: 'koa', app: koaDemo(demo.protector, config.trustProxy) };
 }

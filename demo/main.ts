@@ -4,13 +4,13 @@
 import { createDemoApp, demoConfigFromEnv } from './app';
 
 const config = demoConfigFromEnv();
-const { app, close, nonceStore } = createDemoApp(config);
+const { app, close, nonceStore, driver } = createDemoApp(config);
 console.log(
   config.insecureTransport
     ? 'development transport mode: plain http is allowed (OAUTH1_INSECURE_TRANSPORT=0 requires https)'
     : 'https required: plain http requests get 400 insecure_transport',
 );
-console.log(`nonces kept in ${nonceStore}`);
+console.log(`routing-controllers ${driver} driver; nonces kept in ${nonceStore}`);
 if (config.trustProxy) console.log('trusting X-Forwarded-Proto and X-Forwarded-Host (TRUST_PROXY=1)');
 
 const server = app.listen(config.port, '127.0.0.1', () => {

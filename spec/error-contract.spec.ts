@@ -1033,13 +1033,15 @@ describe('400 insecure_transport: plain http where the protector requires TLS', 
   });
 
   test('plain http claiming X-Forwarded-Proto: https to an app that does not trust its proxy', async () => {
-    const signed = signedOver('https');
-    strict.app.proxy = false;
+    const untrusting = await startDemo({ clock, insecureTransport: false, trustProxy: false });
     try {
-      const reply = await call(strict.server, path, { auth: signed.header, headers: [['X-Forwarded-Proto', 'https']] });
+      const signed = sign({ url: `https://127.0.0.1:${portOf(untrusting.server)}${path}`, timestamp: NOW });
+      const headers: [string, string][] = [['X-Forwarded-Proto', 'https']];
+      const reply = await call(untrusting.server, path, { auth: signed.header, headers });
       expectOAuthError(reply, 400, 'insecure_transport', { signed: [signed] });
     } finally {
-      strict.app.proxy = true;
+      await untrusting.stop();
+      Container.set(ResourceProtector, strict.protector); // its own demo's again
     }
   });
 

@@ -3,6 +3,7 @@
  * encodings, lengths, duplicates, content types, truncated bodies) written as raw bytes. Zero 5xx, zero
  * crashes or hangs, and every answer is a contract answer.
  */
+import type Koa from 'koa';
 import { connect } from 'node:net';
 import { startDemo } from './support/demo';
 import { enc, formBody, sign } from './support/sign';
@@ -121,7 +122,7 @@ describe('HTTP fuzzing of the demo', () => {
   const appErrors: unknown[] = [];
   beforeAll(async () => {
     demo = await startDemo();
-    demo.app.on('error', (error: { status?: number; code?: string }) => {
+    (demo.app as Koa).on('error', (error: { status?: number; code?: string }) => {
       // Node's parser errors for a request the client cut short (HPE_*) reach Koa too; they are not the app's.
       if (error.code?.startsWith('HPE_') || error.code === 'ECONNRESET') return;
       if (!error.status || error.status >= 500) appErrors.push(error);

@@ -8,7 +8,8 @@ import type { Parameter } from '../rfc5849/parameter';
 import { InvalidRequestError } from '../rfc5849/errors';
 import { flatParameters } from './flat-parameters';
 import type { HttpRequest } from './http-request';
-import { isJson } from './media-type';
+import { FORM, isJson } from './media-type';
+import { parseFormEncoded } from '../rfc5849/form-encoded';
 
 /** What the action binds a JSON body to: any JSON value, or an object (a class DTO). */
 export type BodyShape = 'any' | 'object';
@@ -35,4 +36,18 @@ export function parseJsonBody(request: HttpRequest, shape: BodyShape): unknown {
 export function bodyValue(form: readonly Parameter[] | undefined, json: unknown): unknown {
   if (form !== undefined) return flatParameters(form);
   return json === undefined ? {} : json;
+}
+
+/**
+ * The body for a route that is not guarded, read by `oauthBodyParser()` with the same strict decoders: a form
+ * as a flat object, JSON parsed, and `{}` for any other type.
+ */
+export function parsedBody(type: string | undefined, bytes: Buffer): unknown {
+  if (type === FORM) return flatParameters(parseFormEncoded(bytes.toString('latin1')));
+  if (!isJson(type)) return {};
+  try {
+    return JSON.parse(bytes.toString('utf8'));
+  } catch {
+    throw new InvalidRequestError('The JSON body cannot be parsed.');
+  }
 }

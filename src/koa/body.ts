@@ -6,24 +6,12 @@
  * then replaces it with the verified reading; other routes keep this one.
  */
 import type { Context, Middleware } from 'koa';
-import { FORM, isJson, mediaType } from '../http/media-type';
-import { flatParameters } from '../http/flat-parameters';
+import { parsedBody } from '../http/body-value';
+import { mediaType } from '../http/media-type';
 import { hasBody, readBody } from '../http/request-body';
 import type { ResourceProtector } from '../protector/resource-protector';
-import { InvalidRequestError, OAuthError } from '../rfc5849/errors';
-import { parseFormEncoded } from '../rfc5849/form-encoded';
+import { OAuthError } from '../rfc5849/errors';
 import { renderOAuthError } from './render-error';
-
-function parse(ctx: Context, bytes: Buffer): unknown {
-  const type = mediaType(ctx.get('Content-Type') || undefined);
-  if (type === FORM) return flatParameters(parseFormEncoded(bytes.toString('latin1')));
-  if (!isJson(type)) return {}; // what koa-bodyparser gives types it does not parse
-  try {
-    return JSON.parse(bytes.toString('utf8'));
-  } catch {
-    throw new InvalidRequestError('The JSON body cannot be parsed.');
-  }
-}
 
 export function oauthBodyParser(protector: ResourceProtector): Middleware {
   return async (ctx, next) => {
@@ -33,7 +21,7 @@ export function oauthBodyParser(protector: ResourceProtector): Middleware {
       const bytes = await readBody(ctx.req, protector.limits.body);
       if (bytes === undefined) return next(); // read by a parser mounted earlier; the guard will say so
       request.rawBody = bytes.toString('utf8');
-      request.body = parse(ctx, bytes);
+      request.body = parsedBody(mediaType(ctx.get('Content-Type') || undefined), bytes);
     } catch (error) {
       if (error instanceof OAuthError) return renderOAuthError(ctx, error, protector.realm);
       throw error;

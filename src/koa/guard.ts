@@ -6,10 +6,9 @@
  * Koa or a body parser read. A refusal is rendered here, with the OAuth error body.
  */
 import type { Context, Middleware, Next } from 'koa';
-import type { BodyShape } from '../http/body-value';
 import { rememberVerified } from '../protector/current-credential';
 import type { GuardedRequest, ResourceProtector } from '../protector/resource-protector';
-import type { RouteOptions } from '../protector/route-options';
+import type { GuardTarget } from '../protector/route-options';
 import type { Client, TokenCredential } from '../rfc5849/credentials';
 import { OAuthError } from '../rfc5849/errors';
 import { isPromiseLike, type MaybePromise } from '../rfc5849/maybe-promise';
@@ -21,12 +20,6 @@ export interface OAuthState<C extends Client = Client, T extends TokenCredential
   oauth: GuardedRequest<C, T>;
   /** The token credential; the client on a two-legged request without a token. */
   credential: T | C;
-}
-
-/** What one guard protects: the route's options, and what its action binds a JSON body to. */
-export interface GuardTarget {
-  route: RouteOptions;
-  bodyShape: BodyShape;
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { BodyShape } from '../http/body-value';
 import type { AccessRules, Authorize } from './access';
 
 /** What a route may set for itself over the protector's settings. */
@@ -23,4 +24,10 @@ export function mergeRouteOptions<R extends RouteOptions>(outer: R | undefined, 
   if (outer.scopes || inner.scopes) merged.scopes = [...new Set([...(outer.scopes ?? []), ...(inner.scopes ?? [])])];
   if (predicates.length) merged.authorize = predicates;
   return merged;
+}
+
+/** What one guard protects: the route's options, and what its action binds a JSON body to. */
+export interface GuardTarget {
+  route: RouteOptions;
+  bodyShape: BodyShape;
 }

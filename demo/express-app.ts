@@ -1,0 +1,21 @@
+import express from 'express';
+import { useExpressServer } from 'routing-controllers';
+import type { ResourceProtector } from '../src';
+import { oauthBodyParser } from '../src/express';
+import { ROUTING_OPTIONS } from './routing';
+
+/** The demo on routing-controllers' Express driver (DEMO_DRIVER=express). */
+export function expressDemo(protector: ResourceProtector, trustProxy: boolean): express.Express {
+  const app = express();
+  app.set('trust proxy', trustProxy);
+  app.set('env', 'production'); // Express's own error pages without stack traces
+  app.disable('x-powered-by');
+  app.use((_req, res, next) => {
+    res.set('X-Content-Type-Options', 'nosniff'); // every answer, errors of the app's own included
+    next();
+  });
+  // Before any other body parser: the guard and the handlers see the exact bytes sent.
+  app.use(oauthBodyParser(protector));
+  useExpressServer(app, ROUTING_OPTIONS);
+  return app;
+}

@@ -1,0 +1,23 @@
+import Koa from 'koa';
+import { useKoaServer } from 'routing-controllers';
+import { oauthBodyParser, type ResourceProtector } from '../src';
+import { ROUTING_OPTIONS } from './routing';
+
+/** The demo on routing-controllers' Koa driver. */
+export function koaDemo(protector: ResourceProtector, trustProxy: boolean): Koa {
+  const app = new Koa();
+  app.proxy = trustProxy;
+  app.on('error', (error: Error & { code?: string; status?: number }) => {
+    // A client that cuts its request short is not the server's fault: Node's parser reports it (HPE_*).
+    if (error.code?.startsWith('HPE_') || error.code === 'ECONNRESET' || (error.status ?? 500) < 500) return;
+    console.error(error);
+  });
+  app.use(async (ctx, next) => {
+    ctx.set('X-Content-Type-Options', 'nosniff'); // every answer, errors of the app's own included
+    await next();
+  });
+  // Before routing-controllers' own body parser: the guard and the handlers see the exact bytes sent.
+  app.use(oauthBodyParser(protector));
+  useKoaServer(app, ROUTING_OPTIONS);
+  return app;
+}

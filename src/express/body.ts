@@ -1,0 +1,44 @@
+/**
+ * `oauthBodyParser(protector)` for Express: mount it before any other body parser (`express.json()`,
+ * `express.urlencoded()`), which would read the stream and keep no bytes for the guard. It reads every
+ * non-multipart body once, within the protector's body limit, keeps the exact bytes, and sets `req.body` from
+ * them with the library's own decoders; body-parser then leaves the request alone. Without it the guard reads
+ * the body itself (routing-controllers runs its body-parser after the guard).
+ */
+import { parsedBody } from '../http/body-value';
+import { mediaType } from '../http/media-type';
+import { hasBody, readBody } from '../http/request-body';
+import type { ResourceProtector } from '../protector/resource-protector';
+import { OAuthError } from '../rfc5849/errors';
+import { isPromiseLike } from '../rfc5849/maybe-promise';
+import type { ExpressMiddleware, ExpressRequest } from './express-types';
+import { renderOAuthError } from './render-error';
+
+const MULTIPART = /^multipart\//i;
+
+export function oauthBodyParser(protector: ResourceProtector): ExpressMiddleware {
+  return (req, res, next) => {
+    const contentType = req.headers['content-type'];
+    if (!hasBody(req) || MULTIPART.test(contentType ?? '')) return next();
+    const refuse = (error: unknown) =>
+      error instanceof OAuthError ? renderOAuthError(res, error, protector.realm) : next(error);
+    const parse = (bytes: Buffer | undefined) => {
+      if (bytes === undefined) return next(); // read by a parser mounted earlier; the guard will say so
+      try {
+        req.body = parsedBody(mediaType(contentType), bytes);
+      } catch (error) {
+        return refuse(error);
+      }
+      (req as ExpressRequest & { _body?: boolean })._body = true; // body-parser 1 skips such a request
+      next();
+    };
+    let bytes: ReturnType<typeof readBody>;
+    try {
+      bytes = readBody(req, protector.limits.body);
+    } catch (error) {
+      return refuse(error);
+    }
+    if (!isPromiseLike(bytes)) return parse(bytes);
+    Promise.resolve(bytes).then(parse, refuse);
+  };
+}

@@ -1,0 +1,64 @@
+/**
+ * The Express middleware behind `@RequireOAuth()` (routing-controllers' Express driver) and
+ * `requireOAuth()`: one per action, as on Koa (src/koa/guard.ts). It gives the action what was verified and
+ * nothing else: `req.query` and `req.body` are made from the verified parameters and bytes, replacing Express's
+ * `qs` reading; body-parser, which routing-controllers runs after it, is told the body is read.
+ */
+import type { GuardTarget } from '../protector/route-options';
+import { rememberVerified } from '../protector/current-credential';
+import type { GuardedRequest, ResourceProtector } from '../protector/resource-protector';
+import { OAuthError } from '../rfc5849/errors';
+import { isPromiseLike, type MaybePromise } from '../rfc5849/maybe-promise';
+import { expressRequest } from './express-request';
+import type { ExpressMiddleware, ExpressRequest, ExpressResponse, NextFunction } from './express-types';
+import { renderOAuthError } from './render-error';
+
+/** Where the guard leaves its result for the application: `res.locals.oauth` and `res.locals.credential`. */
+export function createExpressGuard(
+  getProtector: () => ResourceProtector,
+  getTarget: () => GuardTarget,
+): ExpressMiddleware {
+  return (req, res, next) => {
+    let protector: ResourceProtector;
+    let target: GuardTarget;
+    let guarded: MaybePromise<GuardedRequest>;
+    try {
+      protector = getProtector();
+      target = getTarget();
+      guarded = protector.guard(expressRequest(req), target.route, target.bodyShape);
+    } catch (error) {
+      return refuse(res, next, error, () => realmOf(protector, target));
+    }
+    if (!isPromiseLike(guarded)) return accept(protector, guarded, req, res, next);
+    Promise.resolve(guarded).then(
+      (found) => accept(protector, found, req, res, next),
+      (error: unknown) => refuse(res, next, error, () => realmOf(protector, target)),
+    );
+  };
+}
+
+const realmOf = (protector: ResourceProtector | undefined, target: GuardTarget | undefined) =>
+  target?.route.realm ?? protector?.realm ?? '';
+
+function accept(
+  protector: ResourceProtector,
+  guarded: GuardedRequest,
+  req: ExpressRequest,
+  res: ExpressResponse,
+  next: NextFunction,
+): void {
+  res.locals.oauth = guarded;
+  res.locals.credential = guarded.credential;
+  rememberVerified(req, guarded);
+  // The verified reading replaces Express's own (Express 5 defines req.query as a getter).
+  Object.defineProperty(req, 'query', { value: guarded.query, writable: true, enumerable: true, configurable: true });
+  req.body = guarded.body;
+  // body-parser 1 skips a request so marked (body-parser 2 sees the stream is finished).
+  (req as ExpressRequest & { _body?: boolean })._body = true;
+  protector.runWithCredential(guarded, () => next());
+}
+
+function refuse(res: ExpressResponse, next: NextFunction, error: unknown, realm: () => string): void {
+  if (!(error instanceof OAuthError)) return next(error);
+  renderOAuthError(res, error, realm());
+}
