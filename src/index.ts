@@ -4,6 +4,12 @@
  */
 export { RequireOAuth, requireOAuthMetadata, type RequireOAuthOptions } from './decorators/require-oauth.decorator';
 export { Credential } from './decorators/credential.decorator';
+export {
+  oauthAuthorizationChecker,
+  oauthCurrentUserChecker,
+  OAuthHttpError,
+  type OAuthCheckerOptions,
+} from './decorators/oauth-checkers';
 export { currentCredential } from './protector/current-credential';
 export { requireOAuth } from './koa/require-oauth';
 export { oauthBodyParser } from './koa/body';
@@ -15,10 +21,12 @@ export {
   type ResourceProtectorOptions,
 } from './protector/resource-protector';
 export { DEFAULTS, DEFAULT_LIMITS, type Limits, type Settings, type TunableSettings } from './protector/settings';
-export { mergeRouteOptions, type RouteOptions } from './protector/route-options';
+export { mergeRouteOptions, type GuardTarget, type RouteOptions } from './protector/route-options';
 export type { AccessRequest, Authorize, ScopedCredential } from './protector/access';
 export type { AuditEvent, DebugSignatures } from './protector/audit';
 export type { AdapterRequest } from './protector/adapter-request';
+export type { Refusal, RefusalResponse, RenderRefusal } from './protector/refusal';
+export type { ErrorResponse } from './protector/error-response';
 export type { HttpRequest } from './http/http-request';
 export type { FlatParameters } from './http/flat-parameters';
 export { createExistsNonce, nonceKey, type ExistsNonce, type NonceLifetime } from './protector/exists-nonce';

@@ -20,45 +20,53 @@ export function createExpressGuard(
 ): ExpressMiddleware {
   return (req, res, next) => {
     let protector: ResourceProtector;
-    let target: GuardTarget;
-    let guarded: MaybePromise<GuardedRequest>;
+    let guarded: MaybePromise<GuardedRequest | undefined>;
     try {
       protector = getProtector();
-      target = getTarget();
-      guarded = protector.guard(expressRequest(req), target.route, target.bodyShape);
+      const { route, bodyShape } = getTarget();
+      guarded = protector.guard(expressRequest(req), route, bodyShape);
     } catch (error) {
-      return refuse(res, next, error, () => realmOf(protector, target));
+      return refuse(res, next, error);
     }
     if (!isPromiseLike(guarded)) return accept(protector, guarded, req, res, next);
     Promise.resolve(guarded).then(
       (found) => accept(protector, found, req, res, next),
-      (error: unknown) => refuse(res, next, error, () => realmOf(protector, target)),
+      (error: unknown) => refuse(res, next, error),
     );
   };
 }
 
-const realmOf = (protector: ResourceProtector | undefined, target: GuardTarget | undefined) =>
-  target?.route.realm ?? protector?.realm ?? '';
-
 function accept(
   protector: ResourceProtector,
-  guarded: GuardedRequest,
+  guarded: GuardedRequest | undefined,
   req: ExpressRequest,
   res: ExpressResponse,
   next: NextFunction,
 ): void {
+  if (guarded === undefined) return next(); // an optional route, a request without credentials
+  installGuarded(protector, req, res, guarded);
+  protector.runWithCredential(guarded, () => next());
+}
+
+/** Gives the action the verified reading: `res.locals`, `req.query`, `req.body`. */
+export function installGuarded(
+  protector: ResourceProtector,
+  req: ExpressRequest,
+  res: ExpressResponse,
+  guarded: GuardedRequest,
+): void {
   res.locals.oauth = guarded;
   res.locals.credential = guarded.credential;
+  if (protector.settings.mirrorUser) (req as ExpressRequest & { user?: unknown }).user = guarded.credential;
   rememberVerified(req, guarded);
   // The verified reading replaces Express's own (Express 5 defines req.query as a getter).
   Object.defineProperty(req, 'query', { value: guarded.query, writable: true, enumerable: true, configurable: true });
   req.body = guarded.body;
   // body-parser 1 skips a request so marked (body-parser 2 sees the stream is finished).
   (req as ExpressRequest & { _body?: boolean })._body = true;
-  protector.runWithCredential(guarded, () => next());
 }
 
-function refuse(res: ExpressResponse, next: NextFunction, error: unknown, realm: () => string): void {
+function refuse(res: ExpressResponse, next: NextFunction, error: unknown): void {
   if (!(error instanceof OAuthError)) return next(error);
-  renderOAuthError(res, error, realm());
+  renderOAuthError(res, error);
 }

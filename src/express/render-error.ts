@@ -1,9 +1,11 @@
-import { errorResponse } from '../protector/error-response';
+import { responseOf } from '../protector/refusal';
 import type { OAuthError } from '../rfc5849/errors';
 import type { ExpressResponse } from './express-types';
 
-/** Writes an OAuth error response (src/protector/error-response.ts) on an Express response. */
-export function renderOAuthError(res: ExpressResponse, error: OAuthError, realm: string): void {
-  const response = errorResponse(error, realm);
-  res.status(response.status).set(response.headers).json(response.body);
+/** Writes a refusal's response (src/protector/refusal.ts) on an Express response. */
+export function renderOAuthError(res: ExpressResponse, error: OAuthError, realm?: string): void {
+  const { status, headers, body } = responseOf(error, realm);
+  res.status(status).set(headers);
+  if (typeof body === 'string' || body === undefined) res.end(body ?? '');
+  else res.json(body);
 }

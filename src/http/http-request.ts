@@ -123,12 +123,22 @@ export function readHttpRequest(
 
 const isEncrypted = (req: IncomingMessage): boolean => (req.socket as { encrypted?: boolean }).encrypted === true;
 
-/** The request as the RFC 5849 core takes it. */
-export function oauthRequestOf(request: HttpRequest): OAuthRequest {
+/**
+ * The request as the RFC 5849 core takes it. With a `publicBaseUrl`, the base string URI is that URL's
+ * scheme and host and its path followed by the request's, and the transport is that URL's scheme.
+ */
+export function oauthRequestOf(request: HttpRequest, publicBaseUrl?: string): OAuthRequest {
+  let { scheme, host, path } = request;
+  if (publicBaseUrl !== undefined) {
+    const base = new URL(publicBaseUrl);
+    scheme = base.protocol === 'https:' ? 'https' : 'http';
+    host = base.host;
+    path = base.pathname.replace(/\/$/, '') + path;
+  }
   return {
     method: request.method,
-    uri: baseStringUri(request.scheme, request.host, request.path),
-    secure: request.scheme === 'https',
+    uri: baseStringUri(scheme, host, path),
+    secure: scheme === 'https',
     authorization: request.authorization,
     query: request.query,
     form: request.form,

@@ -3,7 +3,7 @@
  *
  * It hands the request to the protector, then gives the action what was verified and nothing else:
  * `ctx.query` and `ctx.request.body` are made from the verified parameters and bytes, replacing whatever
- * Koa or a body parser read. A refusal is rendered here, with the OAuth error body.
+ * Koa or a body parser read. A refusal is rendered here, with its response from the protector.
  */
 import type { Context, Middleware, Next } from 'koa';
 import { rememberVerified } from '../protector/current-credential';
@@ -20,6 +20,8 @@ export interface OAuthState<C extends Client = Client, T extends TokenCredential
   oauth: GuardedRequest<C, T>;
   /** The token credential; the client on a two-legged request without a token. */
   credential: T | C;
+  /** The credential again, with the protector's `mirrorUser`. */
+  user?: T | C;
 }
 
 /**
@@ -31,25 +33,26 @@ export function createGuard(getProtector: () => ResourceProtector, getTarget: ()
   return (ctx: Context, next: Next) => {
     const protector = getProtector();
     const { route, bodyShape } = getTarget();
-    const realm = route.realm ?? protector.realm;
-    let guarded: MaybePromise<GuardedRequest>;
+    let guarded: MaybePromise<GuardedRequest | undefined>;
     try {
       guarded = protector.guard(koaRequest(ctx), route, bodyShape);
     } catch (error) {
-      return refuse(ctx, error, realm);
+      return refuse(ctx, error);
     }
     if (!isPromiseLike(guarded)) return accept(protector, guarded, ctx, next);
     return Promise.resolve(guarded).then(
       (found) => accept(protector, found, ctx, next),
-      (error: unknown) => refuse(ctx, error, realm),
+      (error: unknown) => refuse(ctx, error),
     );
   };
 }
 
-function accept(protector: ResourceProtector, guarded: GuardedRequest, ctx: Context, next: Next): Promise<unknown> {
+/** Gives the action the verified reading: the state, `ctx.query`, `ctx.request.body`. */
+export function installGuarded(protector: ResourceProtector, ctx: Context, guarded: GuardedRequest): void {
   const state = ctx.state as Partial<OAuthState>;
   state.oauth = guarded;
   state.credential = guarded.credential;
+  if (protector.settings.mirrorUser) state.user = guarded.credential;
   rememberVerified(ctx.req, guarded);
   // The verified reading replaces Koa's own (an own property in front of the request's query getter).
   Object.defineProperty(ctx.request, 'query', {
@@ -59,10 +62,15 @@ function accept(protector: ResourceProtector, guarded: GuardedRequest, ctx: Cont
     configurable: true,
   });
   (ctx.request as { body?: unknown }).body = guarded.body;
+}
+
+function accept(protector: ResourceProtector, guarded: GuardedRequest | undefined, ctx: Context, next: Next) {
+  if (guarded === undefined) return next(); // an optional route, a request without credentials
+  installGuarded(protector, ctx, guarded);
   return protector.runWithCredential(guarded, next);
 }
 
-function refuse(ctx: Context, error: unknown, realm: string): void {
+function refuse(ctx: Context, error: unknown): void {
   if (!(error instanceof OAuthError)) throw error;
-  renderOAuthError(ctx, error, realm);
+  renderOAuthError(ctx, error);
 }

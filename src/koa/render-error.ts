@@ -1,11 +1,11 @@
 import type { Context } from 'koa';
+import { responseOf } from '../protector/refusal';
 import type { OAuthError } from '../rfc5849/errors';
-import { errorResponse } from '../protector/error-response';
 
-/** Writes an OAuth error response (src/protector/error-response.ts) on a Koa context. */
-export function renderOAuthError(ctx: Context, error: OAuthError, realm: string): void {
-  const response = errorResponse(error, realm);
+/** Writes a refusal's response (src/protector/refusal.ts) on a Koa context. */
+export function renderOAuthError(ctx: Context, error: OAuthError, realm?: string): void {
+  const response = responseOf(error, realm);
   ctx.status = response.status;
   ctx.set(response.headers);
-  ctx.body = response.body;
+  ctx.body = response.body ?? '';
 }

@@ -3,9 +3,7 @@
  * as an adapter has read them, and applies each route's access rules. It knows no web framework.
  */
 import type { Client, TokenCredential } from '../rfc5849/credentials';
-import { diagnosisOf } from '../rfc5849/diagnosis';
-import { OAuthError } from '../rfc5849/errors';
-import { andThen, mapErrors, type MaybePromise } from '../rfc5849/maybe-promise';
+import type { MaybePromise } from '../rfc5849/maybe-promise';
 import type { SignatureMethod } from '../rfc5849/signature-method';
 import {
   verifyRequest,
@@ -14,18 +12,17 @@ import {
   type VerifyPolicy,
   type VerifyStores,
 } from '../rfc5849/verify-request';
-import { bodyValue, parseJsonBody, type BodyShape } from '../http/body-value';
-import { flatParameters, type FlatParameters } from '../http/flat-parameters';
-import { oauthRequestOf, type HttpRequest } from '../http/http-request';
-import { readRequest, type AdapterRequest } from './adapter-request';
-import { checkAccess, type AccessRequest } from './access';
-import { reportAudit, reportSignature, type AuditEvent, type DebugSignatures } from './audit';
+import type { BodyShape } from '../http/body-value';
+import type { AdapterRequest } from './adapter-request';
+import { checkAccess, type AccessRequest, type AccessRules } from './access';
+import type { AuditEvent, DebugSignatures } from './audit';
 import { verifiedRequests } from './current-credential';
 import { createExistsNonce, type ExistsNonce } from './exists-nonce';
 import type { NonceCache } from './nonce-cache';
 import type { RouteOptions } from './route-options';
 import { resolveSettings, type Limits, type SettingOptions, type Settings } from './settings';
-import { signatureHints } from './signature-hints';
+import { guardRequest, type GuardedRequest } from './guard-request';
+import type { RenderRefusal } from './refusal';
 import { storeCall } from './store-call';
 
 /** Where nonces are kept: a cache (the protector derives keys and lifetimes), or a function of your own. */
@@ -51,20 +48,14 @@ export type ResourceProtectorOptions<
     getScopes?(credential: T | C): MaybePromise<readonly string[]>;
     /** Called on every request a guard accepts or refuses, for audit logs and metrics. */
     audit?: (event: AuditEvent) => void;
+    /**
+     * Renders refusals the application's way (a redirect back to an LTI platform, a page for browsers):
+     * called with the error, the contract's response and the request as read; `undefined` keeps the contract's.
+     */
+    renderRefusal?: RenderRefusal;
   };
 
-/** A verified request with the reading it was verified from: what the guard hands the application. */
-export type GuardedRequest<C extends Client = Client, T extends TokenCredential = TokenCredential> = VerifiedRequest<
-  C,
-  T
-> & {
-  /** The request as read once: the application reads this, never a second parse. */
-  request: HttpRequest;
-  /** The verified query parameters, flat: the query the application gets. */
-  query: FlatParameters;
-  /** The body the application gets: the verified form parameters, flat; parsed JSON; or `{}`. */
-  body: unknown;
-};
+export type { GuardedRequest } from './guard-request';
 
 interface Configured<C extends Client, T extends TokenCredential> {
   options: ResourceProtectorOptions<C, T>;
@@ -176,65 +167,40 @@ export class ResourceProtector<C extends Client = Client, T extends TokenCredent
   }
 
   /**
-   * The one call an adapter makes for a guarded request (docs/architecture.md): reads the request once
-   * (head, then body), verifies it, then applies the route's access rules ("may they do this?" only once
-   * "who is calling" is proven). Each outcome is audited and each refused signature explained when
-   * `debugSignatures` is on. Answers with what the application may read, or throws (rejects) an `OAuthError`.
+   * The one call an adapter makes for a guarded request (docs/architecture.md, src/protector/guard-request.ts):
+   * the request read once, verified, its access rules applied. What the application may read, `undefined` on
+   * an `optional` route for a request without credentials, or an `OAuthError` thrown or rejected.
    */
   guard(
     exchange: AdapterRequest,
     route: RouteOptions,
     bodyShape: BodyShape = 'any',
-  ): MaybePromise<GuardedRequest<C, T>> {
-    const audit = this.#configured?.options.audit;
-    const { req, target } = exchange;
-    const event = (outcome: AuditEvent['outcome'], rest: Partial<AuditEvent>) => () =>
-      ({ outcome, status: 200, method: req.method ?? 'GET', path: target.split('?', 1)[0], ...rest }) as AuditEvent;
-    let request: HttpRequest | undefined;
-    return mapErrors(
-      () =>
-        andThen(readRequest(exchange, this.limits.body), (read) => {
-          request = read;
-          const json = parseJsonBody(read, bodyShape);
-          return andThen(this.verifyNow(oauthRequestOf(read), route), (verified) =>
-            andThen(this.#checkAccess(verified, route, read, exchange.params), () => {
-              const { clientId, token, signatureMethod } = verified;
-              reportAudit(audit, event('accepted', { clientId, token, signatureMethod }));
-              const { query, form } = verified.parameters;
-              return { ...verified, request: read, query: flatParameters(query), body: bodyValue(form, json) };
-            }),
-          );
-        }),
-      (error) => {
-        if (!(error instanceof OAuthError)) return error;
-        const { status, code, clientId, token } = error;
-        reportAudit(audit, event('refused', { status, error: code, clientId, token }));
-        const report = diagnosisOf(error);
-        const read = request;
-        if (report && read) {
-          reportSignature(this.#configured?.options.debugSignatures, () => ({
-            ...report,
-            hints: signatureHints(read, report),
-          }));
-        }
-        return error;
+  ): MaybePromise<GuardedRequest<C, T> | undefined> {
+    const options = this.#configured?.options;
+    return guardRequest(
+      {
+        settings: this.settings,
+        audit: options?.audit,
+        debugSignatures: options?.debugSignatures,
+        renderRefusal: options?.renderRefusal,
+        verify: (request, forRoute) => this.verifyNow(request, forRoute),
+        checkAccess: (verified, forRoute, request) => this.checkAccess(verified, forRoute, request),
       },
+      exchange,
+      route,
+      bodyShape,
     );
   }
 
-  #checkAccess(
-    verified: VerifiedRequest<C, T>,
-    route: RouteOptions,
-    request: HttpRequest,
-    params: Readonly<Record<string, string>>,
-  ): MaybePromise<void> {
-    if (!route.scopes?.length && !route.authorize) return;
-    const { settings, options } = this.#configured as Configured<C, T>;
-    const context = { storeTimeoutMs: settings.storeTimeoutMs, getScopes: options.getScopes };
-    const { method, path, host } = request;
-    const access: AccessRequest = { method, path, host, params, query: flatParameters(verified.parameters.query) };
+  /**
+   * A route's access rules (scopes, then `authorize` predicates) for a verified caller, under the store-fault
+   * rule; at once when the route has none or its lookups answer synchronously.
+   */
+  checkAccess(verified: VerifiedRequest<C, T>, rules: AccessRules, request: AccessRequest): MaybePromise<void> {
+    if (!rules.scopes?.length && !rules.authorize) return;
+    const context = { storeTimeoutMs: this.settings.storeTimeoutMs, getScopes: this.#configured?.options.getScopes };
     // The caller is proven here: its refusal names it.
-    return checkAccess(verified.credential, route, access, context, verified);
+    return checkAccess(verified.credential, rules, request, context, verified);
   }
 
   /** Runs `next` where `currentCredential()` finds this request's credential (unless switched off). */

@@ -10,6 +10,11 @@ export interface RouteOptions extends AccessRules {
    * the credential is then the client. A request that does carry a token is verified as usual.
    */
   twoLegged?: boolean;
+  /**
+   * Optional authentication: a request with no OAuth credentials at all passes without a credential (the
+   * framework's own reading of it untouched); one that carries any is verified as usual.
+   */
+  optional?: boolean;
 }
 
 /**

@@ -50,6 +50,16 @@ export interface TunableSettings {
   currentCredential: boolean;
   /** Clock in milliseconds since the epoch; default `Date.now`. The nonce stores follow it too. */
   clock: () => number;
+  /**
+   * The public URL the API is served under, when a proxy rewrites paths or sends no X-Forwarded-* headers
+   * (e.g. `https://api.example.com/v1`): every base string URI is this URL's scheme, host and path followed
+   * by the request's path, and the request counts as arriving over its scheme. Default: none (the URL comes
+   * from the request).
+   */
+  publicBaseUrl: string | undefined;
+  /** Also leave the credential where each framework's convention puts the user: Koa's `ctx.state.user`,
+   *  Express's `req.user`. Default false. */
+  mirrorUser: boolean;
 }
 
 export const DEFAULTS: Readonly<TunableSettings> = Object.freeze({
@@ -62,6 +72,8 @@ export const DEFAULTS: Readonly<TunableSettings> = Object.freeze({
   storeTimeoutMs: 1000,
   currentCredential: true,
   clock: () => Date.now(),
+  publicBaseUrl: undefined,
+  mirrorUser: false,
 });
 
 export interface Settings extends TunableSettings {
@@ -76,8 +88,9 @@ export interface SettingOptions extends Partial<TunableSettings> {
   customSignatureMethods?: Readonly<Record<string, SignatureMethod>>;
 }
 
-/** The options laid over the defaults. */
+/** The options laid over the defaults; a `publicBaseUrl` that is not an http(s) URL without query is refused. */
 export function resolveSettings(options: SettingOptions): Readonly<Settings> {
+  if (options.publicBaseUrl !== undefined) checkPublicBaseUrl(options.publicBaseUrl);
   const given = Object.keys(DEFAULTS).filter((key) => options[key as keyof TunableSettings] !== undefined);
   return Object.freeze({
     ...DEFAULTS,
@@ -85,4 +98,16 @@ export function resolveSettings(options: SettingOptions): Readonly<Settings> {
     limits: Object.freeze({ ...DEFAULT_LIMITS, ...options.limits }),
     methodTable: signatureMethodTable(options.customSignatureMethods),
   });
+}
+
+function checkPublicBaseUrl(value: string): void {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || !/^https?:$/.test(url.protocol) || url.search || url.hash || url.username || url.password) {
+    throw new TypeError(`publicBaseUrl must be an http(s) URL without query, fragment or userinfo: ${value}`);
+  }
 }

@@ -15,16 +15,13 @@ export function andThen<T, R>(value: MaybePromise<T>, next: (value: T) => MaybeP
   return isPromiseLike(value) ? Promise.resolve(value).then(next) : next(value);
 }
 
-/** `run()`, with whatever it throws or rejects with passed through `mapError` first. */
-export function mapErrors<T>(run: () => MaybePromise<T>, mapError: (error: unknown) => unknown): MaybePromise<T> {
+/** `run()`, with whatever it throws or rejects with handed to `handle` (which answers instead, or throws). */
+export function recover<T, R>(run: () => MaybePromise<T>, handle: (error: unknown) => R): MaybePromise<T | R> {
   let result: MaybePromise<T>;
   try {
     result = run();
   } catch (error) {
-    throw mapError(error);
+    return handle(error);
   }
-  if (!isPromiseLike(result)) return result;
-  return Promise.resolve(result).catch((error: unknown) => {
-    throw mapError(error);
-  });
+  return isPromiseLike(result) ? Promise.resolve(result).catch(handle) : result;
 }

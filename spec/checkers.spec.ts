@@ -1,0 +1,258 @@
+/**
+ * routing-controllers' own auth convention on OAuth 1.0a (@Authorized(), @CurrentUser()), and the route and
+ * protector options users of other OAuth 1 servers ask for (optional authentication, a public base URL, a
+ * refusal rendered by the app, the credential as the framework's "user"), on both drivers.
+ */
+import 'reflect-metadata';
+import express from 'express';
+import Koa from 'koa';
+import type { Server } from 'node:http';
+import {
+  Authorized,
+  CurrentUser,
+  Get,
+  JsonController,
+  useContainer,
+  useExpressServer,
+  useKoaServer,
+  type RoutingControllersOptions,
+} from 'routing-controllers';
+import request from 'supertest';
+import { Container, Service } from 'typedi';
+import {
+  Credential,
+  MemoryNonceCache,
+  oauthAuthorizationChecker,
+  oauthCurrentUserChecker,
+  RequireOAuth,
+  ResourceProtector,
+  type Client,
+  type ResourceProtectorOptions,
+  type TokenCredential,
+} from '../src';
+import { sign, type Identity } from './support/sign';
+
+const ME: Identity = { consumerKey: 'ck', consumerSecret: 'cs', token: 'tk', tokenSecret: 'ts' };
+const client: Client = { getClientSecret: () => 'cs', getRsaPublicKey: () => undefined };
+const token = {
+  user: 'alice',
+  getOAuthToken: () => 'tk',
+  getOAuthTokenSecret: () => 'ts',
+  getScopes: () => ['notes:read', 'notes:write'],
+} satisfies TokenCredential & { user: string };
+let nonceChecks = 0;
+
+function protectorWith(extra: Partial<ResourceProtectorOptions> = {}): ResourceProtector {
+  const cache = new MemoryNonceCache();
+  return new ResourceProtector({
+    queryClient: (id) => (id === 'ck' ? client : undefined),
+    queryToken: (id, t) => (id === 'ck' && t === 'tk' ? token : undefined),
+    existsNonce: (nonce, timestamp, clientId, tk, { ttlSeconds, nowSeconds }) => {
+      nonceChecks++;
+      return !cache.setIfAbsent(`${clientId} ${tk} ${timestamp} ${nonce}`, ttlSeconds, nowSeconds);
+    },
+    realm: 'checkers',
+    allowInsecureTransport: true,
+    mirrorUser: true,
+    ...extra,
+  } as ResourceProtectorOptions);
+}
+
+@Service()
+@JsonController('/c')
+class CheckedController {
+  @Get('/authorized')
+  @Authorized()
+  authorized(@CurrentUser() user?: string) {
+    return { user: user ?? null };
+  }
+
+  @Get('/write')
+  @Authorized('notes:write')
+  write() {
+    return { ok: true };
+  }
+
+  @Get('/admin')
+  @Authorized(['notes:write', 'admin'])
+  admin() {
+    return { ok: true };
+  }
+
+  @Get('/both')
+  @RequireOAuth()
+  @Authorized('notes:read')
+  both(@CurrentUser() user: string) {
+    return { user };
+  }
+
+  @Get('/whoami')
+  whoami(@CurrentUser() user?: string) {
+    return { user: user ?? null };
+  }
+
+  @Get('/optional')
+  @RequireOAuth({ optional: true })
+  optional(@Credential() credential?: typeof token) {
+    return { user: credential?.user ?? null };
+  }
+}
+
+const routing: RoutingControllersOptions = {
+  controllers: [CheckedController],
+  development: false,
+  authorizationChecker: oauthAuthorizationChecker(),
+  currentUserChecker: oauthCurrentUserChecker((credential) => (credential as typeof token).user),
+};
+
+const DRIVERS: [string, () => { listen(port: number, host: string): Server }][] = [
+  [
+    'Koa',
+    () => {
+      const app = new Koa();
+      app.use(async (ctx, next) => {
+        await next();
+        if (ctx.state.user) ctx.set('X-User', (ctx.state.user as typeof token).user);
+      });
+      useKoaServer(app, routing);
+      return app;
+    },
+  ],
+  [
+    'Express',
+    () => {
+      const app = express();
+      app.use((req, res, next) => {
+        const end = res.json.bind(res);
+        res.json = (body) => {
+          const user = (req as { user?: typeof token }).user;
+          if (user) res.set('X-User', user.user);
+          return end(body);
+        };
+        next();
+      });
+      useExpressServer(app, routing);
+      return app;
+    },
+  ],
+];
+
+describe.each(DRIVERS)('on %s', (_driver, makeApp) => {
+  let server: Server;
+  let base: string;
+  beforeAll(async () => {
+    useContainer(Container);
+    Container.set(ResourceProtector, protectorWith());
+    server = makeApp().listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  });
+  afterAll(() => new Promise((resolve) => server.close(resolve)));
+  beforeEach(() => (nonceChecks = 0));
+
+  const get = (path: string, who: Identity = ME) =>
+    request(server)
+      .get(path)
+      .set('Authorization', sign({ url: base + path, who }).header);
+
+  it('@Authorized() verifies a request no guard saw, and @CurrentUser() gives the mapped credential', async () => {
+    const res = await get('/c/authorized');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ user: 'alice' });
+    expect(nonceChecks).toBe(1);
+  });
+
+  it("@Authorized() refuses with the OAuth error contract, not routing-controllers' generic error", async () => {
+    const unsigned = await request(server).get('/c/authorized');
+    expect(unsigned.status).toBe(401);
+    expect(unsigned.body).toEqual({ error: 'missing_credentials', error_description: expect.any(String) });
+    expect(unsigned.headers['www-authenticate']).toBe('OAuth realm="checkers"');
+    expect(unsigned.headers['cache-control']).toBe('no-store');
+    const forged = await get('/c/authorized', { ...ME, tokenSecret: 'wrong' });
+    expect(forged.status).toBe(401);
+    expect(forged.body.error).toBe('invalid_signature');
+    expect(forged.headers['www-authenticate']).toMatch(/oauth_problem="signature_invalid"/);
+  });
+
+  it('reads roles as scopes: one role is one scope, a list requires every scope', async () => {
+    expect((await get('/c/write')).status).toBe(200);
+    const admin = await get('/c/admin');
+    expect(admin.status).toBe(403);
+    expect(admin.body.error).toBe('insufficient_scope');
+    expect(admin.body.error_description).toMatch(/not granted: admin/);
+  });
+
+  it('with @RequireOAuth() on the route too, verifies once and checks the role against that verification', async () => {
+    const res = await get('/c/both');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ user: 'alice' });
+    expect(nonceChecks).toBe(1);
+  });
+
+  it('@CurrentUser() alone: undefined without credentials, the user when signed, a refusal when forged', async () => {
+    expect((await request(server).get('/c/whoami')).body).toEqual({ user: null });
+    expect((await get('/c/whoami')).body).toEqual({ user: 'alice' });
+    const forged = await get('/c/whoami', { ...ME, tokenSecret: 'wrong' });
+    expect(forged.status).toBe(401);
+    expect(forged.body.error).toBe('invalid_signature');
+  });
+
+  it("mirrors the credential as the framework's user (mirrorUser)", async () => {
+    expect((await get('/c/authorized')).headers['x-user']).toBe('alice');
+  });
+
+  it('optional authentication: an unsigned request passes without a credential, a signed one must verify', async () => {
+    expect((await request(server).get('/c/optional')).body).toEqual({ user: null });
+    expect((await get('/c/optional')).body).toEqual({ user: 'alice' });
+    expect((await get('/c/optional', { ...ME, tokenSecret: 'wrong' })).status).toBe(401);
+  });
+});
+
+describe('protector options for proxies and for rendering refusals', () => {
+  let server: Server | undefined;
+  afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
+
+  const serve = async (options: Partial<ResourceProtectorOptions>) => {
+    Container.set(ResourceProtector, protectorWith(options));
+    const app = new Koa();
+    useKoaServer(app, { controllers: [CheckedController], development: false });
+    server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server?.once('listening', resolve));
+    return server;
+  };
+
+  it('publicBaseUrl: verifies against the public URL a proxy rewrote, whatever Host and path prefix arrive', async () => {
+    const s = await serve({ publicBaseUrl: 'https://api.example.com/v1/', allowInsecureTransport: false });
+    const signed = sign({ url: 'https://api.example.com/v1/c/optional', who: ME });
+    const res = await request(s).get('/c/optional').set('Authorization', signed.header);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ user: 'alice' });
+    const direct = sign({ url: `http://127.0.0.1:${(s.address() as { port: number }).port}/c/optional`, who: ME });
+    expect((await request(s).get('/c/optional').set('Authorization', direct.header)).status).toBe(401);
+  });
+
+  it('publicBaseUrl must be an http(s) URL without query or userinfo', () => {
+    for (const publicBaseUrl of ['ftp://x.example/', 'https://x.example/?a=1', 'https://u@x.example/', 'not a url']) {
+      expect(() => protectorWith({ publicBaseUrl })).toThrow(/publicBaseUrl/);
+    }
+  });
+
+  it('renderRefusal: the app renders a refusal its way; a hook that throws keeps the contract', async () => {
+    const s = await serve({
+      renderRefusal: ({ error, response }) => {
+        if (error.code === 'invalid_signature') throw new Error('the hook itself is broken');
+        return error.code === 'missing_credentials'
+          ? { status: 302, headers: { ...response.headers, Location: 'https://lms.example/return' } }
+          : undefined;
+      },
+    });
+    const redirected = await request(s).get('/c/both');
+    expect(redirected.status).toBe(302);
+    expect(redirected.headers.location).toBe('https://lms.example/return');
+    const kept = await request(s)
+      .get('/c/both')
+      .set('Authorization', sign({ url: 'http://x/', who: ME }).header);
+    expect(kept.status).toBe(401);
+    expect(kept.body.error).toBe('invalid_signature');
+  });
+});

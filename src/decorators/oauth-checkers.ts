@@ -1,0 +1,116 @@
+/**
+ * routing-controllers' own auth convention, on OAuth 1.0a: `authorizationChecker` for `@Authorized()` and
+ * `currentUserChecker` for `@CurrentUser()`, for `useKoaServer` / `useExpressServer` options. They work with
+ * or without `@RequireOAuth()` on the route: a request a guard verified is not verified again (its nonce is
+ * already recorded), one that no guard saw is verified here. Refusals keep the OAuth error contract.
+ */
+import { getFromContainer, HttpError, type Action } from 'routing-controllers';
+import type { Token } from 'typedi';
+import { verifiedOf } from '../protector/current-credential';
+import { responseOf } from '../protector/refusal';
+import { ResourceProtector, type GuardedRequest } from '../protector/resource-protector';
+import type { RouteOptions } from '../protector/route-options';
+import type { Client, TokenCredential } from '../rfc5849/credentials';
+import { OAuthError } from '../rfc5849/errors';
+import { andThen, isPromiseLike, recover, type MaybePromise } from '../rfc5849/maybe-promise';
+import { actionAdapter } from './action-adapter';
+
+export interface OAuthCheckerOptions {
+  /** The protector, by class or typedi `Token`; default `ResourceProtector` from routing-controllers' container. */
+  protector?: (abstract new (...args: never[]) => ResourceProtector) | Token<ResourceProtector>;
+}
+
+/**
+ * A refusal as routing-controllers renders errors: its status as `httpCode`, the OAuth body from `toJSON()`
+ * (JSON controllers; text ones get its description), and, for apps with their own error handling (Koa's
+ * `onerror`, Express's final handler), `status`, `expose` and the challenge as `headers`.
+ */
+export class OAuthHttpError extends HttpError {
+  readonly status: number;
+  readonly expose = true;
+  readonly headers: Record<string, string>;
+  readonly body: unknown;
+
+  constructor(readonly error: OAuthError) {
+    const response = responseOf(error);
+    super(response.status, error.message);
+    Object.setPrototypeOf(this, new.target.prototype); // HttpError sets its own prototype
+    this.name = 'OAuthHttpError';
+    this.status = response.status;
+    this.headers = response.headers;
+    this.body = response.body;
+  }
+
+  toJSON(): unknown {
+    return this.body;
+  }
+}
+
+const protectorOf = (options: OAuthCheckerOptions) =>
+  getFromContainer<ResourceProtector>((options.protector ?? ResourceProtector) as Function);
+
+/**
+ * The verified request of an action: the one a guard (or an earlier checker) accepted, else the request
+ * verified now (`undefined` for one without credentials on an `optional` route), with the route's scopes
+ * applied in both cases. Refusals are thrown as `OAuthHttpError`s, their headers set on the response first.
+ */
+function verifiedFor(
+  action: Action,
+  options: OAuthCheckerOptions,
+  route: RouteOptions,
+): MaybePromise<GuardedRequest | undefined> {
+  const protector = protectorOf(options);
+  const adapter = actionAdapter(action);
+  const earlier = verifiedOf(adapter.req) as GuardedRequest | undefined;
+  return recover(
+    () => {
+      if (earlier) {
+        const { method, path, host } = earlier.request;
+        const access = { method, path, host, params: adapter.request.params, query: earlier.query };
+        return andThen(protector.checkAccess(earlier, route, access), () => earlier);
+      }
+      // No guard saw this request, and none can see the action's DTO: a JSON body must be an object here.
+      return andThen(protector.guard(adapter.request, route, 'object'), (guarded) => {
+        if (guarded) adapter.install(protector, guarded);
+        return guarded;
+      });
+    },
+    (error) => {
+      if (!(error instanceof OAuthError)) throw error;
+      const refusal = new OAuthHttpError(error);
+      adapter.setHeaders(refusal.headers);
+      throw refusal;
+    },
+  );
+}
+
+/**
+ * `authorizationChecker` for routing-controllers: `@Authorized()` requires a verified OAuth request;
+ * `@Authorized('notes:write')` also that scope, and `@Authorized(['a', 'b'])` every listed scope (roles are
+ * read as scopes, all of them required).
+ */
+export function oauthAuthorizationChecker(
+  options: OAuthCheckerOptions = {},
+): (action: Action, roles: string[]) => boolean | Promise<boolean> {
+  return (action, roles) => {
+    const allowed = andThen(verifiedFor(action, options, { scopes: roles }), () => true);
+    return isPromiseLike(allowed) ? Promise.resolve(allowed) : allowed;
+  };
+}
+
+/**
+ * `currentUserChecker` for routing-controllers: `@CurrentUser()` gives the verified credential (the client on
+ * a two-legged request), or what `toUser` makes of it. A request without credentials gives `undefined`
+ * (routing-controllers answers a required `@CurrentUser({ required: true })` with its own 401); a signed one
+ * must verify.
+ */
+export function oauthCurrentUserChecker<U = TokenCredential | Client>(
+  toUser: (credential: TokenCredential | Client, verified: GuardedRequest) => MaybePromise<U> = (credential) =>
+    credential as U,
+  options: OAuthCheckerOptions = {},
+): (action: Action) => MaybePromise<U | undefined> {
+  return (action) =>
+    andThen(verifiedFor(action, options, { optional: true }), (verified) =>
+      verified === undefined ? undefined : toUser(verified.credential, verified),
+    );
+}

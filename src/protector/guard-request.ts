@@ -1,0 +1,88 @@
+/**
+ * One guarded request, from the adapter's hands to what the application may read: read once (head, then
+ * body), the JSON body checked, verified, the route's access rules applied. Each outcome is audited, a refused
+ * signature explained when `debugSignatures` is on, and every refusal carries its response.
+ */
+import { bodyValue, parseJsonBody, type BodyShape } from '../http/body-value';
+import { flatParameters, type FlatParameters } from '../http/flat-parameters';
+import { oauthRequestOf, type HttpRequest } from '../http/http-request';
+import type { Client, TokenCredential } from '../rfc5849/credentials';
+import { diagnosisOf } from '../rfc5849/diagnosis';
+import { MissingCredentialsError, OAuthError } from '../rfc5849/errors';
+import { andThen, recover, type MaybePromise } from '../rfc5849/maybe-promise';
+import type { OAuthRequest, VerifiedRequest } from '../rfc5849/verify-request';
+import type { AccessRequest } from './access';
+import { readRequest, type AdapterRequest } from './adapter-request';
+import { reportAudit, reportSignature, type AuditEvent, type DebugSignatures } from './audit';
+import { errorResponse } from './error-response';
+import { withResponse, type RenderRefusal } from './refusal';
+import type { RouteOptions } from './route-options';
+import type { Settings } from './settings';
+import { signatureHints } from './signature-hints';
+
+/** A verified request with the reading it was verified from: what the guard hands the application. */
+export type GuardedRequest<C extends Client = Client, T extends TokenCredential = TokenCredential> = VerifiedRequest<
+  C,
+  T
+> & {
+  /** The request as read once: the application reads this, never a second parse. */
+  request: HttpRequest;
+  /** The verified query parameters, flat: the query the application gets. */
+  query: FlatParameters;
+  /** The body the application gets: the verified form parameters, flat; parsed JSON; or `{}`. */
+  body: unknown;
+};
+
+/** What the guard needs of its protector. */
+export interface GuardContext<C extends Client, T extends TokenCredential> {
+  settings: Readonly<Settings>;
+  audit?: (event: AuditEvent) => void;
+  debugSignatures?: DebugSignatures;
+  renderRefusal?: RenderRefusal;
+  verify(request: OAuthRequest, route: RouteOptions): MaybePromise<VerifiedRequest<C, T>>;
+  checkAccess(verified: VerifiedRequest<C, T>, route: RouteOptions, request: AccessRequest): MaybePromise<void>;
+}
+
+/**
+ * The guarded request, or undefined on an `optional` route for a request without OAuth credentials; a
+ * refusal is thrown (rejected) as an `OAuthError` with its response attached (src/protector/refusal.ts).
+ */
+export function guardRequest<C extends Client, T extends TokenCredential>(
+  context: GuardContext<C, T>,
+  exchange: AdapterRequest,
+  route: RouteOptions,
+  bodyShape: BodyShape,
+): MaybePromise<GuardedRequest<C, T> | undefined> {
+  const { req, target } = exchange;
+  const event = (outcome: AuditEvent['outcome'], rest: Partial<AuditEvent>) => () =>
+    ({ outcome, status: 200, method: req.method ?? 'GET', path: target.split('?', 1)[0], ...rest }) as AuditEvent;
+  let request: HttpRequest | undefined;
+  const guarded = () =>
+    andThen(readRequest(exchange, context.settings.limits.body), (read) => {
+      request = read;
+      const json = parseJsonBody(read, bodyShape);
+      return andThen(context.verify(oauthRequestOf(read, context.settings.publicBaseUrl), route), (verified) => {
+        const query = flatParameters(verified.parameters.query);
+        const { method, path, host } = read;
+        const access: AccessRequest = { method, path, host, params: exchange.params, query };
+        return andThen(context.checkAccess(verified, route, access), () => {
+          const { clientId, token, signatureMethod } = verified;
+          reportAudit(context.audit, event('accepted', { clientId, token, signatureMethod }));
+          return { ...verified, request: read, query, body: bodyValue(verified.parameters.form, json) };
+        });
+      });
+    });
+  return recover(guarded, (error): undefined => {
+    if (!(error instanceof OAuthError)) throw error;
+    if (route.optional && error instanceof MissingCredentialsError) return undefined; // anonymous, by choice
+    const { status, code, clientId, token } = error;
+    reportAudit(context.audit, event('refused', { status, error: code, clientId, token }));
+    const report = diagnosisOf(error);
+    const read = request;
+    if (report && read) {
+      reportSignature(context.debugSignatures, () => ({ ...report, hints: signatureHints(read, report) }));
+    }
+    const response = errorResponse(error, route.realm ?? context.settings.realm);
+    throw withResponse({ error, response, request: read }, context.renderRefusal);
+  });
+}

@@ -1,0 +1,45 @@
+/**
+ * The response a refusal gets: the error contract's (src/protector/error-response.ts), or what the
+ * application's `renderRefusal` hook makes of it (an LTI tool sending the user back to the platform's
+ * `launch_presentation_return_url`, a page for browsers). The guard attaches it to the error it throws, out
+ * of sight, so that every adapter writes the same response.
+ */
+import type { HttpRequest } from '../http/http-request';
+import type { OAuthError } from '../rfc5849/errors';
+import { errorResponse, type ErrorResponse } from './error-response';
+
+/** What a refusal hook receives: the error, the contract's response for it, and the request as read (if it could be). */
+export interface Refusal {
+  error: OAuthError;
+  response: ErrorResponse;
+  request?: HttpRequest;
+}
+
+/** A response of the application's own: its body is JSON when an object, text when a string. */
+export interface RefusalResponse {
+  status: number;
+  headers: Record<string, string>;
+  body?: unknown;
+}
+
+/** Renders a refusal; `undefined` keeps the contract's response. Whatever it throws keeps it too. */
+export type RenderRefusal = (refusal: Refusal) => RefusalResponse | undefined;
+
+const RESPONSE = Symbol('routing-controllers-oauth1.response');
+
+/** The response for a refusal, attached to its error (not enumerable: no serializer sends it anywhere). */
+export function withResponse(refusal: Refusal, render: RenderRefusal | undefined): OAuthError {
+  let response: RefusalResponse = refusal.response;
+  try {
+    response = render?.(refusal) ?? response;
+  } catch {
+    // A rendering hook must never turn a refusal into a 500.
+  }
+  Object.defineProperty(refusal.error, RESPONSE, { value: response, enumerable: false, configurable: true });
+  return refusal.error;
+}
+
+/** The response to write for a refused request: the one the guard attached, or the contract's. */
+export function responseOf(error: OAuthError, realm = ''): RefusalResponse {
+  return (error as OAuthError & { [RESPONSE]?: RefusalResponse })[RESPONSE] ?? errorResponse(error, realm);
+}
