@@ -7,15 +7,11 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import {
-  curlCommand,
-  parseSignArguments,
-  runCli,
-  shellQuote,
-  signRequest,
-  SIGNATURE_METHODS,
-  type SignDependencies,
-} from '../src/cli/sign-command';
+import { curlCommand, shellQuote } from '../src/cli/curl';
+import { runCli } from '../src/cli/run';
+import { signFromArguments as signRequest, type SignDependencies } from '../src/cli/sign';
+import { parseSignArguments } from '../src/cli/sign-arguments';
+import { STANDARD_SIGNATURE_METHODS } from '../src/rfc5849/signature-methods';
 import { verifySignature } from '../src/rfc5849/verify-signature';
 import { startDemo } from './support/demo';
 import { compiledCli } from './support/cli';
@@ -27,12 +23,10 @@ const PEM = join('spec', 'fixtures', 'demo-client.pem');
 
 const cli = compiledCli('oauth1-cli-');
 
-/** Executes a printed curl command with sh, adding only --write-out for the status. */
+/** Executes a printed curl command with sh, adding only --write-out for the status; curl prints nothing on stderr. */
 async function sh(command: string): Promise<{ status: number; body: unknown }> {
-  const { stdout } = await run('sh', [
-    '-c',
-    `${command.trimEnd()} --silent --show-error --write-out '\\n%{http_code}'`,
-  ]);
+  const { stdout, stderr } = await run('sh', ['-c', `${command.trimEnd()} --write-out '\\n%{http_code}'`]);
+  expect(stderr).toBe(''); // no progress meter, though the output is piped
   const cut = stdout.lastIndexOf('\n');
   return { status: Number(stdout.slice(cut + 1)), body: JSON.parse(stdout.slice(0, cut)) };
 }
@@ -181,7 +175,7 @@ describe('routing-controllers-oauth1 sign (child process)', () => {
   });
 });
 
-describe('sign-command (in process)', () => {
+describe('sign (in process)', () => {
   const fixed: SignDependencies = {
     now: () => 1700000000,
     nonce: () => 'fixednonce',
@@ -193,7 +187,7 @@ describe('sign-command (in process)', () => {
       : ['--consumer-secret', 'demo-client-secret', '--token-secret', 'demo-token-secret'];
   const url = 'http://127.0.0.1:8080/api/x%20y?b=2&a=x%20y+z&c=';
 
-  describe.each(Object.keys(SIGNATURE_METHODS))('%s agrees with the independent test signer', (method) => {
+  describe.each([...STANDARD_SIGNATURE_METHODS.keys()])('%s agrees with the independent test signer', (method) => {
     const base = ['--consumer-key', 'demo-client', '--token', 'demo-token', '--signature-method', method];
 
     it('with form parameters and query parameters', () => {
@@ -293,7 +287,7 @@ describe('sign-command (in process)', () => {
         'c',
         '--consumer-secret',
         's',
-        '--signature-method=plaintext',
+        '--signature-method=PLAINTEXT',
         '--data=a=b',
         'get',
         'http://e.x/',
@@ -307,13 +301,17 @@ describe('sign-command (in process)', () => {
     expect(ok.stderr).toMatch(/warning: PLAINTEXT over http:\/\/ sends the secrets in the clear/);
   });
 
-  it('curl: -X only when curl would not pick the method, --head for HEAD, everything quoted', () => {
+  it('curl: no progress meter, -X only when curl would not pick the method, --head for HEAD, everything quoted', () => {
     const request = { url: "http://e.x/it's", authorization: 'OAuth a="b"', baseString: '', warnings: [] };
     expect(curlCommand({ ...request, method: 'GET' })).toBe(
-      `curl --globoff \\\n  -H 'Authorization: OAuth a="b"' \\\n  'http://e.x/it'\\''s'`,
+      `curl --globoff --silent --show-error \\\n  -H 'Authorization: OAuth a="b"' \\\n  'http://e.x/it'\\''s'`,
     );
-    expect(curlCommand({ ...request, method: 'HEAD' })).toMatch(/^curl --globoff \\\n {2}--head \\\n/);
-    expect(curlCommand({ ...request, method: 'DELETE' })).toMatch(/^curl --globoff \\\n {2}-X DELETE \\\n/);
+    expect(curlCommand({ ...request, method: 'HEAD' })).toMatch(
+      /^curl --globoff --silent --show-error \\\n {2}--head \\\n/,
+    );
+    expect(curlCommand({ ...request, method: 'DELETE' })).toMatch(
+      /^curl --globoff --silent --show-error \\\n {2}-X DELETE \\\n/,
+    );
     const post = curlCommand({
       ...request,
       method: 'POST',
@@ -382,6 +380,21 @@ describe('sign-command (in process)', () => {
     [
       ['sign', '--consumer-key', 'k', '--consumer-secret', 's', '--signature-method', 'MD5', 'GET', 'http://e.x/'],
       "Unknown signature method 'MD5'",
+    ],
+    [
+      [
+        'sign',
+        '--consumer-key',
+        'k',
+        '--consumer-secret',
+        's',
+        '--signature-method',
+        'hmac-sha1',
+        'GET',
+        'http://e.x/',
+      ],
+      "Unknown signature method 'hmac-sha1'; use one of HMAC-SHA1, HMAC-SHA256, HMAC-SHA512, RSA-SHA1, RSA-SHA256, " +
+        'RSA-SHA512, PLAINTEXT.',
     ],
     [
       ['sign', '--consumer-key', 'k', '--signature-method', 'RSA-SHA256', 'GET', 'http://e.x/'],

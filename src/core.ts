@@ -25,6 +25,7 @@ export type { SignatureMethod, SignatureKeys, SigningKeys } from './rfc5849/sign
 export { STANDARD_SIGNATURE_METHODS, signatureMethodTable, resolveSignatureMethod } from './rfc5849/signature-methods';
 export { parseRsaPublicKey } from './rfc5849/rsa-sha';
 export { verifySignature } from './rfc5849/verify-signature';
+export { signRequest, type SignRequestOptions, type SignRequestResult } from './rfc5849/sign-request';
 export {
   verifyRequest,
   type MaybePromise,

@@ -39,6 +39,7 @@ export type { MaybePromise, OAuthRequest, VerifiedRequest } from './rfc5849/veri
 export type { SignatureMethod, SignatureKeys, SigningKeys } from './rfc5849/signature-method';
 export type { DigestName } from './rfc5849/digest';
 export type { SignatureReport } from './rfc5849/diagnosis';
+export { signRequest, type SignRequestOptions, type SignRequestResult } from './rfc5849/sign-request';
 export {
   OAUTH_SECURITY_SCHEME,
   OAUTH_SECURITY_SCHEME_NAME,

@@ -1,9 +1,8 @@
 #!/usr/bin/env node
 /**
- * The `routing-controllers-oauth1` command (package.json "bin"): `sign` and `explain`, see sign-command.ts,
- * explain-command.ts and `--help`.
+ * The `routing-controllers-oauth1` command (package.json "bin"): `sign` and `explain`, see run.ts and `--help`.
  */
-import { runCli } from './sign-command';
+import { runCli } from './run';
 
 try {
   const result = runCli(process.argv.slice(2), process.env);

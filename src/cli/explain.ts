@@ -1,20 +1,26 @@
 /**
- * The core of `routing-controllers-oauth1 explain` (and of `sign --explain`): what a server computes for a
- * request's signature, as a `SignatureReport` in the layout the guard logs when it refuses a signature in
- * development mode.
+ * `routing-controllers-oauth1 explain` (and `sign --explain`): what a server computes for a request's
+ * signature, as a `SignatureReport` in the layout the guard logs when it refuses a signature in development
+ * mode.
  *
- * Built from the same functions the guard uses (§3.4.1.2 base string URI, §3.4.1.3 parameter sources and
- * normalization, §3.4.1.1 base string), so a developer can compare it line by line with what a client
- * computed. Pure: the command line is parsed in sign-command.ts, which turns the errors thrown here (the
- * library's own `OAuthError`s, with the messages a server would send) into exit code 2.
+ * Built from the core's own functions (§3.4.1.3 parameter sources and normalization, §3.4.1.2 base string
+ * URI, §3.4.1.1 base string), so a developer can compare it line by line with what a client computed.
  */
-import { isOAuthScheme, parseAuthorizationHeader } from '../rfc5849/authorization-header';
-import { baseStringUri, normalizeParameters, signatureBaseString } from '../rfc5849/base-string';
-import type { SignatureReport } from '../rfc5849/diagnosis';
-import { InvalidRequestError, OAuthError } from '../rfc5849/errors';
-import { parseFormEncoded } from '../rfc5849/form-encoded';
-import { parameters, type Parameter } from '../rfc5849/parameter';
-import { collectParameters } from '../rfc5849/parameter-sources';
+import {
+  baseStringUri,
+  collectParameters,
+  InvalidRequestError,
+  isOAuthScheme,
+  normalizeParameters,
+  OAuthError,
+  parameters,
+  parseAuthorizationHeader,
+  parseFormEncoded,
+  signatureBaseString,
+  type Parameter,
+  type SignatureReport,
+} from '../core';
+import { UsageError } from './arguments';
 
 /** A request as it goes over the wire, taken apart the way the Koa adapter takes it apart. */
 export interface ExplainInput {
@@ -40,6 +46,19 @@ const DEFAULT_PORTS: Readonly<Record<string, string>> = { http: '80', https: '44
 const PERCENT_ESCAPE = /%[0-9A-Fa-f]{2}/;
 const DOT_SEGMENT = /(?:^|\/)\.{1,2}(?:\/|$)/;
 
+/**
+ * The report, with what a server would refuse before computing a signature (malformed header, bad
+ * percent-encoding, protocol parameters repeated or in two places) as a usage error, in the server's words.
+ */
+export function explainReport(input: ExplainInput): SignatureReport {
+  try {
+    return explainRequest(input);
+  } catch (error) {
+    if (error instanceof OAuthError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
 /** Runs a parser and prefixes its error with where the input came from, unless the message already says so. */
 function parsing<T>(where: string, parse: () => T): T {
   try {
@@ -56,10 +75,9 @@ function parsing<T>(where: string, parse: () => T): T {
 /**
  * What the server computes for the request (§3.4.1): base string URI, normalized parameters (header minus
  * realm, query, form body; `oauth_signature` excluded) and signature base string, with hints about likely
- * mistakes. Throws an `OAuthError` for input the server would refuse before computing a signature
- * (malformed header, bad percent-encoding, protocol parameters repeated or in two places).
+ * mistakes.
  */
-export function explainRequest(input: ExplainInput): SignatureReport {
+function explainRequest(input: ExplainInput): SignatureReport {
   let header: Parameter[] | undefined;
   if (input.authorization !== undefined) {
     const value = input.authorization.trim();
@@ -80,12 +98,11 @@ export function explainRequest(input: ExplainInput): SignatureReport {
 
   const uri = baseStringUri(input.scheme, input.host, input.path);
   const normalized = normalizeParameters(all);
-  const baseString = signatureBaseString(input.method, uri, all);
   return {
     method: input.method.toUpperCase(),
     uri,
     parameters: normalized === '' ? [] : normalized.split('&'),
-    baseString,
+    baseString: signatureBaseString(input.method, uri, all),
     hints: hintsFor(input, all, oauth.size > 0),
   };
 }
