@@ -3,7 +3,7 @@
  * agrees with the tests' independent signer; it reproduces the published vectors; it hashes a body with the
  * method's digest; and it refuses options that cannot make a request the guard accepts.
  */
-import { createHash, createPublicKey } from 'node:crypto';
+import { createHash, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { signRequest, type SignRequestOptions, type SignRequestResult } from '../../src/rfc5849/sign-request';
@@ -249,6 +249,15 @@ describe('signRequest', () => {
         { signatureMethod: 'RSA-SHA256' },
         TypeError,
         "RSA-SHA256 needs the client's rsaPrivateKey.",
+      ],
+      [
+        'RSA with a key that is not RSA',
+        {
+          signatureMethod: 'RSA-SHA1',
+          rsaPrivateKey: generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey,
+        },
+        TypeError,
+        'RSA signing needs an RSA private key.',
       ],
       ['a realm outside the header', { realm: 'r', placement: 'query' }, TypeError, 'only in the Authorization header'],
       ['a realm with a quote', { realm: 'a"b' }, RangeError, 'A realm is printable ASCII'],

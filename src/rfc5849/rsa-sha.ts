@@ -39,6 +39,8 @@ export function rsaSha(digest: DigestName): SignatureMethod {
     sign: (baseString, keys) => {
       if (keys.rsaPrivateKey === undefined) throw new TypeError("RSA signing needs the client's private key.");
       const key = typeof keys.rsaPrivateKey === 'string' ? createPrivateKey(keys.rsaPrivateKey) : keys.rsaPrivateKey;
+      // node:crypto would sign with an EC key too, as ECDSA under this method's name.
+      if (key.asymmetricKeyType !== 'rsa') throw new TypeError('RSA signing needs an RSA private key.');
       return sign(digest, Buffer.from(baseString, 'utf8'), key).toString('base64');
     },
     verify: (baseString, signature, keys) => {
