@@ -12,6 +12,7 @@ import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { printNotice } from './console';
 import { freePort, isFree, PORT_ATTEMPTS, type PortPicker } from './ports';
 
 export const redisServerPath = (): string | undefined => {
@@ -22,7 +23,7 @@ export const redisServerPath = (): string | undefined => {
 /** `describe` when redis-server exists or CI demands it (then a missing server fails), else `describe.skip`. */
 export const describeWithRedis: jest.Describe = (() => {
   if (redisServerPath() || process.env.CI) return describe;
-  console.warn('redis-server is not installed: skipping the Redis tests (CI=true fails them instead)');
+  printNotice('redis-server is not installed: skipping the Redis tests (CI=true fails them instead)');
   return describe.skip;
 })();
 
