@@ -16,6 +16,7 @@ import {
   type Client,
   type TokenCredential,
 } from '../src';
+import { expectWarning, PLAIN_HTTP_NOTICE } from './support/console';
 import { startDemo } from './support/demo';
 import { BOB, RSA_ONLY, sign, type Identity } from './support/sign';
 
@@ -97,14 +98,18 @@ beforeAll(async () => {
   useContainer(Container);
   Container.set(
     ResourceProtector,
-    new ResourceProtector({
-      queryClient: (id) => (id === 'ck' ? client : undefined),
-      queryToken: (id, token) => (id === 'ck' ? TOKENS[token] : undefined),
-      existsNonce: createExistsNonce(new MemoryNonceCache()),
-      allowInsecureTransport: true,
-      storeTimeoutMs: 200,
-      realm: 'photos',
-    }),
+    expectWarning(
+      PLAIN_HTTP_NOTICE,
+      () =>
+        new ResourceProtector({
+          queryClient: (id) => (id === 'ck' ? client : undefined),
+          queryToken: (id, token) => (id === 'ck' ? TOKENS[token] : undefined),
+          existsNonce: createExistsNonce(new MemoryNonceCache()),
+          allowInsecureTransport: true,
+          storeTimeoutMs: 200,
+          realm: 'photos',
+        }),
+    ),
   );
   const app = new Koa();
   useKoaServer(app, { controllers: [PhotosController, AdminController] });

@@ -30,6 +30,7 @@ import {
   type ResourceProtectorOptions,
   type TokenCredential,
 } from '../src';
+import { expectWarning, PLAIN_HTTP_NOTICE } from './support/console';
 import { sign, type Identity } from './support/sign';
 
 const ME: Identity = { consumerKey: 'ck', consumerSecret: 'cs', token: 'tk', tokenSecret: 'ts' };
@@ -44,18 +45,20 @@ let nonceChecks = 0;
 
 function protectorWith(extra: Partial<ResourceProtectorOptions> = {}): ResourceProtector {
   const cache = new MemoryNonceCache();
-  return new ResourceProtector({
-    queryClient: (id) => (id === 'ck' ? client : undefined),
-    queryToken: (id, t) => (id === 'ck' && t === 'tk' ? token : undefined),
-    existsNonce: (nonce, timestamp, clientId, tk, { ttlSeconds, nowSeconds }) => {
-      nonceChecks++;
-      return !cache.setIfAbsent(`${clientId} ${tk} ${timestamp} ${nonce}`, ttlSeconds, nowSeconds);
-    },
-    realm: 'checkers',
-    allowInsecureTransport: true,
-    mirrorUser: true,
-    ...extra,
-  } as ResourceProtectorOptions);
+  const make = () =>
+    new ResourceProtector({
+      queryClient: (id) => (id === 'ck' ? client : undefined),
+      queryToken: (id, t) => (id === 'ck' && t === 'tk' ? token : undefined),
+      existsNonce: (nonce, timestamp, clientId, tk, { ttlSeconds, nowSeconds }) => {
+        nonceChecks++;
+        return !cache.setIfAbsent(`${clientId} ${tk} ${timestamp} ${nonce}`, ttlSeconds, nowSeconds);
+      },
+      realm: 'checkers',
+      allowInsecureTransport: true,
+      mirrorUser: true,
+      ...extra,
+    } as ResourceProtectorOptions);
+  return extra.allowInsecureTransport === false ? make() : expectWarning(PLAIN_HTTP_NOTICE, make);
 }
 
 @Service()

@@ -108,9 +108,7 @@ describe('routing-controllers-oauth1 sign (child process)', () => {
   describe('the printed curl command, run with sh against the demo', () => {
     let demo: Awaited<ReturnType<typeof startDemo>>;
     beforeAll(async () => {
-      const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined); // "plain http is allowed"
       demo = await startDemo();
-      warn.mockRestore();
     });
     afterAll(() => demo.stop());
 

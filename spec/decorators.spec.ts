@@ -15,6 +15,7 @@ import {
   type ResourceProtectorOptions,
   type TokenCredential,
 } from '../src';
+import { expectWarning, PLAIN_HTTP_NOTICE } from './support/console';
 import { sign, type Identity } from './support/sign';
 
 class TestToken implements TokenCredential {
@@ -46,6 +47,10 @@ function options(user: string, extra: { realm?: string } = {}): ResourceProtecto
     ...extra,
   };
 }
+
+/** A protector on `options`: it prints its plain-http notice. */
+const protectorFor = (user: string, extra: { realm?: string } = {}) =>
+  expectWarning(PLAIN_HTTP_NOTICE, () => new ResourceProtector(options(user, extra)));
 
 const SECOND = new Token<ResourceProtector>('second protector');
 
@@ -112,8 +117,8 @@ let server: Server;
 let base: string;
 beforeAll(async () => {
   useContainer(Container);
-  Container.set(ResourceProtector, new ResourceProtector(options('alice')));
-  Container.set(SECOND, new ResourceProtector(options('second-alice', { realm: 'second' })));
+  Container.set(ResourceProtector, protectorFor('alice'));
+  Container.set(SECOND, protectorFor('second-alice', { realm: 'second' }));
   const app = new Koa();
   useKoaServer(app, { controllers: [MethodController, ClassController] });
   server = app.listen(0, '127.0.0.1');
@@ -200,7 +205,7 @@ describe('protectors from the container', () => {
   it('resolves the protector per request, so an app can replace it', async () => {
     const original = Container.get(ResourceProtector);
     try {
-      Container.set(ResourceProtector, new ResourceProtector(options('replaced')));
+      Container.set(ResourceProtector, protectorFor('replaced'));
       expect((await get('/method/guarded')).body.user).toBe('replaced');
     } finally {
       Container.set(ResourceProtector, original);
@@ -212,7 +217,7 @@ describe('protectors from the container', () => {
     try {
       const lazy = new ResourceProtector();
       Container.set(ResourceProtector, lazy);
-      lazy.init(options('lazy'));
+      expectWarning(PLAIN_HTTP_NOTICE, () => lazy.init(options('lazy'))); // the notice comes with the options
       expect((await get('/method/guarded')).body.user).toBe('lazy');
     } finally {
       Container.set(ResourceProtector, original);

@@ -1,53 +1,8 @@
 /**
  * The demo started exactly as the README says (`npm run demo`), as a separate process.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { startDemoProcess, stopProcess as stop, type Running } from './support/demo-process';
 import { sign } from './support/sign';
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-
-interface Running {
-  child: ChildProcess;
-  base: string;
-  output: () => string;
-}
-
-async function startDemoProcess(env: Record<string, string> = {}): Promise<Running> {
-  const port = await freePort();
-  const child = spawn('npm', ['run', 'demo'], {
-    cwd: join(__dirname, '..'),
-    env: { ...process.env, ...env, PORT: String(port) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true, // its own process group, so a signal reaches npm, its shell and the demo alike
-  });
-  let out = '';
-  child.stdout?.on('data', (d) => (out += d));
-  child.stderr?.on('data', (d) => (out += d));
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  while (!out.includes(`listening on ${base}`)) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`demo did not start:\n${out}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return { child, base, output: () => out };
-}
-
-/** Signals the whole process group, as a terminal's Ctrl-C does, and waits until every process closed its output. */
-async function stop(running: Running, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-  if (running.child.stdout?.closed) return;
-  const closed = once(running.child, 'close');
-  process.kill(-(running.child.pid as number), signal);
-  await closed;
-}
 
 describe('npm run demo', () => {
   let demo: Running;

@@ -16,6 +16,7 @@ import {
   type TokenCredential,
 } from '../src';
 import { formatSignatureReport } from '../src/core';
+import { DEBUG_SIGNATURES_NOTICE, expectWarning, PLAIN_HTTP_NOTICE } from './support/console';
 import { formBody, sign, type Identity } from './support/sign';
 
 const client: Client = { getClientSecret: () => 'cs', getRsaPublicKey: () => undefined };
@@ -45,7 +46,11 @@ async function serve(protector: ResourceProtector): Promise<{ server: Server; ba
 let server: Server;
 let base: string;
 beforeAll(async () => {
-  ({ server, base } = await serve(new ResourceProtector({ ...stores, debugSignatures: (r) => reports.push(r) })));
+  const protector = expectWarning(
+    [PLAIN_HTTP_NOTICE, DEBUG_SIGNATURES_NOTICE],
+    () => new ResourceProtector({ ...stores, debugSignatures: (r) => reports.push(r) }),
+  );
+  ({ server, base } = await serve(protector));
 });
 afterAll(() => new Promise((resolve) => server.close(resolve)));
 beforeEach(() => {

@@ -24,9 +24,7 @@ let demo: Awaited<ReturnType<typeof startDemo>>;
 let verify: jest.SpiedFunction<typeof demo.protector.verifyNow>;
 
 beforeAll(async () => {
-  const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined); // the insecure-transport notice
   demo = await startDemo();
-  warn.mockRestore();
   verify = jest.spyOn(demo.protector, 'verifyNow'); // what the guard calls
 });
 beforeEach(() => verify.mockClear());

@@ -16,6 +16,7 @@ import {
   type Client,
   type TokenCredential,
 } from '../src';
+import { expectWarning, PLAIN_HTTP_NOTICE } from './support/console';
 import { formBody, sign, type Identity } from './support/sign';
 
 interface UserToken extends TokenCredential {
@@ -34,17 +35,24 @@ const stores = () => ({
   existsNonce: createExistsNonce(new MemoryNonceCache()),
   allowInsecureTransport: true,
 });
-const protector = new ResourceProtector({
-  ...stores(),
-  realm: 'plain',
-  audit: (event) => {
-    events.push(event);
-    if (auditThrows) throw new Error('the log is down');
-  },
-});
+const protector = expectWarning(
+  PLAIN_HTTP_NOTICE,
+  () =>
+    new ResourceProtector({
+      ...stores(),
+      realm: 'plain',
+      audit: (event) => {
+        events.push(event);
+        if (auditThrows) throw new Error('the log is down');
+      },
+    }),
+);
 
 /** The same stores, with currentCredential() left out. */
-const withoutContext = new ResourceProtector({ ...stores(), currentCredential: false });
+const withoutContext = expectWarning(
+  PLAIN_HTTP_NOTICE,
+  () => new ResourceProtector({ ...stores(), currentCredential: false }),
+);
 
 let server: Server;
 let base: string;

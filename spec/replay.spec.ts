@@ -1,15 +1,14 @@
 /**
  * Replay protection under concurrency, across instances, and through a store outage.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import IORedis, { type Cluster } from 'ioredis';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createExistsNonce, nonceKey, RedisNonceCache } from '../src';
 import { startDemo } from './support/demo';
-import { describeWithRedis, freePort, RedisServer } from './support/redis-server';
+import { startDemoProcess, stopProcess, type Running } from './support/demo-process';
+import { describeWithRedis, RedisServer } from './support/redis-server';
 import { sign } from './support/sign';
 
 type Demo = Awaited<ReturnType<typeof startDemo>>;
@@ -153,12 +152,12 @@ describeWithRedis('replay protection on Redis', () => {
   let redis: RedisServer;
   let demo: Demo;
   beforeAll(async () => {
-    redis = await RedisServer.start();
+    redis = await RedisServer.startOnSocket(); // restarted below: a TCP port could be taken while it is down
     demo = await startDemo({ redisUrl: redis.url });
   });
   afterAll(async () => {
     await demo.stop();
-    await redis.stop();
+    await redis.close();
   });
 
   it('serves exactly one of 200 concurrent copies of one signed request; the others get invalid_nonce', async () => {
@@ -188,28 +187,12 @@ describeWithRedis('replay protection on Redis', () => {
 
 describeWithRedis('two demo processes on one Redis', () => {
   let redis: RedisServer;
-  const demos: { child: ChildProcess; base: string }[] = [];
+  const demos: Running[] = [];
 
   async function startProcess(redisUrl: string) {
-    const port = await freePort();
-    const child = spawn('npm', ['run', 'demo'], {
-      cwd: join(__dirname, '..'),
-      env: { ...process.env, PORT: String(port), REDIS_URL: redisUrl, TRUST_PROXY: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
-    let out = '';
-    child.stdout?.on('data', (d) => (out += d));
-    child.stderr?.on('data', (d) => (out += d));
-    const base = `http://127.0.0.1:${port}`;
-    demos.push({ child, base });
-    const deadline = Date.now() + 60_000;
-    while (!out.includes(`listening on ${base}`)) {
-      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`demo did not start:\n${out}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    expect(out).toContain('nonces kept in Redis');
-    return base;
+    const demo = await startDemoProcess({ REDIS_URL: redisUrl, TRUST_PROXY: '1' });
+    demos.push(demo);
+    expect(demo.output()).toContain('nonces kept in Redis');
   }
 
   beforeAll(async () => {
@@ -217,11 +200,7 @@ describeWithRedis('two demo processes on one Redis', () => {
     await Promise.all([startProcess(redis.url), startProcess(redis.url)]);
   }, 90_000);
   afterAll(async () => {
-    for (const { child } of demos) {
-      const closed = once(child, 'close');
-      process.kill(-(child.pid as number), 'SIGTERM');
-      await closed;
-    }
+    for (const demo of demos) await stopProcess(demo);
     await redis.stop();
   });
 

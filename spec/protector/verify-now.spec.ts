@@ -15,6 +15,7 @@ import {
   type OAuthRequest,
   type TokenCredential,
 } from '../../src';
+import { expectWarning, PLAIN_HTTP_NOTICE } from '../support/console';
 import { sign, type Identity } from '../support/sign';
 
 const WHO: Identity = { consumerKey: 'ck', consumerSecret: 'cs', token: 'tk', tokenSecret: 'ts' };
@@ -94,14 +95,16 @@ describe('ResourceProtector.verify', () => {
 
 describe('the guard on synchronous stores', () => {
   it('calls the next middleware in the same turn, before any microtask runs', async () => {
-    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined); // "plain http is allowed"
-    const p = new ResourceProtector({
-      queryClient: () => client,
-      queryToken: () => token,
-      existsNonce: createExistsNonce(new MemoryNonceCache()),
-      allowInsecureTransport: true,
-    });
-    warn.mockRestore();
+    const p = expectWarning(
+      PLAIN_HTTP_NOTICE,
+      () =>
+        new ResourceProtector({
+          queryClient: () => client,
+          queryToken: () => token,
+          existsNonce: createExistsNonce(new MemoryNonceCache()),
+          allowInsecureTransport: true,
+        }),
+    );
     const guard = requireOAuth(p);
     let microtaskRan = false;
     let sameTurn: boolean | undefined;

@@ -24,6 +24,7 @@ import {
   type Client,
   type TokenCredential,
 } from '../../src';
+import { expectWarning, PLAIN_HTTP_NOTICE } from './console';
 import { ALICE, DEMO_PRIVATE_KEY, type Identity } from './sign';
 
 /** How a store call behaves: answer normally, throw synchronously, reject, or never settle. */
@@ -125,16 +126,20 @@ export async function startContractApp(): Promise<ContractApp> {
   const faults: ContractApp['faults'] = { queryClient: 'none', queryToken: 'none', existsNonce: 'none' };
   const exists = createExistsNonce(new MemoryNonceCache());
   const full = createExistsNonce(new MemoryNonceCache({ capacity: 0 }));
-  const protector = new ResourceProtector({
-    queryClient: (clientId) => faulty(faults.queryClient, () => clients.get(clientId)),
-    queryToken: (clientId, token) => faulty(faults.queryToken, () => findToken(clientId, token)),
-    existsNonce: (...args) =>
-      faults.existsNonce === 'full' ? full(...args) : faulty(faults.existsNonce, () => exists(...args)),
-    signatureMethods: CONTRACT_METHODS,
-    realm: 'demo',
-    allowInsecureTransport: true,
-    storeTimeoutMs: STORE_TIMEOUT_MS,
-  });
+  const protector = expectWarning(
+    PLAIN_HTTP_NOTICE,
+    () =>
+      new ResourceProtector({
+        queryClient: (clientId) => faulty(faults.queryClient, () => clients.get(clientId)),
+        queryToken: (clientId, token) => faulty(faults.queryToken, () => findToken(clientId, token)),
+        existsNonce: (...args) =>
+          faults.existsNonce === 'full' ? full(...args) : faulty(faults.existsNonce, () => exists(...args)),
+        signatureMethods: CONTRACT_METHODS,
+        realm: 'demo',
+        allowInsecureTransport: true,
+        storeTimeoutMs: STORE_TIMEOUT_MS,
+      }),
+  );
   useContainer(Container);
   Container.set(ResourceProtector, protector);
 

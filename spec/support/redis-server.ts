@@ -1,10 +1,19 @@
 /**
- * A private redis-server for the tests, on a free loopback port. Outside CI, a machine without
+ * A private redis-server for the tests, on a loopback port (or a unix socket). Outside CI, a machine without
  * redis-server skips the Redis tests (with a note); under CI (CI=true) it fails them instead.
+ *
+ * redis-server cannot pick a free port itself, so one is picked for it; when another process takes that port
+ * first, redis-server exits with "Address already in use" and the start is tried again on another port. A
+ * server is ready when it says so in its own log, never when something answers on its port (which could be
+ * whoever took it).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer, Socket } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { printNotice } from './console';
+import { freePort, isFree, PORT_ATTEMPTS, type PortPicker } from './ports';
 
 export const redisServerPath = (): string | undefined => {
   const found = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).stdout.trim();
@@ -14,42 +23,40 @@ export const redisServerPath = (): string | undefined => {
 /** `describe` when redis-server exists or CI demands it (then a missing server fails), else `describe.skip`. */
 export const describeWithRedis: jest.Describe = (() => {
   if (redisServerPath() || process.env.CI) return describe;
-  console.warn('redis-server is not installed: skipping the Redis tests (CI=true fails them instead)');
+  printNotice('redis-server is not installed: skipping the Redis tests (CI=true fails them instead)');
   return describe.skip;
 })();
 
-export const freePort = (): Promise<number> =>
-  new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
+/** Where a server listens: a loopback TCP port, or a unix socket (which no other process can take). */
+type Address = { port: number } | { socket: string };
 
-const isFree = (port: number): Promise<boolean> =>
-  new Promise((resolve) => {
-    const s = createServer();
-    s.once('error', () => resolve(false));
-    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
-  });
+/** How a launch ended: the server is ready, or its address was taken. */
+type Launch = 'ready' | 'address in use';
 
-const canConnect = (port: number): Promise<boolean> =>
-  new Promise((resolve) => {
-    const socket = new Socket();
-    socket.once('connect', () => (socket.destroy(), resolve(true)));
-    socket.once('error', () => resolve(false));
-    socket.connect(port, '127.0.0.1');
-  });
+const START_TIMEOUT_MS = 10_000;
 
 export class RedisServer {
   private process?: ChildProcess;
   private constructor(
-    readonly port: number,
+    private readonly address: Address,
     private readonly extraArgs: string[],
   ) {}
 
-  static async start(extraArgs: string[] = []): Promise<RedisServer> {
-    const server = new RedisServer(await freePort(), extraArgs);
+  /** A server on a loopback port, tried again on another port when the one picked is taken meanwhile. */
+  static async start(extraArgs: string[] = [], pickPort: PortPicker = freePort): Promise<RedisServer> {
+    for (let attempt = 1; ; attempt++) {
+      const server = new RedisServer({ port: await pickPort() }, extraArgs);
+      if ((await server.launch()) === 'ready') return server;
+      if (attempt === PORT_ATTEMPTS) throw new Error(`redis-server found no free port in ${attempt} attempts`);
+    }
+  }
+
+  /**
+   * A server on a unix socket in a private directory, for tests that stop and restart it: a TCP port could
+   * be taken while it is down, its socket cannot. Call `close()` when done, to remove the directory.
+   */
+  static async startOnSocket(): Promise<RedisServer> {
+    const server = new RedisServer({ socket: join(mkdtempSync(join(tmpdir(), 'redis-')), 'redis.sock') }, []);
     await server.restart();
     return server;
   }
@@ -60,10 +67,11 @@ export class RedisServer {
    */
   static async startCluster(dir: string): Promise<RedisServer[]> {
     const nodes: RedisServer[] = [];
-    while (nodes.length < 3) {
+    for (let attempt = 1; nodes.length < 3; attempt++) {
+      if (attempt > 20) throw new Error('redis-server found no free port pair (port and bus port) in 20 attempts');
       const port = await freePort();
       if (port > 55_000 || !(await isFree(port + 10_000))) continue;
-      const node = new RedisServer(port, [
+      const node = new RedisServer({ port }, [
         '--cluster-enabled',
         'yes',
         '--cluster-config-file',
@@ -71,8 +79,7 @@ export class RedisServer {
         '--dir',
         dir,
       ]);
-      await node.restart();
-      nodes.push(node);
+      if ((await node.launch()) === 'ready') nodes.push(node);
     }
     const created = spawnSync(
       'redis-cli',
@@ -89,31 +96,81 @@ export class RedisServer {
     }
   }
 
-  get url(): string {
-    return `redis://127.0.0.1:${this.port}`;
+  /** The TCP port (a server on a unix socket has none). */
+  get port(): number {
+    if (!('port' in this.address)) throw new Error(`this redis-server listens on ${this.address.socket}, not a port`);
+    return this.address.port;
   }
 
-  /** Starts (again) on the same port. */
+  /** What ioredis (and REDIS_URL) take: a redis:// URL, or the socket's path. */
+  get url(): string {
+    return 'port' in this.address ? `redis://127.0.0.1:${this.address.port}` : this.address.socket;
+  }
+
+  /** Starts (again) at the same address; fails if another process took its port while it was down. */
   async restart(): Promise<void> {
-    const binary = redisServerPath();
-    if (!binary) throw new Error('redis-server is required for these tests (apt-get install -y redis-server)');
-    this.process = spawn(
-      binary,
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...this.extraArgs],
-      { stdio: 'ignore' },
-    );
-    const deadline = Date.now() + 10_000;
-    while (!(await canConnect(this.port))) {
-      if (this.process.exitCode !== null || Date.now() > deadline) throw new Error('redis-server did not start');
-      await new Promise((r) => setTimeout(r, 50));
+    if ((await this.launch()) !== 'ready') {
+      throw new Error(`redis-server cannot start again: another process took ${this.url}`);
     }
   }
 
   async stop(): Promise<void> {
     const child = this.process;
-    if (!child || child.exitCode !== null) return;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = once(child, 'exit');
     child.kill('SIGKILL');
     await exited;
+  }
+
+  /** Stops it for good, and removes the directory of its socket. */
+  async close(): Promise<void> {
+    await this.stop();
+    if ('socket' in this.address) rmSync(join(this.address.socket, '..'), { recursive: true, force: true });
+  }
+
+  /** Runs redis-server at this address until it says it is ready, or exits because the address is taken. */
+  private launch(): Promise<Launch> {
+    const binary = redisServerPath();
+    if (!binary) throw new Error('redis-server is required for these tests (apt-get install -y redis-server)');
+    const listen =
+      'port' in this.address
+        ? ['--port', String(this.address.port), '--bind', '127.0.0.1']
+        : ['--port', '0', '--unixsocket', this.address.socket, '--unixsocketperm', '700'];
+    const child = spawn(binary, [...listen, '--save', '', '--appendonly', 'no', ...this.extraArgs], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.process = child;
+    let log = '';
+    const collect = (chunk: Buffer) => {
+      if (log.length < 64 * 1024) log += chunk.toString();
+    };
+    // Read for as long as it runs (a full pipe would stall it); kept only up to 64 KiB.
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
+    return new Promise<Launch>((resolve, reject) => {
+      const settle = (outcome: () => void) => {
+        clearTimeout(timer);
+        child.stdout.off('data', onData);
+        child.off('close', onClose);
+        child.off('error', onError);
+        outcome();
+      };
+      // "Ready to accept connections" (tcp or unix), or 7.0's "The server is now ready to accept connections at".
+      const onData = () => /ready to accept connections/i.test(log) && settle(() => resolve('ready'));
+      const onClose = () =>
+        settle(() =>
+          /Address already in use/i.test(log)
+            ? resolve('address in use')
+            : reject(new Error(`redis-server exited at start (${child.exitCode ?? child.signalCode}):\n${log}`)),
+        );
+      const onError = (error: Error) => settle(() => reject(error));
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        settle(() => reject(new Error(`redis-server was not ready within ${START_TIMEOUT_MS} ms:\n${log}`)));
+      }, START_TIMEOUT_MS);
+      child.stdout.on('data', onData);
+      child.once('close', onClose);
+      child.once('error', onError);
+    });
   }
 }
