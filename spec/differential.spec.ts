@@ -21,8 +21,7 @@
  * Node's own 400 to bytes it cannot parse, a DTO's validation error, the plain app's body parser refusing
  * bytes before the guard): never a 5xx, a hang or a stack trace.
  *
- * DIFF_SEED=<n> replays a run (each family uses seed n + its index); DIFF_SUMMARY=1 prints the counts;
- * DIFF_STRICT=1 fails on the known divergences too (see KNOWN), instead of counting them.
+ * DIFF_SEED=<n> replays a run (each family uses seed n + its index); DIFF_SUMMARY=1 prints the counts.
  */
 import fc from 'fast-check';
 import { createHash } from 'node:crypto';
@@ -46,7 +45,6 @@ import {
 import { ALICE } from './support/sign';
 
 const SEED = process.env.DIFF_SEED === undefined ? 0x5849d1f : Number(process.env.DIFF_SEED);
-const STRICT = process.env.DIFF_STRICT === '1';
 
 type AppName = 'controllers' | 'plain';
 type Route = 'query' | 'any' | 'field' | 'dto';
@@ -488,44 +486,6 @@ interface Problem {
   actual?: unknown;
 }
 
-/**
- * Divergences found by this spec and described in its report; counted (and not failed) unless DIFF_STRICT=1.
- * Each matches only its own inputs and its own symptoms.
- */
-const KNOWN: { id: string; matches(c: Case, w: Wire, problems: Problem[]): boolean }[] = [
-  {
-    // routing-controllers parses a string value again for an `@Body()` typed Object (the type of an untyped
-    // `unknown` or `any`): a JSON string body reaches the action as what the string spells, or is refused with
-    // its ParameterParseJsonError (a 400 that is not OAuth's). src/decorators/action-body.ts binds it as 'any'.
-    id: 'JSON string body parsed again by an untyped @Body()',
-    matches: (c, w, problems) => {
-      const value: unknown = attempt(() => JSON.parse(w.body.toString('utf8')));
-      if (c.app !== 'controllers' || c.route !== 'any' || !isJsonType(w.contentType) || typeof value !== 'string') {
-        return false;
-      }
-      const again: unknown = attempt(() => JSON.parse(value));
-      return problems.every(
-        (p) =>
-          p.key === 'ParameterParseJsonError' ||
-          (p.key === 'action.body' && again !== undefined && isDeepStrictEqual(p.actual, shapeOf(again))),
-      );
-    },
-  },
-  {
-    // A trusted X-Forwarded-Host / -Proto whose first element is empty (", evil.example"): the guard falls
-    // back to the Host header / http (src/http/http-request.ts, firstOf), Koa's ctx.host / ctx.protocol are ''.
-    id: 'trusted X-Forwarded-* with an empty first element',
-    matches: (c, w, problems) =>
-      c.app === 'plain' &&
-      problems.every(
-        (p) =>
-          p.actual === '' &&
-          ((p.key === 'ctx.host' && firstOf(w.forwarded, 'X-Forwarded-Host') === '') ||
-            (p.key === 'ctx.protocol' && firstOf(w.forwarded, 'X-Forwarded-Proto') === '')),
-      ),
-  },
-];
-
 /** The problems with an accepted request's answer: everything the action saw, held to the verified reading. */
 function acceptedProblems(c: Case, w: Wire, signed: Signed, echo: Echo): Problem[] {
   const problems: Problem[] = [];
@@ -600,7 +560,6 @@ interface Tally {
   respelled: number;
   respelledAccepted: number;
   outcomes: Record<string, number>;
-  known: Record<string, number>;
 }
 const tallies: Record<string, Tally> = {};
 const bump = (counts: Record<string, number>, key: string) => void (counts[key] = (counts[key] ?? 0) + 1);
@@ -615,7 +574,6 @@ afterAll(async () => {
     const lines = Object.entries(tallies).map(
       ([family, t]) =>
         `${family}: ${t.sent} sent, ${t.accepted} accepted; ${JSON.stringify(t.outcomes)}` +
-        (Object.keys(t.known).length ? `; known divergences ${JSON.stringify(t.known)}` : '') +
         (t.respelled ? `; meaning-preserving ${t.respelledAccepted}/${t.respelled} accepted` : ''),
     );
     process.stdout.write(`\ndifferential (DIFF_SEED=${SEED}):\n  ${lines.join('\n  ')}\n`);
@@ -632,7 +590,6 @@ async function runCase(family: string, c: Case): Promise<void> {
     respelled: 0,
     respelledAccepted: 0,
     outcomes: {},
-    known: {},
   });
   const port = apps[c.app].port;
   const base = baseWire(c, port);
@@ -676,13 +633,6 @@ async function runCase(family: string, c: Case): Promise<void> {
     problems.push(...refusalProblems(c, res, (label) => (outcome = label)));
     if (respelled && outcome !== 'DTO validation 400') {
       problems.push({ key: 'respelled', message: 'a meaning-preserving respelling of a valid request was refused' });
-    }
-  }
-  if (problems.length > 0 && !STRICT) {
-    const known = KNOWN.find((k) => k.matches(c, wire, problems));
-    if (known) {
-      bump(tally.known, known.id);
-      problems.length = 0;
     }
   }
   bump(tally.outcomes, outcome);
@@ -853,7 +803,7 @@ const FAMILIES: { name: string; runs: number; arb: fc.Arbitrary<Case>; pinned: [
       pin({ route: 'query', signHost: 'url', mutations: [hostMutation(HOSTS[6])] }),
       // Both read a trusted proxy's scheme without case (Koa lowercases it too).
       pin({ app: 'plain', route: 'query', mutations: [forwardedMutation(['X-Forwarded-Proto', 'HTTPS'])] }),
-      // A known divergence (KNOWN): the trusted proxy's header has an empty first element.
+      // A trusted proxy's header whose first element is empty: refused (readers disagree on what it names).
       pin({ app: 'plain', route: 'query', mutations: [forwardedMutation(['X-Forwarded-Host', ', evil.example'])] }),
     ],
     arb: caseArb({
@@ -905,7 +855,7 @@ const FAMILIES: { name: string; runs: number; arb: fc.Arbitrary<Case>; pinned: [
       pin({ route: 'any', body: json('{"b":"x"}'), bodyHash: false }),
       pin({ app: 'plain', route: 'any', body: json('{"b":"x"}'), bodyHash: false }),
       pin({ route: 'dto', body: json('{"__proto__":{"text":"p"},"b":"x"}') }),
-      // A known divergence (KNOWN): a JSON string that spells JSON, bound to an untyped @Body().
+      // A JSON string that spells JSON, bound to an untyped @Body(), which routing-controllers would parse again.
       pin({ route: 'any', body: json('"{\\"b\\":1}"') }),
     ],
     arb: caseArb({

@@ -2,7 +2,9 @@
  * What an action binds its body to, from routing-controllers' parameter metadata (`getMetadataArgsStorage`,
  * its public registry): a class DTO (`@Body() note: NoteDto`) or a named field (`@BodyParam('text')`) needs a
  * JSON object. routing-controllers would hand a `null` body to the action (a 500 when it reads a field) and
- * skip the DTO's validation for `1`, `true` or `[]`; the guard refuses those instead (400).
+ * skip the DTO's validation for `1`, `true` or `[]`; the guard refuses those instead (400). An untyped body
+ * (`any`, `unknown`: `Object` to the metadata) must not be a JSON string, which routing-controllers would
+ * parse a second time, handing the action something that was never sent.
  */
 import { getMetadataArgsStorage } from 'routing-controllers';
 import type { BodyShape } from '../http/body-value';
@@ -13,6 +15,7 @@ const PLAIN_TYPES: readonly unknown[] = [Object, Array, String, Number, Boolean,
 type Reflector = { getMetadata?(key: string, target: object, property: string): unknown };
 
 export function bodyShapeOf(controller: Function, method: string): BodyShape {
+  let shape: BodyShape = 'any';
   for (const param of getMetadataArgsStorage().params) {
     if (param.object.constructor !== controller || param.method !== method) continue;
     if (param.type === 'body-param') return 'object';
@@ -20,6 +23,7 @@ export function bodyShapeOf(controller: Function, method: string): BodyShape {
     const reflected = (Reflect as Reflector).getMetadata?.('design:paramtypes', controller.prototype, method);
     const type: unknown = param.explicitType ?? (reflected as unknown[] | undefined)?.[param.index];
     if (typeof type === 'function' && !PLAIN_TYPES.includes(type)) return 'object';
+    if (type === Object || type === undefined) shape = 'non-string';
   }
-  return 'any';
+  return shape;
 }

@@ -11,8 +11,11 @@ import type { HttpRequest } from './http-request';
 import { FORM, isJson } from './media-type';
 import { parseFormEncoded } from '../rfc5849/form-encoded';
 
-/** What the action binds a JSON body to: any JSON value, or an object (a class DTO). */
-export type BodyShape = 'any' | 'object';
+/**
+ * What the action binds a JSON body to: any JSON value; any but a string (an untyped parameter, for which
+ * routing-controllers parses a string a second time); or an object (a class DTO, or fields read by name).
+ */
+export type BodyShape = 'any' | 'non-string' | 'object';
 
 const isObject = (value: unknown): boolean => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -29,6 +32,9 @@ export function parseJsonBody(request: HttpRequest, shape: BodyShape): unknown {
     throw new InvalidRequestError('The JSON body cannot be parsed.');
   }
   if (shape === 'object' && !isObject(value)) throw new InvalidRequestError('The JSON body must be an object.');
+  if (shape === 'non-string' && typeof value === 'string') {
+    throw new InvalidRequestError('The JSON body must not be a string here.');
+  }
   return value;
 }
 

@@ -90,6 +90,10 @@ export function readHttpRequest(
   if (forwardedProto) (options.trustProxy ? usedForwarded : ignoredForwarded).push('X-Forwarded-Proto');
   if (forwardedHost) (options.trustProxy ? usedForwarded : ignoredForwarded).push('X-Forwarded-Host');
   if (options.trustProxy) {
+    // A trusted header that is there but names nothing first is malformed, not absent (readers disagree on it).
+    if (forwardedHost === '' || forwardedProto === '') {
+      throw new InvalidRequestError('A forwarded header of the trusted proxy is empty.');
+    }
     if (forwardedHost) host = forwardedHost;
     if (forwardedProto && scheme === 'http') {
       const proto = forwardedProto.toLowerCase();
