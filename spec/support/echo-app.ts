@@ -43,6 +43,7 @@ import {
   type TokenCredential,
 } from '../../src';
 import { ALICE } from './sign';
+import { expectWarning, PLAIN_HTTP_NOTICE } from './console';
 
 /** A value as the action saw it, JSON-safe: prototypes, `undefined` and DTO classes spelled out. */
 export type Shape =
@@ -244,14 +245,18 @@ async function listen(app: Koa): Promise<EchoServer> {
 
 /** Both apps on loopback ports, sharing one protector (ALICE's credentials, realm `echo`, http allowed). */
 export async function startEchoApps(): Promise<EchoApps> {
-  const protector = new ResourceProtector({
-    queryClient: (clientId) => (clientId === ALICE.consumerKey ? client : undefined),
-    queryToken: (clientId, token) =>
-      clientId === ALICE.consumerKey && token === ALICE.token ? new EchoToken() : undefined,
-    nonceCache: new MemoryNonceCache(),
-    realm: 'echo',
-    allowInsecureTransport: true,
-  });
+  const protector = expectWarning(
+    PLAIN_HTTP_NOTICE,
+    () =>
+      new ResourceProtector({
+        queryClient: (clientId) => (clientId === ALICE.consumerKey ? client : undefined),
+        queryToken: (clientId, token) =>
+          clientId === ALICE.consumerKey && token === ALICE.token ? new EchoToken() : undefined,
+        nonceCache: new MemoryNonceCache(),
+        realm: 'echo',
+        allowInsecureTransport: true,
+      }),
+  );
   useContainer(Container);
   Container.set(ResourceProtector, protector);
   const errors: unknown[] = [];
