@@ -11,7 +11,8 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { ALICE, sign } from './support/sign';
+import { readFileSync } from 'node:fs';
+import { ALICE, formBody, sign, type Identity } from './support/sign';
 
 jest.setTimeout(180_000);
 
@@ -19,6 +20,7 @@ const run = promisify(execFile);
 const ROOT = join(__dirname, '..');
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const TSC = require.resolve('typescript/bin/tsc');
+const TS_NODE = require.resolve('ts-node/dist/bin.js');
 
 /** Peers and runtime companions at the versions the README names, plus what the TypeScript check needs. */
 const CONSUMER_DEPS = [
@@ -33,6 +35,10 @@ const CONSUMER_DEPS = [
   '@types/node@20',
   '@types/koa@3',
 ];
+
+/** What the README's quick start installs for the Express driver (in an app of its own: express 5 brings a
+ * content-disposition with types of its own, which @types/koa does not expect). */
+const EXPRESS_DEPS = ['express@5', 'body-parser@2', '@types/express@5'];
 
 /** Every path a tarball may hold; anything else (sources, tests, demo, bench, maps, tarballs) fails the test. */
 const ALLOWED = [
@@ -217,6 +223,7 @@ describe('the packed package', () => {
   let tarball: string;
   let files: string[];
   let server: ChildProcess | undefined;
+  const tourDirs: string[] = [];
 
   beforeAll(async () => {
     packDir = mkdtempSync(join(tmpdir(), 'rco1-pack-'));
@@ -237,7 +244,7 @@ describe('the packed package', () => {
 
   afterAll(() => {
     server?.kill();
-    for (const dir of [packDir, appDir]) if (dir) rmSync(dir, { recursive: true, force: true });
+    for (const dir of [packDir, appDir, ...tourDirs]) if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('holds compiled JavaScript, declarations, package.json, README and LICENSE only', () => {
@@ -312,6 +319,98 @@ describe('the packed package', () => {
       (e: { code?: number; stdout?: string; stderr?: string }) => ({ code: e.code, out: `${e.stdout}${e.stderr}` }),
     );
   }
+
+  /** A fenced block of the README: the one after `<!-- tour: name -->`, or the first of a language after a heading. */
+  function readmeBlock(marker: string, language: string): string {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const at = readme.indexOf(marker);
+    expect(at).toBeGreaterThanOrEqual(0);
+    const open = readme.indexOf(`\`\`\`${language}\n`, at) + language.length + 4;
+    return readme.slice(open, readme.indexOf('\n```', open) + 1);
+  }
+
+  /** An app of its own with the package and the README's install lines for a driver. */
+  async function tourApp(ending: 'koa' | 'express'): Promise<string> {
+    const dir = mkdtempSync(join(tmpdir(), `rco1-tour-${ending}-`));
+    tourDirs.push(dir);
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'tour', version: '0.0.0', private: true }));
+    const deps =
+      ending === 'express' ? [...CONSUMER_DEPS.filter((d) => !/koa/.test(d)), ...EXPRESS_DEPS] : CONSUMER_DEPS;
+    await run(NPM, ['install', tarball, ...deps, '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], {
+      cwd: dir,
+      env: cleanEnv(),
+      timeout: 150_000,
+    });
+    return dir;
+  }
+
+  /** Runs app.ts with ts-node (type-checked, as `npx ts-node app.ts` does) and answers its URL. */
+  async function startTour(ending: 'koa' | 'express', dir: string): Promise<{ child: ChildProcess; base: string }> {
+    const source = readmeBlock('<!-- tour: common -->', 'ts') + readmeBlock(`<!-- tour: ${ending} -->`, 'ts');
+    writeFileSync(join(dir, 'tsconfig.json'), readmeBlock('with decorators on in `tsconfig.json`', 'json'));
+    writeFileSync(join(dir, 'app.ts'), source);
+    const child = spawn(process.execPath, [TS_NODE, 'app.ts'], {
+      cwd: dir,
+      env: { ...cleanEnv(), PORT: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+    const base = await new Promise<string>((resolve, reject) => {
+      child.stdout?.on('data', () => {
+        const url = /listening on (http:\/\/\S+)/.exec(out)?.[1];
+        if (url) resolve(url);
+      });
+      child.on('exit', (code) => reject(new Error(`the README's ${ending} app exited (${code}):\n${out}`)));
+    });
+    return { child, base };
+  }
+
+  const TOUR_WHO: Identity = {
+    consumerKey: 'my-client',
+    consumerSecret: 'my-client-secret',
+    token: 'my-token',
+    tokenSecret: 'my-token-secret',
+  };
+
+  it.each(['koa', 'express'] as const)(
+    "runs the README's quick start as written on the %s driver, and its sign commands against it",
+    async (ending) => {
+      const dir = ending === 'koa' ? appDir : await tourApp(ending);
+      const { child, base } = await startTour(ending, dir);
+      try {
+        const me = await fetch(`${base}/api/me`, {
+          headers: { Authorization: sign({ url: `${base}/api/me`, who: TOUR_WHO, realm: 'tour' }).header },
+        });
+        expect([me.status, await me.json()]).toEqual([200, { user: { id: 1, name: 'alice' } }]);
+        const form: [string, string][] = [['text', 'hello']];
+        const note = await fetch(`${base}/api/notes`, {
+          method: 'POST',
+          headers: {
+            Authorization: sign({ method: 'POST', url: `${base}/api/notes`, form, who: TOUR_WHO }).header,
+            'Content-Type': 'application/x-www-form-urlencoded',
+          },
+          body: formBody(form),
+        });
+        expect([note.status, await note.json()]).toEqual([200, { user: 'alice', text: 'hello' }]);
+        const unsigned = await fetch(`${base}/api/me`);
+        expect([unsigned.status, unsigned.headers.get('www-authenticate')]).toEqual([401, 'OAuth realm="tour"']);
+        // The README's own commands, the port changed: the installed CLI prints curl commands, sh runs them.
+        const commands = readmeBlock('Then sign a request with the library', 'sh')
+          .split(/\n(?=npx )/)
+          .map((command) => command.replace(/\n#.*$/gm, '').replaceAll('http://127.0.0.1:3000', base));
+        const outputs = [];
+        for (const command of commands) outputs.push((await run('sh', ['-c', command], { cwd: dir })).stdout);
+        expect(outputs.map((o) => JSON.parse(o) as unknown)).toEqual([
+          { user: { id: 1, name: 'alice' } },
+          { user: 'alice', text: 'hello' },
+        ]);
+      } finally {
+        child.kill();
+      }
+    },
+  );
 
   // The declarations must not need the optional ioredis peer (RedisNonceCache declares the client shape it uses).
   // (The tests below rely on the install above: jest runs them in order.)
