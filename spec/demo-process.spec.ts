@@ -1,8 +1,35 @@
 /**
  * The demo started exactly as the README says (`npm run demo`), as a separate process.
  */
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { startDemoProcess, stopProcess as stop, type Running } from './support/demo-process';
 import { sign } from './support/sign';
+
+const ROOT = join(__dirname, '..');
+
+/** The README's shell commands under a heading: each command (continuation lines joined), comments dropped. */
+function readmeCommands(heading: string): string[] {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf(heading));
+  const commands: string[] = [];
+  for (const block of section.slice(0, section.indexOf('\n## ', 1)).split('```sh\n').slice(1)) {
+    const lines = block
+      .slice(0, block.indexOf('```'))
+      .split('\n')
+      .filter((line) => !line.startsWith('#'));
+    commands.push(
+      ...lines
+        .join('\n')
+        .split(/\n(?=\S)/)
+        .map((c) => c.trim())
+        .filter(Boolean),
+    );
+  }
+  return commands;
+}
 
 describe('npm run demo', () => {
   let demo: Running;
@@ -14,6 +41,24 @@ describe('npm run demo', () => {
   it('prints that it runs in development transport mode', () => {
     expect(demo.output()).toMatch(/development transport mode: plain http is allowed/);
   });
+
+  it("answers the README's `npm run sign` and `npm run explain` commands as the README shows", async () => {
+    const commands = readmeCommands('## Signing by hand').map((c) => c.replaceAll('http://127.0.0.1:3000', demo.base));
+    expect(commands).toHaveLength(3);
+    const sh = (command: string) => promisify(execFile)('sh', ['-c', command], { cwd: ROOT, timeout: 60_000 });
+    const [curl, note, explained] = await Promise.all(commands.map(sh));
+    expect(curl.stdout).toMatch(
+      /^curl --globoff --silent --show-error \\\n {2}-H 'Authorization: OAuth oauth_consumer_key="demo-client"/,
+    );
+    expect(JSON.parse((await sh(curl.stdout)).stdout)).toEqual({
+      user: { id: 1, name: 'alice' },
+      client_id: 'demo-client',
+    });
+    expect(JSON.parse(note.stdout)).toEqual({ user: { id: 1, name: 'alice' }, text: 'hello' });
+    expect(explained.stdout).toMatch(/^method: {6}GET\nuri: {9}http:\/\/127\.0\.0\.1:\d+\/api\/me\nparameters:\n/);
+    expect(explained.stdout).toMatch(/^ {2}page=2$/m);
+    expect(explained.stdout).toMatch(/^base string: GET&http%3A%2F%2F127\.0\.0\.1%3A\d+%2Fapi%2Fme&/m);
+  }, 90_000);
 
   it('serves a signed GET /api/me with the seeded credentials', async () => {
     const url = `${demo.base}/api/me`;
