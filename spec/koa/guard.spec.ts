@@ -5,12 +5,10 @@
 import type { Context } from 'koa';
 import { IncomingMessage } from 'node:http';
 import { Socket } from 'node:net';
-import { MemoryNonceCache, requireOAuth, ResourceProtector, type Client, type TokenCredential } from '../../src';
-import { formBody, sign, type Identity } from '../support/sign';
+import { MemoryNonceCache, requireOAuth, ResourceProtector } from '../../src';
+import { client, token, WHO } from '../support/fixtures';
+import { formBody, sign } from '../support/sign';
 
-const WHO: Identity = { consumerKey: 'ck', consumerSecret: 'cs', token: 'tk', tokenSecret: 'ts' };
-const client: Client = { getClientSecret: () => 'cs', getRsaPublicKey: () => undefined };
-const token: TokenCredential = { getOAuthToken: () => 'tk', getOAuthTokenSecret: () => 'ts' };
 const protector = new ResourceProtector({
   queryClient: () => client,
   queryToken: () => token,

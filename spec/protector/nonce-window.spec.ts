@@ -7,17 +7,13 @@ import {
   createExistsNonce,
   MemoryNonceCache,
   ResourceProtector,
-  type Client,
   type ExistsNonce,
   type OAuthRequest,
   type ResourceProtectorOptions,
-  type TokenCredential,
 } from '../../src';
-import { sign, type Identity } from '../support/sign';
+import { client, token, WHO } from '../support/fixtures';
+import { sign } from '../support/sign';
 
-const WHO: Identity = { consumerKey: 'ck', consumerSecret: 'cs', token: 'tk', tokenSecret: 'ts' };
-const client: Client = { getClientSecret: () => 'cs', getRsaPublicKey: () => undefined };
-const token: TokenCredential = { getOAuthToken: () => 'tk', getOAuthTokenSecret: () => 'ts' };
 const START = 1_700_000_000;
 
 /** A signed GET made at `timestamp` (seconds). */

@@ -11,16 +11,12 @@ import {
   MemoryNonceCache,
   requireOAuth,
   ResourceProtector,
-  type Client,
   type OAuthRequest,
-  type TokenCredential,
 } from '../../src';
 import { expectWarning, PLAIN_HTTP_NOTICE } from '../support/console';
+import { client, token, WHO } from '../support/fixtures';
 import { sign, type Identity } from '../support/sign';
 
-const WHO: Identity = { consumerKey: 'ck', consumerSecret: 'cs', token: 'tk', tokenSecret: 'ts' };
-const client: Client = { getClientSecret: () => 'cs', getRsaPublicKey: () => undefined };
-const token: TokenCredential = { getOAuthToken: () => 'tk', getOAuthTokenSecret: () => 'ts' };
 const URL = 'https://api.example.com/items?limit=5';
 
 function protector(async: boolean): ResourceProtector {
