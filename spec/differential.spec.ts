@@ -26,7 +26,8 @@
  * bytes on the plain Koa app before the guard): never a 5xx, a hang or a stack trace. A request that was
  * only respelled, or given X-Forwarded-* headers that its app does not trust, must still be accepted.
  *
- * DIFF_SEED=<n> replays a run (each family uses seed n + its index); DIFF_SUMMARY=1 prints the counts.
+ * DIFF_SEED=<n> replays a run (each family uses seed n + its index); DIFF_SUMMARY=1 prints the counts by family
+ * and app; DIFF_TRACE=1 writes each request's outcome to stderr.
  */
 import fc from 'fast-check';
 import { createHash } from 'node:crypto';
@@ -587,7 +588,7 @@ function acceptedProblems(c: Case, w: Wire, signed: Signed, echo: Echo): Problem
 interface Tally {
   sent: number;
   accepted: number;
-  /** Meaning-preserving requests (tamper mode, meaning-preserving mutations only) and how many were accepted. */
+  /** Requests with meaning-preserving mutations only, and how many were accepted. */
   respelled: number;
   respelledAccepted: number;
   /** Outcomes ("accepted", or what refused) by app. */
@@ -664,9 +665,9 @@ async function runCase(family: string, c: Case): Promise<void> {
   const raw = assemble(c, wire, auth);
   const res = await sendRaw(port, raw);
   tally.sent++;
-  // A valid request whose bytes were only respelled (or given headers the app must ignore): still accepted.
+  // A valid request whose bytes were only respelled (or given headers the app must ignore), whether it was signed
+  // before (tamper) or after (forge): it must still be accepted.
   const respelled =
-    c.mode === 'tamper' &&
     c.mutations.length > 0 &&
     c.mutations.every((m) => preservesMeaning(c.app, m)) &&
     (c.body.kind !== 'json' || c.bodyHash);
@@ -690,6 +691,10 @@ async function runCase(family: string, c: Case): Promise<void> {
     }
   }
   bump((tally.outcomes[c.app] ??= {}), outcome);
+  if (process.env.DIFF_TRACE === '1') {
+    const mutations = c.mutations.map((m) => m.name).join('; ');
+    process.stderr.write(`${family}: ${c.mode} ${c.app} ${c.route} [${mutations}] -> ${outcome}\n`);
+  }
   if (problems.length > 0) {
     throw new Error(
       [
