@@ -136,6 +136,7 @@ const JSON_BODIES = [
   '"{\\"b\\":1}"',
   '"1"',
   '0.5',
+  '{"text":1,"b":"x"}',
 ];
 const jsonTextArb = fc.oneof(
   { arbitrary: fc.constantFrom(...JSON_BODIES), weight: 3 },
@@ -820,6 +821,30 @@ const FAMILIES: { name: string; runs: number; arb: fc.Arbitrary<Case>; pinned: [
       // "#" starts a fragment for parseurl (Koa's ctx.querystring, ctx.path).
       pin({ route: 'query', mutations: [byteMutation('query', 'insert', 'end', 0, '#')] }),
       pin({ app: 'koa-plain', route: 'any', mutations: [byteMutation('query', 'insert', 'start', 0, '#')] }),
+      pin({ app: 'express5-controllers', route: 'query', mutations: [byteMutation('query', 'insert', 'end', 0, '#')] }),
+      // Express 4 reads req.query with qs, which nests "a[b]" and drops "__proto__": the guard must replace it
+      // (Express 5's default parser reads every query the guard accepts as the guard does).
+      pin({
+        app: 'express4-controllers',
+        route: 'query',
+        query: [
+          ['a[b]', '1'],
+          ['a[b]', '2'],
+          ['__proto__', 'p'],
+        ],
+      }),
+      pin({
+        app: 'express4-plain',
+        route: 'query',
+        query: [
+          ['a[b]', '1'],
+          ['x.y', '2'],
+        ],
+      }),
+      // A request without a body: Express leaves req.body undefined, the guard gives the action {} (without it,
+      // @BodyParam() would read a field of undefined: a 500).
+      pin({ app: 'express5-plain', route: 'query' }),
+      pin({ app: 'express4-controllers', route: 'field' }),
     ],
     arb: caseArb({
       routes: ['query', 'query', 'any'],
@@ -845,6 +870,15 @@ const FAMILIES: { name: string; runs: number; arb: fc.Arbitrary<Case>; pinned: [
         route: 'field',
         body: form(['b', 'x']),
         mutations: [byteMutation('body', 'insert', 'end', 0, '[]=y')],
+      }),
+      // On routing-controllers' Express driver without oauthBodyParser(), the body is read by the guard alone:
+      // @Body() and @BodyParam() get what the guard puts on req.body, or nothing.
+      pin({ app: 'express5-controllers', route: 'any', body: form(['b', 'x'], ['a[b]', '1'], ['b', 'y']) }),
+      pin({ app: 'express5-controllers', route: 'field', body: form(['b', 'x']) }),
+      pin({
+        app: 'express4-plain',
+        route: 'any',
+        body: form(['a[b]', '1'], ['__proto__', 'p'], ['b', '1'], ['b', '2']),
       }),
     ],
     arb: caseArb({
@@ -872,6 +906,37 @@ const FAMILIES: { name: string; runs: number; arb: fc.Arbitrary<Case>; pinned: [
       pin({ app: 'koa-plain', route: 'query', mutations: [forwardedMutation(['X-Forwarded-Proto', 'HTTPS'])] }),
       // A trusted proxy's header whose first element is empty: refused (readers disagree on what it names).
       pin({ app: 'koa-plain', route: 'query', mutations: [forwardedMutation(['X-Forwarded-Host', ', evil.example'])] }),
+      pin({
+        app: 'express5-plain',
+        route: 'query',
+        mutations: [forwardedMutation(['X-Forwarded-Host', ', evil.example'])],
+      }),
+      // Express keeps the case of a trusted X-Forwarded-Proto (req.protocol "HTTPS"); Express 4's req.hostname
+      // drops a trusted X-Forwarded-Host's port.
+      pin({ app: 'express5-plain', route: 'query', mutations: [forwardedMutation(['X-Forwarded-Proto', 'HTTPS'])] }),
+      pin({
+        app: 'express4-plain',
+        route: 'query',
+        mutations: [forwardedMutation(['X-Forwarded-Host', 'EVIL.example:8443'])],
+      }),
+      pin({ app: 'express5-controllers', route: 'query', mutations: [hostMutation(HOSTS[0])] }),
+      // An app that trusts no proxy (Express's `trust proxy` off) reads X-Forwarded-* as if they were not sent: a
+      // valid request with them, signed before or after, is accepted, for the Host and the connection's scheme
+      // (a guard that trusted them where its app does not would refuse it).
+      ...(['koa-controllers', 'express5-controllers', 'express4-controllers'] as const).flatMap((app) => [
+        pin({
+          app,
+          mode: 'tamper',
+          route: 'query',
+          mutations: [forwardedMutation(['X-Forwarded-Host', 'evil.example'])],
+        }),
+        pin({
+          app,
+          route: 'any',
+          body: form(['b', 'x']),
+          mutations: [forwardedMutation(['X-Forwarded-Proto', 'https'])],
+        }),
+      ]),
     ],
     arb: caseArb({
       routes: ['query', 'any'],
@@ -900,6 +965,18 @@ const FAMILIES: { name: string; runs: number; arb: fc.Arbitrary<Case>; pinned: [
         body: json('{"b":"x"}'),
         mutations: [contentTypeMutation('application/csp-report')],
       }),
+      pin({
+        app: 'express4-plain',
+        route: 'any',
+        body: json('{"b":"x"}'),
+        mutations: [contentTypeMutation('application/csp-report')],
+      }),
+      pin({
+        app: 'express5-controllers',
+        route: 'any',
+        body: json('{"b":"x"}'),
+        mutations: [contentTypeMutation('text/plain')],
+      }),
     ],
     arb: caseArb({
       routes: ['any', 'field', 'dto'],
@@ -924,6 +1001,19 @@ const FAMILIES: { name: string; runs: number; arb: fc.Arbitrary<Case>; pinned: [
       pin({ route: 'dto', body: json('{"__proto__":{"text":"p"},"b":"x"}') }),
       // A JSON string that spells JSON, bound to an untyped @Body(), which routing-controllers would parse again.
       pin({ route: 'any', body: json('"{\\"b\\":1}"') }),
+      pin({ app: 'express5-controllers', route: 'any', body: json('"{\\"b\\":1}"') }),
+      // On routing-controllers' Express driver without oauthBodyParser(), its body-parser runs after the guard,
+      // which must mark the body read: the stream is spent, and reading it again is a 500.
+      pin({ app: 'express5-controllers', route: 'any', body: json('{"b":"x"}') }),
+      pin({ app: 'express5-controllers', route: 'dto', body: json('{"text":"t","b":"x"}') }),
+      pin({ app: 'express5-controllers', route: 'dto', body: json('null') }),
+      pin({ app: 'express4-controllers', route: 'field', body: json('1') }),
+      pin({ app: 'express4-controllers', route: 'dto', body: json('{"__proto__":{"text":"p"},"b":"x"}') }),
+      pin({ app: 'express5-plain', route: 'any', body: json('{"b":"x"}'), bodyHash: false }),
+      // A DTO that fails validation: routing-controllers' own 400, on either driver.
+      ...(['koa-controllers', 'express5-controllers', 'express4-controllers'] as const).map((app) =>
+        pin({ app, route: 'dto', body: json('{"text":1,"b":"x"}') }),
+      ),
     ],
     arb: caseArb({
       routes: ['any', 'field', 'dto'],
