@@ -813,7 +813,7 @@ const json = (text: string): Body => ({ kind: 'json', text });
 const FAMILIES: { name: string; runs: number; arb: fc.Arbitrary<Case>; pinned: [Case][] }[] = [
   {
     name: 'query bytes',
-    runs: 150,
+    runs: 450,
     pinned: [
       // URLSearchParams (Koa's ctx.query) drops a leading "?": "??q=1" is q, not "?q".
       pin({ route: 'query', mutations: [byteMutation('query', 'insert', 'start', 0, '?')] }),
@@ -857,7 +857,7 @@ const FAMILIES: { name: string; runs: number; arb: fc.Arbitrary<Case>; pinned: [
   },
   {
     name: 'form bytes',
-    runs: 100,
+    runs: 300,
     pinned: [
       // qs (koa-bodyparser) nests "a[b]" and "x.y", drops "__proto__" and caps repeats.
       pin({
@@ -891,7 +891,7 @@ const FAMILIES: { name: string; runs: number; arb: fc.Arbitrary<Case>; pinned: [
   },
   {
     name: 'Host and X-Forwarded-*',
-    runs: 80,
+    runs: 240,
     pinned: [
       // Koa's ctx.host takes the first element of a list, and the host of "user@host".
       pin({ route: 'query', mutations: [hostMutation(HOSTS[0])] }),
@@ -954,7 +954,7 @@ const FAMILIES: { name: string; runs: number; arb: fc.Arbitrary<Case>; pinned: [
   },
   {
     name: 'Content-Type',
-    runs: 70,
+    runs: 210,
     pinned: [
       // A body that stops being a form is covered only by a body hash; without one it is refused.
       pin({ route: 'any', body: form(['b', 'x']), bodyHash: false, mutations: [contentTypeMutation('text/plain')] }),
@@ -989,7 +989,7 @@ const FAMILIES: { name: string; runs: number; arb: fc.Arbitrary<Case>; pinned: [
   },
   {
     name: 'JSON bodies',
-    runs: 100,
+    runs: 300,
     pinned: [
       // A DTO or a @BodyParam() needs an object: null, 1, [] would reach the action (null as a 500).
       pin({ route: 'dto', body: json('null') }),
@@ -1029,7 +1029,7 @@ const FAMILIES: { name: string; runs: number; arb: fc.Arbitrary<Case>; pinned: [
   },
   {
     name: 'meaning-preserving respellings',
-    runs: 40,
+    runs: 120,
     pinned: [],
     arb: caseArb({
       routes: ['query', 'any', 'field', 'dto'],
