@@ -1,8 +1,10 @@
 /**
  * Differential properties of "one reading of each request", seeded and bounded: signed requests are
  * mutated at the byte level (query, form body, Host and X-Forwarded-*, Content-Type, JSON bodies) and written
- * on loopback sockets to two apps (spec/support/echo-app.ts) whose guarded actions answer with what the
- * ACTION saw through routing-controllers' own decorators or @koa/router's `ctx`, next to the guard's reading.
+ * on loopback sockets to six apps (spec/support/echo-app.ts): routing-controllers on Koa, on Express 5 and on
+ * Express 4, and plain @koa/router, Express 5 and Express 4 routes behind `requireOAuth()`. Their guarded
+ * actions answer with what the ACTION saw through routing-controllers' own decorators or the framework's
+ * request (`ctx`, `req`), next to the guard's reading.
  *
  * The oracle is the test's own: it reads every request it sends by RFC 5849 and RFC 9110 (spec/support/
  * raw-oauth.ts, nothing of src/) and signs it itself. Two modes:
@@ -13,20 +15,33 @@
  *
  * Every 2xx answer must show: (a) the verified parameters (header, query, form) are the multisets signed, and
  * the verified body, host, path and raw query are those sent; (b) `@QueryParams()` / `@QueryParam()` /
- * `ctx.query` and `@Body()` / `@BodyParam()` / `ctx.request.body` are the flat objects of the VERIFIED lists
- * (null prototype, arrays in order for repeats) or JSON.parse of the verified bytes (an object, made an
- * instance, for a DTO); (c) `ctx.host`, `@HeaderParam('host')`, `ctx.protocol`, `ctx.path` and
- * `ctx.querystring` agree with the verified reading; (d) a non-form body with bytes is covered by an
+ * `ctx.query` / `req.query` and `@Body()` / `@BodyParam()` / `ctx.request.body` / `req.body` (and the guarded
+ * request's own `query` and `body`) are the flat objects of the VERIFIED lists (null prototype, arrays in
+ * order for repeats) or JSON.parse of the verified bytes (an object, made an instance, for a DTO); (c) the
+ * framework's host, host name, protocol, path and request-target (`ctx.host`, `req.host`, `req.hostname`,
+ * `@HeaderParam('host')`, `ctx.protocol`, `req.protocol`, `ctx.path`, `req.path`, `ctx.querystring`,
+ * `originalUrl`) agree with the verified reading; (d) a non-form body with bytes is covered by an
  * `oauth_body_hash` of exactly those bytes. Every other answer is a 4xx with an OAuth JSON error body (or
- * Node's own 400 to bytes it cannot parse, a DTO's validation error, the plain app's body parser refusing
- * bytes before the guard): never a 5xx, a hang or a stack trace.
+ * Node's own 400 to bytes it cannot parse, routing-controllers' DTO validation error, koa-bodyparser refusing
+ * bytes on the plain Koa app before the guard): never a 5xx, a hang or a stack trace. A request that was
+ * only respelled, or given X-Forwarded-* headers that its app does not trust, must still be accepted.
  *
- * DIFF_SEED=<n> replays a run (each family uses seed n + its index); DIFF_SUMMARY=1 prints the counts.
+ * DIFF_SEED=<n> replays a run (each family uses seed n + its index); DIFF_SUMMARY=1 prints the counts by family
+ * and app; DIFF_TRACE=1 writes each request's outcome to stderr.
  */
 import fc from 'fast-check';
 import { createHash } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
-import { shapeOf, startEchoApps, type Echo, type EchoApps, type Shape } from './support/echo-app';
+import {
+  APP_NAMES,
+  APPS,
+  shapeOf,
+  startEchoApps,
+  type AppName,
+  type Echo,
+  type EchoApps,
+  type Shape,
+} from './support/echo-app';
 import {
   authorizationOf,
   isFormType,
@@ -46,7 +61,6 @@ import { ALICE } from './support/sign';
 
 const SEED = process.env.DIFF_SEED === undefined ? 0x5849d1f : Number(process.env.DIFF_SEED);
 
-type AppName = 'controllers' | 'plain';
 type Route = 'query' | 'any' | 'field' | 'dto';
 
 /** What mutations change: the raw query (latin1 text), the body bytes, and the headers that say what they mean. */
@@ -122,6 +136,7 @@ const JSON_BODIES = [
   '"{\\"b\\":1}"',
   '"1"',
   '0.5',
+  '{"text":1,"b":"x"}',
 ];
 const jsonTextArb = fc.oneof(
   { arbitrary: fc.constantFrom(...JSON_BODIES), weight: 3 },
@@ -339,11 +354,14 @@ function firstOf(headers: Pair[], name: string): string | undefined {
 
 /** The scheme and authority the client addressed: the Host, or (on the plain app) what its trusted proxy says. */
 function addressed(app: AppName, w: Wire): { scheme: 'http' | 'https'; host: string } {
-  if (app !== 'plain') return { scheme: 'http', host: w.host };
+  if (!APPS[app].trustsProxy) return { scheme: 'http', host: w.host };
   const host = firstOf(w.forwarded, 'X-Forwarded-Host') || w.host;
   const scheme = firstOf(w.forwarded, 'X-Forwarded-Proto')?.toLowerCase() === 'https' ? 'https' : 'http';
   return { scheme, host };
 }
+
+/** The host name of a Host value: without the port, an IP literal with its brackets (as Koa and Express read it). */
+const hostnameOf = (host: string) => (host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.split(':')[0]);
 
 /** The query as the request line carries it: the request-target ends at the first space (RFC 9112 §3). */
 const sentQuery = (w: Wire) => w.query.split(' ', 1)[0];
@@ -522,24 +540,39 @@ function acceptedProblems(c: Case, w: Wire, signed: Signed, echo: Echo): Problem
     if (body === undefined)
       problems.push({ key: 'json', message: `accepted a JSON body that does not parse: ${text}` });
   }
-  if (c.app === 'controllers' && (c.route === 'dto' || c.route === 'field') && !isObject(body)) {
+  expect('oauth.query', v.flatQuery, shapeOf(query));
+  expect('oauth.body', v.flatBody, shapeOf(body));
+  const controllers = APPS[c.app].routing === 'controllers';
+  if (controllers && (c.route === 'dto' || c.route === 'field') && !isObject(body)) {
     problems.push({ key: 'body.object', message: `a body bound to a DTO or field is not an object: ${bytes}` });
   }
-  if (c.app === 'controllers' && c.route === 'dto') {
+  if (controllers && c.route === 'dto') {
     expect('action.body', withoutUndefined(a.body), isObject(body) ? dtoShape(body) : 'an EchoDto');
     expect('action.bodyParam', a.bodyParam, shapeOf(own(body, 'text')));
   } else {
     expect('action.body', a.body, shapeOf(body));
-    const field = c.app === 'plain' || c.route === 'field' ? own(body, 'b') : undefined;
+    const field = !controllers || c.route === 'field' ? own(body, 'b') : undefined;
     expect('action.bodyParam', a.bodyParam, shapeOf(field));
   }
 
-  // (c) Koa's own reading of the request agrees with the verified one
-  expect('ctx.host', a.ctxHost, v.host);
-  if (c.app === 'controllers') expect('@HeaderParam(host)', a.headerHost, v.host);
-  expect('ctx.protocol', a.ctxProtocol, v.scheme);
-  expect('ctx.path', a.ctxPath, v.path);
-  expect('ctx.querystring', a.ctxQuerystring, v.rawQuery);
+  // (c) the framework's own reading of the request agrees with the verified one
+  const { driver } = APPS[c.app];
+  expect('driver', a.driver, driver);
+  const ctx = driver === 'koa' ? 'ctx' : 'req';
+  // Express 4's req.host is a deprecated alias of req.hostname, which drops the port: there only the host name
+  // is comparable (@HeaderParam('host') is the Host header itself, on every driver).
+  if (driver !== 'express4') expect(`${ctx}.host`, a.host, v.host);
+  expect(`${ctx}.hostname`, a.hostname, hostnameOf(v.host));
+  if (controllers) expect('@HeaderParam(host)', a.headerHost, v.host);
+  // Koa lowercases a trusted X-Forwarded-Proto, Express does not ("HTTPS" stays so): a scheme has no case
+  // (RFC 3986 §3.1), so Express's is compared without it.
+  expect(`${ctx}.protocol`, driver === 'koa' ? a.protocol : a.protocol.toLowerCase(), v.scheme);
+  expect(`${ctx}.path`, a.path, v.path);
+  if (driver === 'koa') expect('ctx.querystring', a.querystring, v.rawQuery);
+  // The request-target Node handed the app (Express's query parser reads the part after the first "?").
+  const mark = a.url.indexOf('?');
+  expect(`${ctx}.originalUrl's path`, mark < 0 ? a.url : a.url.slice(0, mark), v.path);
+  expect(`${ctx}.originalUrl's query`, mark < 0 ? '' : a.url.slice(mark + 1), v.rawQuery);
 
   // (d) a body that is not a form is covered by the signature through its hash
   const bodyHash = new Map(v.oauth).get('oauth_body_hash');
@@ -556,13 +589,38 @@ function acceptedProblems(c: Case, w: Wire, signed: Signed, echo: Echo): Problem
 interface Tally {
   sent: number;
   accepted: number;
-  /** Meaning-preserving requests (tamper mode, respellings only) and how many were accepted. */
+  /** Requests with meaning-preserving mutations only, and how many were accepted. */
   respelled: number;
   respelledAccepted: number;
-  outcomes: Record<string, number>;
+  /** Outcomes ("accepted", or what refused) by app. */
+  outcomes: Partial<Record<AppName, Record<string, number>>>;
 }
 const tallies: Record<string, Tally> = {};
 const bump = (counts: Record<string, number>, key: string) => void (counts[key] = (counts[key] ?? 0) + 1);
+
+/** The summary DIFF_SUMMARY=1 prints: each family's outcomes by app, then each app's over all families. */
+function summary(): string {
+  const byApp: Partial<Record<AppName, Record<string, number>>> = {};
+  const lines: string[] = [];
+  for (const [family, t] of Object.entries(tallies)) {
+    const respelled = t.respelled ? `; meaning-preserving ${t.respelledAccepted}/${t.respelled} accepted` : '';
+    lines.push(`${family}: ${t.sent} sent, ${t.accepted} accepted${respelled}`);
+    for (const app of APP_NAMES) {
+      const outcomes = t.outcomes[app] ?? {};
+      lines.push(`  ${app}: ${JSON.stringify(outcomes)}`);
+      const all = (byApp[app] ??= {});
+      for (const [outcome, n] of Object.entries(outcomes)) all[outcome] = (all[outcome] ?? 0) + n;
+    }
+  }
+  lines.push('all families:');
+  for (const app of APP_NAMES) {
+    const all = byApp[app] ?? {};
+    const sent = Object.values(all).reduce((a, b) => a + b, 0);
+    const sortedOutcomes = Object.fromEntries(Object.entries(all).sort(([, a], [, b]) => b - a));
+    lines.push(`  ${app}: ${sent} sent; ${JSON.stringify(sortedOutcomes)}`);
+  }
+  return `\ndifferential (DIFF_SEED=${SEED}):\n  ${lines.join('\n  ')}\n`;
+}
 
 let apps: EchoApps;
 beforeAll(async () => {
@@ -570,17 +628,15 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await apps.stop();
-  if (process.env.DIFF_SUMMARY === '1') {
-    const lines = Object.entries(tallies).map(
-      ([family, t]) =>
-        `${family}: ${t.sent} sent, ${t.accepted} accepted; ${JSON.stringify(t.outcomes)}` +
-        (t.respelled ? `; meaning-preserving ${t.respelledAccepted}/${t.respelled} accepted` : ''),
-    );
-    process.stdout.write(`\ndifferential (DIFF_SEED=${SEED}):\n  ${lines.join('\n  ')}\n`);
-  }
+  if (process.env.DIFF_SUMMARY === '1') process.stdout.write(summary());
 });
 
-const isRespelling = (m: Mutation) => /^(reorder|plus|hexcase|escape) /.test(m.name);
+/**
+ * Whether a mutation keeps the request's meaning on `app`: a respelling, or an X-Forwarded-* header sent to an
+ * app that trusts no proxy (which must read the Host and the connection's scheme as if it were not there).
+ */
+const preservesMeaning = (app: AppName, m: Mutation) =>
+  /^(reorder|plus|hexcase|escape) /.test(m.name) || (!APPS[app].trustsProxy && /^X-Forwarded-/.test(m.name));
 
 /** Sends one case; throws, naming the seed and the raw request, when the answer breaks the promise. */
 async function runCase(family: string, c: Case): Promise<void> {
@@ -591,7 +647,7 @@ async function runCase(family: string, c: Case): Promise<void> {
     respelledAccepted: 0,
     outcomes: {},
   });
-  const port = apps[c.app].port;
+  const port = apps.servers[c.app].port;
   const base = baseWire(c, port);
   const fallback = {
     query: readPairs(base.query),
@@ -610,11 +666,11 @@ async function runCase(family: string, c: Case): Promise<void> {
   const raw = assemble(c, wire, auth);
   const res = await sendRaw(port, raw);
   tally.sent++;
-  // A valid request whose bytes were only respelled: it must still be accepted.
+  // A valid request whose bytes were only respelled (or given headers the app must ignore), whether it was signed
+  // before (tamper) or after (forge): it must still be accepted.
   const respelled =
-    c.mode === 'tamper' &&
     c.mutations.length > 0 &&
-    c.mutations.every(isRespelling) &&
+    c.mutations.every((m) => preservesMeaning(c.app, m)) &&
     (c.body.kind !== 'json' || c.bodyHash);
   if (respelled) tally.respelled++;
 
@@ -632,10 +688,14 @@ async function runCase(family: string, c: Case): Promise<void> {
     outcome = String(res.status);
     problems.push(...refusalProblems(c, res, (label) => (outcome = label)));
     if (respelled && outcome !== 'DTO validation 400') {
-      problems.push({ key: 'respelled', message: 'a meaning-preserving respelling of a valid request was refused' });
+      problems.push({ key: 'respelled', message: 'a meaning-preserving mutation of a valid request was refused' });
     }
   }
-  bump(tally.outcomes, outcome);
+  bump((tally.outcomes[c.app] ??= {}), outcome);
+  if (process.env.DIFF_TRACE === '1') {
+    const mutations = c.mutations.map((m) => m.name).join('; ');
+    process.stderr.write(`${family}: ${c.mode} ${c.app} ${c.route} [${mutations}] -> ${outcome}\n`);
+  }
   if (problems.length > 0) {
     throw new Error(
       [
@@ -661,18 +721,22 @@ function refusalProblems(c: Case, res: RawResponse, label: (name: string) => voi
   }
   const body = attempt(() => JSON.parse(res.body) as Record<string, unknown>);
   if (!type.startsWith('application/json') || body === undefined) {
-    // koa-bodyparser refusing bytes on the plain app, before any guard runs (Koa's text answer).
-    if (c.app === 'plain' && res.status === 400 && type.startsWith('text/plain')) {
+    // koa-bodyparser refusing bytes on the plain Koa app, before any guard runs (Koa's text answer). The plain
+    // Express apps parse bodies with oauthBodyParser(), whose refusals are OAuth errors; routing-controllers'
+    // body-parser, which runs after the guard on Express, must read nothing (the guard marks the body read).
+    if (c.app === 'koa-plain' && res.status === 400 && type.startsWith('text/plain')) {
       label('koa-bodyparser 400');
       return [];
     }
     return fail(`status ${res.status} without a JSON body: ${type} ${res.body.slice(0, 200)}`);
   }
-  if (c.app === 'controllers' && c.route === 'dto' && res.status === 400 && body.name === 'BadRequestError') {
+  // routing-controllers answers a DTO's validation error itself, alike on Koa and Express.
+  const controllers = APPS[c.app].routing === 'controllers';
+  if (controllers && c.route === 'dto' && res.status === 400 && body.name === 'BadRequestError') {
     label('DTO validation 400');
     return [];
   }
-  if (c.app === 'controllers' && res.status === 400 && body.name === 'ParameterParseJsonError') {
+  if (controllers && res.status === 400 && body.name === 'ParameterParseJsonError') {
     label('ParameterParseJsonError 400');
     return [{ key: 'ParameterParseJsonError', message: `routing-controllers refused the body: ${res.body}` }];
   }
@@ -691,7 +755,7 @@ function refusalProblems(c: Case, res: RawResponse, label: (name: string) => voi
 // ---------------------------------------------------------------------------------------------------------
 // The families
 
-const appArb = fc.constantFrom<AppName>('controllers', 'plain');
+const appArb = fc.constantFrom<AppName>(...APP_NAMES);
 const modeArb = (forge: number) =>
   fc.oneof(
     { arbitrary: fc.constant('forge' as const), weight: forge },
@@ -731,7 +795,7 @@ const someOf = (arb: fc.Arbitrary<Mutation>, max = 3) => fc.array(arb, { minLeng
  */
 const pin = (c: Partial<Case> & Pick<Case, 'route'>): [Case] => [
   {
-    app: 'controllers',
+    app: 'koa-controllers',
     mode: 'forge',
     query: [['q', 'a b']],
     plus: false,
@@ -749,14 +813,38 @@ const json = (text: string): Body => ({ kind: 'json', text });
 const FAMILIES: { name: string; runs: number; arb: fc.Arbitrary<Case>; pinned: [Case][] }[] = [
   {
     name: 'query bytes',
-    runs: 150,
+    runs: 450,
     pinned: [
       // URLSearchParams (Koa's ctx.query) drops a leading "?": "??q=1" is q, not "?q".
       pin({ route: 'query', mutations: [byteMutation('query', 'insert', 'start', 0, '?')] }),
-      pin({ app: 'plain', route: 'query', mutations: [byteMutation('query', 'insert', 'start', 0, '?')] }),
+      pin({ app: 'koa-plain', route: 'query', mutations: [byteMutation('query', 'insert', 'start', 0, '?')] }),
       // "#" starts a fragment for parseurl (Koa's ctx.querystring, ctx.path).
       pin({ route: 'query', mutations: [byteMutation('query', 'insert', 'end', 0, '#')] }),
-      pin({ app: 'plain', route: 'any', mutations: [byteMutation('query', 'insert', 'start', 0, '#')] }),
+      pin({ app: 'koa-plain', route: 'any', mutations: [byteMutation('query', 'insert', 'start', 0, '#')] }),
+      pin({ app: 'express5-controllers', route: 'query', mutations: [byteMutation('query', 'insert', 'end', 0, '#')] }),
+      // Express 4 reads req.query with qs, which nests "a[b]" and drops "__proto__": the guard must replace it
+      // (Express 5's default parser reads every query the guard accepts as the guard does).
+      pin({
+        app: 'express4-controllers',
+        route: 'query',
+        query: [
+          ['a[b]', '1'],
+          ['a[b]', '2'],
+          ['__proto__', 'p'],
+        ],
+      }),
+      pin({
+        app: 'express4-plain',
+        route: 'query',
+        query: [
+          ['a[b]', '1'],
+          ['x.y', '2'],
+        ],
+      }),
+      // A request without a body: Express leaves req.body undefined, the guard gives the action {} (without it,
+      // @BodyParam() would read a field of undefined: a 500).
+      pin({ app: 'express5-plain', route: 'query' }),
+      pin({ app: 'express4-controllers', route: 'field' }),
     ],
     arb: caseArb({
       routes: ['query', 'query', 'any'],
@@ -769,19 +857,28 @@ const FAMILIES: { name: string; runs: number; arb: fc.Arbitrary<Case>; pinned: [
   },
   {
     name: 'form bytes',
-    runs: 100,
+    runs: 300,
     pinned: [
       // qs (koa-bodyparser) nests "a[b]" and "x.y", drops "__proto__" and caps repeats.
       pin({
-        app: 'plain',
+        app: 'koa-plain',
         route: 'any',
         body: form(['a[b]', '1'], ['x.y', '2'], ['__proto__', 'p'], ['b', '1'], ['b', '2']),
       }),
       pin({
-        app: 'plain',
+        app: 'koa-plain',
         route: 'field',
         body: form(['b', 'x']),
         mutations: [byteMutation('body', 'insert', 'end', 0, '[]=y')],
+      }),
+      // On routing-controllers' Express driver without oauthBodyParser(), the body is read by the guard alone:
+      // @Body() and @BodyParam() get what the guard puts on req.body, or nothing.
+      pin({ app: 'express5-controllers', route: 'any', body: form(['b', 'x'], ['a[b]', '1'], ['b', 'y']) }),
+      pin({ app: 'express5-controllers', route: 'field', body: form(['b', 'x']) }),
+      pin({
+        app: 'express4-plain',
+        route: 'any',
+        body: form(['a[b]', '1'], ['__proto__', 'p'], ['b', '1'], ['b', '2']),
       }),
     ],
     arb: caseArb({
@@ -794,17 +891,52 @@ const FAMILIES: { name: string; runs: number; arb: fc.Arbitrary<Case>; pinned: [
   },
   {
     name: 'Host and X-Forwarded-*',
-    runs: 80,
+    runs: 240,
     pinned: [
       // Koa's ctx.host takes the first element of a list, and the host of "user@host".
       pin({ route: 'query', mutations: [hostMutation(HOSTS[0])] }),
-      pin({ app: 'plain', route: 'query', mutations: [hostMutation(HOSTS[2])] }),
-      pin({ app: 'plain', route: 'query', mutations: [forwardedMutation(['X-Forwarded-Host', 'user@evil.example'])] }),
+      pin({ app: 'koa-plain', route: 'query', mutations: [hostMutation(HOSTS[2])] }),
+      pin({
+        app: 'koa-plain',
+        route: 'query',
+        mutations: [forwardedMutation(['X-Forwarded-Host', 'user@evil.example'])],
+      }),
       pin({ route: 'query', signHost: 'url', mutations: [hostMutation(HOSTS[6])] }),
       // Both read a trusted proxy's scheme without case (Koa lowercases it too).
-      pin({ app: 'plain', route: 'query', mutations: [forwardedMutation(['X-Forwarded-Proto', 'HTTPS'])] }),
+      pin({ app: 'koa-plain', route: 'query', mutations: [forwardedMutation(['X-Forwarded-Proto', 'HTTPS'])] }),
       // A trusted proxy's header whose first element is empty: refused (readers disagree on what it names).
-      pin({ app: 'plain', route: 'query', mutations: [forwardedMutation(['X-Forwarded-Host', ', evil.example'])] }),
+      pin({ app: 'koa-plain', route: 'query', mutations: [forwardedMutation(['X-Forwarded-Host', ', evil.example'])] }),
+      pin({
+        app: 'express5-plain',
+        route: 'query',
+        mutations: [forwardedMutation(['X-Forwarded-Host', ', evil.example'])],
+      }),
+      // Express keeps the case of a trusted X-Forwarded-Proto (req.protocol "HTTPS"); Express 4's req.hostname
+      // drops a trusted X-Forwarded-Host's port.
+      pin({ app: 'express5-plain', route: 'query', mutations: [forwardedMutation(['X-Forwarded-Proto', 'HTTPS'])] }),
+      pin({
+        app: 'express4-plain',
+        route: 'query',
+        mutations: [forwardedMutation(['X-Forwarded-Host', 'EVIL.example:8443'])],
+      }),
+      pin({ app: 'express5-controllers', route: 'query', mutations: [hostMutation(HOSTS[0])] }),
+      // An app that trusts no proxy (Express's `trust proxy` off) reads X-Forwarded-* as if they were not sent: a
+      // valid request with them, signed before or after, is accepted, for the Host and the connection's scheme
+      // (a guard that trusted them where its app does not would refuse it).
+      ...(['koa-controllers', 'express5-controllers', 'express4-controllers'] as const).flatMap((app) => [
+        pin({
+          app,
+          mode: 'tamper',
+          route: 'query',
+          mutations: [forwardedMutation(['X-Forwarded-Host', 'evil.example'])],
+        }),
+        pin({
+          app,
+          route: 'any',
+          body: form(['b', 'x']),
+          mutations: [forwardedMutation(['X-Forwarded-Proto', 'https'])],
+        }),
+      ]),
     ],
     arb: caseArb({
       routes: ['query', 'any'],
@@ -822,16 +954,28 @@ const FAMILIES: { name: string; runs: number; arb: fc.Arbitrary<Case>; pinned: [
   },
   {
     name: 'Content-Type',
-    runs: 70,
+    runs: 210,
     pinned: [
       // A body that stops being a form is covered only by a body hash; without one it is refused.
       pin({ route: 'any', body: form(['b', 'x']), bodyHash: false, mutations: [contentTypeMutation('text/plain')] }),
       pin({ route: 'any', body: json('{"b":"x"}'), mutations: [contentTypeMutation('application/csp-report')] }),
       pin({
-        app: 'plain',
+        app: 'koa-plain',
         route: 'any',
         body: json('{"b":"x"}'),
         mutations: [contentTypeMutation('application/csp-report')],
+      }),
+      pin({
+        app: 'express4-plain',
+        route: 'any',
+        body: json('{"b":"x"}'),
+        mutations: [contentTypeMutation('application/csp-report')],
+      }),
+      pin({
+        app: 'express5-controllers',
+        route: 'any',
+        body: json('{"b":"x"}'),
+        mutations: [contentTypeMutation('text/plain')],
       }),
     ],
     arb: caseArb({
@@ -845,7 +989,7 @@ const FAMILIES: { name: string; runs: number; arb: fc.Arbitrary<Case>; pinned: [
   },
   {
     name: 'JSON bodies',
-    runs: 100,
+    runs: 300,
     pinned: [
       // A DTO or a @BodyParam() needs an object: null, 1, [] would reach the action (null as a 500).
       pin({ route: 'dto', body: json('null') }),
@@ -853,10 +997,23 @@ const FAMILIES: { name: string; runs: number; arb: fc.Arbitrary<Case>; pinned: [
       pin({ route: 'dto', body: json('[]') }),
       // A JSON body signed without oauth_body_hash is covered by nothing.
       pin({ route: 'any', body: json('{"b":"x"}'), bodyHash: false }),
-      pin({ app: 'plain', route: 'any', body: json('{"b":"x"}'), bodyHash: false }),
+      pin({ app: 'koa-plain', route: 'any', body: json('{"b":"x"}'), bodyHash: false }),
       pin({ route: 'dto', body: json('{"__proto__":{"text":"p"},"b":"x"}') }),
       // A JSON string that spells JSON, bound to an untyped @Body(), which routing-controllers would parse again.
       pin({ route: 'any', body: json('"{\\"b\\":1}"') }),
+      pin({ app: 'express5-controllers', route: 'any', body: json('"{\\"b\\":1}"') }),
+      // On routing-controllers' Express driver without oauthBodyParser(), its body-parser runs after the guard,
+      // which must mark the body read: the stream is spent, and reading it again is a 500.
+      pin({ app: 'express5-controllers', route: 'any', body: json('{"b":"x"}') }),
+      pin({ app: 'express5-controllers', route: 'dto', body: json('{"text":"t","b":"x"}') }),
+      pin({ app: 'express5-controllers', route: 'dto', body: json('null') }),
+      pin({ app: 'express4-controllers', route: 'field', body: json('1') }),
+      pin({ app: 'express4-controllers', route: 'dto', body: json('{"__proto__":{"text":"p"},"b":"x"}') }),
+      pin({ app: 'express5-plain', route: 'any', body: json('{"b":"x"}'), bodyHash: false }),
+      // A DTO that fails validation: routing-controllers' own 400, on either driver.
+      ...(['koa-controllers', 'express5-controllers', 'express4-controllers'] as const).map((app) =>
+        pin({ app, route: 'dto', body: json('{"text":1,"b":"x"}') }),
+      ),
     ],
     arb: caseArb({
       routes: ['any', 'field', 'dto'],
@@ -872,7 +1029,7 @@ const FAMILIES: { name: string; runs: number; arb: fc.Arbitrary<Case>; pinned: [
   },
   {
     name: 'meaning-preserving respellings',
-    runs: 40,
+    runs: 120,
     pinned: [],
     arb: caseArb({
       routes: ['query', 'any', 'field', 'dto'],

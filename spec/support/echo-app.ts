@@ -1,20 +1,31 @@
 /**
- * Two small apps whose guarded actions answer with what the ACTION sees, for the differential spec: one on
- * routing-controllers (values through its own parameter decorators: `@QueryParams()`, `@QueryParam()`,
- * `@Body()` untyped and as a class-validator DTO, `@BodyParam()`, `@HeaderParam('host')`, `@Ctx()`), one on
- * plain @koa/router behind `requireOAuth(protector)`, with koa-bodyparser parsing bodies before the guard and
- * `app.proxy` on (X-Forwarded-Host and X-Forwarded-Proto trusted). Each answer also carries the guard's
- * reading from `ctx.state.oauth`, so a test can hold the one to the other.
+ * Small apps whose guarded actions answer with what the ACTION sees, for the differential spec, all sharing
+ * one protector:
+ * - `koa-controllers`: routing-controllers' Koa driver (values through its own parameter decorators:
+ *   `@QueryParams()`, `@QueryParam()`, `@Body()` untyped and as a class-validator DTO, `@BodyParam()`,
+ *   `@HeaderParam('host')`, `@Ctx()`), behind the Koa `oauthBodyParser(protector)`, no proxy trusted;
+ * - `koa-plain`: plain @koa/router behind `requireOAuth(protector)`, with koa-bodyparser parsing bodies before
+ *   the guard and `app.proxy` on (X-Forwarded-Host and X-Forwarded-Proto trusted);
+ * - `express5-controllers`, `express4-controllers`: routing-controllers' Express driver (`useExpressServer`)
+ *   on Express 5 and 4, the same decorators with `@Req()` and `@Res()` for `@Ctx()`, no proxy trusted. On
+ *   Express 5 the guard reads the body itself and routing-controllers' body-parser runs after it; on Express 4
+ *   the Express `oauthBodyParser(protector)` reads it first (as in the demo);
+ * - `express5-plain`, `express4-plain`: plain Express routes behind the Express `requireOAuth(protector)`, with
+ *   the Express `oauthBodyParser(protector)` and `trust proxy` true (X-Forwarded-* trusted, as `app.proxy`).
+ * Each answer also carries the guard's reading from `ctx.state.oauth` or `res.locals.oauth`, so a test can hold
+ * the one to the other.
  *
  * Values are described with `shapeOf`, which keeps what JSON would lose: prototypes (a flat object has
  * none), `undefined`, and the class of a DTO.
  *
- * Like the demo, the routing-controllers app registers its protector as `ResourceProtector` in typedi's
- * global container.
+ * Like the demo, the routing-controllers apps find their protector as `ResourceProtector` in typedi's global
+ * container.
  */
 import 'reflect-metadata';
 import Router from '@koa/router';
 import { IsOptional, IsString } from 'class-validator';
+import express4, { type NextFunction, type Request, type Response } from 'express';
+import express5 from 'express5';
 import Koa, { type Context } from 'koa';
 import bodyParser from 'koa-bodyparser';
 import type { Server } from 'node:http';
@@ -28,7 +39,10 @@ import {
   Post,
   QueryParam,
   QueryParams,
+  Req,
+  Res,
   useContainer,
+  useExpressServer,
   useKoaServer,
 } from 'routing-controllers';
 import { Container, Service } from 'typedi';
@@ -39,11 +53,42 @@ import {
   RequireOAuth,
   ResourceProtector,
   type Client,
+  type GuardedRequest,
   type OAuthState,
   type TokenCredential,
 } from '../../src';
+import { oauthBodyParser as expressBodyParser, requireOAuth as expressGuard } from '../../src/express';
 import { ALICE } from './sign';
 import { expectWarning, PLAIN_HTTP_NOTICE } from './console';
+
+/** The apps, by name (see above). */
+export const APP_NAMES = [
+  'koa-controllers',
+  'koa-plain',
+  'express5-controllers',
+  'express4-controllers',
+  'express5-plain',
+  'express4-plain',
+] as const;
+export type AppName = (typeof APP_NAMES)[number];
+export type Driver = 'koa' | 'express5' | 'express4';
+
+export interface AppInfo {
+  driver: Driver;
+  /** Actions of routing-controllers, or plain routes behind `requireOAuth()`. */
+  routing: 'controllers' | 'plain';
+  /** Whether the app trusts X-Forwarded-Host and X-Forwarded-Proto (`app.proxy`, `trust proxy`). */
+  trustsProxy: boolean;
+}
+
+export const APPS: Record<AppName, AppInfo> = {
+  'koa-controllers': { driver: 'koa', routing: 'controllers', trustsProxy: false },
+  'koa-plain': { driver: 'koa', routing: 'plain', trustsProxy: true },
+  'express5-controllers': { driver: 'express5', routing: 'controllers', trustsProxy: false },
+  'express4-controllers': { driver: 'express4', routing: 'controllers', trustsProxy: false },
+  'express5-plain': { driver: 'express5', routing: 'plain', trustsProxy: true },
+  'express4-plain': { driver: 'express4', routing: 'plain', trustsProxy: true },
+};
 
 /** A value as the action saw it, JSON-safe: prototypes, `undefined` and DTO classes spelled out. */
 export type Shape =
@@ -76,7 +121,7 @@ export function shapeOf(value: unknown): Shape {
   return { proto: name, entries };
 }
 
-/** What the guard verified, from `ctx.state.oauth`. */
+/** What the guard verified, from `ctx.state.oauth` (Koa) or `res.locals.oauth` (Express). */
 export interface VerifiedEcho {
   header: [string, string][] | null;
   query: [string, string][];
@@ -89,20 +134,32 @@ export interface VerifiedEcho {
   mediaType: string | null;
   /** The verified body bytes, base64. */
   body: string;
+  /** The guarded request's `query` and `body`: what the adapter hands the application. */
+  flatQuery: Shape;
+  flatBody: Shape;
 }
 
-/** What the action saw. */
+/** What the action saw, and what its framework reads of the request. */
 export interface ActionEcho {
+  driver: Driver;
   queries: Shape;
   q: Shape;
   body: Shape;
   bodyParam: Shape;
-  /** `@HeaderParam('host')` (routing-controllers app) or `ctx.get('Host')` (plain app). */
+  /** `@HeaderParam('host')` (routing-controllers apps) or the Host header (plain apps). */
   headerHost: Shape;
-  ctxHost: string;
-  ctxProtocol: string;
-  ctxPath: string;
-  ctxQuerystring: string;
+  /** Koa's `ctx.host`, Express 5's `req.host`; null on Express 4, whose `req.host` is a deprecated `req.hostname`. */
+  host: string | null;
+  /** `ctx.hostname`, `req.hostname` (the host without its port). */
+  hostname: string | null;
+  /** `ctx.protocol`, `req.protocol`. */
+  protocol: string;
+  /** `ctx.path`, `req.path`. */
+  path: string;
+  /** Koa's `ctx.querystring`; null on Express, which has no such reading (its query parser reads parseurl's). */
+  querystring: string | null;
+  /** `ctx.originalUrl`, `req.originalUrl`: the request-target as Node read it. */
+  url: string;
 }
 
 export interface Echo {
@@ -110,12 +167,20 @@ export interface Echo {
   action: ActionEcho;
 }
 
+/** What the action was handed, through decorators or the framework's request. */
+interface Seen {
+  queries: unknown;
+  q: unknown;
+  body: unknown;
+  bodyParam: unknown;
+  host: unknown;
+}
+
 const pairsOf = (list: readonly { name: string; value: string }[]): [string, string][] =>
   list.map((p) => [p.name, p.value]);
 
-function echo(ctx: Context, seen: { queries: unknown; q: unknown; body: unknown; bodyParam: unknown; host: unknown }) {
-  const { parameters, request } = (ctx.state as OAuthState).oauth;
-  const verified: VerifiedEcho = {
+function verifiedEcho({ parameters, request, query, body }: GuardedRequest): VerifiedEcho {
+  return {
     header: parameters.header ? pairsOf(parameters.header) : null,
     query: pairsOf(parameters.query),
     form: parameters.form ? pairsOf(parameters.form) : null,
@@ -126,19 +191,46 @@ function echo(ctx: Context, seen: { queries: unknown; q: unknown; body: unknown;
     rawQuery: request.query,
     mediaType: request.mediaType ?? null,
     body: request.body.toString('base64'),
+    flatQuery: shapeOf(query),
+    flatBody: shapeOf(body),
   };
+}
+
+const seenShapes = (seen: Seen) => ({
+  queries: shapeOf(seen.queries),
+  q: shapeOf(seen.q),
+  body: shapeOf(seen.body),
+  bodyParam: shapeOf(seen.bodyParam),
+  headerHost: shapeOf(seen.host),
+});
+
+function echo(ctx: Context, seen: Seen): Echo {
   const action: ActionEcho = {
-    queries: shapeOf(seen.queries),
-    q: shapeOf(seen.q),
-    body: shapeOf(seen.body),
-    bodyParam: shapeOf(seen.bodyParam),
-    headerHost: shapeOf(seen.host),
-    ctxHost: ctx.host,
-    ctxProtocol: ctx.protocol,
-    ctxPath: ctx.path,
-    ctxQuerystring: ctx.querystring,
+    driver: 'koa',
+    ...seenShapes(seen),
+    host: ctx.host,
+    hostname: ctx.hostname,
+    protocol: ctx.protocol,
+    path: ctx.path,
+    querystring: ctx.querystring,
+    url: ctx.originalUrl,
   };
-  return { verified, action } satisfies Echo;
+  return { verified: verifiedEcho((ctx.state as OAuthState).oauth), action };
+}
+
+function expressEcho(req: Request, res: Response, seen: Seen): Echo {
+  const driver = (req.app.locals as { driver: 'express4' | 'express5' }).driver;
+  const action: ActionEcho = {
+    driver,
+    ...seenShapes(seen),
+    host: driver === 'express5' ? (req.host ?? null) : null,
+    hostname: req.hostname ?? null,
+    protocol: req.protocol,
+    path: req.path,
+    querystring: null,
+    url: req.originalUrl,
+  };
+  return { verified: verifiedEcho((res.locals as { oauth: GuardedRequest }).oauth), action };
 }
 
 /** A class DTO: routing-controllers transforms and validates the body into it. */
@@ -204,6 +296,63 @@ export class EchoController {
   }
 }
 
+/** The same actions on routing-controllers' Express driver: `@Req()` and `@Res()` where Koa has `@Ctx()`. */
+@Service()
+@JsonController('/echo')
+export class ExpressEchoController {
+  @Get('/query')
+  @RequireOAuth()
+  query(
+    @QueryParams() queries: object,
+    @QueryParam('q') q: string,
+    @HeaderParam('host') host: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
+    return expressEcho(req, res, { queries, q, body: req.body, bodyParam: undefined, host });
+  }
+
+  @Post('/any')
+  @RequireOAuth()
+  any(
+    @QueryParams() queries: object,
+    @QueryParam('q') q: string,
+    @Body() body: unknown,
+    @HeaderParam('host') host: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
+    return expressEcho(req, res, { queries, q, body, bodyParam: undefined, host });
+  }
+
+  @Post('/field')
+  @RequireOAuth()
+  field(
+    @QueryParams() queries: object,
+    @QueryParam('q') q: string,
+    @BodyParam('b') b: string,
+    @HeaderParam('host') host: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
+    return expressEcho(req, res, { queries, q, body: req.body, bodyParam: b, host });
+  }
+
+  @Post('/dto')
+  @RequireOAuth()
+  dto(
+    @QueryParams() queries: object,
+    @QueryParam('q') q: string,
+    @Body() dto: EchoDto,
+    @HeaderParam('host') host: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
+    const text = dto.text;
+    return expressEcho(req, res, { queries, q, body: dto, bodyParam: text, host });
+  }
+}
+
 class EchoToken implements TokenCredential {
   getOAuthToken = () => ALICE.token;
   getOAuthTokenSecret = () => ALICE.tokenSecret as string;
@@ -220,17 +369,16 @@ export interface EchoServer {
 
 export interface EchoApps {
   protector: ResourceProtector;
-  /** routing-controllers, `oauthBodyParser(protector)`, no proxy trusted. */
-  controllers: EchoServer;
-  /** @koa/router with `requireOAuth(protector)`, koa-bodyparser before it, `app.proxy = true`. */
-  plain: EchoServer;
-  /** Errors the apps emitted (Koa's 'error' event) with a 5xx status or none. */
+  servers: Record<AppName, EchoServer>;
+  /**
+   * Errors the apps emitted with a 5xx status or none: Koa's 'error' event, and on Express the errors that
+   * reach the app's final error handler (routing-controllers hands on the errors it answered itself).
+   */
   errors: unknown[];
   stop(): Promise<void>;
 }
 
-async function listen(app: Koa): Promise<EchoServer> {
-  const server = app.listen(0, '127.0.0.1');
+async function listen(server: Server): Promise<EchoServer> {
   await new Promise((resolve) => server.once('listening', resolve));
   return {
     server,
@@ -243,7 +391,77 @@ async function listen(app: Koa): Promise<EchoServer> {
   };
 }
 
-/** Both apps on loopback ports, sharing one protector (ALICE's credentials, realm `echo`, http allowed). */
+const ROUTING = {
+  development: false,
+  classTransformer: true,
+  validation: { validationError: { target: false, value: false } },
+};
+
+type HttpError = { status?: number; statusCode?: number; httpCode?: number; message?: string };
+
+/**
+ * The Express apps' last error handler: routing-controllers answers its errors, then hands them on (Express's
+ * final handler would destroy the socket of an answered request); one nobody answered gets a text answer.
+ */
+const finalHandler =
+  (errors: unknown[]) =>
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- Express knows an error handler by its four parameters
+  (error: HttpError, _req: Request, res: Response, _next: NextFunction) => {
+    const status = error.httpCode ?? error.status ?? error.statusCode ?? 500;
+    if (status >= 500) errors.push(error);
+    if (res.headersSent) return;
+    res
+      .status(status)
+      .type('text/plain')
+      .send(`unanswered: ${String(error.message)}`);
+  };
+
+function expressControllers(
+  express: typeof express4,
+  driver: 'express4' | 'express5',
+  protector: ResourceProtector,
+  errors: unknown[],
+) {
+  const app = express();
+  app.locals.driver = driver;
+  if (driver === 'express4') app.use(expressBodyParser(protector));
+  useExpressServer(app, { controllers: [ExpressEchoController], ...ROUTING });
+  app.use(finalHandler(errors));
+  return app;
+}
+
+function expressPlain(
+  express: typeof express4,
+  driver: 'express4' | 'express5',
+  protector: ResourceProtector,
+  errors: unknown[],
+) {
+  const app = express();
+  app.locals.driver = driver;
+  app.set('trust proxy', true);
+  app.use(expressBodyParser(protector));
+  const guard = expressGuard(protector);
+  const handler = (req: Request, res: Response) =>
+    void res.json(
+      expressEcho(req, res, {
+        queries: req.query,
+        q: req.query.q,
+        body: req.body,
+        bodyParam: field(req.body),
+        host: req.get('host'),
+      }),
+    );
+  // (The handlers are inline: Express's types infer the route's parameters from the guard's.)
+  app.get('/echo/query', guard, (req, res) => handler(req as Request, res));
+  app.post(['/echo/any', '/echo/field', '/echo/dto'], guard, (req, res) => handler(req as Request, res));
+  app.use(finalHandler(errors));
+  return app;
+}
+
+const field = (value: unknown) =>
+  typeof value === 'object' && value !== null ? (value as Record<string, unknown>).b : undefined;
+
+/** The apps on loopback ports, sharing one protector (ALICE's credentials, realm `echo`, http allowed). */
 export async function startEchoApps(): Promise<EchoApps> {
   const protector = expectWarning(
     PLAIN_HTTP_NOTICE,
@@ -268,18 +486,11 @@ export async function startEchoApps(): Promise<EchoApps> {
   const controllers = new Koa();
   controllers.on('error', onError);
   controllers.use(oauthBodyParser(protector));
-  useKoaServer(controllers, {
-    controllers: [EchoController],
-    development: false,
-    classTransformer: true,
-    validation: { validationError: { target: false, value: false } },
-  });
+  useKoaServer(controllers, { controllers: [EchoController], ...ROUTING });
 
   const guard = requireOAuth(protector);
   const router = new Router();
   const body = (ctx: Context) => (ctx.request as Context['request'] & { body?: unknown }).body;
-  const field = (value: unknown) =>
-    typeof value === 'object' && value !== null ? (value as Record<string, unknown>).b : undefined;
   const plainEcho = (ctx: Context) =>
     echo(ctx, {
       queries: ctx.query,
@@ -299,13 +510,23 @@ export async function startEchoApps(): Promise<EchoApps> {
   plain.use(bodyParser({ strict: false, onProtoPoisoning: 'ignore' } as bodyParser.Options));
   plain.use(router.routes());
 
-  const servers = { controllers: await listen(controllers), plain: await listen(plain) };
+  const apps: Record<AppName, { listen(port: number, host: string): Server }> = {
+    'koa-controllers': controllers,
+    'koa-plain': plain,
+    'express5-controllers': expressControllers(express5, 'express5', protector, errors),
+    'express4-controllers': expressControllers(express4, 'express4', protector, errors),
+    'express5-plain': expressPlain(express5, 'express5', protector, errors),
+    'express4-plain': expressPlain(express4, 'express4', protector, errors),
+  };
+  const servers = Object.fromEntries(
+    await Promise.all(APP_NAMES.map(async (name) => [name, await listen(apps[name].listen(0, '127.0.0.1'))] as const)),
+  ) as Record<AppName, EchoServer>;
   return {
     protector,
-    ...servers,
+    servers,
     errors,
     stop: async () => {
-      await Promise.all([servers.controllers.stop(), servers.plain.stop()]);
+      await Promise.all(APP_NAMES.map((name) => servers[name].stop()));
     },
   };
 }
