@@ -257,3 +257,11 @@ describe('requireOAuth() and oauthBodyParser() as plain Express middleware', () 
     expect(served).toBe(0);
   });
 });
+
+describe('the Express middleware types', () => {
+  it("fit Express's own RequestHandler (@types/express 5), so they can be declared as one", () => {
+    const guard: express4.RequestHandler = requireOAuth(protector);
+    const parser: express4.RequestHandler = oauthBodyParser(protector);
+    expect([typeof guard, typeof parser]).toEqual(['function', 'function']);
+  });
+});

@@ -18,6 +18,13 @@ function trustsProxy(req: ExpressRequest): boolean {
   return req.app.get('trust proxy') === true;
 }
 
+/** Route parameters as access rules see them: a wildcard's segments (Express 5) joined by "/", as in the path. */
+function routeParams(params: ExpressRequest['params']): Record<string, string> {
+  const flat: Record<string, string> = {};
+  for (const [name, value] of Object.entries(params ?? {})) flat[name] = Array.isArray(value) ? value.join('/') : value;
+  return flat;
+}
+
 export function expressRequest(req: ExpressRequest): AdapterRequest {
-  return { req, target: req.originalUrl, trustProxy: trustsProxy(req), params: req.params ?? {} };
+  return { req, target: req.originalUrl, trustProxy: trustsProxy(req), params: routeParams(req.params) };
 }

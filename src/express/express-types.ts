@@ -8,7 +8,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 export interface ExpressRequest extends IncomingMessage {
   /** The target as received: routers rewrite `url` when they strip a mount path. */
   originalUrl: string;
-  params?: Record<string, string>;
+  /** Route parameters: Express 5 gives a wildcard's segments as an array. */
+  params?: Record<string, string | string[]>;
   app: { get(setting: string): unknown };
   body?: unknown;
 }
