@@ -94,6 +94,8 @@ export class BenchController {
 export interface BenchAppOptions {
   /** Nonces in Redis at this URL; in a `MemoryNonceCache` (default capacity) otherwise. */
   redisUrl?: string;
+  /** The protector's `currentCredential` option (default true): false leaves AsyncLocalStorage unused. */
+  currentCredential?: boolean;
 }
 
 export interface BenchApp {
@@ -113,6 +115,7 @@ export function createBenchApp(options: BenchAppOptions = {}): BenchApp {
     nonceCache,
     signatureMethods: ['HMAC-SHA1', 'RSA-SHA1'],
     realm: 'bench',
+    currentCredential: options.currentCredential ?? true,
     // Loopback plain http: the bench measures the verifier, not TLS.
     allowInsecureTransport: true,
   });

@@ -31,6 +31,8 @@ const PATHS: Record<Route, string> = {
 
 export interface ServerHandle {
   nonceStore: string;
+  /** The server's `process.version`. */
+  nodeVersion: string;
   port: number;
   pid: number;
   /** Where the server and the load client run, when pinned. */
@@ -46,6 +48,11 @@ export interface ServerOptions {
   placement?: Placement;
   /** Write a V8 CPU profile of the server here when it stops. */
   cpuProfDir?: string;
+  /** The Node binary that runs the server (default: this process's), and options for it. */
+  node?: string;
+  nodeOptions?: string[];
+  /** false: the protector leaves AsyncLocalStorage unused (`currentCredential: false`). */
+  currentCredential?: boolean;
 }
 
 /** Where each side runs: the server alone on the last CPU this process may use, the load client on the others. */
@@ -102,16 +109,23 @@ function compiledServer(): string {
 
 export async function startServer(options: ServerOptions): Promise<ServerHandle> {
   const nodeArgs = [
+    ...(options.nodeOptions ?? []),
     ...(options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : []),
     compiledServer(),
   ];
+  const node = options.node ?? process.execPath;
   const [command, args] =
     options.placement === undefined
-      ? [process.execPath, nodeArgs]
-      : ['taskset', ['-c', String(options.placement.server), process.execPath, ...nodeArgs]];
+      ? [node, nodeArgs]
+      : ['taskset', ['-c', String(options.placement.server), node, ...nodeArgs]];
   const child = spawn(command, args, {
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-    env: { ...process.env, BENCH_NONCE_STORE: options.nonceStore, NODE_PATH: NODE_MODULES },
+    env: {
+      ...process.env,
+      BENCH_NONCE_STORE: options.nonceStore,
+      BENCH_CURRENT_CREDENTIAL: options.currentCredential === false ? 'off' : 'on',
+      NODE_PATH: NODE_MODULES,
+    },
   });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -133,6 +147,7 @@ export async function startServer(options: ServerOptions): Promise<ServerHandle>
   const send = (message: ParentMessage) => child.send(message);
   return {
     nonceStore: ready.nonceStore,
+    nodeVersion: ready.nodeVersion,
     port: ready.port,
     pid: child.pid ?? -1,
     placement: options.placement,

@@ -2,24 +2,28 @@
  * The bench server, run by bench/run.ts in a child process of its own (pinned to one CPU where
  * `taskset` exists), so that the load client never shares its event loop.
  *
- * BENCH_NONCE_STORE: `memory` (default) or a `redis://` URL. Talks to its parent over IPC: it sends
- * `{ type: 'ready', port }` once listening on 127.0.0.1, answers `{ type: 'usage' }` with its CPU time and
+ * BENCH_NONCE_STORE: `memory` (default) or a `redis://` URL; BENCH_CURRENT_CREDENTIAL=off: the protector
+ * leaves AsyncLocalStorage unused (`currentCredential: false`). Talks to its parent over IPC: it sends
+ * `{ type: 'ready', port, nodeVersion }` once listening on 127.0.0.1, answers `{ type: 'usage' }` with its CPU time and
  * memory, and exits cleanly on `{ type: 'stop' }` (so that `--cpu-prof` writes its profile).
  */
 import type { AddressInfo } from 'node:net';
 import { createBenchApp } from './app';
 
 export type ServerMessage =
-  | { type: 'ready'; port: number; nonceStore: string }
+  | { type: 'ready'; port: number; nonceStore: string; nodeVersion: string }
   | { type: 'usage'; cpu: NodeJS.CpuUsage; memory: NodeJS.MemoryUsage };
 export type ParentMessage = { type: 'usage' } | { type: 'stop' };
 
 const store = process.env.BENCH_NONCE_STORE ?? 'memory';
-const { app, close, nonceStore } = createBenchApp(store === 'memory' ? {} : { redisUrl: store });
+const { app, close, nonceStore } = createBenchApp({
+  ...(store === 'memory' ? {} : { redisUrl: store }),
+  currentCredential: process.env.BENCH_CURRENT_CREDENTIAL !== 'off',
+});
 const send = (message: ServerMessage) => process.send?.(message);
 
 const server = app.listen(0, '127.0.0.1', () => {
-  send({ type: 'ready', port: (server.address() as AddressInfo).port, nonceStore });
+  send({ type: 'ready', port: (server.address() as AddressInfo).port, nonceStore, nodeVersion: process.version });
 });
 
 let stopping = false;
