@@ -50,7 +50,8 @@ export function collectParameters(sources: ParameterSources): CollectedParameter
       oauth.set(param.name, param.value);
     }
   }
-  return { ...sources, all, oauth };
+  // Written out: on Node 20, `{ ...sources, all, oauth }` costs microseconds (docs/decisions.md).
+  return { header: sources.header, query: sources.query, form: sources.form, all, oauth };
 }
 
 export interface ParameterLimits {
