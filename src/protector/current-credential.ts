@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Client, TokenCredential } from '../rfc5849/credentials';
 import type { VerifiedRequest } from '../rfc5849/verify-request';
+import { requestSlot } from '../http/request-slot';
 
 /** The verified request of the guarded call in progress, for code that has no request at hand. */
 export const verifiedRequests = new AsyncLocalStorage<VerifiedRequest<Client, TokenCredential>>();
@@ -15,7 +16,7 @@ export function currentCredential<T extends TokenCredential | Client = TokenCred
 }
 
 /** The guarded request by its Node request, for what both drivers hand an action (`@Credential()`). */
-const guarded = new WeakMap<object, VerifiedRequest<Client, TokenCredential>>();
+const guarded = requestSlot<VerifiedRequest<Client, TokenCredential>>('verified');
 
 export function rememberVerified(req: object, verified: VerifiedRequest<Client, TokenCredential>): void {
   guarded.set(req, verified);
