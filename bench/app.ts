@@ -1,12 +1,15 @@
 /**
- * The bench app: Koa + routing-controllers + typedi, like demo/app.ts, with in-memory stores and two
- * routes that differ only by the guard: GET /open and GET /guarded (`@RequireOAuth()`); and, for the
- * bench's reference rows, GET /floor/hmac-sha1 and GET /floor/rsa-sha1: the cryptography alone
- * (bench/support/floors.ts) in place of the guard.
+ * The bench app, on routing-controllers' Koa driver or its Express driver, like demo/app.ts: in-memory
+ * stores and two routes that differ only by the guard, GET /open and GET /guarded (`@RequireOAuth()`); for
+ * the reference rows, GET /floor/hmac-sha1 and GET /floor/rsa-sha1, the cryptography alone
+ * (bench/support/floors.ts) in place of the guard; on Express, GET /passport, the same route behind
+ * passport-http-oauth (bench/support/passport.ts).
  */
 import 'reflect-metadata';
+import express from 'express';
 import Koa from 'koa';
-import { Get, JsonController, UseBefore, useContainer, useKoaServer } from 'routing-controllers';
+import type { Server } from 'node:http';
+import { Get, JsonController, Req, UseBefore, useContainer, useExpressServer, useKoaServer } from 'routing-controllers';
 import { Container, Service } from 'typedi';
 import {
   Credential,
@@ -19,8 +22,10 @@ import {
   type NonceCache,
   type TokenCredential,
 } from '../src';
+import { oauthBodyParser as expressBodyParser } from '../src/express';
 import { hmacSha1Floor, rsaSha1Floor } from './support/floors';
 import { HMAC_IDENTITY, RSA_IDENTITY, RSA_PUBLIC_KEY_PEM } from './support/identities';
+import { passportOAuth } from './support/passport';
 
 export class BenchClient implements Client {
   constructor(
@@ -91,19 +96,37 @@ export class BenchController {
   }
 }
 
+/** The peer's route, on the Express app only (passport is Express middleware). */
+@Service()
+@JsonController()
+export class PassportController {
+  @Get('/passport')
+  @UseBefore(...passportOAuth())
+  passport(@Req() req: { user: { token: string } }) {
+    return { ok: true, client: req.user.token };
+  }
+}
+
+export type Driver = 'koa' | 'express';
+
 export interface BenchAppOptions {
+  driver: Driver;
   /** Nonces in Redis at this URL; in a `MemoryNonceCache` (default capacity) otherwise. */
   redisUrl?: string;
 }
 
 export interface BenchApp {
-  app: Koa;
+  listen(port: number, host: string, ready: () => void): Server;
   /** 'memory' or 'redis', for messages. */
   nonceStore: string;
   close(): Promise<void>;
 }
 
-export function createBenchApp(options: BenchAppOptions = {}): BenchApp {
+/** Errors a load run may cause that are not the server's fault. */
+const ignorable = (error: Error & { code?: string; status?: number }) =>
+  error.code?.startsWith('HPE_') || error.code === 'ECONNRESET' || (error.status ?? 500) < 500;
+
+export function createBenchApp(options: BenchAppOptions): BenchApp {
   const nonceCache: NonceCache & { close?(): Promise<void> } = options.redisUrl
     ? new RedisNonceCache(options.redisUrl)
     : new MemoryNonceCache();
@@ -118,19 +141,27 @@ export function createBenchApp(options: BenchAppOptions = {}): BenchApp {
   });
   useContainer(Container);
   Container.set(ResourceProtector, protector);
-
+  const close = async () => {
+    await nonceCache.close?.();
+  };
+  const nonceStore = options.redisUrl ? 'redis' : 'memory';
+  if (options.driver === 'express') {
+    const app = express();
+    app.disable('x-powered-by');
+    app.use(expressBodyParser(protector));
+    useExpressServer(app, { controllers: [BenchController, PassportController], development: false });
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars -- Express knows an error handler by its four parameters
+    app.use((error: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+      if (!ignorable(error)) console.error(error);
+      if (!res.headersSent) res.status(500).end();
+    });
+    return { listen: (port, host, ready) => app.listen(port, host, ready), nonceStore, close };
+  }
   const app = new Koa();
   app.on('error', (error: Error & { code?: string; status?: number }) => {
-    if (error.code?.startsWith('HPE_') || error.code === 'ECONNRESET' || (error.status ?? 500) < 500) return;
-    console.error(error);
+    if (!ignorable(error)) console.error(error);
   });
   app.use(oauthBodyParser(protector));
-  useKoaServer(app, { controllers: [BenchController] });
-  return {
-    app,
-    nonceStore: options.redisUrl ? 'redis' : 'memory',
-    close: async () => {
-      await nonceCache.close?.();
-    },
-  };
+  useKoaServer(app, { controllers: [BenchController], development: false });
+  return { listen: (port, host, ready) => app.listen(port, host, ready), nonceStore, close };
 }
