@@ -14,8 +14,8 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { transpileTree } from '../spec/support/transpile';
 import { compare, medianRatio, signedRequestFor, type Case } from './micro';
-import { hmacSigner } from './support/fast-sign';
-import { HMAC_IDENTITY, RSA_IDENTITY, RSA_PUBLIC_KEY_PEM } from './support/identities';
+import { HMAC_IDENTITY, RSA_PUBLIC_KEY_PEM } from './support/identities';
+import { fakeRequest, NOW, signedHeaders } from './support/requests';
 
 const ROOT = join(__dirname, '..');
 const TMP = join(__dirname, 'tmp');
@@ -38,27 +38,6 @@ function build(rev: string | undefined): Library {
   transpileTree(root, out, ['src']);
   return { name: rev ?? 'tree', load: (path) => require(join(out, 'src', path)) };
 }
-
-const URL_GUARDED = 'https://api.example.com/guarded';
-const NOW = Math.floor(Date.UTC(2026, 0, 1) / 1000);
-
-/** `count` headers for GET URL_GUARDED, each with its own nonce, at NOW. */
-function headers(count: number): string[] {
-  const sign = hmacSigner(URL_GUARDED, HMAC_IDENTITY);
-  // Flat strings, as Node's HTTP parser makes them (a concatenation would be flattened by the first regex).
-  return Array.from({ length: count }, () => Buffer.from(sign(undefined, NOW), 'latin1').toString('latin1'));
-}
-
-/** A Node request as the guards read it (no object spread here: on Node 20 it costs microseconds). */
-const fakeRequest = (authorization: string): any => ({
-  method: 'GET',
-  originalUrl: undefined,
-  app: undefined,
-  url: '/guarded',
-  headers: { host: 'api.example.com', authorization },
-  rawHeaders: ['Host', 'api.example.com', 'Authorization', authorization],
-  socket: { encrypted: true },
-});
 
 function guardCases(lib: Library, pool: string[], batch: number): Case[] {
   const { ResourceProtector } = lib.load('protector/resource-protector.js');
@@ -114,7 +93,6 @@ function main(): void {
   const hmacKeys = { clientSecret: HMAC_IDENTITY.consumerSecret, tokenSecret: HMAC_IDENTITY.tokenSecret };
   const { createPublicKey } = require('node:crypto') as typeof import('node:crypto');
   const rsaKeys = { rsaPublicKey: createPublicKey(RSA_PUBLIC_KEY_PEM) };
-  void RSA_IDENTITY;
 
   const verifyCases: Case[] = libs.flatMap((lib) => {
     const { verifySignature } = lib.load('rfc5849/verify-signature.js');
@@ -128,7 +106,7 @@ function main(): void {
     ];
   });
   const batch = 5_000;
-  const pool = headers(2 * batch * (rounds + 3));
+  const pool = signedHeaders(2 * batch * (rounds + 3));
   const { hmac: floorHmac, hmacKey } = libs[1].load('rfc5849/hmac.js');
   const floorKey = hmacKey('sha1', Buffer.from(`${HMAC_IDENTITY.consumerSecret}&${HMAC_IDENTITY.tokenSecret}`));
   let f = 0;
