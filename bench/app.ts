@@ -2,14 +2,15 @@
  * The bench app, on routing-controllers' Koa driver or its Express driver, like demo/app.ts: in-memory
  * stores and two routes that differ only by the guard, GET /open and GET /guarded (`@RequireOAuth()`); for
  * the reference rows, GET /floor/hmac-sha1 and GET /floor/rsa-sha1, the cryptography alone
- * (bench/support/floors.ts) in place of the guard; on Express, GET /passport, the same route behind
- * passport-http-oauth (bench/support/passport.ts).
+ * (bench/support/floors.ts) in place of the guard; with `peer` (Express only), GET /passport, the same route
+ * behind passport-http-oauth (bench/peer.ts), on a server of its own: loading passport-http-oauth patches
+ * Node's IncomingMessage.prototype, which slows every request of the process on Node 20.
  */
 import 'reflect-metadata';
 import express from 'express';
 import Koa from 'koa';
 import type { Server } from 'node:http';
-import { Get, JsonController, Req, UseBefore, useContainer, useExpressServer, useKoaServer } from 'routing-controllers';
+import { Get, JsonController, UseBefore, useContainer, useExpressServer, useKoaServer } from 'routing-controllers';
 import { Container, Service } from 'typedi';
 import {
   Credential,
@@ -25,7 +26,6 @@ import {
 import { oauthBodyParser as expressBodyParser } from '../src/express';
 import { hmacSha1Floor, rsaSha1Floor } from './support/floors';
 import { HMAC_IDENTITY, RSA_IDENTITY, RSA_PUBLIC_KEY_PEM } from './support/identities';
-import { passportOAuth } from './support/passport';
 
 export class BenchClient implements Client {
   constructor(
@@ -96,23 +96,14 @@ export class BenchController {
   }
 }
 
-/** The peer's route, on the Express app only (passport is Express middleware). */
-@Service()
-@JsonController()
-export class PassportController {
-  @Get('/passport')
-  @UseBefore(...passportOAuth())
-  passport(@Req() req: { user: { token: string } }) {
-    return { ok: true, client: req.user.token };
-  }
-}
-
 export type Driver = 'koa' | 'express';
 
 export interface BenchAppOptions {
   driver: Driver;
   /** Nonces in Redis at this URL; in a `MemoryNonceCache` (default capacity) otherwise. */
   redisUrl?: string;
+  /** Also GET /passport, the peer (Express only). */
+  peer?: boolean;
 }
 
 export interface BenchApp {
@@ -149,7 +140,10 @@ export function createBenchApp(options: BenchAppOptions): BenchApp {
     const app = express();
     app.disable('x-powered-by');
     app.use(expressBodyParser(protector));
-    useExpressServer(app, { controllers: [BenchController, PassportController], development: false });
+    const controllers: Function[] = [BenchController];
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only where wanted (see above)
+    if (options.peer) controllers.push((require('./peer') as typeof import('./peer')).PassportController);
+    useExpressServer(app, { controllers, development: false });
     // eslint-disable-next-line @typescript-eslint/no-unused-vars -- Express knows an error handler by its four parameters
     app.use((error: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
       if (!ignorable(error)) console.error(error);

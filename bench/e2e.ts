@@ -56,30 +56,35 @@ export interface ServerSpec {
   node: NodeBinary;
   driver: 'koa' | 'express';
   store: 'memory' | 'redis';
+  /** The Express app with the peer's route (and passport-http-oauth loaded). */
+  peer?: boolean;
   routes: Route[];
 }
 
-/** The servers of a run: each Node × driver with nonces in memory, and in Redis when there is one. */
+/**
+ * The servers of a run: each Node × driver with nonces in memory, and in Redis when there is one; and on each
+ * Node the Express app with the peer's route. The routes compared are run one right after the other (a floor
+ * beside its guarded route), in one order and then the other round by round.
+ */
 export function serverSpecs(nodes: NodeBinary[], redis: boolean): ServerSpec[] {
-  return nodes.flatMap((node) =>
-    (['koa', 'express'] as const).flatMap((driver) => {
-      const memory: Route[] = ['open', 'hmac', 'rsa', 'hmac-floor', 'rsa-floor'];
-      if (driver === 'express') memory.push('passport');
-      const specs: ServerSpec[] = [
-        { label: `${node.name} ${driver} memory`, node, driver, store: 'memory', routes: memory },
-      ];
-      if (redis) {
-        specs.push({
-          label: `${node.name} ${driver} redis`,
-          node,
-          driver,
-          store: 'redis',
-          routes: ['open', 'hmac', 'hmac-floor'],
-        });
-      }
+  return nodes.flatMap((node) => [
+    ...(['koa', 'express'] as const).flatMap((driver) => {
+      const memory: Route[] = ['open', 'hmac-floor', 'hmac', 'rsa', 'rsa-floor'];
+      const label = (store: string) => `${node.name} ${driver} ${store}`;
+      const specs: ServerSpec[] = [{ label: label('memory'), node, driver, store: 'memory', routes: memory }];
+      const routes: Route[] = ['open', 'hmac-floor', 'hmac'];
+      if (redis) specs.push({ label: label('redis'), node, driver, store: 'redis', routes });
       return specs;
     }),
-  );
+    {
+      label: `${node.name} express peer`,
+      node,
+      driver: 'express' as const,
+      store: 'memory' as const,
+      peer: true,
+      routes: ['open', 'hmac', 'passport'] as Route[],
+    },
+  ]);
 }
 
 export interface EndToEndOptions {
@@ -115,7 +120,7 @@ export async function runEndToEnd(options: EndToEndOptions): Promise<EndToEndRes
   const results: EndToEndResults = {
     placement: cpus,
     nodes: options.nodes.map(({ name, version }) => ({ name, version })),
-    servers: specs.map(({ label, driver, store, routes }) => ({ label, driver, store, routes })),
+    servers: specs.map(({ label, driver, store, peer, routes }) => ({ label, driver, store, peer, routes })),
     rounds: [],
     warmup: [],
   };
@@ -126,6 +131,7 @@ export async function runEndToEnd(options: EndToEndOptions): Promise<EndToEndRes
         label: spec.label,
         nonceStore: spec.store === 'redis' ? (options.redisUrl as string) : 'memory',
         driver: spec.driver,
+        app: spec.peer ? 'peer' : 'bench',
         node: spec.node.path,
         placement: cpus,
         cpuProfDir: options.cpuProfDir,

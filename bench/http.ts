@@ -59,8 +59,8 @@ export interface ServerOptions {
   nonceStore: string;
   /** routing-controllers' driver of the bench app (default koa). */
   driver?: 'koa' | 'express';
-  /** `passport`: the peer's own app (bench/support/passport.ts) instead of the bench app. */
-  app?: 'bench' | 'passport';
+  /** `peer`: the Express bench app with GET /passport; `passport`: the peer's own app (bench/support/passport.ts). */
+  app?: 'bench' | 'peer' | 'passport';
   /** The Node binary (default this process's). */
   node?: string;
   label?: string;
@@ -246,7 +246,7 @@ export async function checkServer(server: ServerHandle): Promise<void> {
   expect('RSA-signed GET /guarded', await get('rsa', rsa), 200);
   expect('GET /floor/hmac-sha1', await get('hmac-floor', header), 200);
   expect('GET /floor/rsa-sha1', await get('rsa-floor', header), 200);
-  if (server.label.includes('express')) {
+  if (server.label.includes('peer')) {
     expect('unsigned GET /passport', await get('passport'), 401);
     const passport = hmacHeader(urlOf(server, 'passport'));
     expect('HMAC-signed GET /passport', await get('passport', passport), 200);

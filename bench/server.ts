@@ -3,7 +3,8 @@
  * `taskset` exists), so that the load client never shares its event loop.
  *
  * BENCH_DRIVER: `koa` (default) or `express`; BENCH_NONCE_STORE: `memory` (default) or a `redis://` URL;
- * BENCH_APP=passport: the peer's own app instead (bench/support/passport.ts).
+ * BENCH_APP=peer: the Express bench app with GET /passport (bench/peer.ts); BENCH_APP=passport: the peer's own
+ * app instead (bench/support/passport.ts).
  * Talks to its parent over IPC: it sends `{ type: 'ready', port }` once listening on 127.0.0.1, answers
  * `{ type: 'usage' }` with its CPU time and memory, and exits cleanly on `{ type: 'stop' }` (so that
  * `--cpu-prof` writes its profile).
@@ -32,7 +33,11 @@ function peerApp(): BenchApp {
 const { listen, close, nonceStore } =
   process.env.BENCH_APP === 'passport'
     ? peerApp()
-    : createBenchApp({ driver, ...(store === 'memory' ? {} : { redisUrl: store }) });
+    : createBenchApp({
+        driver,
+        peer: process.env.BENCH_APP === 'peer',
+        ...(store === 'memory' ? {} : { redisUrl: store }),
+      });
 const send = (message: ServerMessage) => process.send?.(message);
 
 const server = listen(0, '127.0.0.1', () => {
