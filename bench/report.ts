@@ -132,8 +132,8 @@ export function svgChart(targets: Target[], machine: Machine): string {
   out.push(
     `<text x="16" y="${height - 28}" fill="#555555">Bars: measured value (each row on its own scale). ` +
       'Dashed line: the limit. Green passes, red fails, grey was not measured.</text>',
-    `<text x="16" y="${height - 12}" fill="#555555">Blue: a reference, the cryptography alone (no verifier) on ` +
-      'the same app, with the limit of the target above it.</text>',
+    `<text x="16" y="${height - 12}" fill="#555555">µs rows: server CPU a request above the cryptography alone ` +
+      '(the floor) on the same server, medians over rounds.</text>',
     '</svg>',
   );
   return out.join('\n') + '\n';
