@@ -1,12 +1,16 @@
 /**
- * The bench app: Koa + routing-controllers + typedi, like demo/app.ts, with in-memory stores and two
- * routes that differ only by the guard: GET /open and GET /guarded (`@RequireOAuth()`); and, for the
- * bench's reference rows, GET /floor/hmac-sha1 and GET /floor/rsa-sha1: the cryptography alone
- * (bench/support/floors.ts) in place of the guard.
+ * The bench app, on routing-controllers' Koa driver or its Express driver, like demo/app.ts: in-memory
+ * stores and two routes that differ only by the guard, GET /open and GET /guarded (`@RequireOAuth()`); for
+ * the reference rows, GET /floor/hmac-sha1 and GET /floor/rsa-sha1, the cryptography alone
+ * (bench/support/floors.ts) in place of the guard; with `peer` (Express only), GET /passport, the same route
+ * behind passport-http-oauth (bench/peer.ts), on a server of its own: loading passport-http-oauth patches
+ * Node's IncomingMessage.prototype, which slows every request of the process on Node 20.
  */
 import 'reflect-metadata';
+import express from 'express';
 import Koa from 'koa';
-import { Get, JsonController, UseBefore, useContainer, useKoaServer } from 'routing-controllers';
+import type { Server } from 'node:http';
+import { Get, JsonController, UseBefore, useContainer, useExpressServer, useKoaServer } from 'routing-controllers';
 import { Container, Service } from 'typedi';
 import {
   Credential,
@@ -19,6 +23,7 @@ import {
   type NonceCache,
   type TokenCredential,
 } from '../src';
+import { oauthBodyParser as expressBodyParser } from '../src/express';
 import { hmacSha1Floor, rsaSha1Floor } from './support/floors';
 import { HMAC_IDENTITY, RSA_IDENTITY, RSA_PUBLIC_KEY_PEM } from './support/identities';
 
@@ -91,21 +96,30 @@ export class BenchController {
   }
 }
 
+export type Driver = 'koa' | 'express';
+
 export interface BenchAppOptions {
+  driver: Driver;
   /** Nonces in Redis at this URL; in a `MemoryNonceCache` (default capacity) otherwise. */
   redisUrl?: string;
   /** The protector's `currentCredential` option (default true): false leaves AsyncLocalStorage unused. */
   currentCredential?: boolean;
+  /** Also GET /passport, the peer (Express only). */
+  peer?: boolean;
 }
 
 export interface BenchApp {
-  app: Koa;
+  listen(port: number, host: string, ready: () => void): Server;
   /** 'memory' or 'redis', for messages. */
   nonceStore: string;
   close(): Promise<void>;
 }
 
-export function createBenchApp(options: BenchAppOptions = {}): BenchApp {
+/** Errors a load run may cause that are not the server's fault. */
+const ignorable = (error: Error & { code?: string; status?: number }) =>
+  error.code?.startsWith('HPE_') || error.code === 'ECONNRESET' || (error.status ?? 500) < 500;
+
+export function createBenchApp(options: BenchAppOptions): BenchApp {
   const nonceCache: NonceCache & { close?(): Promise<void> } = options.redisUrl
     ? new RedisNonceCache(options.redisUrl)
     : new MemoryNonceCache();
@@ -121,19 +135,30 @@ export function createBenchApp(options: BenchAppOptions = {}): BenchApp {
   });
   useContainer(Container);
   Container.set(ResourceProtector, protector);
-
+  const close = async () => {
+    await nonceCache.close?.();
+  };
+  const nonceStore = options.redisUrl ? 'redis' : 'memory';
+  if (options.driver === 'express') {
+    const app = express();
+    app.disable('x-powered-by');
+    app.use(expressBodyParser(protector));
+    const controllers: Function[] = [BenchController];
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only where wanted (see above)
+    if (options.peer) controllers.push((require('./peer') as typeof import('./peer')).PassportController);
+    useExpressServer(app, { controllers, development: false });
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars -- Express knows an error handler by its four parameters
+    app.use((error: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+      if (!ignorable(error)) console.error(error);
+      if (!res.headersSent) res.status(500).end();
+    });
+    return { listen: (port, host, ready) => app.listen(port, host, ready), nonceStore, close };
+  }
   const app = new Koa();
   app.on('error', (error: Error & { code?: string; status?: number }) => {
-    if (error.code?.startsWith('HPE_') || error.code === 'ECONNRESET' || (error.status ?? 500) < 500) return;
-    console.error(error);
+    if (!ignorable(error)) console.error(error);
   });
   app.use(oauthBodyParser(protector));
-  useKoaServer(app, { controllers: [BenchController] });
-  return {
-    app,
-    nonceStore: options.redisUrl ? 'redis' : 'memory',
-    close: async () => {
-      await nonceCache.close?.();
-    },
-  };
+  useKoaServer(app, { controllers: [BenchController], development: false });
+  return { listen: (port, host, ready) => app.listen(port, host, ready), nonceStore, close };
 }

@@ -7,29 +7,44 @@ import autocannon from 'autocannon';
 import { spawn, spawnSync } from 'node:child_process';
 import { createPrivateKey, sign as rsaSign } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
-import IORedis from 'ioredis';
 import { join } from 'node:path';
-import { enc, sign } from '../spec/support/sign';
+import { enc, sign, type Identity } from '../spec/support/sign';
 import { NODE_MODULES, transpileSources } from '../spec/support/transpile';
 import type { ParentMessage, ServerMessage } from './server';
 import { checkFastSigner, hmacSigner } from './support/fast-sign';
 import { HMAC_IDENTITY, RSA_IDENTITY } from './support/identities';
-import { median, round } from './support/stats';
+import { round } from './support/stats';
 
 /** The load was not what it claims to measure (errors, refusals, nothing served): the numbers mean nothing. */
 export class LoadNotRealError extends Error {}
 
-/** `hmac-floor` and `rsa-floor`: the cryptography alone in place of the guard (bench/support/floors.ts). */
-export type Route = 'open' | 'hmac' | 'rsa' | 'hmac-floor' | 'rsa-floor';
+/**
+ * `hmac-floor` and `rsa-floor`: the cryptography alone in place of the guard (bench/support/floors.ts);
+ * `passport`: the same route behind passport-http-oauth (Express only); `demo-open` and `demo-guarded`: the
+ * demo's GET /api/public and GET /api/me (also the passport app's).
+ */
+export type Route = 'open' | 'hmac' | 'rsa' | 'hmac-floor' | 'rsa-floor' | 'passport' | 'demo-open' | 'demo-guarded';
 const PATHS: Record<Route, string> = {
   open: '/open',
   hmac: '/guarded',
   rsa: '/guarded',
   'hmac-floor': '/floor/hmac-sha1',
   'rsa-floor': '/floor/rsa-sha1',
+  passport: '/passport',
+  'demo-open': '/api/public',
+  'demo-guarded': '/api/me',
 };
 
+/**
+ * The Host every load request names, whatever server it goes to: requests are signed for
+ * `http://bench.test/…`, so that one pool of RSA-signed requests serves every server of a round.
+ */
+export const LOAD_HOST = 'bench.test';
+export const loadUrl = (route: Route): string => `http://${LOAD_HOST}${PATHS[route]}`;
+
 export interface ServerHandle {
+  /** What it is, for messages: e.g. `Node 20 koa memory`. */
+  label: string;
   nonceStore: string;
   /** The server's `process.version`. */
   nodeVersion: string;
@@ -44,6 +59,11 @@ export interface ServerHandle {
 export interface ServerOptions {
   /** `memory` or a redis:// URL. */
   nonceStore: string;
+  /** routing-controllers' driver of the bench app (default koa). */
+  driver?: 'koa' | 'express';
+  /** `peer`: the Express bench app with GET /passport; `passport`: the peer's own app (bench/support/passport.ts). */
+  app?: 'bench' | 'peer' | 'passport';
+  label?: string;
   /** Pin the server (all its threads) to its CPU with taskset, and the client to the others during runs. */
   placement?: Placement;
   /** Write a V8 CPU profile of the server here when it stops. */
@@ -124,6 +144,8 @@ export async function startServer(options: ServerOptions): Promise<ServerHandle>
       ...process.env,
       BENCH_NONCE_STORE: options.nonceStore,
       BENCH_CURRENT_CREDENTIAL: options.currentCredential === false ? 'off' : 'on',
+      BENCH_DRIVER: options.driver ?? 'koa',
+      BENCH_APP: options.app ?? 'bench',
       NODE_PATH: NODE_MODULES,
     },
   });
@@ -146,6 +168,7 @@ export async function startServer(options: ServerOptions): Promise<ServerHandle>
   });
   const send = (message: ParentMessage) => child.send(message);
   return {
+    label: options.label ?? `${options.driver ?? 'koa'} ${ready.nonceStore}`,
     nonceStore: ready.nonceStore,
     nodeVersion: ready.nodeVersion,
     port: ready.port,
@@ -183,7 +206,7 @@ const RSA_PRIVATE_KEY = createPrivateKey(RSA_IDENTITY.privateKey ?? '');
  * for PLAINTEXT so that it skips its own synchronous RSA signature); the signatures are made in libuv's
  * thread pool, on every core, while no load runs.
  */
-export async function presignRsa(url: string, count: number): Promise<string[]> {
+export async function presignRsa(count: number, url = loadUrl('rsa')): Promise<string[]> {
   const one = async (): Promise<string> => {
     const draft = sign({
       url,
@@ -227,10 +250,16 @@ export async function checkServer(server: ServerHandle): Promise<void> {
   const header = hmacHeader(urlOf(server, 'hmac'));
   expect('HMAC-signed GET /guarded', await get('hmac', header), 200);
   expect('replayed GET /guarded', await get('hmac', header), 401);
-  const [rsa] = await presignRsa(urlOf(server, 'rsa'), 1);
+  const [rsa] = await presignRsa(1, urlOf(server, 'rsa'));
   expect('RSA-signed GET /guarded', await get('rsa', rsa), 200);
   expect('GET /floor/hmac-sha1', await get('hmac-floor', header), 200);
   expect('GET /floor/rsa-sha1', await get('rsa-floor', header), 200);
+  if (server.label.includes('peer')) {
+    expect('unsigned GET /passport', await get('passport'), 401);
+    const passport = hmacHeader(urlOf(server, 'passport'));
+    expect('HMAC-signed GET /passport', await get('passport', passport), 200);
+    expect('replayed GET /passport', await get('passport', passport), 401);
+  }
 }
 
 export interface LoadOptions {
@@ -239,6 +268,13 @@ export interface LoadOptions {
   duration: number;
   /** Pre-signed `Authorization` headers, each sent once; the run makes exactly this many requests. */
   headers?: string[];
+  /** Whose requests (default the bench's HMAC identity). */
+  who?: Identity;
+}
+
+/** What a load run needs of a server: where it listens and its CPU time so far. */
+export interface LoadTarget extends Pick<ServerHandle, 'label' | 'nonceStore' | 'port' | 'placement'> {
+  usage(): Promise<{ cpu: NodeJS.CpuUsage }>;
 }
 
 export interface LoadResult {
@@ -271,13 +307,12 @@ interface AutocannonClient {
  * is what `setupRequest` does, without autocannon rebuilding the whole request each time (about 20 µs of
  * the client's single core per request, enough to make the client, not the server, the bottleneck).
  */
-export async function runLoad(server: ServerHandle, route: Route, options: LoadOptions): Promise<LoadResult> {
-  const url = urlOf(server, route);
+export async function runLoad(server: LoadTarget, route: Route, options: LoadOptions): Promise<LoadResult> {
   const pool = options.headers;
   let next = 0;
-  const fresh = hmacSigner(url, HMAC_IDENTITY);
+  const fresh = hmacSigner(loadUrl(route), options.who ?? HMAC_IDENTITY);
   const header = pool ? () => pool[next++] ?? fresh() : () => fresh();
-  const head = `GET ${PATHS[route]} HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nAuthorization: `;
+  const head = `GET ${PATHS[route]} HTTP/1.1\r\nHost: ${LOAD_HOST}\r\nAuthorization: `;
   const setupClient = (client: unknown) => {
     const writer = client as AutocannonClient;
     if (typeof writer.getRequestBuffer !== 'function') throw new Error('autocannon Client.getRequestBuffer is gone');
@@ -335,7 +370,7 @@ export async function runLoad(server: ServerHandle, route: Route, options: LoadO
       server: round(serverMicros / Math.max(1, requests), 1),
     },
   };
-  const what = `${route} on the ${server.nonceStore} server`;
+  const what = `${route} on the ${server.label} server`;
   if (requests === 0) throw new LoadNotRealError(`${what}: zero requests completed`);
   if (run.non2xx > requests * 0.01) {
     throw new LoadNotRealError(`${what}: ${run.non2xx} of ${requests} responses were not 2xx (over 1%)`);
@@ -347,119 +382,4 @@ export async function runLoad(server: ServerHandle, route: Route, options: LoadO
     throw new LoadNotRealError(`${what}: the pre-signed pool ran out (${next} of ${pool.length} used)`);
   }
   return run;
-}
-
-export interface EndToEndOptions {
-  rounds: number;
-  duration: number;
-  warmupSeconds: number;
-  connections: number;
-  /** A running redis-server's URL, or undefined to leave the Redis target unmeasured. */
-  redisUrl?: string;
-  cpuProfDir?: string;
-  log: (line: string) => void;
-}
-
-export interface EndToEndResults {
-  placement?: Placement;
-  /** Runs of each round, per nonce store, per route. */
-  rounds: { memory: Partial<Record<Route, LoadResult>>; redis?: Partial<Record<Route, LoadResult>> }[];
-  warmup: LoadResult[];
-  /** Keys in Redis after the runs, against the requests its guarded runs served. */
-  redisKeys?: { keys: number; served: number };
-}
-
-/**
- * Rounds of side-by-side runs on the memory server (open, hmac, rsa and the two floors) and the Redis server
- * (open, hmac).
- */
-export async function runEndToEnd(options: EndToEndOptions): Promise<EndToEndResults> {
-  const cpus = placement();
-  const results: EndToEndResults = { placement: cpus, rounds: [], warmup: [] };
-  const servers: { memory: ServerHandle; redis?: ServerHandle } = {
-    memory: await startServer({ nonceStore: 'memory', placement: cpus, cpuProfDir: options.cpuProfDir }),
-  };
-  try {
-    if (options.redisUrl) {
-      servers.redis = await startServer({
-        nonceStore: options.redisUrl,
-        placement: cpus,
-        cpuProfDir: options.cpuProfDir,
-      });
-    }
-    const load = { connections: options.connections, duration: options.duration };
-    const rsaRps: number[] = [];
-    const rsaPool = async (server: ServerHandle) => {
-      const size = Math.round(Math.min(Math.max(median(rsaRps) * options.duration, 1000), 200_000));
-      return presignRsa(urlOf(server, 'rsa'), size);
-    };
-    for (const server of [servers.memory, servers.redis]) {
-      if (!server) continue;
-      await checkServer(server);
-      const warm = { ...load, duration: options.warmupSeconds };
-      results.warmup.push(await runLoad(server, 'open', warm), await runLoad(server, 'hmac', warm));
-      if (server === servers.memory) {
-        results.warmup.push(await runLoad(server, 'hmac-floor', warm), await runLoad(server, 'rsa-floor', warm));
-        const warmRsa = await runLoad(server, 'rsa', {
-          ...warm,
-          headers: await presignRsa(urlOf(server, 'rsa'), 3000),
-        });
-        results.warmup.push(warmRsa);
-        rsaRps.push(warmRsa.rps);
-      }
-    }
-    const redisServed: number[] = [];
-    for (let r = 0; r < options.rounds; r++) {
-      const round: EndToEndResults['rounds'][number] = { memory: {} };
-      // Alternate the order each round, so that drift (heat, JIT, the nonce table growing) favours no side.
-      const memoryRoutes: Route[] = ['open', 'hmac', 'rsa', 'hmac-floor', 'rsa-floor'];
-      const memoryOrder = r % 2 === 0 ? memoryRoutes : [...memoryRoutes].reverse();
-      for (const route of memoryOrder) {
-        const headers = route === 'rsa' ? await rsaPool(servers.memory) : undefined;
-        const run = await runLoad(servers.memory, route, { ...load, headers });
-        round.memory[route] = run;
-        if (route === 'rsa') rsaRps.push(run.rps);
-      }
-      if (servers.redis) {
-        round.redis = {};
-        for (const route of (r % 2 === 0 ? ['open', 'hmac'] : ['hmac', 'open']) as Route[]) {
-          const run = await runLoad(servers.redis, route, load);
-          round.redis[route] = run;
-          if (route === 'hmac') redisServed.push(run.requests - run.non2xx);
-        }
-      }
-      results.rounds.push(round);
-      options.log(`  round ${r + 1}/${options.rounds}: ${describeRound(round)}`);
-    }
-    if (options.redisUrl) results.redisKeys = await countRedisKeys(options.redisUrl, redisServed);
-  } finally {
-    await Promise.all([servers.memory.stop(), servers.redis?.stop()]);
-  }
-  return results;
-}
-
-function describeRound(round: EndToEndResults['rounds'][number]): string {
-  const part = (runs: Partial<Record<Route, LoadResult>> | undefined, store: string) =>
-    runs
-      ? (Object.keys(runs) as Route[])
-          .sort()
-          .map((route) => `${store}/${route} ${Math.round(runs[route]?.rps ?? 0)}/s`)
-          .join(', ')
-      : '';
-  return [part(round.memory, 'memory'), part(round.redis, 'redis')].filter(Boolean).join(', ');
-}
-
-/** Every nonce the Redis server's guarded runs accepted must be a key in Redis: the store was really used. */
-async function countRedisKeys(url: string, served: number[]): Promise<{ keys: number; served: number }> {
-  const client = new IORedis(url, { maxRetriesPerRequest: 1 });
-  try {
-    const keys = await client.dbsize();
-    const total = served.reduce((a, b) => a + b, 0);
-    if (keys < total) {
-      throw new LoadNotRealError(`Redis holds ${keys} keys but the Redis runs served ${total} guarded requests`);
-    }
-    return { keys, served: total };
-  } finally {
-    client.disconnect();
-  }
 }

@@ -4,10 +4,11 @@
  *
  *   npx ts-node --transpile-only bench/profile.ts [open|hmac|rsa|redis] [seconds] [top]
  *   npx ts-node --transpile-only bench/profile.ts --summary <file.cpuprofile> [top]
- *   npx ts-node --transpile-only bench/profile.ts compare [hmac|rsa|redis] [seconds] [top]
+ *   npx ts-node --transpile-only bench/profile.ts compare [hmac|rsa|redis] [seconds] [top] [base]
  *
- * `compare` profiles `open` and then the route named, and prints what the guarded route costs more than
- * the open one, function by function, in µs of self time a request.
+ * `compare` profiles `base` (`open`, or a floor: `hmac-floor`, `rsa-floor`) and then the route named, and
+ * prints what the route costs more than the base, function by function, in µs of self time a request.
+ * BENCH_DRIVER=express profiles the Express bench app.
  *
  * `redis` is HMAC-SHA1 on a server whose nonces are in a private redis-server.
  */
@@ -100,13 +101,19 @@ async function profileRoute(kind: Route | 'redis', seconds: number): Promise<Rou
   let run: LoadResult | undefined;
   const redis = kind === 'redis' ? await RedisServer.start() : undefined;
   try {
-    const server = await startServer({ nonceStore: redis?.url ?? 'memory', placement: placement(), cpuProfDir: dir });
+    const driver = process.env.BENCH_DRIVER === 'express' ? 'express' : 'koa';
+    const server = await startServer({
+      nonceStore: redis?.url ?? 'memory',
+      driver,
+      label: `${driver} ${redis ? 'redis' : 'memory'}`,
+      placement: placement(),
+      cpuProfDir: dir,
+    });
     const route: Route = kind === 'redis' ? 'hmac' : kind;
     try {
       await checkServer(server);
       const load = async (duration: number) => {
-        const headers =
-          route === 'rsa' ? await presignRsa(`http://127.0.0.1:${server.port}/guarded`, duration * 7000) : undefined;
+        const headers = route === 'rsa' ? await presignRsa(duration * 7000) : undefined;
         return runLoad(server, route, { connections: 50, duration, headers });
       };
       await load(2);
@@ -151,7 +158,12 @@ if (require.main === module) {
     first === '--summary'
       ? Promise.resolve(printSummary(second, Number(third ?? 25)))
       : first === 'compare'
-        ? compareRoutes('open', (second ?? 'hmac') as Route | 'redis', Number(third ?? 5), Number(fourth ?? 40))
+        ? compareRoutes(
+            (process.argv[6] ?? 'open') as Route,
+            (second ?? 'hmac') as Route | 'redis',
+            Number(third ?? 5),
+            Number(fourth ?? 40),
+          )
         : profileRoute(first as Route | 'redis', Number(second ?? 5)).then((r) => {
             console.log(`(the last ${r.seconds} s of the server's profile: the measured run)`);
             printSummary(r.file, Number(third ?? 25), r.seconds, r.requests);

@@ -15,7 +15,7 @@ export interface Target {
   measured: string;
   /** The compared value (a ratio, or MB), or null when not measured. */
   value: number | null;
-  unit: '×' | 'MB';
+  unit: '×' | 'MB' | 'µs';
   limit: number;
   /** `min`: value must be at least the limit; `max`: at most. */
   bound: 'min' | 'max';
@@ -40,11 +40,10 @@ export function target(t: Omit<Target, 'status'>): Target {
   return { ...t, status };
 }
 
-const digits = (unit: Target['unit'], value: number) => (unit === 'MB' ? value.toFixed(1) : value.toFixed(2));
-export const formatValue = (t: Target): string =>
-  t.value === null ? '–' : t.unit === 'MB' ? `${digits('MB', t.value)} MB` : `${digits('×', t.value)}×`;
-export const formatLimit = (t: Target): string =>
-  `${t.bound === 'min' ? '≥' : '≤'} ${t.unit === 'MB' ? `${t.limit} MB` : `${digits('×', t.limit)}×`}`;
+const withUnit = (unit: Target['unit'], value: number) =>
+  unit === 'MB' ? `${value.toFixed(1)} MB` : unit === 'µs' ? `${value.toFixed(1)} µs` : `${value.toFixed(2)}×`;
+export const formatValue = (t: Target): string => (t.value === null ? '–' : withUnit(t.unit, t.value));
+export const formatLimit = (t: Target): string => `${t.bound === 'min' ? '≥' : '≤'} ${withUnit(t.unit, t.limit)}`;
 const formatStatus = (t: Target): string =>
   ({ pass: 'pass', fail: 'FAIL', 'not measured': 'NOT MEASURED', reference: 'reference' })[t.status];
 
@@ -113,12 +112,12 @@ export function svgChart(targets: Target[], machine: Machine): string {
   ];
   targets.forEach((t, i) => {
     const y = top + i * rowHeight;
-    const scale = Math.max(t.limit, t.value ?? 0) * 1.25;
+    const scale = Math.max(t.limit, Math.abs(t.value ?? 0)) * 1.25;
     const x = (v: number) => labelWidth + (v / scale) * barWidth;
     out.push(`<text x="16" y="${y + 20}">${xml(t.title)}</text>`);
     out.push(`<rect x="${labelWidth}" y="${y + 6}" width="${barWidth}" height="20" fill="#f2f2f2"/>`);
     if (t.value !== null) {
-      const w = Math.max(1, x(t.value) - labelWidth);
+      const w = Math.max(1, x(Math.max(0, t.value)) - labelWidth);
       out.push(`<rect x="${labelWidth}" y="${y + 6}" width="${w.toFixed(1)}" height="20" fill="${colour[t.status]}"/>`);
     }
     const lx = x(t.limit).toFixed(1);
@@ -133,8 +132,8 @@ export function svgChart(targets: Target[], machine: Machine): string {
   out.push(
     `<text x="16" y="${height - 28}" fill="#555555">Bars: measured value (each row on its own scale). ` +
       'Dashed line: the limit. Green passes, red fails, grey was not measured.</text>',
-    `<text x="16" y="${height - 12}" fill="#555555">Blue: a reference, the cryptography alone (no verifier) on ` +
-      'the same app, with the limit of the target above it.</text>',
+    `<text x="16" y="${height - 12}" fill="#555555">µs rows: server CPU a request above the cryptography alone ` +
+      '(the floor) on the same server, medians over rounds.</text>',
     '</svg>',
   );
   return out.join('\n') + '\n';

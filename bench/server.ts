@@ -2,13 +2,18 @@
  * The bench server, run by bench/run.ts in a child process of its own (pinned to one CPU where
  * `taskset` exists), so that the load client never shares its event loop.
  *
- * BENCH_NONCE_STORE: `memory` (default) or a `redis://` URL; BENCH_CURRENT_CREDENTIAL=off: the protector
- * leaves AsyncLocalStorage unused (`currentCredential: false`). Talks to its parent over IPC: it sends
- * `{ type: 'ready', port, nodeVersion }` once listening on 127.0.0.1, answers `{ type: 'usage' }` with its CPU time and
- * memory, and exits cleanly on `{ type: 'stop' }` (so that `--cpu-prof` writes its profile).
+ * BENCH_DRIVER: `koa` (default) or `express`; BENCH_NONCE_STORE: `memory` (default) or a `redis://` URL;
+ * BENCH_CURRENT_CREDENTIAL=off: the protector leaves AsyncLocalStorage unused (`currentCredential: false`);
+ * BENCH_APP=peer: the Express bench app with GET /passport (bench/peer.ts); BENCH_APP=passport: the peer's own
+ * app instead (bench/support/passport.ts).
+ * Talks to its parent over IPC: it sends `{ type: 'ready', port, nodeVersion }` once listening on 127.0.0.1,
+ * answers `{ type: 'usage' }` with its CPU time and memory, and exits cleanly on `{ type: 'stop' }` (so that
+ * `--cpu-prof` writes its profile).
  */
 import type { AddressInfo } from 'node:net';
-import { createBenchApp } from './app';
+import { ALICE } from '../spec/support/sign';
+import { createBenchApp, type BenchApp, type Driver } from './app';
+import { passportApp } from './support/passport';
 
 export type ServerMessage =
   | { type: 'ready'; port: number; nonceStore: string; nodeVersion: string }
@@ -16,13 +21,28 @@ export type ServerMessage =
 export type ParentMessage = { type: 'usage' } | { type: 'stop' };
 
 const store = process.env.BENCH_NONCE_STORE ?? 'memory';
-const { app, close, nonceStore } = createBenchApp({
-  ...(store === 'memory' ? {} : { redisUrl: store }),
-  currentCredential: process.env.BENCH_CURRENT_CREDENTIAL !== 'off',
-});
+const driver = (process.env.BENCH_DRIVER ?? 'koa') as Driver;
+// BENCH_APP=passport: the peer's app beside `npm run demo`, with the demo's client and token.
+function peerApp(): BenchApp {
+  const app = passportApp(ALICE);
+  return {
+    listen: (port, host, ready) => app.listen(port, host, ready),
+    nonceStore: 'passport',
+    close: async () => {},
+  };
+}
+const { listen, close, nonceStore } =
+  process.env.BENCH_APP === 'passport'
+    ? peerApp()
+    : createBenchApp({
+        driver,
+        peer: process.env.BENCH_APP === 'peer',
+        ...(store === 'memory' ? {} : { redisUrl: store }),
+        currentCredential: process.env.BENCH_CURRENT_CREDENTIAL !== 'off',
+      });
 const send = (message: ServerMessage) => process.send?.(message);
 
-const server = app.listen(0, '127.0.0.1', () => {
+const server = listen(0, '127.0.0.1', () => {
   send({ type: 'ready', port: (server.address() as AddressInfo).port, nonceStore, nodeVersion: process.version });
 });
 

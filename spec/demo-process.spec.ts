@@ -2,7 +2,7 @@
  * The demo started exactly as the README says (`npm run demo`), as a separate process.
  */
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startDemoProcess, stopProcess as stop, type Running } from './support/demo-process';
@@ -37,6 +37,12 @@ describe('npm run demo', () => {
     demo = await startDemoProcess({ OAUTH1_INSECURE_TRANSPORT: '', TRUST_PROXY: '' });
   }, 90_000);
   afterAll(() => stop(demo));
+
+  it('runs the demo compiled to JavaScript in .demo-build/, not through a TypeScript loader', () => {
+    const compiled = join(ROOT, '.demo-build', 'demo', 'main.js');
+    expect(statSync(compiled).mtimeMs).toBeGreaterThanOrEqual(statSync(join(ROOT, 'demo', 'main.ts')).mtimeMs);
+    expect(readFileSync(join(ROOT, 'package.json'), 'utf8')).toMatch(/"demo": "node demo\/start\.mjs"/);
+  });
 
   it('prints that it runs in development transport mode', () => {
     expect(demo.output()).toMatch(/development transport mode: plain http is allowed/);

@@ -8,21 +8,15 @@ const ROOT = join(__dirname, '..', '..');
 /** The repository's node_modules, for `NODE_PATH`. */
 export const NODE_MODULES = join(ROOT, 'node_modules');
 
-/**
- * Transpiles src/ (and any other folders of the repository named) once into a temporary folder (like
- * `npm run build`, without type checking) and returns that folder: running the CLI from it as a child
- * process costs far less than ts-node's second a run, and a bench server runs as users run the library.
- * Packages resolve from there with `NODE_PATH` set to the repository's node_modules.
- */
-export function transpileSources(prefix: string, folders: readonly string[] = ['src']): string {
-  const outDir = mkdtempSync(join(tmpdir(), prefix));
+/** Transpiles the TypeScript files of `folders` under `root` into `outDir`, keeping their paths. */
+export function transpileTree(root: string, outDir: string, folders: readonly string[]): void {
   const walk = (dir: string): void => {
-    for (const entry of readdirSync(join(ROOT, dir), { withFileTypes: true })) {
+    for (const entry of readdirSync(join(root, dir), { withFileTypes: true })) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) walk(path);
       // Declaration files (spec/support/express5.d.ts) have no JavaScript: transpileModule fails on them.
       else if (path.endsWith('.ts') && !path.endsWith('.d.ts')) {
-        const { outputText } = ts.transpileModule(readFileSync(join(ROOT, path), 'utf8'), {
+        const { outputText } = ts.transpileModule(readFileSync(join(root, path), 'utf8'), {
           fileName: path,
           compilerOptions: {
             module: ts.ModuleKind.CommonJS,
@@ -38,5 +32,16 @@ export function transpileSources(prefix: string, folders: readonly string[] = ['
     }
   };
   for (const folder of folders) walk(folder);
+}
+
+/**
+ * Transpiles src/ (and any other folders of the repository named) once into a temporary folder (like
+ * `npm run build`, without type checking) and returns that folder: running the CLI from it as a child
+ * process costs far less than ts-node's second a run, and a bench server runs as users run the library.
+ * Packages resolve from there with `NODE_PATH` set to the repository's node_modules.
+ */
+export function transpileSources(prefix: string, folders: readonly string[] = ['src']): string {
+  const outDir = mkdtempSync(join(tmpdir(), prefix));
+  transpileTree(ROOT, outDir, folders);
   return outDir;
 }

@@ -13,8 +13,8 @@ import type { AdapterRequest } from '../protector/adapter-request';
 import type { GuardedRequest, ResourceProtector } from '../protector/resource-protector';
 
 export interface ActionAdapter {
-  /** The Node request, by which guards remember what they verified. */
-  req: object;
+  /** Where guards remember what they verified (Koa's `ctx.req`, Express's `res.locals`). */
+  holder: object;
   request: AdapterRequest;
   install(protector: ResourceProtector, guarded: GuardedRequest): void;
   /** Sets headers on the response that routing-controllers will write. */
@@ -25,7 +25,7 @@ export function actionAdapter(action: Action): ActionAdapter {
   if (action.context) {
     const ctx = action.context as Parameters<typeof koaRequest>[0];
     return {
-      req: ctx.req,
+      holder: ctx.req,
       request: koaRequest(ctx),
       install: (protector, guarded) => installOnKoa(protector, ctx, guarded),
       setHeaders: (headers) => ctx.set(headers),
@@ -34,7 +34,7 @@ export function actionAdapter(action: Action): ActionAdapter {
   const req = action.request as ExpressRequest;
   const res = action.response as ExpressResponse;
   return {
-    req,
+    holder: res.locals,
     request: expressRequest(req),
     install: (protector, guarded) => installOnExpress(protector, req, res, guarded),
     setHeaders: (headers) => res.set(headers),

@@ -61,7 +61,7 @@ function verifiedFor(
 ): MaybePromise<GuardedRequest | undefined> {
   const protector = protectorOf(options);
   const adapter = actionAdapter(action);
-  const earlier = verifiedOf(adapter.req) as GuardedRequest | undefined;
+  const earlier = verifiedOf(adapter.holder) as GuardedRequest | undefined;
   return recover(
     () => {
       if (earlier) {

@@ -9,6 +9,7 @@ import { rememberVerified } from '../protector/current-credential';
 import type { GuardedRequest, ResourceProtector } from '../protector/resource-protector';
 import { OAuthError } from '../rfc5849/errors';
 import { isPromiseLike, type MaybePromise } from '../rfc5849/maybe-promise';
+import { hasBody } from '../http/request-body';
 import { expressRequest } from './express-request';
 import type { ExpressMiddleware, ExpressRequest, ExpressResponse, NextFunction } from './express-types';
 import { renderOAuthError } from './render-error';
@@ -58,12 +59,16 @@ export function installGuarded(
   res.locals.oauth = guarded;
   res.locals.credential = guarded.credential;
   if (protector.settings.mirrorUser) (req as ExpressRequest & { user?: unknown }).user = guarded.credential;
-  rememberVerified(req, guarded);
-  // The verified reading replaces Express's own (Express 5 defines req.query as a getter).
-  Object.defineProperty(req, 'query', { value: guarded.query, writable: true, enumerable: true, configurable: true });
+  rememberVerified(res.locals, guarded);
+  // The verified reading replaces Express's own: Express 4 sets req.query on the request, Express 5 defines it
+  // as a getter, which only an own property can stand in front of.
+  if (Object.hasOwn(req, 'query')) (req as ExpressRequest & { query: unknown }).query = guarded.query;
+  else
+    Object.defineProperty(req, 'query', { value: guarded.query, writable: true, enumerable: true, configurable: true });
   req.body = guarded.body;
-  // body-parser 1 skips a request so marked (body-parser 2 sees the stream is finished).
-  (req as ExpressRequest & { _body?: boolean })._body = true;
+  // body-parser 1 skips a request so marked (body-parser 2 sees the stream is finished); one without a body it
+  // leaves alone anyway.
+  if (hasBody(req)) (req as ExpressRequest & { _body?: boolean })._body = true;
 }
 
 function refuse(res: ExpressResponse, next: NextFunction, error: unknown): void {

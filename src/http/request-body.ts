@@ -8,8 +8,9 @@
 import type { IncomingMessage } from 'node:http';
 import { InvalidRequestError, RequestTooLargeError } from '../rfc5849/errors';
 import type { MaybePromise } from '../rfc5849/maybe-promise';
+import { requestSlot } from './request-slot';
 
-const kept = new WeakMap<IncomingMessage, Buffer>();
+const kept = requestSlot<Buffer>('body');
 const EMPTY = Buffer.alloc(0);
 
 /** Whether the request announces a body (RFC 9112 §6.3). */

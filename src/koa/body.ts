@@ -5,7 +5,7 @@
  * bytes with the library's own decoders (so koa-bodyparser leaves it alone). On a guarded route the guard
  * then replaces it with the verified reading; other routes keep this one.
  */
-import type { Context, Middleware } from 'koa';
+import type { Context, Middleware, Next } from 'koa';
 import { parsedBody } from '../http/body-value';
 import { mediaType } from '../http/media-type';
 import { hasBody, readBody } from '../http/request-body';
@@ -14,18 +14,20 @@ import { OAuthError } from '../rfc5849/errors';
 import { renderOAuthError } from './render-error';
 
 export function oauthBodyParser(protector: ResourceProtector): Middleware {
-  return async (ctx, next) => {
-    if (!hasBody(ctx.req) || ctx.is('multipart')) return next();
-    const request = ctx.request as Context['request'] & { rawBody?: string; body?: unknown };
-    try {
-      const bytes = await readBody(ctx.req, protector.limits.body);
-      if (bytes === undefined) return next(); // read by a parser mounted earlier; the guard will say so
-      request.rawBody = bytes.toString('utf8');
-      request.body = parsedBody(mediaType(ctx.get('Content-Type') || undefined), bytes);
-    } catch (error) {
-      if (error instanceof OAuthError) return renderOAuthError(ctx, error, protector.realm);
-      throw error;
-    }
-    return next();
-  };
+  // A bodiless request (most GETs) passes straight on: no async function, so no promise of its own.
+  return (ctx, next) => (!hasBody(ctx.req) || ctx.is('multipart') ? next() : readKoaBody(protector, ctx, next));
+}
+
+async function readKoaBody(protector: ResourceProtector, ctx: Context, next: Next): Promise<unknown> {
+  const request = ctx.request as Context['request'] & { rawBody?: string; body?: unknown };
+  try {
+    const bytes = await readBody(ctx.req, protector.limits.body);
+    if (bytes === undefined) return next(); // read by a parser mounted earlier; the guard will say so
+    request.rawBody = bytes.toString('utf8');
+    request.body = parsedBody(mediaType(ctx.get('Content-Type') || undefined), bytes);
+  } catch (error) {
+    if (error instanceof OAuthError) return renderOAuthError(ctx, error, protector.realm);
+    throw error;
+  }
+  return next();
 }

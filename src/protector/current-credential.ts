@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Client, TokenCredential } from '../rfc5849/credentials';
 import type { VerifiedRequest } from '../rfc5849/verify-request';
+import { requestSlot } from '../http/request-slot';
 
 /** The verified request of the guarded call in progress, for code that has no request at hand. */
 export const verifiedRequests = new AsyncLocalStorage<VerifiedRequest<Client, TokenCredential>>();
@@ -14,14 +15,18 @@ export function currentCredential<T extends TokenCredential | Client = TokenCred
   return verifiedRequests.getStore()?.credential as T | undefined;
 }
 
-/** The guarded request by its Node request, for what both drivers hand an action (`@Credential()`). */
-const guarded = new WeakMap<object, VerifiedRequest<Client, TokenCredential>>();
+/**
+ * The guarded request, for what both drivers hand an action (`@Credential()`), kept on the object where the
+ * adapter keeps per-request state: Koa's `ctx.req`, Express's `res.locals` (Express swaps the prototype of its
+ * request, and a property added to it then costs microseconds: docs/decisions.md).
+ */
+const guarded = requestSlot<VerifiedRequest<Client, TokenCredential>>('verified');
 
-export function rememberVerified(req: object, verified: VerifiedRequest<Client, TokenCredential>): void {
-  guarded.set(req, verified);
+export function rememberVerified(holder: object, verified: VerifiedRequest<Client, TokenCredential>): void {
+  guarded.set(holder, verified);
 }
 
-/** The verified request that a guard accepted for this Node request, if any. */
-export function verifiedOf(req: object): VerifiedRequest<Client, TokenCredential> | undefined {
-  return guarded.get(req);
+/** The verified request that a guard accepted for the request whose state `holder` keeps, if any. */
+export function verifiedOf(holder: object): VerifiedRequest<Client, TokenCredential> | undefined {
+  return guarded.get(holder);
 }

@@ -21,7 +21,7 @@ import { createExistsNonce, type ExistsNonce } from './exists-nonce';
 import type { NonceCache } from './nonce-cache';
 import type { RouteOptions } from './route-options';
 import { resolveSettings, type Limits, type SettingOptions, type Settings } from './settings';
-import { guardRequest, type GuardedRequest } from './guard-request';
+import { guardRequest, type GuardContext, type GuardedRequest } from './guard-request';
 import type { RenderRefusal } from './refusal';
 import { storeCall } from './store-call';
 
@@ -62,6 +62,8 @@ interface Configured<C extends Client, T extends TokenCredential> {
   settings: Readonly<Settings>;
   /** The application's stores under the store-fault rule, built once. */
   stores: VerifyStores<C, T>;
+  /** What the guard needs of this protector, built once. */
+  guardContext: GuardContext<C, T>;
 }
 
 const UNCONFIGURED = resolveSettings({});
@@ -90,6 +92,14 @@ export class ResourceProtector<C extends Client = Client, T extends TokenCredent
     this.#configured = {
       options,
       settings,
+      guardContext: {
+        settings,
+        audit: options.audit,
+        debugSignatures: options.debugSignatures,
+        renderRefusal: options.renderRefusal,
+        verify: (request, forRoute) => this.verifyNow(request, forRoute),
+        checkAccess: (verified, forRoute, request) => this.checkAccess(verified, forRoute, request),
+      },
       stores: {
         queryClient: (clientId, claimed) => storeCall(ms, claimed, () => options.queryClient(clientId)),
         queryToken: (clientId, token, claimed) => storeCall(ms, claimed, () => options.queryToken(clientId, token)),
@@ -176,20 +186,17 @@ export class ResourceProtector<C extends Client = Client, T extends TokenCredent
     route: RouteOptions,
     bodyShape: BodyShape = 'any',
   ): MaybePromise<GuardedRequest<C, T> | undefined> {
-    const options = this.#configured?.options;
-    return guardRequest(
-      {
-        settings: this.settings,
-        audit: options?.audit,
-        debugSignatures: options?.debugSignatures,
-        renderRefusal: options?.renderRefusal,
-        verify: (request, forRoute) => this.verifyNow(request, forRoute),
-        checkAccess: (verified, forRoute, request) => this.checkAccess(verified, forRoute, request),
-      },
-      exchange,
-      route,
-      bodyShape,
-    );
+    const context = this.#configured?.guardContext ?? this.#unconfiguredContext();
+    return guardRequest(context, exchange, route, bodyShape);
+  }
+
+  /** The guard of a protector not yet configured: its verification says so. */
+  #unconfiguredContext(): GuardContext<C, T> {
+    return {
+      settings: this.settings,
+      verify: (request, forRoute) => this.verifyNow(request, forRoute),
+      checkAccess: (verified, forRoute, request) => this.checkAccess(verified, forRoute, request),
+    };
   }
 
   /**

@@ -3,7 +3,7 @@
  * and values percent-encoded (§3.6); `realm` is an RFC 2617 quoted-string that is never signed.
  */
 import { InvalidRequestError } from './errors';
-import { Parameter, receiveParameter, unreservedAt } from './parameter';
+import { Parameter, protocolNameAt, receiveParameter, unreservedAt } from './parameter';
 
 export interface AuthorizationHeader {
   realm: string | undefined;
@@ -69,20 +69,21 @@ export function parseAuthorizationHeader(value: string): AuthorizationHeader {
     // auth-param = token BWS "=" BWS quoted-string (RFC 7235 §2.1)
     let nameEnd = eq;
     while (nameEnd > i && (value.charCodeAt(nameEnd - 1) === SPACE || value.charCodeAt(nameEnd - 1) === TAB)) nameEnd--;
-    if (!isTokenAt(value, i, nameEnd)) throw malformed('invalid parameter name');
+    // A protocol name (nearly every name sent) is a token: only other names are checked character by character.
+    const known = protocolNameAt(value, i, nameEnd);
+    if (known === undefined && !isTokenAt(value, i, nameEnd)) throw malformed('invalid parameter name');
     const open = skipWhitespace(value, eq + 1);
     if (value.charCodeAt(open) !== QUOTE) throw malformed('parameter values must be quoted');
     const close = value.indexOf('"', open + 1);
     if (close < 0) throw malformed('unterminated quoted value');
-    if (!unreservedAt(value, open + 1, close) && value.slice(open + 1, close).includes('\\')) {
-      throw malformed('escapes are not allowed in values');
-    }
-    if (nameEnd - i === 5 && value.slice(i, nameEnd).toLowerCase() === 'realm') {
+    const plain = unreservedAt(value, open + 1, close);
+    if (!plain && value.slice(open + 1, close).includes('\\')) throw malformed('escapes are not allowed in values');
+    if (known === undefined && nameEnd - i === 5 && value.slice(i, nameEnd).toLowerCase() === 'realm') {
       // auth-param names are case-insensitive (RFC 7235 §2.1): "Realm" is the realm too.
       if (realm !== undefined) throw malformed('realm is repeated');
       realm = value.slice(open + 1, close);
     } else {
-      params.push(receiveParameter(value, i, nameEnd, open + 1, close, false));
+      params.push(receiveParameter(value, i, nameEnd, open + 1, close, false, known, plain));
     }
     i = close + 1;
   }

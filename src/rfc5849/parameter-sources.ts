@@ -27,30 +27,45 @@ export interface CollectedParameters extends ParameterSources {
 const PLACES = { header: 'Authorization header', query: 'query string', form: 'form body' } as const;
 
 export function collectParameters(sources: ParameterSources): CollectedParameters {
-  const all: Parameter[] = [];
-  const oauth = new Map<string, string>();
-  let oauthPlace: keyof typeof PLACES | undefined;
-  for (const place of ['header', 'query', 'form'] as const) {
-    const params = sources[place];
-    if (params === undefined) continue;
-    for (let i = 0; i < params.length; i++) {
-      const param = params[i];
-      all.push(param);
-      if (!param.name.startsWith('oauth_')) continue;
-      if (oauthPlace !== undefined && oauthPlace !== place) {
-        throw new DuplicatedParameterError(
-          `OAuth protocol parameters were sent in both the ${PLACES[oauthPlace]} and the ${PLACES[place]}.`,
-        );
-      }
-      if (oauth.has(param.name)) {
-        const which = describeParameter(param.name);
-        throw new DuplicatedParameterError(`${which[0].toUpperCase()}${which.slice(1)} is repeated.`);
-      }
-      oauthPlace = place;
-      oauth.set(param.name, param.value);
+  const collected: CollectedParameters = {
+    header: sources.header,
+    query: sources.query,
+    form: sources.form,
+    all: [],
+    oauth: new Map<string, string>(),
+  };
+  let oauthPlace = collect(collected, sources.header, 'header', undefined);
+  oauthPlace = collect(collected, sources.query, 'query', oauthPlace);
+  collect(collected, sources.form, 'form', oauthPlace);
+  return collected;
+}
+
+/** Adds the parameters of one place; answers where the protocol parameters were sent, so far. */
+function collect(
+  into: CollectedParameters,
+  params: readonly Parameter[] | undefined,
+  place: keyof typeof PLACES,
+  oauthPlace: keyof typeof PLACES | undefined,
+): keyof typeof PLACES | undefined {
+  if (params === undefined) return oauthPlace;
+  const { all, oauth } = into;
+  for (let i = 0; i < params.length; i++) {
+    const param = params[i];
+    all.push(param);
+    if (!param.name.startsWith('oauth_')) continue;
+    if (oauthPlace !== undefined && oauthPlace !== place) {
+      throw new DuplicatedParameterError(
+        `OAuth protocol parameters were sent in both the ${PLACES[oauthPlace]} and the ${PLACES[place]}.`,
+      );
     }
+    if (oauth.has(param.name)) {
+      const which = describeParameter(param.name);
+      throw new DuplicatedParameterError(`${which[0].toUpperCase()}${which.slice(1)} is repeated.`);
+    }
+    oauthPlace = place;
+    oauth.set(param.name, param.value);
   }
-  return { ...sources, all, oauth };
+  return oauthPlace;
 }
 
 export interface ParameterLimits {

@@ -62,7 +62,7 @@ const PROTOCOL_NAMES_BY_LENGTH: readonly (readonly string[] | undefined)[] = PRO
 );
 
 /** The protocol name literal spelled by text[from, to), if it is one. */
-function protocolNameAt(text: string, from: number, to: number): string | undefined {
+export function protocolNameAt(text: string, from: number, to: number): string | undefined {
   const candidates = PROTOCOL_NAMES_BY_LENGTH[to - from];
   if (candidates === undefined) return undefined;
   next: for (let c = 0; c < candidates.length; c++) {
@@ -88,7 +88,9 @@ export function unreservedAt(text: string, from: number, to: number): boolean {
 
 /**
  * One parameter received as text[nameFrom, nameTo) "=" text[valueFrom, valueTo): decoded once
- * (`plusIsSpace`: the form-encoding rule of query strings and form bodies), its encodings kept.
+ * (`plusIsSpace`: the form-encoding rule of query strings and form bodies), its encodings kept. `name` is the
+ * protocol name literal the raw name spells, when the caller has found it (`protocolNameAt`); `plainValue`
+ * whether the raw value is all unreserved, when the caller knows.
  */
 export function receiveParameter(
   text: string,
@@ -97,8 +99,9 @@ export function receiveParameter(
   valueFrom: number,
   valueTo: number,
   plusIsSpace: boolean,
+  name: string | undefined = protocolNameAt(text, nameFrom, nameTo),
+  plainValue: boolean = unreservedAt(text, valueFrom, valueTo),
 ): Parameter {
-  let name = protocolNameAt(text, nameFrom, nameTo);
   let encodedName = name;
   if (name === undefined || encodedName === undefined) {
     const rawName = text.slice(nameFrom, nameTo);
@@ -106,6 +109,6 @@ export function receiveParameter(
     encodedName = unreservedAt(text, nameFrom, nameTo) ? rawName : percentEncode(name);
   }
   const rawValue = text.slice(valueFrom, valueTo);
-  if (unreservedAt(text, valueFrom, valueTo)) return new Parameter(name, rawValue, encodedName, rawValue);
+  if (plainValue) return new Parameter(name, rawValue, encodedName, rawValue);
   return new Parameter(name, percentDecode(rawValue, plusIsSpace), encodedName);
 }

@@ -38,8 +38,27 @@ export interface ProtocolPolicy {
   credentialLength: number;
 }
 
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const CONTROL_CHARACTER = /[\x00-\x1f\x7f]/;
+/** Whether `value` holds a control character (C0 or DEL). */
+function hasControlCharacter(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return true;
+  }
+  return false;
+}
+
+/** A required parameter's value; an empty one counts as absent. */
+function required(oauth: ReadonlyMap<string, string>, name: string, claimed: Claimed): string {
+  const value = oauth.get(name);
+  if (!value) throw new MissingRequiredParameterError(name, { claimed });
+  return value;
+}
+
+function checkLength(name: string, value: string | undefined, longest: number, claimed: Claimed): void {
+  if (value !== undefined && value.length > longest) {
+    throw new InvalidRequestError(`The ${name} is longer than ${longest} characters.`, { claimed });
+  }
+}
 
 /** Who the request claims to be, from its protocol parameters: for the refusals built from here on. */
 export function claimedBy(oauth: ReadonlyMap<string, string>): Claimed {
@@ -57,38 +76,27 @@ export function readProtocolParameters(
   policy: ProtocolPolicy,
   claimed: Claimed,
 ): ProtocolParameters {
-  const required = (name: string): string => {
-    const value = oauth.get(name);
-    if (!value) throw new MissingRequiredParameterError(name, { claimed });
-    return value;
-  };
-  const clientId = required('oauth_consumer_key');
-  const signatureMethod = required('oauth_signature_method');
-  const signature = required('oauth_signature');
+  const clientId = required(oauth, 'oauth_consumer_key', claimed);
+  const signatureMethod = required(oauth, 'oauth_signature_method', claimed);
+  const signature = required(oauth, 'oauth_signature', claimed);
   const optional = signatureMethod === 'PLAINTEXT' && !policy.requireTimestampAndNonce;
-  const timestamp = optional ? oauth.get('oauth_timestamp') || undefined : required('oauth_timestamp');
-  const nonce = optional ? oauth.get('oauth_nonce') || undefined : required('oauth_nonce');
+  const timestamp = optional ? oauth.get('oauth_timestamp') || undefined : required(oauth, 'oauth_timestamp', claimed);
+  const nonce = optional ? oauth.get('oauth_nonce') || undefined : required(oauth, 'oauth_nonce', claimed);
   const token = oauth.get('oauth_token') || undefined;
   if (token === undefined && !policy.twoLegged) throw new MissingRequiredParameterError('oauth_token', { claimed });
 
   for (const [name, value] of oauth) {
     // Protocol values are identifiers, numbers and base64: a decoded control character is never meant.
-    if (CONTROL_CHARACTER.test(value)) {
+    if (hasControlCharacter(value)) {
       throw new InvalidRequestError(`The value of ${describeParameter(name)} contains a control character.`, {
         claimed,
       });
     }
   }
   const longest = policy.credentialLength;
-  for (const [name, value] of [
-    ['oauth_consumer_key', clientId],
-    ['oauth_token', token],
-    ['oauth_nonce', nonce],
-  ]) {
-    if (value !== undefined && value.length > longest) {
-      throw new InvalidRequestError(`The ${name} is longer than ${longest} characters.`, { claimed });
-    }
-  }
+  checkLength('oauth_consumer_key', clientId, longest, claimed);
+  checkLength('oauth_token', token, longest, claimed);
+  checkLength('oauth_nonce', nonce, longest, claimed);
   const version = oauth.get('oauth_version');
   if (version !== undefined && version !== '1.0') {
     throw new InvalidRequestError('The oauth_version, when present, must be 1.0.', { claimed });

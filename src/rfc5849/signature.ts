@@ -19,7 +19,10 @@ export interface SignedRequest extends RequestBody {
   uri: string;
 }
 
-/** The client's key material for the method, or a 400 when the client may not or cannot use it. */
+/**
+ * The client's key material for the method (the token's secret still to be set), or a 400 when the client may
+ * not or cannot use it.
+ */
 export function clientKeys(client: Client, protocol: ProtocolParameters, claimed: Claimed): SignatureKeys {
   const allowed = client.getAllowedSignatureMethods?.();
   const refuse = () =>
@@ -31,11 +34,11 @@ export function clientKeys(client: Client, protocol: ProtocolParameters, claimed
     const pem = client.getRsaPublicKey();
     const rsaPublicKey = pem ? parseRsaPublicKey(pem) : undefined;
     if (!rsaPublicKey) throw refuse();
-    return { rsaPublicKey };
+    return { clientSecret: undefined, tokenSecret: undefined, rsaPublicKey };
   }
   const clientSecret = client.getClientSecret();
   if (typeof clientSecret !== 'string') throw refuse();
-  return { clientSecret };
+  return { clientSecret, tokenSecret: undefined, rsaPublicKey: undefined };
 }
 
 /** §3.4.1 and §3.2: the signature over the base string, then the body hash it covers (401 otherwise). */

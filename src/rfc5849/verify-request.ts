@@ -106,8 +106,8 @@ export function verifyRequest<C extends Client, T extends TokenCredential>(
     const keys = clientKeys(client, protocol, claimed);
     return andThen(findCredential(stores, client, protocol, claimed), (credential) => {
       // 6. Signature and body hash (§3.4), then the token's lifecycle: a forger learns nothing of it.
-      const tokenSecret = credential === client ? undefined : (credential as T).getOAuthTokenSecret();
-      checkSignature(request, parameters.all, protocol, { ...keys, tokenSecret }, claimed);
+      if (credential !== client) keys.tokenSecret = (credential as T).getOAuthTokenSecret();
+      checkSignature(request, parameters.all, protocol, keys, claimed);
       if (credential !== client) checkLifecycle(credential as T, claimed);
       // 7. Nonce: one atomic check-and-set, only now that the request is known to be genuine.
       return andThen(recordNonce(stores, protocol, policy, claimed), () => ({

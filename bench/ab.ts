@@ -1,0 +1,142 @@
+/**
+ * Two versions of the library side by side in one process: a git revision (default HEAD) and the working
+ * tree, each transpiled into bench/tmp/, timed in alternating rounds on the same inputs. What a change to
+ * src/ is worth, measured where the machine's drift cannot favour either side.
+ *
+ *   npx ts-node --transpile-only bench/ab.ts [rev] [rounds]
+ *
+ * Cases, per version: `verifySignature` of the typical HMAC-SHA1 and RSA-SHA1 requests (bench/micro.ts), and
+ * the Koa and Express guards (`requireOAuth(protector)`) on a fake Node request with a fresh nonce every
+ * call (map stores, the default MemoryNonceCache), beside the floor: one HMAC of the same header.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { transpileTree } from '../spec/support/transpile';
+import { compare, medianRatio, signedRequestFor, type Case } from './micro';
+import { HMAC_IDENTITY, RSA_PUBLIC_KEY_PEM } from './support/identities';
+import { fakeRequest, NOW, signedHeaders } from './support/requests';
+
+const ROOT = join(__dirname, '..');
+const TMP = join(__dirname, 'tmp');
+
+/* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-explicit-any -- two builds of src/ */
+type Library = { name: string; load: (path: string) => any };
+
+/** src/ at `rev` (or the working tree), transpiled under bench/tmp/ so that packages resolve as from the repo. */
+function build(rev: string | undefined): Library {
+  const out = join(TMP, `ab-${rev ?? 'tree'}`.replace(/[^\w.-]/g, '_'));
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  let root = ROOT;
+  if (rev !== undefined) {
+    root = join(out, 'checkout');
+    mkdirSync(root);
+    const archive = execFileSync('git', ['archive', rev, 'src'], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 });
+    execFileSync('tar', ['-x', '-C', root], { input: archive });
+  }
+  transpileTree(root, out, ['src']);
+  return { name: rev ?? 'tree', load: (path) => require(join(out, 'src', path)) };
+}
+
+function guardCases(lib: Library, pool: string[], batch: number): Case[] {
+  const { ResourceProtector } = lib.load('protector/resource-protector.js');
+  const { MemoryNonceCache } = lib.load('protector/memory-nonce-cache.js');
+  const token = {
+    getOAuthToken: () => HMAC_IDENTITY.token,
+    getOAuthTokenSecret: () => HMAC_IDENTITY.tokenSecret,
+    getClientId: () => HMAC_IDENTITY.consumerKey,
+  };
+  const client = { getClientSecret: () => HMAC_IDENTITY.consumerSecret, getRsaPublicKey: () => undefined };
+  const protector = new ResourceProtector({
+    queryClient: (key: string) => (key === HMAC_IDENTITY.consumerKey ? client : undefined),
+    queryToken: (_key: string, value: string) => (value === HMAC_IDENTITY.token ? token : undefined),
+    nonceCache: new MemoryNonceCache(),
+    clock: () => NOW * 1000,
+  });
+  const koa = lib.load('koa/require-oauth.js').requireOAuth(protector);
+  const express = lib.load('express/require-oauth.js').requireOAuth(protector);
+  let k = 0;
+  let e = 0;
+  const half = pool.length >> 1;
+  const next = () => undefined;
+  const koaCall = () => {
+    const req = fakeRequest(pool[k++]);
+    const ctx = { req, originalUrl: req.url, app: { proxy: false }, state: {} as any, request: {}, params: {} };
+    koa(ctx, next);
+    if (ctx.state.credential !== token) throw new Error(`${lib.name}: the Koa guard refused a request`);
+    return 1;
+  };
+  const res = { locals: {} as any };
+  const app = { get: () => false };
+  const expressCall = () => {
+    const req: any = fakeRequest(pool[half + e++]);
+    req.originalUrl = '/guarded';
+    req.app = app;
+    res.locals = {};
+    express(req, res, next);
+    if (res.locals.credential !== token) throw new Error(`${lib.name}: the Express guard refused a request`);
+    return 1;
+  };
+  return [
+    { name: `koa guard (${lib.name})`, run: koaCall, batch },
+    { name: `express guard (${lib.name})`, run: expressCall, batch },
+  ];
+}
+
+function main(): void {
+  const rev = process.argv[2] ?? 'HEAD';
+  const rounds = Number(process.argv[3] ?? 11);
+  const libs = [build(rev), build(undefined)];
+  const hmac = signedRequestFor('HMAC-SHA1');
+  const rsa = signedRequestFor('RSA-SHA1');
+  const hmacKeys = { clientSecret: HMAC_IDENTITY.consumerSecret, tokenSecret: HMAC_IDENTITY.tokenSecret };
+  const { createPublicKey } = require('node:crypto') as typeof import('node:crypto');
+  const rsaKeys = { rsaPublicKey: createPublicKey(RSA_PUBLIC_KEY_PEM) };
+
+  const verifyCases: Case[] = libs.flatMap((lib) => {
+    const { verifySignature } = lib.load('rfc5849/verify-signature.js');
+    return [
+      {
+        name: `verify HMAC (${lib.name})`,
+        run: () => (verifySignature(hmac.request, hmacKeys) ? 1 : 0),
+        batch: 10_000,
+      },
+      { name: `verify RSA (${lib.name})`, run: () => (verifySignature(rsa.request, rsaKeys) ? 1 : 0), batch: 1_000 },
+    ];
+  });
+  const batch = 5_000;
+  const pool = signedHeaders(2 * batch * (rounds + 3));
+  const { hmac: floorHmac, hmacKey } = libs[1].load('rfc5849/hmac.js');
+  const floorKey = hmacKey('sha1', Buffer.from(`${HMAC_IDENTITY.consumerSecret}&${HMAC_IDENTITY.tokenSecret}`));
+  let f = 0;
+  const floor: Case = {
+    name: 'floor: one HMAC of the header',
+    run: () => floorHmac(floorKey, pool[f++ % pool.length], 'base64').length,
+    batch,
+  };
+  const guards = libs.flatMap((lib) => {
+    try {
+      return guardCases(lib, pool, batch);
+    } catch (error) {
+      console.log(`${lib.name}: no guard cases (${(error as Error).message.split('\n')[0]})`);
+      return [];
+    }
+  });
+  const times = compare([...verifyCases, ...guards, floor], rounds);
+  const us = (name: string) => (times[name].medianNs / 1000).toFixed(2).padStart(7);
+  console.log(`Node ${process.version}, ${rounds} rounds; A = ${libs[0].name}, B = ${libs[1].name} (the working tree)`);
+  for (const kind of ['verify HMAC', 'verify RSA', 'koa guard', 'express guard']) {
+    const [a, b] = libs.map((lib) => `${kind} (${lib.name})`);
+    if (!times[a] || !times[b]) continue;
+    const extra = kind.endsWith('guard')
+      ? `  over the floor: ${(times[a].medianNs / 1000 - times[floor.name].medianNs / 1000).toFixed(2)} → ${(times[b].medianNs / 1000 - times[floor.name].medianNs / 1000).toFixed(2)} µs`
+      : '';
+    console.log(
+      `${kind.padEnd(14)} A ${us(a)} µs  B ${us(b)} µs  B/A ${medianRatio(times[b], times[a]).toFixed(3)}${extra}`,
+    );
+  }
+  console.log(`${'floor'.padEnd(14)}   ${us(floor.name)} µs`);
+}
+
+main();
