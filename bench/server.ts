@@ -13,7 +13,6 @@
 import type { AddressInfo } from 'node:net';
 import { ALICE } from '../spec/support/sign';
 import { createBenchApp, type BenchApp, type Driver } from './app';
-import { passportApp } from './support/passport';
 
 export type ServerMessage =
   | { type: 'ready'; port: number; nonceStore: string; nodeVersion: string }
@@ -22,8 +21,11 @@ export type ParentMessage = { type: 'usage' } | { type: 'stop' };
 
 const store = process.env.BENCH_NONCE_STORE ?? 'memory';
 const driver = (process.env.BENCH_DRIVER ?? 'koa') as Driver;
-// BENCH_APP=passport: the peer's app beside `npm run demo`, with the demo's client and token.
+// BENCH_APP=passport: the peer's app beside `npm run demo`, with the demo's client and token. Required here
+// only: loading passport-http-oauth patches IncomingMessage.prototype, which would tax every other server too.
 function peerApp(): BenchApp {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only where wanted (see above)
+  const { passportApp } = require('./support/passport') as typeof import('./support/passport');
   const app = passportApp(ALICE);
   return {
     listen: (port, host, ready) => app.listen(port, host, ready),
