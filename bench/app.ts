@@ -24,7 +24,8 @@ import {
   type TokenCredential,
 } from '../src';
 import { oauthBodyParser as expressBodyParser } from '../src/express';
-import { hmacSha1Floor, rsaSha1Floor } from './support/floors';
+import { FLOOR_PLUS_US, hmacSha1Floor, hmacSha1FloorPlus, rsaSha1Floor } from './support/floors';
+import { minimalVerifier } from './support/minimal-verifier';
 import { HMAC_IDENTITY, RSA_IDENTITY, RSA_PUBLIC_KEY_PEM } from './support/identities';
 
 export class BenchClient implements Client {
@@ -86,6 +87,18 @@ export class BenchController {
   @Get('/floor/hmac-sha1')
   @UseBefore(hmacSha1Floor(`${HMAC_IDENTITY.consumerSecret}&${HMAC_IDENTITY.tokenSecret}`))
   hmacFloor() {
+    return { ok: true, client: null };
+  }
+
+  @Get('/floor/hmac-sha1-plus')
+  @UseBefore(hmacSha1FloorPlus(`${HMAC_IDENTITY.consumerSecret}&${HMAC_IDENTITY.tokenSecret}`, FLOOR_PLUS_US))
+  hmacFloorPlus() {
+    return { ok: true, client: null };
+  }
+
+  @Get('/minimal')
+  @UseBefore(minimalVerifier(HMAC_IDENTITY))
+  minimal() {
     return { ok: true, client: null };
   }
 

@@ -69,7 +69,8 @@ export interface ServerSpec {
 export function serverSpecs(nodes: NodeBinary[], redis: boolean): ServerSpec[] {
   return nodes.flatMap((node) => [
     ...(['koa', 'express'] as const).flatMap((driver) => {
-      const memory: Route[] = ['open', 'hmac-floor', 'hmac', 'rsa', 'rsa-floor'];
+      // The yardsticks (floor + 5 µs of JavaScript, the minimal verifier) beside the HMAC floor they are read against.
+      const memory: Route[] = ['open', 'hmac-floor', 'hmac-floor-plus', 'minimal', 'hmac', 'rsa', 'rsa-floor'];
       const label = (store: string) => `${node.name} ${driver} ${store}`;
       const specs: ServerSpec[] = [{ label: label('memory'), node, driver, store: 'memory', routes: memory }];
       const routes: Route[] = ['open', 'hmac-floor', 'hmac'];
@@ -82,7 +83,7 @@ export function serverSpecs(nodes: NodeBinary[], redis: boolean): ServerSpec[] {
       driver: 'express' as const,
       store: 'memory' as const,
       peer: true,
-      routes: ['open', 'hmac', 'passport'] as Route[],
+      routes: ['open', 'minimal', 'hmac', 'passport'] as Route[],
     },
   ]);
 }

@@ -20,15 +20,29 @@ export class LoadNotRealError extends Error {}
 
 /**
  * `hmac-floor` and `rsa-floor`: the cryptography alone in place of the guard (bench/support/floors.ts);
+ * `hmac-floor-plus`: the HMAC floor and 5 µs of JavaScript; `minimal`: the plain, lenient verifier of
+ * bench/support/minimal-verifier.ts in place of the guard;
  * `passport`: the same route behind passport-http-oauth (Express only); `demo-open` and `demo-guarded`: the
  * demo's GET /api/public and GET /api/me (also the passport app's).
  */
-export type Route = 'open' | 'hmac' | 'rsa' | 'hmac-floor' | 'rsa-floor' | 'passport' | 'demo-open' | 'demo-guarded';
+export type Route =
+  | 'open'
+  | 'hmac'
+  | 'rsa'
+  | 'hmac-floor'
+  | 'hmac-floor-plus'
+  | 'minimal'
+  | 'rsa-floor'
+  | 'passport'
+  | 'demo-open'
+  | 'demo-guarded';
 const PATHS: Record<Route, string> = {
   open: '/open',
   hmac: '/guarded',
   rsa: '/guarded',
   'hmac-floor': '/floor/hmac-sha1',
+  'hmac-floor-plus': '/floor/hmac-sha1-plus',
+  minimal: '/minimal',
   'rsa-floor': '/floor/rsa-sha1',
   passport: '/passport',
   'demo-open': '/api/public',
@@ -254,6 +268,11 @@ export async function checkServer(server: ServerHandle): Promise<void> {
   expect('RSA-signed GET /guarded', await get('rsa', rsa), 200);
   expect('GET /floor/hmac-sha1', await get('hmac-floor', header), 200);
   expect('GET /floor/rsa-sha1', await get('rsa-floor', header), 200);
+  expect('GET /floor/hmac-sha1-plus', await get('hmac-floor-plus', header), 200);
+  expect('unsigned GET /minimal', await get('minimal'), 401);
+  const minimal = hmacHeader(urlOf(server, 'minimal'));
+  expect('HMAC-signed GET /minimal', await get('minimal', minimal), 200);
+  expect('replayed GET /minimal', await get('minimal', minimal), 401);
   if (server.label.includes('peer')) {
     expect('unsigned GET /passport', await get('passport'), 401);
     const passport = hmacHeader(urlOf(server, 'passport'));

@@ -8,6 +8,7 @@ import { createHmac, createPublicKey, verify } from 'node:crypto';
 import { verifySignature, type OAuthRequest, type SignatureKeys } from '../src/core';
 import { enc, sign } from '../spec/support/sign';
 import { HMAC_IDENTITY, RSA_IDENTITY, RSA_PUBLIC_KEY_PEM } from './support/identities';
+import { minimalSignatureCheck, type MinimalRequest } from './support/minimal-verifier';
 import { median, round } from './support/stats';
 
 export interface Case {
@@ -73,7 +74,14 @@ function signedRequest(url: string, signatureMethod: 'HMAC-SHA1' | 'RSA-SHA1') {
     form: undefined,
     body: Buffer.alloc(0),
   };
-  return { request, signed, who };
+  const minimal: MinimalRequest = {
+    method: 'GET',
+    scheme: u.protocol.slice(0, -1),
+    host: u.host,
+    target: `${u.pathname}${u.search}`,
+    authorization: signed.header,
+  };
+  return { request, signed, who, minimal };
 }
 
 const hmacKeys = (): SignatureKeys => ({
@@ -95,8 +103,12 @@ export const signedRequestFor = (signatureMethod: 'HMAC-SHA1' | 'RSA-SHA1') =>
 export interface MicroResults {
   baseStringBytes: number;
   rounds: number;
-  hmac: { verifySignature: CaseTimes; rawHmac: CaseTimes; ratio: number };
-  rsa: { verifySignature: CaseTimes; rawVerify: CaseTimes; ratio: number };
+  /**
+   * `minimal`: the plain, lenient signature check of bench/support/minimal-verifier.ts on the same request, and
+   * `minimalRatio` its cost over the raw crypto: what the protocol's own steps cost, written plainly.
+   */
+  hmac: { verifySignature: CaseTimes; rawHmac: CaseTimes; minimal: CaseTimes; ratio: number; minimalRatio: number };
+  rsa: { verifySignature: CaseTimes; rawVerify: CaseTimes; minimal: CaseTimes; ratio: number; minimalRatio: number };
 }
 
 export function runMicro(rounds: number): MicroResults {
@@ -105,8 +117,11 @@ export function runMicro(rounds: number): MicroResults {
   mustVerify(hmac.request, keys);
   const hmacKey = `${enc(keys.clientSecret ?? '')}&${enc(keys.tokenSecret ?? '')}`;
   const base = hmac.signed.baseString;
+  const minimalHmac = minimalSignatureCheck(HMAC_IDENTITY);
+  if (!minimalHmac(hmac.minimal)) throw new Error('the minimal verifier refuses the bench request');
   const hmacTimes = compare(
     [
+      { name: 'minimal', run: () => (minimalHmac(hmac.minimal) ? 1 : 0), batch: 10_000 },
       { name: 'verifySignature', run: () => (verifySignature(hmac.request, keys) ? 1 : 0), batch: 10_000 },
       {
         name: 'rawHmac',
@@ -122,8 +137,13 @@ export function runMicro(rounds: number): MicroResults {
   mustVerify(rsa.request, { rsaPublicKey });
   const rsaBase = rsa.signed.baseString;
   const signatureBytes = Buffer.from(rsa.signed.signature, 'base64');
+  const minimalRsa = minimalSignatureCheck(RSA_IDENTITY, (baseString, signature) =>
+    verify('sha1', Buffer.from(baseString), rsaPublicKey, Buffer.from(signature, 'base64')),
+  );
+  if (!minimalRsa(rsa.minimal)) throw new Error('the minimal verifier refuses the bench RSA request');
   const rsaTimes = compare(
     [
+      { name: 'minimal', run: () => (minimalRsa(rsa.minimal) ? 1 : 0), batch: 2_000 },
       {
         name: 'verifySignature',
         run: () => (verifySignature(rsa.request, { rsaPublicKey }) ? 1 : 0),
@@ -143,12 +163,16 @@ export function runMicro(rounds: number): MicroResults {
     hmac: {
       verifySignature: hmacTimes.verifySignature,
       rawHmac: hmacTimes.rawHmac,
+      minimal: hmacTimes.minimal,
       ratio: medianRatio(hmacTimes.verifySignature, hmacTimes.rawHmac),
+      minimalRatio: medianRatio(hmacTimes.minimal, hmacTimes.rawHmac),
     },
     rsa: {
       verifySignature: rsaTimes.verifySignature,
       rawVerify: rsaTimes.rawVerify,
+      minimal: rsaTimes.minimal,
       ratio: medianRatio(rsaTimes.verifySignature, rsaTimes.rawVerify),
+      minimalRatio: medianRatio(rsaTimes.minimal, rsaTimes.rawVerify),
     },
   };
 }

@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { format, resolveConfig } from 'prettier';
 
-export type Status = 'pass' | 'fail' | 'not measured' | 'reference';
+export type Status = 'pass' | 'fail' | 'out of reach' | 'not measured' | 'reference';
 
 export interface Target {
   id: string;
@@ -26,6 +26,17 @@ export interface Target {
    * of the target it bounds, for comparison; it neither passes nor fails.
    */
   reference?: true;
+  /**
+   * The floor argument, when the run proves the limit out of reach on this machine: a route that no guard can
+   * beat (the cryptography alone, or the app's own unguarded route) already misses it. A miss is then
+   * `out of reach`, not `fail`.
+   */
+  outOfReach?: string;
+  /**
+   * When the minimal verifier (bench/support/minimal-verifier.ts), measured in the same run, misses the limit too:
+   * a yardstick, not a proof (plain code is not the fastest code possible), so the row still fails.
+   */
+  yardstick?: string;
 }
 
 export function target(t: Omit<Target, 'status'>): Target {
@@ -36,7 +47,9 @@ export function target(t: Omit<Target, 'status'>): Target {
         ? 'reference'
         : (t.bound === 'min' ? t.value >= t.limit : t.value <= t.limit)
           ? 'pass'
-          : 'fail';
+          : t.outOfReach
+            ? 'out of reach'
+            : 'fail';
   return { ...t, status };
 }
 
@@ -45,15 +58,27 @@ const withUnit = (unit: Target['unit'], value: number) =>
 export const formatValue = (t: Target): string => (t.value === null ? '–' : withUnit(t.unit, t.value));
 export const formatLimit = (t: Target): string => `${t.bound === 'min' ? '≥' : '≤'} ${withUnit(t.unit, t.limit)}`;
 const formatStatus = (t: Target): string =>
-  ({ pass: 'pass', fail: 'FAIL', 'not measured': 'NOT MEASURED', reference: 'reference' })[t.status];
+  ({
+    pass: 'pass',
+    fail: 'FAIL',
+    'out of reach': 'OUT OF REACH',
+    'not measured': 'NOT MEASURED',
+    reference: 'reference',
+  })[t.status];
 
 /** How far a failing target is from its limit, e.g. "needs 2.0× faster" or "49% short". */
 export function shortfall(t: Target): string {
-  if (t.status !== 'fail' || t.value === null) return '';
+  if ((t.status !== 'fail' && t.status !== 'out of reach') || t.value === null) return '';
   return t.bound === 'min'
     ? `${Math.round((1 - t.value / t.limit) * 100)}% below the limit`
     : `${Math.round((t.value / t.limit - 1) * 100)}% over the limit`;
 }
+
+/** A row's note, its proof when out of reach, and what the yardstick says when it misses too. */
+export const noteOf = (t: Target): string =>
+  [t.note, t.outOfReach && `OUT OF REACH: ${t.outOfReach}`, t.yardstick && `the yardstick misses too: ${t.yardstick}`]
+    .filter(Boolean)
+    .join('; ');
 
 const HEADERS = ['target', 'measured', 'ratio', 'limit', 'result'];
 const cells = (t: Target) => [t.title, t.measured, formatValue(t), formatLimit(t), formatStatus(t)];
@@ -100,6 +125,7 @@ export function svgChart(targets: Target[], machine: Machine): string {
   const colour: Record<Status, string> = {
     pass: '#2e7d32',
     fail: '#c62828',
+    'out of reach': '#ef6c00',
     'not measured': '#9e9e9e',
     reference: '#1565c0',
   };
@@ -131,7 +157,8 @@ export function svgChart(targets: Target[], machine: Machine): string {
   });
   out.push(
     `<text x="16" y="${height - 28}" fill="#555555">Bars: measured value (each row on its own scale). ` +
-      'Dashed line: the limit. Green passes, red fails, grey was not measured.</text>',
+      'Dashed line: the limit. Green passes, red fails, orange is out of reach (see the notes), grey was not ' +
+      'measured, blue is a reference.</text>',
     `<text x="16" y="${height - 12}" fill="#555555">µs rows: server CPU a request above the cryptography alone ` +
       '(the floor) on the same server, medians over rounds.</text>',
     '</svg>',
@@ -176,7 +203,7 @@ export async function writeOutputs(
         '',
         markdownTable(targets),
         '',
-        ...targets.filter((t) => t.note).map((t) => `- ${t.title}: ${t.note}.`),
+        ...targets.filter((t) => t.note || t.outOfReach || t.yardstick).map((t) => `- ${t.title}: ${noteOf(t)}.`),
         '',
         END,
       ].join('\n');

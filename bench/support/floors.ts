@@ -10,7 +10,7 @@ import { createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
 import { hmac, hmacKey } from '../../src/rfc5849/hmac';
 
 type Next = () => unknown;
-type Floor = (...args: unknown[]) => unknown;
+export type Floor = (...args: unknown[]) => unknown;
 
 /** Runs `work` on the Node request, keeps its result where the driver keeps state, then calls the next handler. */
 function middleware(work: (req: IncomingMessage) => string | boolean): Floor {
@@ -44,4 +44,45 @@ export function rsaSha1Floor(publicKeyPem: string, privateKeyPem: string): Floor
   const publicKey = createPublicKey(publicKeyPem);
   const signature = sign('sha1', Buffer.from('floor'), createPrivateKey(privateKeyPem));
   return middleware((req) => verify('sha1', Buffer.from(req.headers.authorization ?? ''), publicKey, signature));
+}
+
+/** What GET /floor/hmac-sha1-plus adds to the HMAC floor: this many µs of JavaScript a request. */
+export const FLOOR_PLUS_US = 5;
+
+/**
+ * The HMAC floor plus `extraUs` µs of JavaScript (a loop calibrated on this process's CPU time at start): the
+ * yardstick for the yardstick. What a route costs above the floor should read as the work it adds; this route
+ * adds a known amount, and its reading shows what the HTTP measurement charges for that much work.
+ */
+export function hmacSha1FloorPlus(secret: string, extraUs: number): Floor {
+  const key = hmacKey('sha1', Buffer.from(secret, 'utf8'));
+  const rounds = spinRoundsFor(extraUs);
+  return middleware((req) => {
+    const auth = req.headers.authorization ?? '';
+    // spin() answers an integer: the comparison keeps its loop from being optimized away.
+    return spin(rounds, auth.length) === 0.5 ? '' : hmac(key, auth, 'base64');
+  });
+}
+
+function spin(rounds: number, seed: number): number {
+  let x = seed | 1;
+  for (let i = 0; i < rounds; i++) x = (Math.imul(x, 48271) + i) | 0;
+  return x;
+}
+
+/** Loop rounds that take `us` µs of this process's CPU time, measured over batches after a warm-up. */
+function spinRoundsFor(us: number): number {
+  const probe = 100_000;
+  let acc = 0;
+  for (let i = 0; i < 200; i++) acc ^= spin(probe, i);
+  const samples: number[] = [];
+  for (let r = 0; r < 7; r++) {
+    const before = process.cpuUsage();
+    for (let i = 0; i < 100; i++) acc ^= spin(probe, i);
+    const used = process.cpuUsage(before);
+    samples.push((used.user + used.system) / 100);
+  }
+  samples.sort((a, b) => a - b);
+  if (acc === 0.5) throw new Error('unreachable: keeps the calibration loops observable');
+  return Math.max(1, Math.round((us / samples[3]) * probe));
 }
