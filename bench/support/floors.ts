@@ -70,19 +70,21 @@ function spin(rounds: number, seed: number): number {
   return x;
 }
 
-/** Loop rounds that take `us` µs of this process's CPU time, measured over batches after a warm-up. */
+/**
+ * Loop rounds that take `us` µs of this process's CPU time, calibrated with calls of the size used (on Node 24 a
+ * long loop stays in a slower tier than many short calls: calibrating on long calls made "5 µs" take 1).
+ */
 function spinRoundsFor(us: number): number {
-  const probe = 100_000;
+  let rounds = 1000;
   let acc = 0;
-  for (let i = 0; i < 200; i++) acc ^= spin(probe, i);
-  const samples: number[] = [];
-  for (let r = 0; r < 7; r++) {
+  for (let pass = 0; pass < 6; pass++) {
+    const calls = 20_000;
     const before = process.cpuUsage();
-    for (let i = 0; i < 100; i++) acc ^= spin(probe, i);
+    for (let i = 0; i < calls; i++) acc ^= spin(rounds, i);
     const used = process.cpuUsage(before);
-    samples.push((used.user + used.system) / 100);
+    const perCall = (used.user + used.system) / calls;
+    if (perCall > 0) rounds = Math.max(1, Math.round((rounds * us) / perCall));
   }
-  samples.sort((a, b) => a - b);
   if (acc === 0.5) throw new Error('unreachable: keeps the calibration loops observable');
-  return Math.max(1, Math.round((us / samples[3]) * probe));
+  return rounds;
 }
