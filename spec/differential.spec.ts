@@ -47,6 +47,7 @@ import {
   isFormType,
   isJsonType,
   literalBaseUri,
+  OAUTH_ERRORS,
   readPairs,
   sendRaw,
   showRequest,
@@ -481,21 +482,6 @@ const dtoShape = (value: Record<string, unknown>): Shape => {
   const shape = shapeOf(plainified(value)) as { entries: [string, Shape][] };
   return withoutUndefined({ proto: 'EchoDto', entries: shape.entries });
 };
-
-const OAUTH_ERRORS = new Set([
-  'missing_credentials',
-  'invalid_request',
-  'missing_required_parameter',
-  'duplicated_oauth_protocol_parameter',
-  'unsupported_signature_method',
-  'insecure_transport',
-  'invalid_timestamp',
-  'invalid_client',
-  'invalid_token',
-  'invalid_signature',
-  'invalid_nonce',
-  'request_too_large',
-]);
 
 interface Problem {
   key: string;

@@ -6,8 +6,8 @@
  * The requests are a function of the seed alone (nonces from the seeded generator, a fixed clock, a fixed Host),
  * so a failure names the seed and the request: `FUZZ_SEED=<seed> npx jest spec/fuzz.spec.ts` sends the same bytes.
  */
-import { connect } from 'node:net';
 import { startDemo } from './support/demo';
+import { OAUTH_ERRORS, rawBytes, sendRaw, type RawRequest, type RawResponse } from './support/raw-oauth';
 import { seedFromEnv } from './support/seed';
 import { enc, formBody, sign } from './support/sign';
 
@@ -35,78 +35,13 @@ function prng(seed: number) {
   return { next, int, pick };
 }
 
-interface RawRequest {
-  method: string;
-  target: string;
-  headers: [string, string][];
-  body: Buffer;
-}
-
-interface RawResponse {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-}
-
-const OAUTH_ERRORS = new Set([
-  'missing_credentials',
-  'invalid_request',
-  'missing_required_parameter',
-  'duplicated_oauth_protocol_parameter',
-  'unsupported_signature_method',
-  'insecure_transport',
-  'invalid_timestamp',
-  'invalid_client',
-  'invalid_token',
-  'invalid_signature',
-  'invalid_nonce',
-  'request_too_large',
-  'temporarily_unavailable',
-]);
-
-/** The request as written to the socket. */
-function bytes(request: RawRequest): Buffer {
-  const head =
-    `${request.method} ${request.target} HTTP/1.1\r\n` +
-    request.headers.map(([k, v]) => `${k}: ${v}\r\n`).join('') +
-    'Connection: close\r\n\r\n';
-  return Buffer.concat([Buffer.from(head, 'latin1'), request.body]);
-}
+/** The contract's codes, and a store fault's (503 `temporarily_unavailable`). */
+const FUZZ_ERRORS = new Set([...OAUTH_ERRORS, 'temporarily_unavailable']);
 
 /** The first bytes of a request, quoted as a JS string, for a failure message. */
 function preview(raw: Buffer, max = 600): string {
   const shown = JSON.stringify(raw.subarray(0, max).toString('latin1'));
   return raw.length > max ? `${shown}… (${raw.length} bytes)` : shown;
-}
-
-/** Sends the raw bytes on a new connection; `sent` receives the connection's local port once connected. */
-function send(port: number, raw: Buffer, sent: (localPort: number) => void): Promise<RawResponse | 'closed'> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1');
-    const chunks: Buffer[] = [];
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(new Error('no answer within 10 s'));
-    }, 10_000);
-    socket.on('data', (d) => chunks.push(d));
-    socket.on('error', () => undefined); // the server may close on us mid-write after a 4xx
-    socket.on('close', () => {
-      clearTimeout(timer);
-      const text = Buffer.concat(chunks).toString('latin1');
-      if (text === '') return resolve('closed');
-      const [head, ...rest] = text.split('\r\n\r\n');
-      const [statusLine, ...lines] = head.split('\r\n');
-      const headers: Record<string, string> = {};
-      for (const line of lines) {
-        const i = line.indexOf(':');
-        headers[line.slice(0, i).toLowerCase()] = line.slice(i + 1).trim();
-      }
-      resolve({ status: Number(statusLine.split(' ')[1]), headers, body: rest.join('\r\n\r\n') });
-    });
-    socket.once('connect', () => sent(socket.localPort as number));
-    socket.write(raw);
-    socket.end();
-  });
 }
 
 /** What a contract answer looks like; returns a complaint, or undefined when the answer is fine. */
@@ -124,12 +59,12 @@ function complaint(res: RawResponse | 'closed', method: string): string | undefi
     body = { error: 'invalid_request' };
   } else
     try {
-      body = JSON.parse(res.body.replace(/^[0-9a-f]+\r\n|\r\n0\r\n\r\n$/gi, ''));
+      body = JSON.parse(res.body);
     } catch {
       return `status ${res.status} with a non-JSON body: ${res.body.slice(0, 80)}`;
     }
   if (res.status === 400 && body.name === 'BadRequestError') return undefined; // the DTO's own validation error
-  if (typeof body.error !== 'string' || !OAUTH_ERRORS.has(body.error)) return `unknown error ${res.body.slice(0, 80)}`;
+  if (typeof body.error !== 'string' || !FUZZ_ERRORS.has(body.error)) return `unknown error ${res.body.slice(0, 80)}`;
   if (res.headers['cache-control'] !== 'no-store') return `${body.error} without Cache-Control: no-store`;
   if (res.status === 401 && !res.headers['www-authenticate']?.startsWith('OAuth realm="demo"')) {
     return `401 ${body.error} without the challenge`;
@@ -307,7 +242,7 @@ describe('HTTP fuzzing of the demo', () => {
       const now = jest.spyOn(Date, 'now').mockReturnValue(at);
       try {
         const next = requestSource(seed);
-        return Array.from({ length: 200 }, () => bytes(next()).toString('latin1'));
+        return Array.from({ length: 200 }, () => rawBytes(next()).toString('latin1'));
       } finally {
         now.mockRestore();
       }
@@ -327,10 +262,13 @@ describe('HTTP fuzzing of the demo', () => {
       while (nextIndex < REQUESTS) {
         const index = nextIndex++;
         const request = next(); // in index order: no await between taking the index and drawing the request
-        const raw = bytes(request);
+        const raw = rawBytes(request);
         let problem: string | undefined;
         try {
-          const res = await send(port, raw, (local) => requestOnPort.set(local, { index, raw }));
+          const res = await sendRaw(port, request, {
+            timeoutMs: 10_000,
+            onConnect: (local) => requestOnPort.set(local, { index, raw }),
+          });
           const guarded = /^(GET|POST)$/.test(request.method) && !request.target.startsWith('/api/public');
           if (guarded && res !== 'closed' && res.status === 200) signedAccepted++;
           problem = complaint(res, request.method);

@@ -1,5 +1,5 @@
 /**
- * Raw OAuth 1.0a requests for differential tests: an independent reading of what a request says (query and
+ * Raw OAuth 1.0a requests for the differential and fuzz tests: an independent reading of what a request says (query and
  * form pairs, media type, base string URI) and a signer for exactly that reading, written from RFC 5849
  * with node:crypto and `enc` of ./sign.ts only (nothing of src/), and requests written as bytes on a
  * loopback socket, so that anything Node's parser lets through reaches the app.
@@ -118,17 +118,39 @@ export interface RawResponse {
   body: string;
 }
 
-/** The request as written on the socket, printable (for failure messages). */
-export function showRequest(request: RawRequest): string {
+/** The error codes of the error contract that a request alone can cause (a store fault adds `temporarily_unavailable`). */
+export const OAUTH_ERRORS: ReadonlySet<string> = new Set([
+  'missing_credentials',
+  'invalid_request',
+  'missing_required_parameter',
+  'duplicated_oauth_protocol_parameter',
+  'unsupported_signature_method',
+  'insecure_transport',
+  'invalid_timestamp',
+  'invalid_client',
+  'invalid_token',
+  'invalid_signature',
+  'invalid_nonce',
+  'request_too_large',
+]);
+
+/** The request as written on the socket (`Connection: close`). */
+export function rawBytes(request: RawRequest): Buffer {
   const head =
-    `${request.method} ${request.target} HTTP/1.1\r\n` + request.headers.map(([k, v]) => `${k}: ${v}\r\n`).join('');
-  return JSON.stringify(head + '\r\n' + request.body.toString('latin1'));
+    `${request.method} ${request.target} HTTP/1.1\r\n` +
+    request.headers.map(([k, v]) => `${k}: ${v}\r\n`).join('') +
+    'Connection: close\r\n\r\n';
+  return Buffer.concat([Buffer.from(head, 'latin1'), request.body]);
 }
+
+/** The request as written on the socket, printable (for failure messages). */
+export const showRequest = (request: RawRequest): string => JSON.stringify(rawBytes(request).toString('latin1'));
 
 function dechunk(body: string): string {
   let out = '';
   for (let at = 0; ;) {
     const eol = body.indexOf('\r\n', at);
+    if (eol < 0) return out; // cut short
     const size = parseInt(body.slice(at, eol), 16);
     if (!(size > 0)) return out;
     out += body.slice(eol + 2, eol + 2 + size);
@@ -136,11 +158,23 @@ function dechunk(body: string): string {
   }
 }
 
+export interface SendOptions {
+  /** Default 5000. */
+  timeoutMs?: number;
+  /** Called with the connection's local port once connected (to name the request behind a server-side error). */
+  onConnect?: (localPort: number) => void;
+}
+
 /**
- * Writes the request on a new loopback connection (`Connection: close`) and reads the whole answer;
- * 'closed' when the server closed without answering, rejects after `timeoutMs` without an answer.
+ * Writes the request on a new loopback connection (`Connection: close`) and reads the whole answer (a chunked
+ * body dechunked, decoded as UTF-8); 'closed' when the server closed without answering, rejects after
+ * `timeoutMs` without an answer.
  */
-export function sendRaw(port: number, request: RawRequest, timeoutMs = 5000): Promise<RawResponse | 'closed'> {
+export function sendRaw(
+  port: number,
+  request: RawRequest,
+  { timeoutMs = 5000, onConnect }: SendOptions = {},
+): Promise<RawResponse | 'closed'> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1');
     const chunks: Buffer[] = [];
@@ -165,11 +199,8 @@ export function sendRaw(port: number, request: RawRequest, timeoutMs = 5000): Pr
       const body = headers['transfer-encoding'] === 'chunked' ? dechunk(raw) : raw;
       resolve({ status: Number(statusLine.split(' ')[1]), headers, body: Buffer.from(body, 'latin1').toString() });
     });
-    const head =
-      `${request.method} ${request.target} HTTP/1.1\r\n` +
-      request.headers.map(([k, v]) => `${k}: ${v}\r\n`).join('') +
-      'Connection: close\r\n\r\n';
-    socket.write(Buffer.concat([Buffer.from(head, 'latin1'), request.body]));
+    if (onConnect) socket.once('connect', () => onConnect(socket.localPort as number));
+    socket.write(rawBytes(request));
     socket.end();
   });
 }
