@@ -12,17 +12,23 @@ import { hmac, hmacKey } from '../../src/rfc5849/hmac';
 type Next = () => unknown;
 export type Floor = (...args: unknown[]) => unknown;
 
-/** Runs `work` on the Node request, keeps its result where the driver keeps state, then calls the next handler. */
-function middleware(work: (req: IncomingMessage) => string | boolean): Floor {
+/**
+ * Runs `work` on the Node request, keeps its result where the driver keeps state, then calls the next handler;
+ * with `refuses`, a result of false is a refusal instead: an empty 401, and the next handler never runs.
+ */
+export function middleware(work: (req: IncomingMessage) => string | boolean, refuses = false): Floor {
   return (...args) => {
     if (typeof args[2] === 'function') {
-      const [req, res, next] = args as [IncomingMessage, { locals: Record<string, unknown> }, Next];
-      res.locals.floor = work(req);
-      return next();
+      type Response = { locals: Record<string, unknown>; status(code: number): { end(): void } };
+      const [req, res, next] = args as [IncomingMessage, Response, Next];
+      const result = (res.locals.floor = work(req));
+      return refuses && result === false ? res.status(401).end() : next();
     }
-    const [ctx, next] = args as [{ req: IncomingMessage; state: Record<string, unknown> }, Next];
-    ctx.state.floor = work(ctx.req);
-    return next();
+    const [ctx, next] = args as [{ req: IncomingMessage; state: Record<string, unknown>; status: number }, Next];
+    const result = (ctx.state.floor = work(ctx.req));
+    if (!refuses || result !== false) return next();
+    ctx.status = 401;
+    return undefined;
   };
 }
 

@@ -7,18 +7,13 @@
  * Host validation, no body, no stores behind an interface, no error contract, nothing handed to the
  * application. Not a verifier anyone should deploy: it shows what the protocol's own steps cost here.
  */
-import type { IncomingMessage } from 'node:http';
+import { DEFAULTS } from '../../src/protector/settings';
 import { hmac, hmacKey } from '../../src/rfc5849/hmac';
-import type { Identity } from '../../spec/support/sign';
-import type { Floor } from './floors';
+import { enc, type Identity } from '../../spec/support/sign';
+import { middleware, type Floor } from './floors';
 
-const WINDOW_SECONDS = 300;
-const SPECIAL = /[!'()*]/;
-const SPECIALS = /[!'()*]/g;
-const enc = (s: string) => {
-  const e = encodeURIComponent(s);
-  return SPECIAL.test(e) ? e.replace(SPECIALS, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`) : e;
-};
+/** The window the library's protector has by default. */
+const WINDOW_SECONDS = DEFAULTS.timestampWindowSeconds;
 const byNameThenValue = ([a, x]: string[], [b, y]: string[]) => (a < b ? -1 : a > b ? 1 : x < y ? -1 : x > y ? 1 : 0);
 
 /** A signed request, as the minimal verifier reads it. */
@@ -110,22 +105,15 @@ function hmacSha1Check(who: Identity): (baseString: string, signature: string) =
  */
 export function minimalVerifier(who: Identity): Floor {
   const verify = minimalVerify(who);
-  const accepts = (req: IncomingMessage) =>
-    verify({
-      method: req.method ?? 'GET',
-      scheme: 'http',
-      host: req.headers.host ?? '',
-      target: req.url ?? '/',
-      authorization: req.headers.authorization ?? '',
-    });
-  return (...args) => {
-    if (typeof args[2] === 'function') {
-      const [req, res, next] = args as [IncomingMessage, { status(code: number): { end(): void } }, () => unknown];
-      return accepts(req) ? next() : res.status(401).end();
-    }
-    const [ctx, next] = args as [{ req: IncomingMessage; status: number }, () => unknown];
-    if (accepts(ctx.req)) return next();
-    ctx.status = 401;
-    return undefined;
-  };
+  return middleware(
+    (req) =>
+      verify({
+        method: req.method ?? 'GET',
+        scheme: 'http',
+        host: req.headers.host ?? '',
+        target: req.url ?? '/',
+        authorization: req.headers.authorization ?? '',
+      }),
+    true,
+  );
 }

@@ -6,10 +6,12 @@
 import express from 'express';
 import passport, { type Handler } from 'passport';
 import { TokenStrategy } from 'passport-http-oauth';
+import { DEFAULTS } from '../../src/protector/settings';
 import type { Identity } from '../../spec/support/sign';
 import { HMAC_IDENTITY } from './identities';
 
-const WINDOW_SECONDS = 300;
+/** The window the library's protector has by default, for the same work. */
+const WINDOW_SECONDS = DEFAULTS.timestampWindowSeconds;
 
 /**
  * `passport.initialize()` and `passport.authenticate('oauth')`, as a passport user mounts them, for one client
