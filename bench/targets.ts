@@ -32,9 +32,9 @@ const MINIMAL =
   'the minimal verifier (bench/support/minimal-verifier.ts: the protocol steps alone, written plainly and leniently)';
 
 /**
- * Whether a memory server's rounds can carry the floor argument: its known 5 µs of added work reads as 2.5–7.5 µs
- * and its floor costs no less than its open route. Otherwise the machine's speed moved during the run, and no
- * limit is called out of reach from it.
+ * Whether a memory server's rounds are steady enough to cite the minimal verifier: its known 5 µs of added work
+ * reads as 2.5–7.5 µs and its floor costs no less than its open route. Otherwise the machine's speed moved during
+ * the run, and no row cites the yardstick from it.
  */
 function steadyYardstick(e2e: EndToEndResults, label: string): boolean {
   const plus = over(e2e, label, 'hmac-floor-plus', 'hmac-floor');
@@ -45,8 +45,8 @@ function steadyYardstick(e2e: EndToEndResults, label: string): boolean {
 }
 
 /**
- * The floor argument for a limit in µs above a floor: the minimal verifier, measured beside the HMAC floor on the
- * server with memory nonces in the same rounds, already costs more than the limit allows.
+ * The yardstick's word on a limit in µs above a floor, when it misses too: the minimal verifier, measured beside the
+ * HMAC floor on the server with memory nonces in the same rounds, already costs more than the limit allows.
  */
 function minimalMisses(minimal: number | undefined, limit: number, what: string): string | undefined {
   if (minimal === undefined || minimal <= limit) return undefined;
@@ -196,11 +196,11 @@ export function peerTargets(e2e: EndToEndResults | undefined, nodes: NodeBinary[
     const runs = e2e ? pairs(e2e, label, ['open', 'hmac', 'passport', 'minimal']) : [];
     if (runs.length === 0) return unmeasured(spec, `${label}: not run`);
     const ratios = runs.map(([o, g, p]) => (cpu(p) - cpu(o)) / (cpu(g) - cpu(o)));
-    // The floor argument: what passport-http-oauth costs over what the minimal verifier costs, both above open.
+    // The yardstick: what passport-http-oauth costs over what the minimal verifier costs, both above open.
     const minimalRatio = round(median(runs.map(([o, , p, m]) => (cpu(p) - cpu(o)) / (cpu(m) - cpu(o)))), 2);
     const minimalOverOpen = median(runs.map(([o, , , m]) => cpu(m) - cpu(o)));
     const memory = `${node.name} express memory`;
-    const provable = e2e !== undefined && minimalOverOpen > 0 && minimalRatio > 0 && steadyYardstick(e2e, memory);
+    const steady = e2e !== undefined && minimalOverOpen > 0 && minimalRatio > 0 && steadyYardstick(e2e, memory);
     const totals = runs.map(([, g, p]) => cpu(p) / cpu(g));
     const m = (i: number) => round(median(runs.map((r) => cpu(r[i]))), 1);
     return target({
@@ -210,7 +210,7 @@ export function peerTargets(e2e: EndToEndResults | undefined, nodes: NodeBinary[
       note:
         `ratios by round ${range(ratios, 2)}; whole routes ${m(2)} vs ${m(1)} µs, ${round(median(totals), 2)}×; ` +
         `passport-http-oauth / the minimal verifier, above open: ${minimalRatio}×`,
-      ...(provable && minimalRatio < spec.limit
+      ...(steady && minimalRatio < spec.limit
         ? {
             yardstick:
               `passport-http-oauth costs only ${minimalRatio}× what ${MINIMAL} costs above the open route, on this ` +
@@ -259,7 +259,7 @@ export function demoTargets(
   const koaServer = `${nodes[0].name} koa memory`;
   const koa = e2e && steadyYardstick(e2e, koaServer) ? over(e2e, koaServer, 'minimal', 'open') : [];
   const minimalOverOpen = koa.length ? median(koa) : undefined;
-  const ownReach =
+  const ownYardstick =
     minimalOverOpen !== undefined && minimalOverOpen > budget
       ? `at ${own.limit}× the req/s of GET /api/public (${round(openUs, 1)} µs a request) GET /api/me may cost ` +
         `${round(budget, 1)} µs more; ${MINIMAL} costs ${round(minimalOverOpen, 1)} µs above the open route on the ` +
@@ -294,7 +294,7 @@ export function demoTargets(
       note:
         `ratios by round ${range(vsOpen, 2)}; server CPU ${us((r) => r.demo['demo-guarded'])} vs ` +
         `${us((r) => r.demo['demo-open'])} µs a request`,
-      ...(ownReach ? { yardstick: ownReach } : {}),
+      ...(ownYardstick ? { yardstick: ownYardstick } : {}),
     }),
   ];
 }
