@@ -253,7 +253,7 @@ export function demoTargets(
       ? `the demo's unguarded GET /api/public itself serves only ${openVsPeer}× the passport app's /api/me`
       : undefined;
   // The same for its own unguarded route: at 0.80× the req/s, the guarded route may cost a quarter more CPU
-  // than the open one. The minimal verifier, on the bench's Koa server of the demo's Node, costs more than that.
+  // than the open one; the note compares that with the minimal verifier on the bench's Koa server of the same Node.
   const openUs = m((r) => cpu(r.demo['demo-open']));
   const budget = openUs * (1 / own.limit - 1);
   const koaServer = `${nodes[0].name} koa memory`;
