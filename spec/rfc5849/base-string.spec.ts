@@ -69,4 +69,13 @@ describe('signatureBaseString (RFC 5849 §3.4.1.1)', () => {
       ),
     ).toBe('GET&http%3A%2F%2Fexample.com%2F&a%3D1%26b%3D%2520');
   });
+
+  it('encodes each URI as itself when URIs alternate (it remembers the last one)', () => {
+    const base = (uri: string) => signatureBaseString('GET', uri, parameters([['a', '1']]));
+    for (let i = 0; i < 3; i++) {
+      expect(base('https://a.example/x')).toBe('GET&https%3A%2F%2Fa.example%2Fx&a%3D1');
+      expect(base('https://b.example/y')).toBe('GET&https%3A%2F%2Fb.example%2Fy&a%3D1');
+      expect(base('http://b.example:8080/%7Ey')).toBe('GET&http%3A%2F%2Fb.example%3A8080%2F%257Ey&a%3D1');
+    }
+  });
 });

@@ -72,5 +72,20 @@ export function signatureBaseString(method: string, uri: string, params: readonl
     const p = sorted[i];
     normalized += `${i === 0 ? '' : '%26'}${escapePercent(p.encodedName)}%3D${escapePercent(p.encodedValue)}`;
   }
-  return `${percentEncode(method.toUpperCase())}&${percentEncode(uri)}&${normalized}`;
+  return `${percentEncode(method.toUpperCase())}&${encodedUri(uri)}&${normalized}`;
+}
+
+let lastUri = '';
+let lastEncodedUri = '';
+
+/**
+ * percentEncode(uri), remembered for the last URI: a route hears the same base string URI on every request,
+ * and comparing it costs less than encoding its ":" and "/" again (docs/decisions.md).
+ */
+function encodedUri(uri: string): string {
+  if (uri !== lastUri) {
+    lastEncodedUri = percentEncode(uri);
+    lastUri = uri;
+  }
+  return lastEncodedUri;
 }
