@@ -26,5 +26,5 @@ function routeParams(params: ExpressRequest['params']): Record<string, string> {
 }
 
 export function expressRequest(req: ExpressRequest): AdapterRequest {
-  return { req, target: req.originalUrl, trustProxy: trustsProxy(req), params: routeParams(req.params) };
+  return { req, target: req.originalUrl, trustProxy: () => trustsProxy(req), params: routeParams(req.params) };
 }

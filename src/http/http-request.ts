@@ -40,8 +40,11 @@ export interface HttpRequest {
 export interface ReadOptions {
   /** The request-target as received: frameworks that mount routers rewrite `req.url`, not this. */
   target: string;
-  /** Whether the app trusts its proxy's X-Forwarded-Proto / X-Forwarded-Host for this request. */
-  trustProxy: boolean;
+  /**
+   * Whether the app trusts its proxy's X-Forwarded-Proto / X-Forwarded-Host for this request; a function is
+   * asked only when the request has one of them (asking Express costs a socket read and its trust function).
+   */
+  trustProxy: boolean | (() => boolean);
 }
 
 /** Names of the headers that must occur once (RFC 9112 §3.2; one Authorization, one credential). */
@@ -87,9 +90,12 @@ export function readHttpRequest(
   let scheme: 'http' | 'https' = isEncrypted(req) ? 'https' : 'http';
   const forwardedHost = firstOf(headers['x-forwarded-host']);
   const forwardedProto = firstOf(headers['x-forwarded-proto']);
-  if (forwardedProto) (options.trustProxy ? usedForwarded : ignoredForwarded).push('X-Forwarded-Proto');
-  if (forwardedHost) (options.trustProxy ? usedForwarded : ignoredForwarded).push('X-Forwarded-Host');
-  if (options.trustProxy) {
+  const trusted =
+    (forwardedHost !== undefined || forwardedProto !== undefined) &&
+    (typeof options.trustProxy === 'function' ? options.trustProxy() : options.trustProxy);
+  if (forwardedProto) (trusted ? usedForwarded : ignoredForwarded).push('X-Forwarded-Proto');
+  if (forwardedHost) (trusted ? usedForwarded : ignoredForwarded).push('X-Forwarded-Host');
+  if (trusted) {
     // A trusted header that is there but names nothing first is malformed, not absent (readers disagree on it).
     if (forwardedHost === '' || forwardedProto === '') {
       throw new InvalidRequestError('A forwarded header of the trusted proxy is empty.');

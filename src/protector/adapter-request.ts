@@ -12,8 +12,11 @@ export interface AdapterRequest {
   req: IncomingMessage;
   /** The request-target as received (`ctx.originalUrl`, `req.originalUrl`: routers rewrite `req.url`). */
   target: string;
-  /** Whether the app trusts its proxy's X-Forwarded-Proto / X-Forwarded-Host for this request. */
-  trustProxy: boolean;
+  /**
+   * Whether the app trusts its proxy's X-Forwarded-Proto / X-Forwarded-Host for this request; a function is
+   * asked only when the request has one of them.
+   */
+  trustProxy: boolean | (() => boolean);
   /** The route's parameters from the router (`/notes/:id` → `{ id }`), for access rules. */
   params: Readonly<Record<string, string>>;
   /**
