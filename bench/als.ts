@@ -16,7 +16,8 @@
  * of that are summarized apart, as "quiet".
  *
  * Settings (environment): BENCH_ROUNDS (5), BENCH_DURATION seconds a run (5), BENCH_CONNECTIONS (50),
- * BENCH_WARMUP seconds (3), BENCH_PIN=0 (do not pin the servers and the client to separate CPUs).
+ * BENCH_WARMUP seconds (3), BENCH_PIN=0 (do not pin the servers and the client to separate CPUs), BENCH_DRIVER=express
+ * (the Express bench app instead of the Koa one).
  * Exit code: 0 when it ran; 2 when the load was not real (see bench/http.ts); 1 when it broke.
  */
 import { spawnSync } from 'node:child_process';
@@ -32,6 +33,7 @@ const setting = (name: string, fallback: number): number => {
 const ROUNDS = setting('BENCH_ROUNDS', 5);
 const load = { duration: setting('BENCH_DURATION', 5), connections: setting('BENCH_CONNECTIONS', 50) };
 const WARMUP = setting('BENCH_WARMUP', 3);
+const DRIVER = process.env.BENCH_DRIVER === 'express' ? 'express' : 'koa';
 
 type Route = 'open' | 'hmac';
 const ROUTES: Route[] = ['open', 'hmac'];
@@ -96,7 +98,7 @@ async function main(): Promise<void> {
   const othersAll: number[] = [];
   try {
     for (const [node, ...nodeOptions] of binaries) {
-      const server = { nonceStore: 'memory', placement: cpus, node, nodeOptions };
+      const server = { nonceStore: 'memory', placement: cpus, node, nodeOptions, driver: DRIVER };
       const on = await startServer(server);
       const off = await startServer({ ...server, currentCredential: false });
       nodes.push({
@@ -107,7 +109,7 @@ async function main(): Promise<void> {
       });
     }
     console.log(
-      `servers on ${nodes.map((n) => `Node ${n.version}`).join(', ')}; ${ROUNDS} rounds of ${load.duration} s a run, ` +
+      `${DRIVER} servers on ${nodes.map((n) => `Node ${n.version}`).join(', ')}; ${ROUNDS} rounds of ${load.duration} s a run, ` +
         `${load.connections} connections, ` +
         (cpus ? `server on CPU ${cpus.server}, client on ${cpus.client}` : 'unpinned'),
     );
