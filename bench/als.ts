@@ -33,7 +33,7 @@ const setting = (name: string, fallback: number): number => {
 const ROUNDS = setting('BENCH_ROUNDS', 5);
 const load = { duration: setting('BENCH_DURATION', 5), connections: setting('BENCH_CONNECTIONS', 50) };
 const WARMUP = setting('BENCH_WARMUP', 3);
-const DRIVER = process.env.BENCH_DRIVER === 'express' ? 'express' : 'koa';
+const DRIVER: 'koa' | 'express' = process.env.BENCH_DRIVER === 'express' ? 'express' : 'koa';
 
 type Route = 'open' | 'hmac';
 const ROUTES: Route[] = ['open', 'hmac'];
