@@ -6,6 +6,7 @@
  */
 import { getFromContainer, HttpError, type Action } from 'routing-controllers';
 import type { Token } from 'typedi';
+import { accessRequest } from '../protector/access';
 import { verifiedOf } from '../protector/current-credential';
 import { responseOf } from '../protector/refusal';
 import { ResourceProtector, type GuardedRequest } from '../protector/resource-protector';
@@ -65,8 +66,7 @@ function verifiedFor(
   return recover(
     () => {
       if (earlier) {
-        const { method, path, host } = earlier.request;
-        const access = { method, path, host, params: adapter.request.params, query: earlier.query };
+        const access = accessRequest(earlier.request, adapter.request.params, earlier.query);
         return andThen(protector.checkAccess(earlier, route, access), () => earlier);
       }
       // No guard saw this request, and none can see the action's DTO: a JSON body must be an object here.

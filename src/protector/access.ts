@@ -7,6 +7,7 @@ import type { Client, TokenCredential } from '../rfc5849/credentials';
 import { AccessDeniedError, InsufficientScopeError, type Claimed } from '../rfc5849/errors';
 import { andThen, type MaybePromise } from '../rfc5849/maybe-promise';
 import type { FlatParameters } from '../http/flat-parameters';
+import type { HttpRequest } from '../http/http-request';
 import { storeCall } from './store-call';
 
 /** What an access rule sees of the request: the verified reading, in no framework's terms. */
@@ -19,6 +20,15 @@ export interface AccessRequest {
   params: Readonly<Record<string, string>>;
   /** The verified query parameters. */
   query: Readonly<FlatParameters>;
+}
+
+/** The AccessRequest of a request as read once, with the router's parameters and the verified query. */
+export function accessRequest(
+  read: Pick<HttpRequest, 'method' | 'path' | 'host'>,
+  params: Readonly<Record<string, string>>,
+  query: Readonly<FlatParameters>,
+): AccessRequest {
+  return { method: read.method, path: read.path, host: read.host, params, query };
 }
 
 /** The authorization predicate of a route: may this verified caller do this? */

@@ -11,7 +11,7 @@ import { diagnosisOf } from '../rfc5849/diagnosis';
 import { MissingCredentialsError, OAuthError } from '../rfc5849/errors';
 import { andThen, recover, type MaybePromise } from '../rfc5849/maybe-promise';
 import type { OAuthRequest, VerifiedRequest } from '../rfc5849/verify-request';
-import type { AccessRequest } from './access';
+import { accessRequest, type AccessRequest } from './access';
 import { readRequest, type AdapterRequest } from './adapter-request';
 import { reportAudit, reportSignature, type AuditEvent, type DebugSignatures } from './audit';
 import { errorResponse } from './error-response';
@@ -60,9 +60,7 @@ export function guardRequest<C extends Client, T extends TokenCredential>(
       const json = parseJsonBody(read, bodyShape);
       return andThen(context.verify(oauthRequestOf(read, context.settings.publicBaseUrl), route), (verified) => {
         const query = flatParameters(verified.parameters.query);
-        const { method, path, host } = read;
-        const access: AccessRequest = { method, path, host, params: exchange.params, query };
-        return andThen(context.checkAccess(verified, route, access), () => {
+        return andThen(context.checkAccess(verified, route, accessRequest(read, exchange.params, query)), () => {
           const { clientId, token, signatureMethod } = verified;
           if (context.audit) {
             reportAudit(context.audit, () =>
