@@ -31,18 +31,21 @@ function isHost(host: string): boolean {
 /**
  * The last value found valid. A server hears the same Host on nearly every request: comparing it with the
  * last one costs less than reading it again (docs/decisions.md). Only a valid value is kept, so a refusal is
- * always decided by the checks below.
+ * always decided by the checks.
  */
 let lastValid: string | undefined;
 
 /** Whether `value` is exactly `host [ ":" port ]` with a valid host and a port from 1 to 65535 without leading zeros. */
 export function isAuthority(value: string): boolean {
   if (value === lastValid) return true;
+  if (!readsAsAuthority(value)) return false;
+  lastValid = value;
+  return true;
+}
+
+function readsAsAuthority(value: string): boolean {
   const colon = value.lastIndexOf(':');
-  const valid =
-    colon < 0 || colon < value.lastIndexOf(']')
-      ? isHost(value)
-      : PORT.test(value.slice(colon + 1)) && Number(value.slice(colon + 1)) <= 65535 && isHost(value.slice(0, colon));
-  if (valid) lastValid = value;
-  return valid;
+  if (colon < 0 || colon < value.lastIndexOf(']')) return isHost(value);
+  const port = value.slice(colon + 1);
+  return PORT.test(port) && Number(port) <= 65535 && isHost(value.slice(0, colon));
 }
