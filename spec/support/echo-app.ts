@@ -3,13 +3,13 @@
  * one protector:
  * - `koa-controllers`: routing-controllers' Koa driver (values through its own parameter decorators:
  *   `@QueryParams()`, `@QueryParam()`, `@Body()` untyped and as a class-validator DTO, `@BodyParam()`,
- *   `@HeaderParam('host')`, `@Ctx()`), behind the Koa `oauthBodyParser(protector)`, no proxy trusted;
+ *   `@HeaderParam('host')`, `@Req()`), behind the Koa `oauthBodyParser(protector)`, no proxy trusted;
  * - `koa-plain`: plain @koa/router behind `requireOAuth(protector)`, with koa-bodyparser parsing bodies before
  *   the guard and `app.proxy` on (X-Forwarded-Host and X-Forwarded-Proto trusted);
  * - `express5-controllers`, `express4-controllers`: routing-controllers' Express driver (`useExpressServer`)
- *   on Express 5 and 4, the same decorators with `@Req()` and `@Res()` for `@Ctx()`, no proxy trusted. On
- *   Express 5 the guard reads the body itself and routing-controllers' body-parser runs after it; on Express 4
- *   the Express `oauthBodyParser(protector)` reads it first (as in the demo);
+ *   on Express 5 and 4, the same controller, no proxy trusted. On Express 5 the guard reads the body itself
+ *   and routing-controllers' body-parser runs after it; on Express 4 the Express `oauthBodyParser(protector)`
+ *   reads it first (as in the demo);
  * - `express5-plain`, `express4-plain`: plain Express routes behind the Express `requireOAuth(protector)`, with
  *   the Express `oauthBodyParser(protector)` and `trust proxy` true (X-Forwarded-* trusted, as `app.proxy`).
  * Each answer also carries the guard's reading from `ctx.state.oauth` or `res.locals.oauth`, so a test can hold
@@ -26,13 +26,12 @@ import Router from '@koa/router';
 import { IsOptional, IsString } from 'class-validator';
 import express4, { type NextFunction, type Request, type Response } from 'express';
 import express5 from 'express5';
-import Koa, { type Context } from 'koa';
+import Koa, { type Context, type Request as KoaRequest } from 'koa';
 import bodyParser from 'koa-bodyparser';
 import type { Server } from 'node:http';
 import {
   Body,
   BodyParam,
-  Ctx,
   Get,
   HeaderParam,
   JsonController,
@@ -40,7 +39,6 @@ import {
   QueryParam,
   QueryParams,
   Req,
-  Res,
   useContainer,
   useExpressServer,
   useKoaServer,
@@ -240,6 +238,17 @@ export class EchoDto {
   text?: string;
 }
 
+/** The request an action gets from `@Req()`: Koa's `ctx.request` or Express's `req`. */
+type ActionRequest = KoaRequest | Request;
+
+/** What the action saw, read by its driver: Koa's request leads to its context, Express's to its response. */
+const answer = (req: ActionRequest, seen: Seen): Echo =>
+  'ctx' in req ? echo(req.ctx, seen) : expressEcho(req, req.res as Response, seen);
+
+/**
+ * The same controller on every routing-controllers driver: `@Req()` is Koa's `ctx.request` or Express's `req`,
+ * and `req.body` the body either framework's request holds.
+ */
 @Service()
 @JsonController('/echo')
 export class EchoController {
@@ -249,9 +258,9 @@ export class EchoController {
     @QueryParams() queries: object,
     @QueryParam('q') q: string,
     @HeaderParam('host') host: string,
-    @Ctx() ctx: Context,
+    @Req() req: ActionRequest,
   ) {
-    return echo(ctx, { queries, q, body: ctx.request.body, bodyParam: undefined, host });
+    return answer(req, { queries, q, body: req.body, bodyParam: undefined, host });
   }
 
   /** `@Body()` untyped: any JSON value. */
@@ -262,9 +271,9 @@ export class EchoController {
     @QueryParam('q') q: string,
     @Body() body: unknown,
     @HeaderParam('host') host: string,
-    @Ctx() ctx: Context,
+    @Req() req: ActionRequest,
   ) {
-    return echo(ctx, { queries, q, body, bodyParam: undefined, host });
+    return answer(req, { queries, q, body, bodyParam: undefined, host });
   }
 
   /** `@BodyParam('b')`: the body must be an object. */
@@ -275,9 +284,9 @@ export class EchoController {
     @QueryParam('q') q: string,
     @BodyParam('b') b: string,
     @HeaderParam('host') host: string,
-    @Ctx() ctx: Context,
+    @Req() req: ActionRequest,
   ) {
-    return echo(ctx, { queries, q, body: ctx.request.body, bodyParam: b, host });
+    return answer(req, { queries, q, body: req.body, bodyParam: b, host });
   }
 
   /** `@Body()` bound to a class DTO: the body must be an object. */
@@ -288,68 +297,11 @@ export class EchoController {
     @QueryParam('q') q: string,
     @Body() dto: EchoDto,
     @HeaderParam('host') host: string,
-    @Ctx() ctx: Context,
+    @Req() req: ActionRequest,
   ) {
     // What an action does with its DTO: read a field (a `null` body would make this a 500).
     const text = dto.text;
-    return echo(ctx, { queries, q, body: dto, bodyParam: text, host });
-  }
-}
-
-/** The same actions on routing-controllers' Express driver: `@Req()` and `@Res()` where Koa has `@Ctx()`. */
-@Service()
-@JsonController('/echo')
-export class ExpressEchoController {
-  @Get('/query')
-  @RequireOAuth()
-  query(
-    @QueryParams() queries: object,
-    @QueryParam('q') q: string,
-    @HeaderParam('host') host: string,
-    @Req() req: Request,
-    @Res() res: Response,
-  ) {
-    return expressEcho(req, res, { queries, q, body: req.body, bodyParam: undefined, host });
-  }
-
-  @Post('/any')
-  @RequireOAuth()
-  any(
-    @QueryParams() queries: object,
-    @QueryParam('q') q: string,
-    @Body() body: unknown,
-    @HeaderParam('host') host: string,
-    @Req() req: Request,
-    @Res() res: Response,
-  ) {
-    return expressEcho(req, res, { queries, q, body, bodyParam: undefined, host });
-  }
-
-  @Post('/field')
-  @RequireOAuth()
-  field(
-    @QueryParams() queries: object,
-    @QueryParam('q') q: string,
-    @BodyParam('b') b: string,
-    @HeaderParam('host') host: string,
-    @Req() req: Request,
-    @Res() res: Response,
-  ) {
-    return expressEcho(req, res, { queries, q, body: req.body, bodyParam: b, host });
-  }
-
-  @Post('/dto')
-  @RequireOAuth()
-  dto(
-    @QueryParams() queries: object,
-    @QueryParam('q') q: string,
-    @Body() dto: EchoDto,
-    @HeaderParam('host') host: string,
-    @Req() req: Request,
-    @Res() res: Response,
-  ) {
-    const text = dto.text;
-    return expressEcho(req, res, { queries, q, body: dto, bodyParam: text, host });
+    return answer(req, { queries, q, body: dto, bodyParam: text, host });
   }
 }
 
@@ -425,7 +377,7 @@ function expressControllers(
   const app = express();
   app.locals.driver = driver;
   if (driver === 'express4') app.use(expressBodyParser(protector));
-  useExpressServer(app, { controllers: [ExpressEchoController], ...ROUTING });
+  useExpressServer(app, { controllers: [EchoController], ...ROUTING });
   app.use(finalHandler(errors));
   return app;
 }
