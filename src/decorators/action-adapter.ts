@@ -12,9 +12,11 @@ import { koaRequest } from '../koa/koa-request';
 import type { AdapterRequest } from '../protector/adapter-request';
 import type { GuardedRequest, ResourceProtector } from '../protector/resource-protector';
 
+/** Where a guard left what it verified for an action's request: Koa's `ctx.req`, Express's `res.locals`. */
+export const stateHolderOf = (action: Action): object =>
+  (action.context ? action.context.req : action.response.locals) as object;
+
 export interface ActionAdapter {
-  /** Where guards remember what they verified (Koa's `ctx.req`, Express's `res.locals`). */
-  holder: object;
   request: AdapterRequest;
   install(protector: ResourceProtector, guarded: GuardedRequest): void;
   /** Sets headers on the response that routing-controllers will write. */
@@ -25,7 +27,6 @@ export function actionAdapter(action: Action): ActionAdapter {
   if (action.context) {
     const ctx = action.context as Parameters<typeof koaRequest>[0];
     return {
-      holder: ctx.req,
       request: koaRequest(ctx),
       install: (protector, guarded) => installOnKoa(protector, ctx, guarded),
       setHeaders: (headers) => ctx.set(headers),
@@ -34,7 +35,6 @@ export function actionAdapter(action: Action): ActionAdapter {
   const req = action.request as ExpressRequest;
   const res = action.response as ExpressResponse;
   return {
-    holder: res.locals,
     request: expressRequest(req),
     install: (protector, guarded) => installOnExpress(protector, req, res, guarded),
     setHeaders: (headers) => res.set(headers),

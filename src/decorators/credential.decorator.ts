@@ -1,9 +1,6 @@
-import { createParamDecorator, type Action } from 'routing-controllers';
+import { createParamDecorator } from 'routing-controllers';
 import { verifiedOf } from '../protector/current-credential';
-
-/** Where a guard left what it verified for an action's request: Koa's `ctx.req`, Express's `res.locals`. */
-export const stateHolderOf = (action: Action): object =>
-  (action.context ? action.context.req : action.response.locals) as object;
+import { stateHolderOf } from './action-adapter';
 
 /** Injects the verified token credential of a guarded action (Authlib: `current_credential`). */
 export function Credential(): ParameterDecorator {

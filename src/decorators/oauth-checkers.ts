@@ -14,7 +14,7 @@ import type { RouteOptions } from '../protector/route-options';
 import type { Client, TokenCredential } from '../rfc5849/credentials';
 import { OAuthError } from '../rfc5849/errors';
 import { andThen, isPromiseLike, recover, type MaybePromise } from '../rfc5849/maybe-promise';
-import { actionAdapter } from './action-adapter';
+import { actionAdapter, stateHolderOf } from './action-adapter';
 
 export interface OAuthCheckerOptions {
   /** The protector, by class or typedi `Token`; default `ResourceProtector` from routing-controllers' container. */
@@ -62,7 +62,7 @@ function verifiedFor(
 ): MaybePromise<GuardedRequest | undefined> {
   const protector = protectorOf(options);
   const adapter = actionAdapter(action);
-  const earlier = verifiedOf(adapter.holder) as GuardedRequest | undefined;
+  const earlier = verifiedOf(stateHolderOf(action)) as GuardedRequest | undefined;
   return recover(
     () => {
       if (earlier) {
