@@ -1,16 +1,8 @@
-import type { IncomingMessage } from 'node:http';
 import { readHttpRequest, type HttpRequest } from '../../src/http/http-request';
+import { nodeRequest } from '../support/node-request';
 
-/** A bodiless Node request with these headers, as the HTTP parser leaves it. */
-function nodeRequest(headers: Record<string, string>): IncomingMessage {
-  const lower = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
-  return {
-    method: 'GET',
-    headers: lower,
-    rawHeaders: Object.entries(headers).flat(),
-    socket: {},
-  } as unknown as IncomingMessage;
-}
+/** A bodiless GET with these headers. */
+const withHeaders = (headers: Record<string, string>) => nodeRequest({ target: '/a', headers });
 
 const noBody = () => Buffer.alloc(0);
 
@@ -18,12 +10,12 @@ describe('readHttpRequest: whether the proxy is trusted', () => {
   it('is asked only of a request with an X-Forwarded-Proto or X-Forwarded-Host header', () => {
     let asked = 0;
     const trustProxy = () => (asked++, true);
-    const plain = readHttpRequest(nodeRequest({ Host: 'api.example' }), { target: '/a', trustProxy }, noBody);
+    const plain = readHttpRequest(withHeaders({ Host: 'api.example' }), { target: '/a', trustProxy }, noBody);
     expect(asked).toBe(0);
     expect(plain).toMatchObject({ scheme: 'http', host: 'api.example', usedForwarded: [], ignoredForwarded: [] });
 
     const forwarded = readHttpRequest(
-      nodeRequest({ Host: 'internal', 'X-Forwarded-Proto': 'https', 'X-Forwarded-Host': 'api.example' }),
+      withHeaders({ Host: 'internal', 'X-Forwarded-Proto': 'https', 'X-Forwarded-Host': 'api.example' }),
       { target: '/a', trustProxy },
       noBody,
     ) as HttpRequest;
@@ -34,7 +26,7 @@ describe('readHttpRequest: whether the proxy is trusted', () => {
 
   it('reads the forwarded headers of an untrusted proxy as absent, and lists them for hints', () => {
     const read = readHttpRequest(
-      nodeRequest({ Host: 'internal', 'X-Forwarded-Proto': 'https', 'X-Forwarded-Host': '' }),
+      withHeaders({ Host: 'internal', 'X-Forwarded-Proto': 'https', 'X-Forwarded-Host': '' }),
       { target: '/a', trustProxy: () => false },
       noBody,
     ) as HttpRequest;
@@ -46,7 +38,7 @@ describe('readHttpRequest: whether the proxy is trusted', () => {
     for (const trustProxy of [true, () => true]) {
       expect(() =>
         readHttpRequest(
-          nodeRequest({ Host: 'internal', 'X-Forwarded-Host': '' }),
+          withHeaders({ Host: 'internal', 'X-Forwarded-Host': '' }),
           { target: '/a', trustProxy },
           noBody,
         ),

@@ -3,10 +3,9 @@
  * when it accepts, what it writes when it refuses, and where it takes the body from.
  */
 import type { Context } from 'koa';
-import { IncomingMessage } from 'node:http';
-import { Socket } from 'node:net';
 import { MemoryNonceCache, requireOAuth, ResourceProtector } from '../../src';
 import { client, token, WHO } from '../support/fixtures';
+import { nodeRequest } from '../support/node-request';
 import { formBody, sign } from '../support/sign';
 
 const protector = new ResourceProtector({
@@ -27,17 +26,9 @@ interface FakeOptions {
 
 /** The parts of a Koa context the guard uses, over a real IncomingMessage. */
 function fakeContext(o: FakeOptions) {
-  const req = new IncomingMessage(new Socket());
-  req.method = o.method ?? 'GET';
-  req.url = o.target;
   const headers: Record<string, string> = { host: 'api.example.com', ...o.headers };
   if (o.body !== undefined) headers['content-length'] = String(Buffer.byteLength(o.body));
-  req.headers = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
-  req.rawHeaders = Object.entries(headers).flat();
-  if (o.body !== undefined) {
-    req.push(o.body);
-    req.push(null);
-  }
+  const req = nodeRequest({ method: o.method, target: o.target, headers, body: o.body });
   if (o.consumed) req.read(); // read by someone else: nothing left in the stream
   const written: Record<string, string> = {};
   const ctx = {
