@@ -120,7 +120,11 @@ export class MemoryNonceCache implements NonceCache {
       if (old[at + 2] <= now) continue;
       let slot = old[at] % slots;
       while (t[slot * SLOT_WORDS + 2] !== 0) slot = slot + 1 === slots ? 0 : slot + 1;
-      t.set(old.subarray(at, at + SLOT_WORDS), slot * SLOT_WORDS);
+      // Word by word: a subarray per entry would allocate an object for each live nonce.
+      const to = slot * SLOT_WORDS;
+      t[to] = old[at];
+      t[to + 1] = old[at + 1];
+      t[to + 2] = old[at + 2];
     }
     this.table = t;
     this.slots = slots;
