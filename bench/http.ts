@@ -20,8 +20,8 @@ export class LoadNotRealError extends Error {}
 
 /**
  * `hmac-floor` and `rsa-floor`: the cryptography alone in place of the guard (bench/support/floors.ts);
- * `hmac-floor-plus`: the HMAC floor and 5 µs of JavaScript; `minimal`: the plain, lenient verifier of
- * bench/support/minimal-verifier.ts in place of the guard;
+ * `hmac-floor-plus`: the HMAC floor and 5 µs of JavaScript; `minimal`: the lenient verifier of
+ * bench/support/minimal-verifier.ts, written for speed, in place of the guard;
  * `passport`: the same route behind passport-http-oauth (Express only); `demo-open` and `demo-guarded`: the
  * demo's GET /api/public and GET /api/me (also the passport app's).
  */

@@ -104,8 +104,8 @@ export interface MicroResults {
   baseStringBytes: number;
   rounds: number;
   /**
-   * `minimal`: the plain, lenient signature check of bench/support/minimal-verifier.ts on the same request, and
-   * `minimalRatio` its cost over the raw crypto: what the protocol's own steps cost, written plainly.
+   * `minimal`: the lenient signature check of bench/support/minimal-verifier.ts on the same request, and
+   * `minimalRatio` its cost over the raw crypto: what the protocol's own steps cost, written as fast as we could.
    */
   hmac: { verifySignature: CaseTimes; rawHmac: CaseTimes; minimal: CaseTimes; ratio: number; minimalRatio: number };
   rsa: { verifySignature: CaseTimes; rawVerify: CaseTimes; minimal: CaseTimes; ratio: number; minimalRatio: number };

@@ -34,7 +34,8 @@ export interface Target {
   outOfReach?: string;
   /**
    * When the minimal verifier (bench/support/minimal-verifier.ts), measured in the same run, misses the limit too:
-   * a yardstick, not a proof (plain code is not the fastest code possible), so the row still fails.
+   * a yardstick, not a proof (the fastest code we could write is not the fastest code possible), so the row still
+   * fails.
    */
   yardstick?: string;
 }

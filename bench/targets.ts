@@ -29,7 +29,7 @@ function over(e2e: EndToEndResults, label: string, route: Route, base: Route): n
 }
 
 const MINIMAL =
-  'the minimal verifier (bench/support/minimal-verifier.ts: the protocol steps alone, written plainly and leniently)';
+  'the minimal verifier (bench/support/minimal-verifier.ts: the protocol steps alone, leniently and as fast as we could)';
 
 /**
  * Whether a memory server's rounds are steady enough to cite the minimal verifier: its known 5 µs of added work
@@ -130,7 +130,7 @@ function yardsticks(
         'yardstick-minimal',
         'yardstick: minimal verifier − HMAC floor',
         minimal,
-        `${MINIMAL}: parse, decode, sort, encode, base string, HMAC, window, nonce in a Map`,
+        `${MINIMAL}: find the values, sort, base string, HMAC, window, nonce in the hashed table`,
       ),
     ],
   };
