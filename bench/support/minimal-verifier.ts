@@ -12,7 +12,8 @@
  */
 import { MemoryNonceCache } from '../../src/protector/memory-nonce-cache';
 import { DEFAULTS } from '../../src/protector/settings';
-import { hmac, hmacKey } from '../../src/rfc5849/hmac';
+import { digest } from '../../src/rfc5849/digest';
+import { hmacKey } from '../../src/rfc5849/hmac';
 import { enc, type Identity } from '../../spec/support/sign';
 import { middleware, type Floor } from './floors';
 
@@ -44,99 +45,190 @@ export type MinimalSignatureCheck = (request: MinimalRequest) => MinimalSigned |
 /** 1 for the unreserved characters of §3.6, by character code. */
 const UNRESERVED = new Uint8Array(128);
 for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~') UNRESERVED[c.charCodeAt(0)] = 1;
-const UPPER_HEX = /^[0-9A-F]{2}$/;
+/** Values of the uppercase hex digits by character code; -1 for anything else. */
+const UPPER_HEX = new Int8Array(128).fill(-1);
+for (let i = 0; i < 16; i++) UPPER_HEX['0123456789ABCDEF'.charCodeAt(i)] = i;
 
-/** `text` in the canonical encoding of §3.6: as sent when it already is (nearly always), else encoded again. */
-function canonical(text: string): string {
-  for (let i = 0; i < text.length; i++) {
+/** Whether text[from, to) is in the canonical encoding of §3.6: unreserved characters and uppercase escapes of others. */
+function isCanonical(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
     const c = text.charCodeAt(i);
     if (c < 128 && UNRESERVED[c] === 1) continue;
-    if (c === 0x25) {
-      // An uppercase escape of a character that must stay escaped is canonical too.
-      const hex = text.slice(i + 1, i + 3);
-      const byte = UPPER_HEX.test(hex) ? parseInt(hex, 16) : -1;
-      if (byte >= 0 && (byte >= 128 || UNRESERVED[byte] === 0)) {
-        i += 2;
-        continue;
-      }
-    }
-    return enc(decodeURIComponent(text));
+    if (c !== 0x25 || i + 2 >= to) return false;
+    const high = text.charCodeAt(i + 1);
+    const low = text.charCodeAt(i + 2);
+    const byte =
+      high < 128 && low < 128 && UPPER_HEX[high] >= 0 && UPPER_HEX[low] >= 0
+        ? UPPER_HEX[high] * 16 + UPPER_HEX[low]
+        : -1;
+    if (byte < 0 || (byte < 128 && UNRESERVED[byte] === 1)) return false;
+    i += 2;
   }
-  return text;
+  return true;
 }
 
-/** A canonically encoded name or value, encoded once more: `%` is all it can hold that needs it. */
-const encodedAgain = (text: string) => (text.includes('%') ? text.replace(/%/g, '%25') : text);
+/**
+ * The bytes before the base string in the buffer `check` is given: room for the HMAC's inner key block, so that
+ * the inner hash reads the key block and the base string in one piece.
+ */
+export const BASE_STRING_OFFSET = 128;
 
 /**
- * Parameters, base string and signature; `check(baseString, signature)` is the cryptography (HMAC-SHA1 with the
- * library's HMAC by default, as the floor).
+ * The cryptography over the base string: its bytes are `buffer[BASE_STRING_OFFSET, end)`; the bytes before are
+ * the check's to use.
+ */
+export type BaseStringCheck = (buffer: Buffer, end: number, signature: string) => boolean;
+
+/**
+ * Parameters, base string and signature; `check` is the cryptography (HMAC-SHA1 with the library's HMAC by
+ * default, as the floor). The base string is written straight into bytes: each name and value is copied from the
+ * text it arrived in (the header or the query) when it is already canonical, and encoded again only otherwise.
  */
 export function minimalSignatureCheck(
   who: Identity,
-  check: (baseString: string, signature: string) => boolean = hmacSha1Check(who),
+  check: BaseStringCheck = hmacSha1Check(who),
 ): MinimalSignatureCheck {
+  const buffer = Buffer.allocUnsafe(64 * 1024);
   let lastUri = '';
   let lastEncodedUri = '';
-  const names: string[] = [];
-  const values: string[] = [];
+  // Part 2k is parameter k's name, 2k + 1 its value: texts[part].slice(ranges[2 part], ranges[2 part + 1]).
+  const texts: string[] = [];
+  let ranges = new Int32Array(64);
+  let order = new Int32Array(16);
+  const setPart = (part: number, text: string, from: number, to: number, plusIsSpace: boolean) => {
+    if (isCanonical(text, from, to)) {
+      texts[part] = text;
+      ranges[2 * part] = from;
+      ranges[2 * part + 1] = to;
+    } else {
+      const raw = text.slice(from, to);
+      const encoded = enc(decodeURIComponent(plusIsSpace ? raw.replace(/\+/g, ' ') : raw));
+      texts[part] = encoded;
+      ranges[2 * part] = 0;
+      ranges[2 * part + 1] = encoded.length;
+    }
+  };
+  const add = (
+    count: number,
+    text: string,
+    nameFrom: number,
+    nameTo: number,
+    valueFrom: number,
+    valueTo: number,
+    plusIsSpace = false,
+  ) => {
+    if (4 * count + 4 > ranges.length) {
+      const grown = new Int32Array(ranges.length * 2);
+      grown.set(ranges);
+      ranges = grown;
+      order = new Int32Array(order.length * 2);
+    }
+    setPart(2 * count, text, nameFrom, nameTo, plusIsSpace);
+    setPart(2 * count + 1, text, valueFrom, valueTo, plusIsSpace);
+    return count + 1;
+  };
+  const comparePart = (a: number, b: number): number => {
+    const ta = texts[a];
+    const tb = texts[b];
+    let i = ranges[2 * a];
+    let j = ranges[2 * b];
+    const ie = ranges[2 * a + 1];
+    const je = ranges[2 * b + 1];
+    for (; i < ie && j < je; i++, j++) {
+      const d = ta.charCodeAt(i) - tb.charCodeAt(j);
+      if (d !== 0) return d;
+    }
+    return ie - i - (je - j);
+  };
+  /** Copies a part into the buffer at `at`, "%" written as "%25" (the base string encodes it once more). */
+  const write = (part: number, at: number): number => {
+    const text = texts[part];
+    for (let k = ranges[2 * part], end = ranges[2 * part + 1]; k < end; k++) {
+      const c = text.charCodeAt(k);
+      if (c === 0x25) {
+        buffer[at++] = 0x25;
+        buffer[at++] = 0x32;
+        buffer[at++] = 0x35;
+      } else buffer[at++] = c;
+    }
+    return at;
+  };
   return ({ method, scheme, host, target, authorization }) => {
     if (!authorization.startsWith('OAuth ')) return undefined;
-    names.length = 0;
-    values.length = 0;
+    let count = 0;
     let signature = '';
     const signed: MinimalSigned = { consumerKey: '', token: '', timestamp: '', nonce: '' };
     for (let i = 6; ;) {
-      while (authorization.charCodeAt(i) === 0x20 || authorization.charCodeAt(i) === 0x2c) i++;
+      let c = authorization.charCodeAt(i);
+      while (c === 0x20 || c === 0x2c) c = authorization.charCodeAt(++i);
       const eq = authorization.indexOf('="', i);
       if (eq < 0) break;
       const close = authorization.indexOf('"', eq + 2);
       if (close < 0) return undefined;
-      const name = authorization.slice(i, eq);
-      const value = authorization.slice(eq + 2, close);
+      const from = i;
       i = close + 1;
-      if (name === 'realm') continue;
-      if (name === 'oauth_signature') {
-        signature = value;
+      const length = eq - from;
+      if (length === 5 && authorization.startsWith('realm', from)) continue;
+      if (length === 15 && authorization.startsWith('oauth_signature', from)) {
+        signature = authorization.slice(eq + 2, close);
         continue;
       }
-      if (name === 'oauth_consumer_key') signed.consumerKey = value;
-      else if (name === 'oauth_token') signed.token = value;
-      else if (name === 'oauth_timestamp') signed.timestamp = value;
-      else if (name === 'oauth_nonce') signed.nonce = value;
-      names.push(canonical(name));
-      values.push(canonical(value));
+      if (length === 18 && authorization.startsWith('oauth_consumer_key', from))
+        signed.consumerKey = authorization.slice(eq + 2, close);
+      else if (length === 11 && authorization.startsWith('oauth_token', from))
+        signed.token = authorization.slice(eq + 2, close);
+      else if (length === 15 && authorization.startsWith('oauth_timestamp', from))
+        signed.timestamp = authorization.slice(eq + 2, close);
+      else if (length === 11 && authorization.startsWith('oauth_nonce', from))
+        signed.nonce = authorization.slice(eq + 2, close);
+      count = add(count, authorization, from, eq, eq + 2, close);
     }
     const q = target.indexOf('?');
     if (q >= 0) {
-      for (const pair of target.slice(q + 1).split('&')) {
-        const eq = pair.indexOf('=');
-        names.push(canonical(eq < 0 ? pair : pair.slice(0, eq)));
-        values.push(eq < 0 ? '' : canonical(pair.slice(eq + 1)));
+      for (let from = q + 1; from < target.length;) {
+        let to = target.indexOf('&', from);
+        if (to < 0) to = target.length;
+        const eq = target.indexOf('=', from);
+        const nameTo = eq < 0 || eq > to ? to : eq;
+        count = add(count, target, from, nameTo, Math.min(nameTo + 1, to), to, true);
+        from = to + 1;
       }
     }
     // By name, then by value (§3.4.1.3.2).
-    for (let j = 1; j < names.length; j++) {
-      const name = names[j];
-      const value = values[j];
-      let k = j - 1;
-      for (; k >= 0 && (names[k] > name || (names[k] === name && values[k] > value)); k--) {
-        names[k + 1] = names[k];
-        values[k + 1] = values[k];
+    for (let k = 0; k < count; k++) order[k] = k;
+    for (let k = 1; k < count; k++) {
+      const p = order[k];
+      let j = k;
+      for (; j > 0; j--) {
+        const o = order[j - 1];
+        const byName = comparePart(2 * o, 2 * p);
+        if (byName < 0 || (byName === 0 && comparePart(2 * o + 1, 2 * p + 1) <= 0)) break;
+        order[j] = o;
       }
-      names[k + 1] = name;
-      values[k + 1] = value;
+      order[j] = p;
     }
     const uri = `${scheme}://${host}${q >= 0 ? target.slice(0, q) : target}`;
     if (uri !== lastUri) {
       lastUri = uri;
       lastEncodedUri = enc(uri);
     }
-    let baseString = `${method}&${lastEncodedUri}&`;
-    for (let j = 0; j < names.length; j++) {
-      baseString += `${j === 0 ? '' : '%26'}${encodedAgain(names[j])}%3D${encodedAgain(values[j])}`;
+    let at = BASE_STRING_OFFSET + buffer.write(method, BASE_STRING_OFFSET, 'latin1');
+    buffer[at++] = 0x26;
+    at += buffer.write(lastEncodedUri, at, 'latin1');
+    buffer[at++] = 0x26;
+    for (let k = 0; k < count; k++) {
+      if (k > 0) {
+        buffer[at++] = 0x25; // "&", encoded
+        buffer[at++] = 0x32;
+        buffer[at++] = 0x36;
+      }
+      at = write(2 * order[k], at);
+      buffer[at++] = 0x25; // "=", encoded
+      buffer[at++] = 0x33;
+      buffer[at++] = 0x44;
+      at = write(2 * order[k] + 1, at);
     }
-    return check(baseString, decodeURIComponent(signature)) ? signed : undefined;
+    return check(buffer, at, decodeURIComponent(signature)) ? signed : undefined;
   };
 }
 
@@ -154,9 +246,15 @@ export function minimalVerify(who: Identity): (request: MinimalRequest) => boole
   };
 }
 
-function hmacSha1Check(who: Identity): (baseString: string, signature: string) => boolean {
+/** HMAC-SHA1 with the library's key blocks and digest (as the floor), the inner key block written before the base string. */
+function hmacSha1Check(who: Identity): BaseStringCheck {
   const key = hmacKey('sha1', Buffer.from(`${enc(who.consumerSecret ?? '')}&${enc(who.tokenSecret ?? '')}`));
-  return (baseString, signature) => hmac(key, baseString, 'base64') === signature;
+  const from = BASE_STRING_OFFSET - key.inner.length;
+  return (buffer, end, signature) => {
+    key.inner.copy(buffer, from);
+    key.outer.write(digest('sha1', buffer.subarray(from, end), 'binary'), key.inner.length, 'latin1');
+    return digest('sha1', key.outer, 'base64') === signature;
+  };
 }
 
 /**

@@ -23,6 +23,7 @@ const URLS = [
   // Escapes to keep, escapes of unreserved characters and lowercase escapes (not canonical), repeated names.
   'http://bench.test/a%20b?q=caf%C3%A9%20%2A&t=%7e%2d&a=2&a=1&a0=x&b=',
   'http://bench.test:8080/x?z&y=%e2%82%ac',
+  'http://bench.test/s?q=a+b%2Bc&r=%41x',
 ];
 
 describe('the bench minimal verifier', () => {
