@@ -3,8 +3,9 @@
  * floor (the cryptography alone) and the library's guard. For each request it finds the `Authorization`
  * header's values with `indexOf`, takes each name and value as sent when it is already in the canonical
  * encoding (§3.6, checked character by character; decoded and encoded again otherwise), adds the query's,
- * sorts them by insertion, writes the base string escaping only what an encoded pair can hold, remembers the
- * last base string URI's encoding, checks the signature (as the floor does), the client and token, the
+ * sorts their positions by insertion, writes the base string straight into the HMAC's input bytes (escaping only
+ * `%`, all an encoded pair can hold), remembers the last base string URI's encoding, checks the signature with
+ * the library's key blocks and digest (as the floor does), the client and token, the
  * timestamp window and records the nonce in the library's hashed table (`MemoryNonceCache`, the cheapest nonce
  * record we have). Nothing else: no grammar beyond finding the values, no limits, no Host validation, no body,
  * no stores behind an interface, no error contract, nothing handed to the application. Not a verifier anyone
