@@ -15,6 +15,7 @@ import { MemoryNonceCache } from '../../src/protector/memory-nonce-cache';
 import { DEFAULTS } from '../../src/protector/settings';
 import { digest } from '../../src/rfc5849/digest';
 import { hmacKey } from '../../src/rfc5849/hmac';
+import { nonceLifetimeSeconds } from '../../src/rfc5849/timestamp-nonce';
 import { enc, type Identity } from '../../spec/support/sign';
 import { middleware, type Floor } from './floors';
 
@@ -81,8 +82,8 @@ export const BASE_STRING_OFFSET = 128;
 export type BaseStringCheck = (buffer: Buffer, end: number, signature: string) => boolean;
 
 /**
- * Parameters, base string and signature; `check` is the cryptography (HMAC-SHA1 with the library's HMAC by
- * default, as the floor). The base string is written straight into bytes: each name and value is copied from the
+ * Parameters, base string and signature; `check` is the cryptography (HMAC-SHA1 with the library's key blocks and
+ * digest by default, as the floor). The base string is written straight into bytes: each name and value is copied from the
  * text it arrived in (the header or the query) when it is already canonical, and encoded again only otherwise.
  */
 export function minimalSignatureCheck(
@@ -241,9 +242,11 @@ export function minimalVerify(who: Identity): (request: MinimalRequest) => boole
     const signed = signedBy(request);
     if (!signed || signed.consumerKey !== who.consumerKey || signed.token !== who.token) return false;
     const now = Math.floor(Date.now() / 1000);
-    if (!(Math.abs(Number(signed.timestamp) - now) <= WINDOW_SECONDS)) return false;
+    const seconds = Number(signed.timestamp);
+    if (!(Math.abs(seconds - now) <= WINDOW_SECONDS)) return false;
     const { consumerKey, token, timestamp, nonce } = signed;
-    return nonces.setIfAbsent(`${consumerKey}&${token}&${timestamp}&${nonce}`, WINDOW_SECONDS + 1, now);
+    const ttl = nonceLifetimeSeconds(seconds, now, WINDOW_SECONDS);
+    return nonces.setIfAbsent(`${consumerKey}&${token}&${timestamp}&${nonce}`, ttl, now);
   };
 }
 
