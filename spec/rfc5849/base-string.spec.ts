@@ -79,3 +79,113 @@ describe('signatureBaseString (RFC 5849 §3.4.1.1)', () => {
     }
   });
 });
+
+describe('signatureBaseString remembers the last shape (method, URI, names in the order received)', () => {
+  const base = (method: string, uri: string, pairs: [string, string][]) =>
+    signatureBaseString(method, uri, parameters(pairs));
+  const URI = 'https://a.example/x';
+  const HEAD = 'GET&https%3A%2F%2Fa.example%2Fx&';
+
+  it('puts each request in its own order when shapes alternate', () => {
+    for (let i = 0; i < 3; i++) {
+      expect(
+        base('GET', URI, [
+          ['b', '2'],
+          ['a', '1'],
+        ]),
+      ).toBe(`${HEAD}a%3D1%26b%3D2`);
+      expect(
+        base('GET', URI, [
+          ['a', '1'],
+          ['b', '2'],
+        ]),
+      ).toBe(`${HEAD}a%3D1%26b%3D2`);
+      expect(
+        base('GET', URI, [
+          ['b', 'x'],
+          ['a', 'y'],
+        ]),
+      ).toBe(`${HEAD}a%3Dy%26b%3Dx`);
+      expect(
+        base('GET', URI, [
+          ['b', '2'],
+          ['c', '1'],
+        ]),
+      ).toBe(`${HEAD}b%3D2%26c%3D1`);
+      expect(
+        base('POST', URI, [
+          ['b', '2'],
+          ['c', '1'],
+        ]),
+      ).toBe('POST&https%3A%2F%2Fa.example%2Fx&b%3D2%26c%3D1');
+      expect(
+        base('GET', 'https://b.example/x', [
+          ['b', '2'],
+          ['c', '1'],
+        ]),
+      ).toBe('GET&https%3A%2F%2Fb.example%2Fx&b%3D2%26c%3D1');
+      expect(base('GET', URI, [])).toBe(HEAD);
+    }
+  });
+
+  it("orders a repeated name by each request's own values, however the last request was ordered", () => {
+    for (let i = 0; i < 3; i++) {
+      expect(
+        base('GET', URI, [
+          ['a', '2'],
+          ['a', '1'],
+        ]),
+      ).toBe(`${HEAD}a%3D1%26a%3D2`);
+      expect(
+        base('GET', URI, [
+          ['a', '1'],
+          ['a', '2'],
+        ]),
+      ).toBe(`${HEAD}a%3D1%26a%3D2`);
+      expect(
+        base('GET', URI, [
+          ['a', '1'],
+          ['a', '0'],
+        ]),
+      ).toBe(`${HEAD}a%3D0%26a%3D1`);
+      expect(
+        base('GET', URI, [
+          ['b', '1'],
+          ['a', 'z'],
+          ['a', 'y'],
+        ]),
+      ).toBe(`${HEAD}a%3Dy%26a%3Dz%26b%3D1`);
+      expect(
+        base('GET', URI, [
+          ['b', '1'],
+          ['a', 'y'],
+          ['a', 'z'],
+        ]),
+      ).toBe(`${HEAD}a%3Dy%26a%3Dz%26b%3D1`);
+    }
+  });
+
+  it('leaves oauth_signature out of the shape and the text', () => {
+    expect(
+      base('GET', URI, [
+        ['oauth_signature', 's'],
+        ['b', '2'],
+        ['a', '1'],
+      ]),
+    ).toBe(`${HEAD}a%3D1%26b%3D2`);
+    expect(
+      base('GET', URI, [
+        ['b', '2'],
+        ['oauth_signature', 's'],
+        ['a', '1'],
+      ]),
+    ).toBe(`${HEAD}a%3D1%26b%3D2`);
+    expect(
+      base('GET', URI, [
+        ['b', '2'],
+        ['a', '1'],
+        ['oauth_signature', 's'],
+      ]),
+    ).toBe(`${HEAD}a%3D1%26b%3D2`);
+  });
+});

@@ -21,28 +21,43 @@ export function baseStringUri(scheme: string, host: string, path: string): strin
   return `${lowerScheme}://${authority}${path === '' ? '/' : path}`;
 }
 
+/** §3.4.1.3.1: every parameter is signed but `oauth_signature`. */
+function signedParameters(params: readonly Parameter[]): Parameter[] {
+  const signed: Parameter[] = [];
+  for (let i = 0; i < params.length; i++) if (params[i].name !== 'oauth_signature') signed.push(params[i]);
+  return signed;
+}
+
 /** Byte order of encoded (ASCII) strings is their UTF-16 code unit order: name first, then value. */
 const before = (a: Parameter, b: Parameter): boolean =>
   a.encodedName < b.encodedName || (a.encodedName === b.encodedName && a.encodedValue < b.encodedValue);
 
 const INSERTION_SORT_MAX = 24;
 
+/** §3.4.1.3.2 step 2: the positions of `signed` sorted by encoded name, then by encoded value, in ascending byte order. */
+function sortOrder(signed: readonly Parameter[]): number[] {
+  const order: number[] = [];
+  for (let i = 0; i < signed.length; i++) order.push(i);
+  if (signed.length > INSERTION_SORT_MAX) {
+    return order.sort((a, b) => (before(signed[a], signed[b]) ? -1 : before(signed[b], signed[a]) ? 1 : 0));
+  }
+  // A request signs a handful of parameters: an inline insertion sort beats the general one there.
+  for (let i = 1; i < order.length; i++) {
+    const p = order[i];
+    let j = i;
+    for (; j > 0 && before(signed[p], signed[order[j - 1]]); j--) order[j] = order[j - 1];
+    order[j] = p;
+  }
+  return order;
+}
+
 /**
  * §3.4.1.3.2 Parameters Normalization, steps 1 and 2: every parameter but `oauth_signature` (§3.4.1.3.1),
  * sorted by encoded name, then by encoded value, in ascending byte order.
  */
 export function sortedParameters(params: readonly Parameter[]): Parameter[] {
-  const signed: Parameter[] = [];
-  for (let i = 0; i < params.length; i++) if (params[i].name !== 'oauth_signature') signed.push(params[i]);
-  if (signed.length > INSERTION_SORT_MAX) return signed.sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
-  // A request signs a handful of parameters: an inline insertion sort beats the general one there.
-  for (let i = 1; i < signed.length; i++) {
-    const p = signed[i];
-    let j = i;
-    for (; j > 0 && before(p, signed[j - 1]); j--) signed[j] = signed[j - 1];
-    signed[j] = p;
-  }
-  return signed;
+  const signed = signedParameters(params);
+  return sortOrder(signed).map((i) => signed[i]);
 }
 
 /**
@@ -58,6 +73,51 @@ export function normalizeParameters(params: readonly Parameter[]): string {
 const escapePercent = (encoded: string): string => (encoded.includes('%') ? encoded.replaceAll('%', '%25') : encoded);
 
 /**
+ * What a request's shape (its method, base string URI, and the encoded names of its signed parameters in the
+ * order received) decides of its base string: the order its parameters sort in, and all its text but their
+ * values. `head` is the method and URI, `pieces[k]` what comes between the (k-1)-th sorted value and the k-th:
+ * "%26" (but before the first), the name and "%3D".
+ */
+interface Shape {
+  method: string;
+  uri: string;
+  names: string[];
+  order: number[];
+  head: string;
+  pieces: string[];
+}
+
+function shapeOf(method: string, uri: string, signed: readonly Parameter[]): Shape {
+  const order = sortOrder(signed);
+  return {
+    method,
+    uri,
+    names: signed.map((p) => p.encodedName),
+    order,
+    head: `${percentEncode(method.toUpperCase())}&${percentEncode(uri)}&`,
+    pieces: order.map((i, k) => `${k === 0 ? '' : '%26'}${escapePercent(signed[i].encodedName)}%3D`),
+  };
+}
+
+function sameShape(shape: Shape, method: string, uri: string, signed: readonly Parameter[]): boolean {
+  if (shape.method !== method || shape.uri !== uri || shape.names.length !== signed.length) return false;
+  for (let i = 0; i < signed.length; i++) if (shape.names[i] !== signed[i].encodedName) return false;
+  return true;
+}
+
+/** Whether no name repeats: otherwise the values decide the order, which then holds for this request only. */
+function distinctNames({ names, order }: Shape): boolean {
+  for (let k = 1; k < order.length; k++) if (names[order[k]] === names[order[k - 1]]) return false;
+  return true;
+}
+
+/**
+ * The last shape with distinct names: a route hears the same shape on nearly every request, and comparing the
+ * names costs less than sorting them and encoding the method and URI again (docs/decisions.md).
+ */
+let lastShape: Shape | undefined;
+
+/**
  * §3.4.1.1 String Construction: the uppercase HTTP method, the base string URI and the normalized
  * parameters, each encoded (§3.6) and joined by "&".
  *
@@ -66,26 +126,14 @@ const escapePercent = (encoded: string): string => (encoded.includes('%') ? enco
  * them are written as "%3D" and "%26".
  */
 export function signatureBaseString(method: string, uri: string, params: readonly Parameter[]): string {
-  const sorted = sortedParameters(params);
-  let normalized = '';
-  for (let i = 0; i < sorted.length; i++) {
-    const p = sorted[i];
-    normalized += `${i === 0 ? '' : '%26'}${escapePercent(p.encodedName)}%3D${escapePercent(p.encodedValue)}`;
+  const signed = signedParameters(params);
+  let shape = lastShape;
+  if (shape === undefined || !sameShape(shape, method, uri, signed)) {
+    shape = shapeOf(method, uri, signed);
+    if (distinctNames(shape)) lastShape = shape;
   }
-  return `${percentEncode(method.toUpperCase())}&${encodedUri(uri)}&${normalized}`;
-}
-
-let lastUri = '';
-let lastEncodedUri = '';
-
-/**
- * percentEncode(uri), remembered for the last URI: a route hears the same base string URI on every request,
- * and comparing it costs less than encoding its ":" and "/" again (docs/decisions.md).
- */
-function encodedUri(uri: string): string {
-  if (uri !== lastUri) {
-    lastEncodedUri = percentEncode(uri);
-    lastUri = uri;
-  }
-  return lastEncodedUri;
+  const { order, pieces } = shape;
+  let text = shape.head;
+  for (let k = 0; k < order.length; k++) text += `${pieces[k]}${escapePercent(signed[order[k]].encodedValue)}`;
+  return text;
 }
