@@ -53,23 +53,21 @@ export const describeParameter = (name: string): string =>
   PROTOCOL_NAMES.includes(name) ? `the ${name} parameter` : 'an oauth_ parameter';
 
 /**
- * The protocol names by length: a name read from a request is swapped for its literal, found by comparing
- * in place (no slice, no hashing), which compares and sorts faster than a slice of the header.
+ * The protocol names by length, for every length up to the longest (a dense table): a name read from a request
+ * is swapped for its literal, found by comparing in place (no slice, no hashing), which compares and sorts
+ * faster than a slice of the header.
  */
-const PROTOCOL_NAMES_BY_LENGTH: readonly (readonly string[] | undefined)[] = PROTOCOL_NAMES.reduce<string[][]>(
-  (byLength, name) => ((byLength[name.length] ??= []).push(name), byLength),
-  [],
+const PROTOCOL_NAMES_BY_LENGTH: readonly (readonly string[])[] = Array.from(
+  { length: Math.max(...PROTOCOL_NAMES.map((name) => name.length)) + 1 },
+  (_, length) => PROTOCOL_NAMES.filter((name) => name.length === length),
 );
 
 /** The protocol name literal spelled by text[from, to), if it is one. */
 export function protocolNameAt(text: string, from: number, to: number): string | undefined {
-  const candidates = PROTOCOL_NAMES_BY_LENGTH[to - from];
-  if (candidates === undefined) return undefined;
-  next: for (let c = 0; c < candidates.length; c++) {
-    const name = candidates[c];
-    for (let k = 0; k < name.length; k++) if (text.charCodeAt(from + k) !== name.charCodeAt(k)) continue next;
-    return name;
-  }
+  const length = to - from;
+  if (length >= PROTOCOL_NAMES_BY_LENGTH.length) return undefined;
+  const candidates = PROTOCOL_NAMES_BY_LENGTH[length];
+  for (let c = 0; c < candidates.length; c++) if (text.startsWith(candidates[c], from)) return candidates[c];
   return undefined;
 }
 

@@ -38,14 +38,8 @@ export interface ProtocolPolicy {
   credentialLength: number;
 }
 
-/** Whether `value` holds a control character (C0 or DEL). */
-function hasControlCharacter(value: string): boolean {
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if (c < 0x20 || c === 0x7f) return true;
-  }
-  return false;
-}
+/** A control character (C0 or DEL). */
+const CONTROL_CHARACTER = /[\x00-\x1f\x7f]/;
 
 /** A required parameter's value; an empty one counts as absent. */
 function required(oauth: ReadonlyMap<string, string>, name: string, claimed: Claimed): string {
@@ -87,7 +81,7 @@ export function readProtocolParameters(
 
   for (const [name, value] of oauth) {
     // Protocol values are identifiers, numbers and base64: a decoded control character is never meant.
-    if (hasControlCharacter(value)) {
+    if (CONTROL_CHARACTER.test(value)) {
       throw new InvalidRequestError(`The value of ${describeParameter(name)} contains a control character.`, {
         claimed,
       });
