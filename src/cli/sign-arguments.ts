@@ -3,6 +3,7 @@
  * usage error here, with the option's name in it.
  */
 import { OAuthError, parseFormEncoded, STANDARD_SIGNATURE_METHODS } from '../core';
+import { CONTROL_CHARACTER } from '../rfc5849/protocol-parameters';
 import { checkMethodAndUrl, parseUrl, scanArguments, UsageError, type Pair } from './arguments';
 import { readCredentials, type SignCredentials } from './sign-credentials';
 
@@ -40,8 +41,6 @@ const VALUE_OPTIONS = [
   '--nonce',
 ] as const;
 
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const CONTROL_CHARACTER = /[\x00-\x1f\x7f]/;
 /** What the Authorization header writer takes as a realm: it writes no escapes. */
 const PLAIN_REALM = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 

@@ -39,7 +39,8 @@ export interface ProtocolPolicy {
 }
 
 /** A control character (C0 or DEL). */
-const CONTROL_CHARACTER = /[\x00-\x1f\x7f]/;
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+export const CONTROL_CHARACTER = /[\x00-\x1f\x7f]/;
 
 /** A required parameter's value; an empty one counts as absent. */
 function required(oauth: ReadonlyMap<string, string>, name: string, claimed: Claimed): string {
