@@ -3,6 +3,7 @@
  * usage error here, with the option's name in it.
  */
 import { OAuthError, parseFormEncoded, STANDARD_SIGNATURE_METHODS } from '../core';
+import { PLAIN_REALM } from '../rfc5849/authorization-header';
 import { CONTROL_CHARACTER } from '../rfc5849/protocol-parameters';
 import { checkMethodAndUrl, parseUrl, scanArguments, UsageError, type Pair } from './arguments';
 import { readCredentials, type SignCredentials } from './sign-credentials';
@@ -41,8 +42,6 @@ const VALUE_OPTIONS = [
   '--nonce',
 ] as const;
 
-/** What the Authorization header writer takes as a realm: it writes no escapes. */
-const PLAIN_REALM = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 
 /** Parses the arguments that follow `sign`. Throws UsageError for anything wrong. */
 export function parseSignArguments(argv: readonly string[], env: NodeJS.ProcessEnv = {}): SignArguments {

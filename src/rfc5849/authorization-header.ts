@@ -90,7 +90,8 @@ export function parseAuthorizationHeader(value: string): AuthorizationHeader {
   return { realm, params };
 }
 
-const PLAIN_REALM = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+/** What the writer takes as a realm: printable ASCII without `"` or `\`, as it writes no escapes. */
+export const PLAIN_REALM = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 
 /** Writes the header (§3.5.1): each name and value encoded (§3.6) and quoted, the realm first. */
 export function formatAuthorizationHeader(params: readonly Parameter[], realm?: string): string {
