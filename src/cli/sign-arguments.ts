@@ -42,7 +42,6 @@ const VALUE_OPTIONS = [
   '--nonce',
 ] as const;
 
-
 /** Parses the arguments that follow `sign`. Throws UsageError for anything wrong. */
 export function parseSignArguments(argv: readonly string[], env: NodeJS.ProcessEnv = {}): SignArguments {
   const { positional, single, data, flags } = scanArguments(
