@@ -81,111 +81,45 @@ describe('signatureBaseString (RFC 5849 §3.4.1.1)', () => {
 });
 
 describe('signatureBaseString remembers the last shape (method, URI, names in the order received)', () => {
-  const base = (method: string, uri: string, pairs: [string, string][]) =>
-    signatureBaseString(method, uri, parameters(pairs));
-  const URI = 'https://a.example/x';
+  const A = 'https://a.example/x';
   const HEAD = 'GET&https%3A%2F%2Fa.example%2Fx&';
+  /** Each request's pairs written "name=value&…" (no escapes needed here), and the base string it must give. */
+  type Case = [method: string, uri: string, pairs: string, expected: string];
+  const base = ([method, uri, pairs]: Case) =>
+    signatureBaseString(
+      method,
+      uri,
+      parameters(pairs === '' ? [] : pairs.split('&').map((pair) => pair.split('=') as [string, string])),
+    );
+  /** Runs the cases in turn, three times over, so that each one follows another's shape and its own. */
+  const inTurn = (cases: Case[]) => {
+    for (let round = 0; round < 3; round++) for (const c of cases) expect([c[2], base(c)]).toEqual([c[2], c[3]]);
+  };
 
-  it('puts each request in its own order when shapes alternate', () => {
-    for (let i = 0; i < 3; i++) {
-      expect(
-        base('GET', URI, [
-          ['b', '2'],
-          ['a', '1'],
-        ]),
-      ).toBe(`${HEAD}a%3D1%26b%3D2`);
-      expect(
-        base('GET', URI, [
-          ['a', '1'],
-          ['b', '2'],
-        ]),
-      ).toBe(`${HEAD}a%3D1%26b%3D2`);
-      expect(
-        base('GET', URI, [
-          ['b', 'x'],
-          ['a', 'y'],
-        ]),
-      ).toBe(`${HEAD}a%3Dy%26b%3Dx`);
-      expect(
-        base('GET', URI, [
-          ['b', '2'],
-          ['c', '1'],
-        ]),
-      ).toBe(`${HEAD}b%3D2%26c%3D1`);
-      expect(
-        base('POST', URI, [
-          ['b', '2'],
-          ['c', '1'],
-        ]),
-      ).toBe('POST&https%3A%2F%2Fa.example%2Fx&b%3D2%26c%3D1');
-      expect(
-        base('GET', 'https://b.example/x', [
-          ['b', '2'],
-          ['c', '1'],
-        ]),
-      ).toBe('GET&https%3A%2F%2Fb.example%2Fx&b%3D2%26c%3D1');
-      expect(base('GET', URI, [])).toBe(HEAD);
-    }
-  });
+  it('puts each request in its own order when shapes alternate', () =>
+    inTurn([
+      ['GET', A, 'b=2&a=1', `${HEAD}a%3D1%26b%3D2`],
+      ['GET', A, 'a=1&b=2', `${HEAD}a%3D1%26b%3D2`],
+      ['GET', A, 'b=x&a=y', `${HEAD}a%3Dy%26b%3Dx`],
+      ['GET', A, 'b=2&c=1', `${HEAD}b%3D2%26c%3D1`],
+      ['POST', A, 'b=2&c=1', 'POST&https%3A%2F%2Fa.example%2Fx&b%3D2%26c%3D1'],
+      ['GET', 'https://b.example/x', 'b=2&c=1', 'GET&https%3A%2F%2Fb.example%2Fx&b%3D2%26c%3D1'],
+      ['GET', A, '', HEAD],
+    ]));
 
-  it("orders a repeated name by each request's own values, however the last request was ordered", () => {
-    for (let i = 0; i < 3; i++) {
-      expect(
-        base('GET', URI, [
-          ['a', '2'],
-          ['a', '1'],
-        ]),
-      ).toBe(`${HEAD}a%3D1%26a%3D2`);
-      expect(
-        base('GET', URI, [
-          ['a', '1'],
-          ['a', '2'],
-        ]),
-      ).toBe(`${HEAD}a%3D1%26a%3D2`);
-      expect(
-        base('GET', URI, [
-          ['a', '1'],
-          ['a', '0'],
-        ]),
-      ).toBe(`${HEAD}a%3D0%26a%3D1`);
-      expect(
-        base('GET', URI, [
-          ['b', '1'],
-          ['a', 'z'],
-          ['a', 'y'],
-        ]),
-      ).toBe(`${HEAD}a%3Dy%26a%3Dz%26b%3D1`);
-      expect(
-        base('GET', URI, [
-          ['b', '1'],
-          ['a', 'y'],
-          ['a', 'z'],
-        ]),
-      ).toBe(`${HEAD}a%3Dy%26a%3Dz%26b%3D1`);
-    }
-  });
+  it("orders a repeated name by each request's own values, however the last request was ordered", () =>
+    inTurn([
+      ['GET', A, 'a=2&a=1', `${HEAD}a%3D1%26a%3D2`],
+      ['GET', A, 'a=1&a=2', `${HEAD}a%3D1%26a%3D2`],
+      ['GET', A, 'a=1&a=0', `${HEAD}a%3D0%26a%3D1`],
+      ['GET', A, 'b=1&a=z&a=y', `${HEAD}a%3Dy%26a%3Dz%26b%3D1`],
+      ['GET', A, 'b=1&a=y&a=z', `${HEAD}a%3Dy%26a%3Dz%26b%3D1`],
+    ]));
 
-  it('leaves oauth_signature out of the shape and the text', () => {
-    expect(
-      base('GET', URI, [
-        ['oauth_signature', 's'],
-        ['b', '2'],
-        ['a', '1'],
-      ]),
-    ).toBe(`${HEAD}a%3D1%26b%3D2`);
-    expect(
-      base('GET', URI, [
-        ['b', '2'],
-        ['oauth_signature', 's'],
-        ['a', '1'],
-      ]),
-    ).toBe(`${HEAD}a%3D1%26b%3D2`);
-    expect(
-      base('GET', URI, [
-        ['b', '2'],
-        ['a', '1'],
-        ['oauth_signature', 's'],
-      ]),
-    ).toBe(`${HEAD}a%3D1%26b%3D2`);
-  });
+  it('leaves oauth_signature out of the shape and the text', () =>
+    inTurn([
+      ['GET', A, 'oauth_signature=s&b=2&a=1', `${HEAD}a%3D1%26b%3D2`],
+      ['GET', A, 'b=2&oauth_signature=s&a=1', `${HEAD}a%3D1%26b%3D2`],
+      ['GET', A, 'b=2&a=1&oauth_signature=s', `${HEAD}a%3D1%26b%3D2`],
+    ]));
 });
