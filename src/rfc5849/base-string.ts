@@ -34,7 +34,10 @@ const before = (a: Parameter, b: Parameter): boolean =>
 
 const INSERTION_SORT_MAX = 24;
 
-/** §3.4.1.3.2 step 2: the positions of `signed` sorted by encoded name, then by encoded value, in ascending byte order. */
+/**
+ * §3.4.1.3.2 step 2: the positions of `signed`, sorted by encoded name, then by encoded value, in ascending byte
+ * order.
+ */
 function sortOrder(signed: readonly Parameter[]): number[] {
   const order: number[] = [];
   for (let i = 0; i < signed.length; i++) order.push(i);
