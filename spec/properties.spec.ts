@@ -15,6 +15,7 @@ import {
 import {
   collectRequestParameters,
   normalizeParameters,
+  parameters,
   parseAuthorizationHeader,
   parseFormEncoded,
   percentDecode,
@@ -95,9 +96,10 @@ describe('the base string of collected parameters', () => {
     { maxLength: 40 }, // past the insertion sort's limit, so both sort paths are checked
   );
 
+  const byTheBook = (method: string, uri: string, normalized: string) =>
+    [method.toUpperCase(), uri, normalized].map(percentEncode).join('&');
+
   it('is the §3.4.1.1 string of normalizeParameters, whatever the parameters and their number', () => {
-    const byTheBook = (method: string, uri: string, normalized: string) =>
-      [method.toUpperCase(), uri, normalized].map(percentEncode).join('&');
     fc.assert(
       fc.property(pairs, fc.boolean(), (params, plusForSpace) => {
         const query = params
@@ -111,6 +113,31 @@ describe('the base string of collected parameters', () => {
           byTheBook('GET', 'http://example.com/', normalizeParameters(decoded))
         );
       }),
+      runs,
+    );
+  });
+
+  it("is each request's own when a few shapes come back in any order, repeated names and all (the remembered shape)", () => {
+    const shapes = fc.array(
+      fc.array(fc.constantFrom('a', 'b', 'a-b', 'a b', 'é', 'oauth_signature'), { maxLength: 6 }),
+      {
+        minLength: 1,
+        maxLength: 3,
+      },
+    );
+    const request = fc.tuple(
+      fc.nat(),
+      fc.constantFrom('GET', 'post'),
+      fc.constantFrom('http://a.example/', 'https://b.example/x'),
+      fc.array(fc.constantFrom('', '1', '2', 'x y', '%'), { minLength: 6, maxLength: 6 }),
+    );
+    fc.assert(
+      fc.property(shapes, fc.array(request, { maxLength: 24 }), (names, requests) =>
+        requests.every(([pick, method, uri, values]) => {
+          const params = parameters(names[pick % names.length].map((name, i) => [name, values[i]] as const));
+          return signatureBaseString(method, uri, params) === byTheBook(method, uri, normalizeParameters(params));
+        }),
+      ),
       runs,
     );
   });
