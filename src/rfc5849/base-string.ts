@@ -77,28 +77,33 @@ const escapePercent = (encoded: string): string => (encoded.includes('%') ? enco
 
 /**
  * What a request's shape (its method, base string URI, and the encoded names of its signed parameters in the
- * order received) decides of its base string: the order its parameters sort in, and all its text but their
- * values. `head` is the method and URI, `pieces[k]` what comes between the (k-1)-th sorted value and the k-th:
- * "%26" (but before the first), the name and "%3D".
+ * order received) decides of its base string: all its text but the values, and, when no name repeats, the order
+ * its parameters sort in. `head` is the method and URI, `pieces[k]` what comes between the (k-1)-th sorted value
+ * and the k-th: "%26" (but before the first), the name and "%3D". With a repeated name the values decide the
+ * order among that name's parameters, but not the sequence of names, so `pieces` still holds and `order` is
+ * undefined: each request is sorted.
  */
 interface Shape {
   method: string;
   uri: string;
   names: string[];
-  order: number[];
+  order: number[] | undefined;
   head: string;
   pieces: string[];
 }
 
-function shapeOf(method: string, uri: string, signed: readonly Parameter[]): Shape {
-  const order = sortOrder(signed);
+/** The shape of `signed`, whose sort `order` is given. */
+function shapeOf(method: string, uri: string, signed: readonly Parameter[], order: number[]): Shape {
+  const names = signed.map((p) => p.encodedName);
+  let distinct = true;
+  for (let k = 1; k < order.length; k++) if (names[order[k]] === names[order[k - 1]]) distinct = false;
   return {
     method,
     uri,
-    names: signed.map((p) => p.encodedName),
-    order,
+    names,
+    order: distinct ? order : undefined,
     head: `${percentEncode(method.toUpperCase())}&${percentEncode(uri)}&`,
-    pieces: order.map((i, k) => `${k === 0 ? '' : '%26'}${escapePercent(signed[i].encodedName)}%3D`),
+    pieces: order.map((i, k) => `${k === 0 ? '' : '%26'}${escapePercent(names[i])}%3D`),
   };
 }
 
@@ -108,15 +113,9 @@ function sameShape(shape: Shape, method: string, uri: string, signed: readonly P
   return true;
 }
 
-/** Whether no name repeats: otherwise the values decide the order, which then holds for this request only. */
-function distinctNames({ names, order }: Shape): boolean {
-  for (let k = 1; k < order.length; k++) if (names[order[k]] === names[order[k - 1]]) return false;
-  return true;
-}
-
 /**
- * The last shape with distinct names: a route hears the same shape on nearly every request, and comparing the
- * names costs less than sorting them and encoding the method and URI again (docs/decisions.md).
+ * The last shape: a route hears the same shape on nearly every request, and comparing the names costs less than
+ * sorting them and encoding the names, the method and the URI again (docs/decisions.md).
  */
 let lastShape: Shape | undefined;
 
@@ -131,11 +130,12 @@ let lastShape: Shape | undefined;
 export function signatureBaseString(method: string, uri: string, params: readonly Parameter[]): string {
   const signed = signedParameters(params);
   let shape = lastShape;
+  let order: number[];
   if (shape === undefined || !sameShape(shape, method, uri, signed)) {
-    shape = shapeOf(method, uri, signed);
-    if (distinctNames(shape)) lastShape = shape;
-  }
-  const { order, pieces } = shape;
+    order = sortOrder(signed);
+    shape = lastShape = shapeOf(method, uri, signed, order);
+  } else order = shape.order ?? sortOrder(signed);
+  const { pieces } = shape;
   let text = shape.head;
   for (let k = 0; k < order.length; k++) text += `${pieces[k]}${escapePercent(signed[order[k]].encodedValue)}`;
   return text;
