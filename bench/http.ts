@@ -9,7 +9,7 @@ import { createPrivateKey, sign as rsaSign } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { enc, sign, type Identity } from '../spec/support/sign';
-import { NODE_MODULES, transpileSources } from '../spec/support/transpile';
+import { NODE_MODULES, transpileSources, transpileTree } from '../spec/support/transpile';
 import type { ParentMessage, ServerMessage } from './server';
 import { checkFastSigner, hmacSigner } from './support/fast-sign';
 import { HMAC_IDENTITY, RSA_IDENTITY } from './support/identities';
@@ -87,6 +87,8 @@ export interface ServerOptions {
   nodeOptions?: string[];
   /** false: the protector leaves AsyncLocalStorage unused (`currentCredential: false`). */
   currentCredential?: boolean;
+  /** A folder made by `buildServer()` (default: one build of the working tree per process). */
+  build?: string;
 }
 
 /** Where each side runs: the server alone on the last CPU this process may use, the load client on the others. */
@@ -123,29 +125,39 @@ function pinSelf(cpus: string): void {
 let compiled: string | undefined;
 
 /**
+ * The bench server's sources (src/, bench/, spec/support/) transpiled into a temporary folder, removed when
+ * this process exits; with `srcRoot`, src/ is taken from that folder instead of the repository's (a build
+ * of another revision, for bench/ab-http.ts).
+ */
+export function buildServer(srcRoot?: string): string {
+  const root = join(__dirname, '..');
+  const folder = transpileSources(
+    'oauth1-bench-',
+    srcRoot ? ['bench', 'spec/support'] : ['src', 'bench', 'spec/support'],
+  );
+  if (srcRoot) transpileTree(srcRoot, folder, ['src']);
+  process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
+  // The key files the identities read, where the transpiled modules look for them.
+  for (const keys of ['demo/keys', 'spec/fixtures']) {
+    mkdirSync(join(folder, keys, '..'), { recursive: true });
+    symlinkSync(join(root, keys), join(folder, keys));
+  }
+  return folder;
+}
+
+/**
  * The server runs as JavaScript transpiled once per bench run, as users run the library: under ts-node
  * it would load node:repl, whose node:domain slows every EventEmitter (each request and response).
  */
-function compiledServer(): string {
-  if (compiled === undefined) {
-    const folder = transpileSources('oauth1-bench-', ['src', 'bench', 'spec/support']);
-    compiled = folder;
-    process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
-    // The key files the identities read, where the transpiled modules look for them.
-    const root = join(__dirname, '..');
-    for (const folder of ['demo/keys', 'spec/fixtures']) {
-      mkdirSync(join(compiled, folder, '..'), { recursive: true });
-      symlinkSync(join(root, folder), join(compiled, folder));
-    }
-  }
-  return join(compiled, 'bench', 'server.js');
+function compiledServer(build?: string): string {
+  return join(build ?? (compiled ??= buildServer()), 'bench', 'server.js');
 }
 
 export async function startServer(options: ServerOptions): Promise<ServerHandle> {
   const nodeArgs = [
     ...(options.nodeOptions ?? []),
     ...(options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : []),
-    compiledServer(),
+    compiledServer(options.build),
   ];
   const node = options.node ?? process.execPath;
   const [command, args] =
