@@ -2,6 +2,9 @@
  * Requests for the in-process benchmarks (bench/ab.ts, bench/tricks.ts): HMAC-SHA1 headers for
  * `GET https://api.example.com/guarded`, each with its own nonce, and a Node request as the guards read it.
  */
+import express from 'express';
+import { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { hmacSigner } from './fast-sign';
 import { HMAC_IDENTITY } from './identities';
 
@@ -36,3 +39,30 @@ export const fakeRequest = (authorization: string): FakeRequest => ({
   rawHeaders: ['Host', 'api.example.com', 'Authorization', authorization],
   socket: { encrypted: true },
 });
+
+const expressApp = express();
+const tlsSocket = { encrypted: true, readableHighWaterMark: 16 * 1024 } as unknown as Socket;
+const noNext = () => undefined;
+
+/**
+ * A request and its response as Express 4 hands them to a route's middleware: Node's own objects, the
+ * properties its router, query parser and init middleware add, and their prototypes swapped for the app's.
+ * On Node 20 and 22 that gives every request and response a map of its own (docs/decisions.md), which object
+ * literals would hide from an in-process measurement.
+ */
+export function expressExchange(authorization: string): { req: IncomingMessage; res: ServerResponse } {
+  const req = new IncomingMessage(tlsSocket);
+  req.method = 'GET';
+  req.url = '/guarded';
+  req.headers = { host: 'api.example.com', authorization };
+  req.rawHeaders = ['Host', 'api.example.com', 'Authorization', authorization];
+  const res = new ServerResponse(req);
+  Object.assign(req, { next: noNext, baseUrl: '', originalUrl: req.url, query: {} });
+  Object.assign(req, { res });
+  Object.assign(res, { req });
+  Object.setPrototypeOf(req, expressApp.request);
+  Object.setPrototypeOf(res, expressApp.response);
+  Object.assign(res, { locals: Object.create(null) as object });
+  Object.assign(req, { params: {}, route: { path: '/guarded' } });
+  return { req, res };
+}
