@@ -46,3 +46,38 @@ describe('readHttpRequest: whether the proxy is trusted', () => {
     }
   });
 });
+
+describe('readHttpRequest: the body', () => {
+  const read = (headers: Record<string, string>, bytes: string) => {
+    let calls = 0;
+    const body = () => (calls++, Buffer.from(bytes));
+    const request = readHttpRequest(
+      withHeaders({ Host: 'api.example', ...headers }),
+      { target: '/a', trustProxy: false },
+      body,
+    );
+    return { request: request as HttpRequest, calls };
+  };
+
+  it.each([
+    ['no Content-Length or Transfer-Encoding', {}],
+    ['Content-Length: 0', { 'Content-Length': '0' }],
+    ['an empty Content-Length', { 'Content-Length': '' }],
+  ])('reads no body, and leaves the stream alone, for a request with %s', (_what, headers) => {
+    const { request, calls } = read(headers, 'unread');
+    expect(calls).toBe(0);
+    expect(request.hasBody).toBe(false);
+    expect(request.body.length).toBe(0);
+  });
+
+  it.each([
+    ['Content-Length: 6', { 'Content-Length': '6' }, 'a=b&c='],
+    ['Transfer-Encoding: chunked', { 'Transfer-Encoding': 'chunked' }, 'a=b&c='],
+    ['Transfer-Encoding: chunked, and no bytes', { 'Transfer-Encoding': 'chunked' }, ''],
+  ])('reads the body of a request with %s, once', (_what, headers, bytes) => {
+    const { request, calls } = read(headers, bytes);
+    expect(calls).toBe(1);
+    expect(request.hasBody).toBe(true);
+    expect(request.body.toString()).toBe(bytes);
+  });
+});

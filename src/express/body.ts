@@ -18,8 +18,9 @@ const MULTIPART = /^multipart\//i;
 
 export function oauthBodyParser(protector: ResourceProtector): ExpressMiddleware {
   return (req, res, next) => {
-    const contentType = req.headers['content-type'];
-    if (!hasBody(req) || MULTIPART.test(contentType ?? '')) return next();
+    const headers = req.headers;
+    const contentType = headers['content-type'];
+    if (!hasBody(headers) || MULTIPART.test(contentType ?? '')) return next();
     const refuse = (error: unknown) =>
       error instanceof OAuthError ? renderOAuthError(res, error, protector.realm) : next(error);
     const parse = (bytes: Buffer | undefined) => {

@@ -11,6 +11,7 @@ import type { OAuthRequest } from '../rfc5849/verify-request';
 import { andThen, type MaybePromise } from '../rfc5849/maybe-promise';
 import { isAuthority } from './authority';
 import { FORM, isJson, mediaType, requireUtf8 } from './media-type';
+import { hasBody, NO_BODY } from './request-body';
 import { parseRequestTarget } from './request-target';
 
 export interface HttpRequest {
@@ -29,6 +30,8 @@ export interface HttpRequest {
   mediaType?: string;
   /** The raw body when it is single-part `application/x-www-form-urlencoded`. */
   form?: string;
+  /** Whether the request announces a body (RFC 9112 §6.3), which the reading has then read from the stream. */
+  hasBody: boolean;
   /** The exact bytes of the body; empty for a bodiless request. */
   body: Buffer;
   /** The X-Forwarded-* headers that were present and ignored because the proxy is not trusted (for hints). */
@@ -115,7 +118,8 @@ export function readHttpRequest(
   const type = mediaType(contentType);
   if (contentType !== undefined && (type === FORM || isJson(type))) requireUtf8(contentType);
   const authorization = headers.authorization;
-  return andThen(readBody(), (body) => ({
+  const announced = hasBody(headers);
+  return andThen(announced ? readBody() : NO_BODY, (body) => ({
     method: req.method ?? 'GET',
     scheme,
     host,
@@ -125,6 +129,7 @@ export function readHttpRequest(
     mediaType: type,
     // Only a single-part form body carries parameters (§3.4.1.3.1); its bytes must be ASCII.
     form: type === FORM ? body.toString('latin1') : undefined,
+    hasBody: announced,
     body,
     ignoredForwarded,
     usedForwarded,

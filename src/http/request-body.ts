@@ -5,17 +5,19 @@
  * was sent, not a parser's idea of it. Whoever reads the stream first (a body parser mounted before the
  * routes, or the guard) keeps the bytes here, by request, for every later reader.
  */
-import type { IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { InvalidRequestError, RequestTooLargeError } from '../rfc5849/errors';
 import type { MaybePromise } from '../rfc5849/maybe-promise';
 import { requestSlot } from './request-slot';
 
 const kept = requestSlot<Buffer>('body');
-const EMPTY = Buffer.alloc(0);
 
-/** Whether the request announces a body (RFC 9112 §6.3). */
-export function hasBody(req: IncomingMessage): boolean {
-  const { 'content-length': length, 'transfer-encoding': chunked } = req.headers;
+/** The bytes of a request that announces no body. */
+export const NO_BODY = Buffer.alloc(0);
+
+/** Whether a request with these headers announces a body (RFC 9112 §6.3). */
+export function hasBody(headers: IncomingHttpHeaders): boolean {
+  const { 'content-length': length, 'transfer-encoding': chunked } = headers;
   return (length !== undefined && length !== '' && length !== '0') || (chunked !== undefined && chunked !== '');
 }
 
@@ -30,9 +32,9 @@ export function keepBody(req: IncomingMessage, bytes: Buffer): void {
  * read the stream without keeping its bytes.
  */
 export function readBody(req: IncomingMessage, limit: number): MaybePromise<Buffer> | undefined {
+  if (!hasBody(req.headers)) return NO_BODY;
   const bytes = kept.get(req);
   if (bytes !== undefined) return withinLimit(bytes, limit);
-  if (!hasBody(req)) return EMPTY;
   if (req.readableDidRead || req.readableEnded) return undefined;
   return readStream(req, limit).then((read) => (kept.set(req, read), read));
 }

@@ -15,7 +15,7 @@ import { renderOAuthError } from './render-error';
 
 export function oauthBodyParser(protector: ResourceProtector): Middleware {
   // A bodiless request (most GETs) passes straight on: no async function, so no promise of its own.
-  return (ctx, next) => (!hasBody(ctx.req) || ctx.is('multipart') ? next() : readKoaBody(protector, ctx, next));
+  return (ctx, next) => (!hasBody(ctx.req.headers) || ctx.is('multipart') ? next() : readKoaBody(protector, ctx, next));
 }
 
 async function readKoaBody(protector: ResourceProtector, ctx: Context, next: Next): Promise<unknown> {
