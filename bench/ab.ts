@@ -11,7 +11,7 @@
  * made as Express makes them (their making is in the time); beside the floor: one HMAC of the same header.
  * `cases` is a comma-separated list, default `verify,koa`: run `express` alone, as a server runs one driver.
  * Express's requests, each with a map of its own on Node 20 and 22, fill V8's caches that the other cases
- * share, and made the Koa guard read 1.2× slower beside them.
+ * share: beside them the Koa guard read 10.3–10.9 µs a call, alone 6.7, verifySignature 4.3–4.5 in both (Node 20).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
