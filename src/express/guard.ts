@@ -55,7 +55,7 @@ export function installGuarded(
   res: ExpressResponse,
   guarded: GuardedRequest,
 ): void {
-  // Each read of req or res is one property lookup: on Node 20 every Express request has a map of its own.
+  // Each read of req or res is a lookup of its own: on Node 20 and 22 every Express request has a map of its own.
   const locals = res.locals;
   locals.oauth = guarded;
   locals.credential = guarded.credential;

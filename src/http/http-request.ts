@@ -30,7 +30,7 @@ export interface HttpRequest {
   mediaType?: string;
   /** The raw body when it is single-part `application/x-www-form-urlencoded`. */
   form?: string;
-  /** Whether the request announces a body (RFC 9112 §6.3), which the reading has then read from the stream. */
+  /** Whether the request announces a body (RFC 9112 §6.3); only then are its bytes read into `body`. */
   hasBody: boolean;
   /** The exact bytes of the body; empty for a bodiless request. */
   body: Buffer;
