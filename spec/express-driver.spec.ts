@@ -161,27 +161,25 @@ describe.each([
     expect(res.body).toEqual({ body: { tag: ['a', 'b+c'], 'x[y]': '1' }, tag: ['a', 'b+c'] });
   });
 
-  it("hands a DTO the JSON whose oauth_body_hash verified; routing-controllers' body-parser leaves the read stream", async () => {
-    const body = '{"text":"signed"}';
+  /** POST /rc/note with a JSON body, signed with its oauth_body_hash. */
+  const postNote = (body: string) => {
     const hashed = sign({ method: 'POST', url: 'https://api.example.com/rc/note', who: ME, body, bodyHash: true });
-    const res = await request(server)
+    return request(server)
       .post('/rc/note')
       .set({ ...signedHeaders('POST', '/rc/note'), Authorization: hashed.header })
       .set('Content-Type', 'application/json')
       .timeout(5000)
       .send(body);
+  };
+
+  it("hands a DTO the JSON whose oauth_body_hash verified; routing-controllers' body-parser leaves the read stream", async () => {
+    const res = await postNote('{"text":"signed"}');
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ text: 'signed' });
   });
 
   it('refuses a JSON body that is not the object the DTO needs, and an unsigned one', async () => {
-    const body = 'null';
-    const hashed = sign({ method: 'POST', url: 'https://api.example.com/rc/note', who: ME, body, bodyHash: true });
-    const res = await request(server)
-      .post('/rc/note')
-      .set({ ...signedHeaders('POST', '/rc/note'), Authorization: hashed.header })
-      .set('Content-Type', 'application/json')
-      .send(body);
+    const res = await postNote('null');
     expect(res.status).toBe(400);
     expect(res.body.error).toBe('invalid_request');
     const unsigned = await request(server)
