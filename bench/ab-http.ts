@@ -10,14 +10,13 @@
  * seconds a run (3), BENCH_CONNECTIONS (50), BENCH_PIN=0 (do not pin). Prints each round and the medians over
  * rounds of each side's guarded − floor, and of the difference B − A, round by round.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildServer, checkServer, placement, runLoad, startServer, type Route, type ServerHandle } from './http';
-import { median } from './support/stats';
+import { extractSrc } from './support/revision';
+import { median, ordered, signed } from './support/stats';
 
-const ROOT = join(__dirname, '..');
 const load = {
   duration: Number(process.env.BENCH_DURATION ?? 3),
   connections: Number(process.env.BENCH_CONNECTIONS ?? 50),
@@ -27,15 +26,9 @@ const load = {
 function checkout(rev: string): string {
   const folder = mkdtempSync(join(tmpdir(), 'oauth1-ab-http-'));
   process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
-  execFileSync('tar', ['-x', '-C', folder], {
-    input: execFileSync('git', ['archive', rev, 'src'], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 }),
-  });
+  extractSrc(rev, folder);
   return folder;
 }
-
-/** Alternate the order every round, so that drift favours neither side. */
-const ordered = <T>(items: T[], r: number): T[] => (r % 2 === 0 ? items : [...items].reverse());
-const fixed = (value: number) => `${value >= 0 ? '+' : ''}${value.toFixed(1)}`;
 
 async function main(): Promise<void> {
   const rev = process.argv[2] ?? 'HEAD';
@@ -76,12 +69,12 @@ async function main(): Promise<void> {
   }
   const [a, b] = sides;
   const diffs = (pick: (s: (typeof sides)[0]) => number[]) => pick(b).map((value, i) => value - pick(a)[i]);
-  const range = (values: number[]) => `${fixed(Math.min(...values))} to ${fixed(Math.max(...values))}`;
+  const range = (values: number[]) => `${signed(Math.min(...values))} to ${signed(Math.max(...values))}`;
   const above = diffs((s) => s.above);
   const guarded = diffs((s) => s.guarded);
   console.log(`guarded − floor, median: A ${median(a.above).toFixed(1)} µs, B ${median(b.above).toFixed(1)} µs`);
-  console.log(`B − A by round: above the floor ${fixed(median(above))} µs (${range(above)})`);
-  console.log(`B − A by round: guarded route ${fixed(median(guarded))} µs (${range(guarded)})`);
+  console.log(`B − A by round: above the floor ${signed(median(above))} µs (${range(above)})`);
+  console.log(`B − A by round: guarded route ${signed(median(guarded))} µs (${range(guarded)})`);
 }
 
 main().catch((error: unknown) => {

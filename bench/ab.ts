@@ -13,12 +13,12 @@
  * Express's requests, each with a map of its own on Node 20 and 22, fill V8's caches that the other cases
  * share: beside them the Koa guard read 10.3–10.9 µs a call, alone 6.7, verifySignature 4.3–4.5 in both (Node 20).
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { transpileTree } from '../spec/support/transpile';
 import { compare, medianRatio, signedRequestFor, type Case } from './micro';
 import { HMAC_IDENTITY, RSA_PUBLIC_KEY_PEM } from './support/identities';
+import { extractSrc } from './support/revision';
 import { expressExchange, fakeRequest, NOW, signedHeaders } from './support/requests';
 
 const ROOT = join(__dirname, '..');
@@ -36,8 +36,7 @@ function build(rev: string | undefined): Library {
   if (rev !== undefined) {
     root = join(out, 'checkout');
     mkdirSync(root);
-    const archive = execFileSync('git', ['archive', rev, 'src'], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 });
-    execFileSync('tar', ['-x', '-C', root], { input: archive });
+    extractSrc(rev, root);
   }
   transpileTree(root, out, ['src']);
   return { name: rev ?? 'tree', load: (path) => require(join(out, 'src', path)) };

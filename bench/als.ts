@@ -23,7 +23,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { checkServer, LoadNotRealError, placement, runLoad, startServer, type ServerHandle } from './http';
-import { median, round } from './support/stats';
+import { median, ordered, round, signed } from './support/stats';
 
 const setting = (name: string, fallback: number): number => {
   const value = Number(process.env[name] ?? fallback);
@@ -84,11 +84,6 @@ async function measuredRun(server: ServerHandle, route: Route): Promise<{ us: nu
   const others = (machineBusyUs() - busyBefore - benchUs) / wallUs;
   return { us: run.cpuUsPerRequest.server, others: Math.max(0, others) };
 }
-
-/** Alternate the order every round, so that drift (heat, JIT, a neighbour's load) favours no side. */
-const ordered = <T>(items: T[], r: number): T[] => (r % 2 === 0 ? items : [...items].reverse());
-
-const signed = (value: number) => `${value >= 0 ? '+' : ''}${value.toFixed(1)}`;
 
 async function main(): Promise<void> {
   // Each argument: a Node binary, optionally followed by its options ("/path/node --no-async-context-frame").

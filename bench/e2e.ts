@@ -21,6 +21,7 @@ import {
   type Route,
   type ServerHandle,
 } from './http';
+import { ordered } from './support/stats';
 
 /** A Node binary the servers run on. */
 export interface NodeBinary {
@@ -153,10 +154,9 @@ export async function runEndToEnd(options: EndToEndOptions): Promise<EndToEndRes
       const round: Round = {};
       const rsaPool = await presignRsa(options.rsaRequests);
       // Alternate the order each round, so that drift (heat, JIT, the nonce table growing) favours no side.
-      const alternate = <T>(list: T[]) => (r % 2 === 0 ? list : [...list].reverse());
-      for (const { spec, handle } of alternate(servers)) {
+      for (const { spec, handle } of ordered(servers, r)) {
         const runs: Round[string] = (round[spec.label] = {});
-        for (const route of alternate(spec.routes)) {
+        for (const route of ordered(spec.routes, r)) {
           runs[route] = await runLoad(handle, route, { ...load, headers: route === 'rsa' ? rsaPool : undefined });
           if (spec.store === 'redis' && route === 'hmac') redisServed += runs[route].requests - runs[route].non2xx;
         }
@@ -249,8 +249,8 @@ export async function runDemoComparison(options: EndToEndOptions): Promise<DemoR
     }
     for (let r = 0; r < options.rounds; r++) {
       const round: DemoResults['rounds'][number] = { demo: {}, passport: {} };
-      for (const [name, target] of r % 2 === 0 ? targets : [...targets].reverse()) {
-        for (const route of (r % 2 === 0 ? ['demo-open', 'demo-guarded'] : ['demo-guarded', 'demo-open']) as Route[]) {
+      for (const [name, target] of ordered(targets, r)) {
+        for (const route of ordered<Route>(['demo-open', 'demo-guarded'], r)) {
           round[name][route] = await runLoad(target, route, load);
         }
       }

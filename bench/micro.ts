@@ -9,7 +9,7 @@ import { verifySignature, type OAuthRequest, type SignatureKeys } from '../src/c
 import { enc, sign } from '../spec/support/sign';
 import { HMAC_IDENTITY, RSA_IDENTITY, RSA_PUBLIC_KEY_PEM } from './support/identities';
 import { BASE_STRING_OFFSET, minimalSignatureCheck, type MinimalRequest } from './support/minimal-verifier';
-import { median, round } from './support/stats';
+import { median, ordered, round } from './support/stats';
 
 export interface Case {
   name: string;
@@ -51,7 +51,7 @@ export function compare(cases: Case[], rounds: number, warmupBatches = 3): Recor
   for (let i = 0; i < warmupBatches; i++) for (const c of cases) timeBatch(c);
   const ns: Record<string, number[]> = Object.fromEntries(cases.map((c) => [c.name, []]));
   for (let r = 0; r < rounds; r++) {
-    for (const c of r % 2 === 0 ? cases : [...cases].reverse()) ns[c.name].push(round(timeBatch(c), 1));
+    for (const c of ordered(cases, r)) ns[c.name].push(round(timeBatch(c), 1));
   }
   if (sink === 0.5) console.log(sink); // never: keeps `sink` observable
   return Object.fromEntries(cases.map((c) => [c.name, { ns: ns[c.name], medianNs: round(median(ns[c.name]), 1) }]));

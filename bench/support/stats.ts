@@ -15,4 +15,10 @@ export const MB = 1024 * 1024;
 /** 12345.6 → "12,346". */
 export const grouped = (value: number): string => Math.round(value).toLocaleString('en-US');
 
+/** `items` as they are in even rounds and reversed in odd ones, so that drift favours no side. */
+export const ordered = <T>(items: readonly T[], r: number): T[] => (r % 2 === 0 ? [...items] : [...items].reverse());
+
+/** A difference with its sign: "+1.5", "-0.3". */
+export const signed = (value: number): string => `${value >= 0 ? '+' : ''}${value.toFixed(1)}`;
+
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
