@@ -234,6 +234,20 @@ describe('protector options for proxies and for rendering refusals', () => {
     expect((await request(s).get('/c/optional').set('Authorization', direct.header)).status).toBe(401);
   });
 
+  it('publicBaseUrl is taken apart when the protector is made: scheme, host as URLs spell it, path without "/"', () => {
+    expect(protectorWith({ publicBaseUrl: 'HTTPS://API.Example.com:443/v1/' }).settings.publicBase).toEqual({
+      scheme: 'https',
+      host: 'api.example.com',
+      path: '/v1',
+    });
+    expect(protectorWith({ publicBaseUrl: 'http://api.example.com:8080' }).settings.publicBase).toEqual({
+      scheme: 'http',
+      host: 'api.example.com:8080',
+      path: '',
+    });
+    expect(protectorWith().settings.publicBase).toBeUndefined();
+  });
+
   it('publicBaseUrl must be an http(s) URL without query or userinfo', () => {
     for (const publicBaseUrl of ['ftp://x.example/', 'https://x.example/?a=1', 'https://u@x.example/', 'not a url']) {
       expect(() => protectorWith({ publicBaseUrl })).toThrow(/publicBaseUrl/);

@@ -138,17 +138,23 @@ export function readHttpRequest(
 
 const isEncrypted = (req: IncomingMessage): boolean => (req.socket as { encrypted?: boolean }).encrypted === true;
 
+/** The protector's `publicBaseUrl`, taken apart: its path has no trailing "/". */
+export interface PublicBase {
+  readonly scheme: 'http' | 'https';
+  readonly host: string;
+  readonly path: string;
+}
+
 /**
- * The request as the RFC 5849 core takes it. With a `publicBaseUrl`, the base string URI is that URL's
+ * The request as the RFC 5849 core takes it. With a public base URL, the base string URI is that URL's
  * scheme and host and its path followed by the request's, and the transport is that URL's scheme.
  */
-export function oauthRequestOf(request: HttpRequest, publicBaseUrl?: string): OAuthRequest {
+export function oauthRequestOf(request: HttpRequest, publicBase?: PublicBase): OAuthRequest {
   let { scheme, host, path } = request;
-  if (publicBaseUrl !== undefined) {
-    const base = new URL(publicBaseUrl);
-    scheme = base.protocol === 'https:' ? 'https' : 'http';
-    host = base.host;
-    path = base.pathname.replace(/\/$/, '') + path;
+  if (publicBase !== undefined) {
+    scheme = publicBase.scheme;
+    host = publicBase.host;
+    path = publicBase.path + path;
   }
   return {
     method: request.method,

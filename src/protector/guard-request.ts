@@ -58,7 +58,7 @@ export function guardRequest<C extends Client, T extends TokenCredential>(
     andThen(readRequest(exchange, context.settings.limits.body), (read) => {
       request = read;
       const json = parseJsonBody(read, bodyShape);
-      return andThen(context.verify(oauthRequestOf(read, context.settings.publicBaseUrl), route), (verified) => {
+      return andThen(context.verify(oauthRequestOf(read, context.settings.publicBase), route), (verified) => {
         const query = flatParameters(verified.parameters.query);
         return andThen(context.checkAccess(verified, route, accessRequest(read, exchange.params, query)), () => {
           const { clientId, token, signatureMethod } = verified;

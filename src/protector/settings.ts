@@ -3,6 +3,7 @@
  * lifetime on the window and clock, the body parser's limit, each store call's timeout) reads it from the
  * protector's resolved settings: nothing restates a default.
  */
+import type { PublicBase } from '../http/http-request';
 import type { ParameterLimits } from '../rfc5849/parameter-sources';
 import type { SignatureMethod } from '../rfc5849/signature-method';
 import { signatureMethodTable } from '../rfc5849/signature-methods';
@@ -80,6 +81,8 @@ export interface Settings extends TunableSettings {
   limits: Readonly<Limits>;
   /** This protector's signature methods by name: the standard ones and its own. */
   methodTable: ReadonlyMap<string, SignatureMethod>;
+  /** `publicBaseUrl` taken apart once, for every request to use. */
+  publicBase: PublicBase | undefined;
 }
 
 export interface SettingOptions extends Partial<TunableSettings> {
@@ -90,17 +93,18 @@ export interface SettingOptions extends Partial<TunableSettings> {
 
 /** The options laid over the defaults; a `publicBaseUrl` that is not an http(s) URL without query is refused. */
 export function resolveSettings(options: SettingOptions): Readonly<Settings> {
-  if (options.publicBaseUrl !== undefined) checkPublicBaseUrl(options.publicBaseUrl);
+  const publicBase = options.publicBaseUrl === undefined ? undefined : readPublicBaseUrl(options.publicBaseUrl);
   const given = Object.keys(DEFAULTS).filter((key) => options[key as keyof TunableSettings] !== undefined);
   return Object.freeze({
     ...DEFAULTS,
     ...Object.fromEntries(given.map((key) => [key, options[key as keyof TunableSettings]])),
     limits: Object.freeze({ ...DEFAULT_LIMITS, ...options.limits }),
     methodTable: signatureMethodTable(options.customSignatureMethods),
+    publicBase,
   });
 }
 
-function checkPublicBaseUrl(value: string): void {
+function readPublicBaseUrl(value: string): PublicBase {
   let url: URL | undefined;
   try {
     url = new URL(value);
@@ -110,4 +114,9 @@ function checkPublicBaseUrl(value: string): void {
   if (!url || !/^https?:$/.test(url.protocol) || url.search || url.hash || url.username || url.password) {
     throw new TypeError(`publicBaseUrl must be an http(s) URL without query, fragment or userinfo: ${value}`);
   }
+  return Object.freeze({
+    scheme: url.protocol === 'https:' ? 'https' : 'http',
+    host: url.host,
+    path: url.pathname.replace(/\/$/, ''),
+  });
 }
