@@ -27,7 +27,7 @@ export type { AuditEvent, DebugSignatures } from './protector/audit';
 export type { AdapterRequest } from './protector/adapter-request';
 export type { Refusal, RefusalResponse, RenderRefusal } from './protector/refusal';
 export type { ErrorResponse } from './protector/error-response';
-export type { HttpRequest } from './http/http-request';
+export type { HttpRequest, PublicBase } from './http/http-request';
 export type { FlatParameters } from './http/flat-parameters';
 export { createExistsNonce, nonceKey, type ExistsNonce, type NonceLifetime } from './protector/exists-nonce';
 export type { NonceCache } from './protector/nonce-cache';
