@@ -22,6 +22,7 @@ describe('on a development demo (plain http allowed)', () => {
       const res = await request(demo.server).get('/api/me').set('Authorization', signed.header);
       expect(res.status).toBe(400);
       expect(res.body.error).toBe('invalid_request');
+      expect(res.body.error_description).toBe('The value of the oauth_nonce parameter contains a control character.');
       expect(res.headers['cache-control']).toBe('no-store');
     },
   );

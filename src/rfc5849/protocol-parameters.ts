@@ -80,9 +80,11 @@ export function readProtocolParameters(
   const token = oauth.get('oauth_token') || undefined;
   if (token === undefined && !policy.twoLegged) throw new MissingRequiredParameterError('oauth_token', { claimed });
 
-  for (const [name, value] of oauth) {
-    // Protocol values are identifiers, numbers and base64: a decoded control character is never meant.
+  // Protocol values are identifiers, numbers and base64: a decoded control character is never meant. The values
+  // alone are read (no entry made per parameter); the name is looked for only to refuse.
+  for (const value of oauth.values()) {
     if (CONTROL_CHARACTER.test(value)) {
+      const name = [...oauth.keys()].find((key) => oauth.get(key) === value) ?? '';
       throw new InvalidRequestError(`The value of ${describeParameter(name)} contains a control character.`, {
         claimed,
       });
