@@ -15,6 +15,18 @@ describe('baseStringUri (RFC 5849 §3.4.1.2)', () => {
   ])('%s + %s + %j -> %s', (scheme, host, path, expected) => {
     expect(baseStringUri(scheme, host, path)).toBe(expected);
   });
+
+  it('is right when requests alternate, each differing from the last in one part (the last URI is remembered)', () => {
+    const turns: [string, string, string, string][] = [
+      ['https', 'api.example.com', '/a', 'https://api.example.com/a'],
+      ['https', 'api.example.com', '/a', 'https://api.example.com/a'],
+      ['http', 'api.example.com', '/a', 'http://api.example.com/a'],
+      ['http', 'api.example.com:8080', '/a', 'http://api.example.com:8080/a'],
+      ['http', 'api.example.com:8080', '/b', 'http://api.example.com:8080/b'],
+      ['https', 'api.example.com', '/a', 'https://api.example.com/a'],
+    ];
+    for (const [scheme, host, path, expected] of turns) expect(baseStringUri(scheme, host, path)).toBe(expected);
+  });
 });
 
 describe('normalizeParameters (RFC 5849 §3.4.1.3.2)', () => {

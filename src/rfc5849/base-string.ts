@@ -11,6 +11,20 @@ const DEFAULT_PORTS: Readonly<Record<string, string>> = { http: '80', https: '44
  * default, then the path as sent (without query or fragment), "/" when empty.
  */
 export function baseStringUri(scheme: string, host: string, path: string): string {
+  const last = lastUri;
+  if (path === last.path && host === last.host && scheme === last.scheme) return last.uri;
+  const uri = makeBaseStringUri(scheme, host, path);
+  lastUri = { scheme, host, path, uri };
+  return uri;
+}
+
+/**
+ * The last base string URI made and what it was made of: a route hears the same scheme, Host and path on nearly
+ * every request, and comparing them costs less than lowercasing and joining them again (docs/decisions.md).
+ */
+let lastUri = { scheme: '', host: '', path: '', uri: makeBaseStringUri('', '', '') };
+
+function makeBaseStringUri(scheme: string, host: string, path: string): string {
   const lowerScheme = scheme.toLowerCase();
   let authority = host.toLowerCase();
   const colon = authority.lastIndexOf(':');
