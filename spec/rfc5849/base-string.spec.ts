@@ -1,31 +1,29 @@
 import { baseStringUri, normalizeParameters, signatureBaseString } from '../../src/rfc5849/base-string';
 import { parameters } from '../../src/rfc5849/parameter';
 
+/** Scheme, Host, path and the URI; some neighbours differ in one part only (scheme, Host, path), for the memo. */
+const URIS: [string, string, string, string][] = [
+  ['HTTP', 'EXAMPLE.COM:80', '/r%20v/X', 'http://example.com/r%20v/X'],
+  ['https', 'www.example.net:8080', '/?q=1'.split('?')[0], 'https://www.example.net:8080/'],
+  ['https', 'example.com:443', '/a', 'https://example.com/a'],
+  ['http', 'example.com:443', '/a', 'http://example.com:443/a'],
+  ['https', 'example.com:80', '/a', 'https://example.com:80/a'],
+  ['http', '[::1]:80', '/a', 'http://[::1]/a'],
+  ['http', '[::1]:8080', '/a', 'http://[::1]:8080/a'],
+  ['http', '[::1]', '/a', 'http://[::1]/a'],
+  ['http', 'example.com', '', 'http://example.com/'],
+  ['http', 'example.com', '/b', 'http://example.com/b'],
+];
+
 describe('baseStringUri (RFC 5849 §3.4.1.2)', () => {
-  it.each([
-    ['HTTP', 'EXAMPLE.COM:80', '/r%20v/X', 'http://example.com/r%20v/X'],
-    ['https', 'www.example.net:8080', '/?q=1'.split('?')[0], 'https://www.example.net:8080/'],
-    ['https', 'example.com:443', '/a', 'https://example.com/a'],
-    ['http', 'example.com:443', '/a', 'http://example.com:443/a'],
-    ['https', 'example.com:80', '/a', 'https://example.com:80/a'],
-    ['http', '[::1]:80', '/a', 'http://[::1]/a'],
-    ['http', '[::1]:8080', '/a', 'http://[::1]:8080/a'],
-    ['http', '[::1]', '/a', 'http://[::1]/a'],
-    ['http', 'example.com', '', 'http://example.com/'],
-  ])('%s + %s + %j -> %s', (scheme, host, path, expected) => {
+  it.each(URIS)('%s + %s + %j -> %s', (scheme, host, path, expected) => {
     expect(baseStringUri(scheme, host, path)).toBe(expected);
   });
 
-  it('is right when requests alternate, each differing from the last in one part (the last URI is remembered)', () => {
-    const turns: [string, string, string, string][] = [
-      ['https', 'api.example.com', '/a', 'https://api.example.com/a'],
-      ['https', 'api.example.com', '/a', 'https://api.example.com/a'],
-      ['http', 'api.example.com', '/a', 'http://api.example.com/a'],
-      ['http', 'api.example.com:8080', '/a', 'http://api.example.com:8080/a'],
-      ['http', 'api.example.com:8080', '/b', 'http://api.example.com:8080/b'],
-      ['https', 'api.example.com', '/a', 'https://api.example.com/a'],
-    ];
-    for (const [scheme, host, path, expected] of turns) expect(baseStringUri(scheme, host, path)).toBe(expected);
+  it('gives each URI when they follow one another, forwards, back and twice (the last URI is remembered)', () => {
+    for (const [scheme, host, path, expected] of [...URIS, ...URIS.slice().reverse(), ...URIS, ...URIS]) {
+      expect(baseStringUri(scheme, host, path)).toBe(expected);
+    }
   });
 });
 
