@@ -2,7 +2,11 @@ import { DuplicatedParameterError, InvalidRequestError } from '../../src/rfc5849
 import { isOAuthScheme, parseAuthorizationHeader as parseHeader } from '../../src/rfc5849/authorization-header';
 import { parseFormEncoded as parseForm } from '../../src/rfc5849/form-encoded';
 import { parameters, type Parameter } from '../../src/rfc5849/parameter';
-import { collectParameters as collect, type ParameterSources } from '../../src/rfc5849/parameter-sources';
+import {
+  collectParameters as collect,
+  collectRequestParameters,
+  type ParameterSources,
+} from '../../src/rfc5849/parameter-sources';
 
 /** Parameters as [name, value] pairs, for comparing. */
 const pairs = (params: readonly Parameter[]) => params.map((p) => [p.name, p.value]);
@@ -85,6 +89,50 @@ describe('parseFormEncoded (RFC 5849 §3.4.1.3.1)', () => {
   it('skips empty pairs and decodes names too', () => {
     expect(parseFormEncoded('&&c%40=1&')).toEqual([['c@', '1']]);
   });
+
+  it('splits every text of "a", "=" and "&" up to 7 characters as the plain reading does', () => {
+    // The plain reading: split at "&", drop empty pairs, the name up to the pair's first "=".
+    const plain = (text: string) =>
+      text
+        .split('&')
+        .filter((pair) => pair !== '')
+        .map((pair) =>
+          pair.includes('=') ? [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)] : [pair, ''],
+        );
+    let texts = [''];
+    for (let length = 1; length <= 7; length++) {
+      texts = texts.flatMap((text) => ['a', '=', '&'].map((c) => text + c));
+      const differ = texts.filter((text) => JSON.stringify(parseFormEncoded(text)) !== JSON.stringify(plain(text)));
+      expect(differ).toEqual([]);
+    }
+  });
+
+  it.each([
+    ['no "=" at all', 'a&'.repeat(1000), 1000],
+    ['one "=" at its end', `${'a&'.repeat(1000)}b=1`, 1001],
+  ])('searches a text of pairs without "=" (%s) for "=" once, not to its end for every pair', (_case, text, count) => {
+    const indexOf = jest.spyOn(String.prototype, 'indexOf');
+    try {
+      expect(parseForm(text)).toHaveLength(count);
+      const searched = indexOf.mock.calls.reduce((sum, [search, from], k) => {
+        if (search !== '=') return sum;
+        const found = indexOf.mock.results[k].value as number;
+        return sum + (found < 0 ? text.length : found) - Number(from ?? 0);
+      }, 0);
+      expect(searched).toBeLessThanOrEqual(text.length);
+    } finally {
+      indexOf.mockRestore();
+    }
+  });
+
+  it('stops after most + 1 pairs, leaving the rest of the text unread', () => {
+    expect(pairs(parseForm('a&b&c&d&%ZZ', 2))).toEqual([
+      ['a', ''],
+      ['b', ''],
+      ['c', ''],
+    ]);
+    expect(() => parseForm('a&b&c&d&%ZZ')).toThrow(InvalidRequestError);
+  });
 });
 
 describe('collectParameters', () => {
@@ -124,5 +172,30 @@ describe('collectParameters', () => {
   it('allows ordinary parameters to repeat anywhere', () => {
     const { all } = collectParameters({ query: [['a', '1']], form: [['a', '1']] });
     expect(all).toHaveLength(2);
+  });
+});
+
+describe('collectRequestParameters: the parameters limit', () => {
+  const header = 'OAuth oauth_token="t", oauth_nonce="n"';
+  const limits = (parameters: number) => ({ authorizationHeader: Infinity, parameters });
+  const collectText = (query: string, form: string | undefined, parameters: number) =>
+    collectRequestParameters({ authorization: header, query, form }, limits(parameters)).all.length;
+  const tooMany = (parameters: number) => `The request has more than ${parameters} parameters.`;
+
+  it('counts the header, the query and the form together', () => {
+    expect(collectText('a&b', 'c', 5)).toBe(5);
+    expect(() => collectText('a&b', 'c&d', 5)).toThrow(tooMany(5));
+    expect(() => collectText('a&b&c&d', undefined, 5)).toThrow(tooMany(5));
+    expect(() => collectText('', undefined, 1)).toThrow(tooMany(1));
+  });
+
+  it('refuses a place beyond the limit for its count, without decoding what lies beyond', () => {
+    // "%ZZ" is malformed: reading it would be a refusal of another kind.
+    expect(() => collectText('a&b&%ZZ', undefined, 3)).toThrow(tooMany(3));
+    expect(() => collectText('a', 'b&%ZZ', 3)).toThrow(tooMany(3));
+    expect(() => collectText('a&b', '%ZZ', 3)).toThrow(tooMany(3));
+    expect(() => collectText('a', 'b&%ZZ', 4)).toThrow(
+      'A parameter has malformed percent-encoding or is not valid UTF-8.',
+    );
   });
 });

@@ -5,15 +5,25 @@
 import type { Parameter } from './parameter';
 import { receiveParameter } from './parameter';
 
-/** Every pair in order, duplicates kept; empty pairs ("&&") are skipped, a pair without "=" has an empty value. */
-export function parseFormEncoded(text: string): Parameter[] {
+/**
+ * Every pair in order, duplicates kept; empty pairs ("&&") are skipped, a pair without "=" has an empty value.
+ * With `most`, reading stops at `most` + 1 pairs: enough for the caller to know there are too many, without
+ * decoding the rest of a large body.
+ */
+export function parseFormEncoded(text: string, most = Infinity): Parameter[] {
   const params: Parameter[] = [];
-  for (let from = 0; from < text.length;) {
+  // The first "=" at or after `from`, text.length when there is none: found again only once passed, so that a
+  // text of pairs without "=" is read in one pass, not searched to its end for every pair.
+  let eq = -1;
+  for (let from = 0; from < text.length && params.length <= most;) {
     let to = text.indexOf('&', from);
     if (to < 0) to = text.length;
     if (to > from) {
-      const eq = text.indexOf('=', from);
-      const nameTo = eq < 0 || eq > to ? to : eq;
+      if (eq < from) {
+        eq = text.indexOf('=', from);
+        if (eq < 0) eq = text.length;
+      }
+      const nameTo = eq > to ? to : eq;
       params.push(receiveParameter(text, from, nameTo, Math.min(nameTo + 1, to), to, true));
     }
     from = to + 1;

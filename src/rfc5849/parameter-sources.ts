@@ -93,9 +93,11 @@ export function collectRequestParameters(request: ParameterText, limits: Paramet
     }
     header = parseAuthorizationHeader(request.authorization).params;
   }
-  const query = parseFormEncoded(request.query);
-  const form = request.form === undefined ? undefined : parseFormEncoded(request.form);
-  if ((header?.length ?? 0) + query.length + (form?.length ?? 0) > limits.parameters) {
+  // Each place is read only as far as the parameters left allow: a large body of tiny pairs is refused, not decoded.
+  const left = limits.parameters - (header?.length ?? 0);
+  const query = parseFormEncoded(request.query, left);
+  const form = request.form === undefined ? undefined : parseFormEncoded(request.form, left - query.length);
+  if (query.length + (form?.length ?? 0) > left) {
     throw new InvalidRequestError(`The request has more than ${limits.parameters} parameters.`);
   }
   return collectParameters({ header, query, form });
