@@ -245,6 +245,22 @@ describe('requireOAuth() and oauthBodyParser() as plain Express middleware', () 
     expect(malformed.body.error).toBe('invalid_request');
   });
 
+  it("refuses an unguarded form of more parameters than the protector's limit, as the guard would", async () => {
+    const limit = protector.limits.parameters;
+    const within = await request(app).post('/open').type('form').send('a&'.repeat(limit));
+    expect(within.status).toBe(200);
+    expect(within.body.body.a).toHaveLength(limit);
+    const beyond = await request(app)
+      .post('/open')
+      .type('form')
+      .send('a&'.repeat(limit + 1));
+    expect(beyond.status).toBe(400);
+    expect(beyond.body).toEqual({
+      error: 'invalid_request',
+      error_description: `The request has more than ${limit} parameters.`,
+    });
+  });
+
   it('fails closed when another body parser read the body first and kept no bytes', async () => {
     const careless = express4();
     careless.use(express4.urlencoded({ extended: true }));

@@ -68,6 +68,9 @@ beforeAll(async () => {
   router.post('/echo', requireOAuth(protector), (ctx) => {
     ctx.body = { body: (ctx.request as typeof ctx.request & { body: unknown }).body };
   });
+  router.post('/open', (ctx) => {
+    ctx.body = { body: (ctx.request as typeof ctx.request & { body: unknown }).body };
+  });
   router.get('/scoped', requireOAuth(protector, { scopes: ['admin'] }), (ctx) => {
     ctx.body = {};
   });
@@ -125,6 +128,22 @@ describe('requireOAuth() on @koa/router without routing-controllers', () => {
       .send(formBody(form));
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ body: { tag: ['a', 'b+c'] } });
+  });
+
+  it("refuses an unguarded form of more parameters than the protector's limit, as the guard would", async () => {
+    const limit = protector.limits.parameters;
+    const within = await request(server).post('/open').type('form').send('a&'.repeat(limit));
+    expect(within.status).toBe(200);
+    expect(within.body.body.a).toHaveLength(limit);
+    const beyond = await request(server)
+      .post('/open')
+      .type('form')
+      .send('a&'.repeat(limit + 1));
+    expect(beyond.status).toBe(400);
+    expect(beyond.body).toEqual({
+      error: 'invalid_request',
+      error_description: `The request has more than ${limit} parameters.`,
+    });
   });
 
   it('accepts a two-legged request where the route allows it, and gives the client', async () => {

@@ -26,7 +26,7 @@ export function oauthBodyParser(protector: ResourceProtector): ExpressMiddleware
     const parse = (bytes: Buffer | undefined) => {
       if (bytes === undefined) return next(); // read by a parser mounted earlier; the guard will say so
       try {
-        req.body = parsedBody(mediaType(contentType), bytes);
+        req.body = parsedBody(mediaType(contentType), bytes, protector.limits);
       } catch (error) {
         return refuse(error);
       }

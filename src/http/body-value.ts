@@ -10,6 +10,7 @@ import { flatParameters } from './flat-parameters';
 import type { HttpRequest } from './http-request';
 import { FORM, isJson } from './media-type';
 import { parseFormEncoded } from '../rfc5849/form-encoded';
+import { tooManyParameters, type ParameterLimits } from '../rfc5849/parameter-sources';
 
 /**
  * What the action binds a JSON body to: any JSON value; any but a string (an untyped parameter, for which
@@ -45,11 +46,15 @@ export function bodyValue(form: readonly Parameter[] | undefined, json: unknown)
 }
 
 /**
- * The body for a route that is not guarded, read by `oauthBodyParser()` with the same strict decoders: a form
- * as a flat object, JSON parsed, and `{}` for any other type.
+ * The body for a route that is not guarded, read by `oauthBodyParser()` with the same strict decoders and the
+ * same parameters limit: a form as a flat object, JSON parsed, and `{}` for any other type.
  */
-export function parsedBody(type: string | undefined, bytes: Buffer): unknown {
-  if (type === FORM) return flatParameters(parseFormEncoded(bytes.toString('latin1')));
+export function parsedBody(type: string | undefined, bytes: Buffer, limits: ParameterLimits): unknown {
+  if (type === FORM) {
+    const params = parseFormEncoded(bytes.toString('latin1'), limits.parameters);
+    if (params.length > limits.parameters) throw tooManyParameters(limits.parameters);
+    return flatParameters(params);
+  }
   if (!isJson(type)) return {};
   try {
     return JSON.parse(bytes.toString('utf8'));

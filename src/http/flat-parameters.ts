@@ -12,7 +12,11 @@ export function flatParameters(params: readonly Parameter[]): FlatParameters {
   const flat: FlatParameters = Object.create(null) as FlatParameters;
   for (const { name, value } of params) {
     const prior = flat[name];
-    flat[name] = prior === undefined ? value : Array.isArray(prior) ? [...prior, value] : [prior, value];
+    // Appended to in place (the arrays are made here): copying one for every repeat would make a body that
+    // repeats one name thousands of times cost seconds.
+    if (prior === undefined) flat[name] = value;
+    else if (Array.isArray(prior)) prior.push(value);
+    else flat[name] = [prior, value];
   }
   return flat;
 }

@@ -24,7 +24,7 @@ async function readKoaBody(protector: ResourceProtector, ctx: Context, next: Nex
     const bytes = await readBody(ctx.req, protector.limits.body);
     if (bytes === undefined) return next(); // read by a parser mounted earlier; the guard will say so
     request.rawBody = bytes.toString('utf8');
-    request.body = parsedBody(mediaType(ctx.get('Content-Type') || undefined), bytes);
+    request.body = parsedBody(mediaType(ctx.get('Content-Type') || undefined), bytes, protector.limits);
   } catch (error) {
     if (error instanceof OAuthError) return renderOAuthError(ctx, error, protector.realm);
     throw error;

@@ -82,6 +82,10 @@ export interface ParameterText {
   form?: string;
 }
 
+/** The refusal of a request with more parameters than `limit`. */
+export const tooManyParameters = (limit: number) =>
+  new InvalidRequestError(`The request has more than ${limit} parameters.`);
+
 /** Parses (strictly, within the limits) and collects the parameters of a request. */
 export function collectRequestParameters(request: ParameterText, limits: ParameterLimits): CollectedParameters {
   let header: Parameter[] | undefined;
@@ -98,7 +102,7 @@ export function collectRequestParameters(request: ParameterText, limits: Paramet
   const query = parseFormEncoded(request.query, left);
   const form = request.form === undefined ? undefined : parseFormEncoded(request.form, left - query.length);
   if (query.length + (form?.length ?? 0) > left) {
-    throw new InvalidRequestError(`The request has more than ${limits.parameters} parameters.`);
+    throw tooManyParameters(limits.parameters);
   }
   return collectParameters({ header, query, form });
 }
