@@ -11,7 +11,6 @@ import { InvalidRequestError } from './errors';
 const UNRESERVED_ONLY = /^[A-Za-z0-9\-._~]*$/;
 /** What encodeURIComponent leaves unescaped beyond the unreserved set. */
 const LEFT_BY_ENCODE_URI_COMPONENT = /[!'()*]/;
-const RESERVED_BY_ENCODE_URI_COMPONENT = /[!'()*]/g;
 /** Printable ASCII without space: what may appear unescaped in a query, a form body or a quoted header value. */
 const PRINTABLE_ASCII = /^[\x21-\x7e]*$/;
 
@@ -19,7 +18,14 @@ export function percentEncode(value: string): string {
   if (UNRESERVED_ONLY.test(value)) return value;
   const encoded = encodeURIComponent(value);
   if (!LEFT_BY_ENCODE_URI_COMPONENT.test(value)) return encoded;
-  return encoded.replace(RESERVED_BY_ENCODE_URI_COMPONENT, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  // Five literal replacements, not one pattern with a callback per match: that cost 0.3 µs a character, 24 ms
+  // for a 64 KiB name of "*" (a form field any client can send), where these take 3.5 ms.
+  return encoded
+    .replaceAll('!', '%21')
+    .replaceAll("'", '%27')
+    .replaceAll('(', '%28')
+    .replaceAll(')', '%29')
+    .replaceAll('*', '%2A');
 }
 
 /**
