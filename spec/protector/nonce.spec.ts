@@ -103,6 +103,58 @@ describe('MemoryNonceCache', () => {
   });
 });
 
+describe('MemoryNonceCache against a plain map of nonces, through its rebuilds', () => {
+  /** A seeded generator (mulberry32), so that a failure replays. */
+  const random = (seed: number) => () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+
+  it.each([
+    ['room to spare', 1, 100_000, 30_000, 8],
+    ['often full', 2, 3_000, 6_000, 30],
+    ['a few keys, reused as they expire', 3, 100_000, 1_500, 2],
+  ])('answers as the map does (%s)', (_case, seed, capacity, keys, minimumRebuilds) => {
+    const next = random(seed);
+    const cache = new MemoryNonceCache({ capacity });
+    const expiry = new Map<string, number>();
+    let second = 1_000_000;
+    const differences: string[] = [];
+    // The table is rebuilt (grown, or its expired entries dropped) as it fills: count how often.
+    const rebuild = jest.spyOn(MemoryNonceCache.prototype as unknown as { rebuild(now: number): void }, 'rebuild');
+    for (let call = 0; call < 150_000 && differences.length < 5; call++) {
+      if (next() < 0.002) second += 1 + Math.floor(next() * 4);
+      const key = `n${Math.floor(next() * keys)}`;
+      const ttl = 1 + Math.floor(next() * 30);
+      const known = (expiry.get(key) ?? 0) > second;
+      let live = 0;
+      if (!known && call % 97 === 0) for (const at of expiry.values()) if (at > second) live++;
+      let answer: boolean | 'full';
+      try {
+        answer = cache.setIfAbsent(key, ttl, second);
+      } catch (error) {
+        if (!(error instanceof NonceCacheFullError)) throw error;
+        answer = 'full';
+      }
+      if (answer === true) expiry.set(key, second + ttl);
+      const expected = known ? false : answer === 'full' ? 'full' : true;
+      if (answer !== expected) differences.push(`call ${call}, ${key} at ${second}: ${answer}, the map ${expected}`);
+      if (call % 97 === 0 && !known && answer === 'full' && live < capacity) {
+        differences.push(`call ${call}: refused as full with ${live} live of ${capacity}`);
+      }
+    }
+    const rebuilds = rebuild.mock.calls.length;
+    rebuild.mockRestore();
+    let live = 0;
+    for (const at of expiry.values()) if (at > second) live++;
+    expect(differences).toEqual([]);
+    expect(cache.size(second)).toBe(live);
+    expect(rebuilds).toBeGreaterThanOrEqual(minimumRebuilds);
+  });
+});
+
 describe('createExistsNonce', () => {
   it('records a nonce per client, token and timestamp, for the lifetime the protector gives', async () => {
     const calls: [string, number, number][] = [];
