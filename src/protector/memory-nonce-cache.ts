@@ -19,10 +19,15 @@ export class NonceCacheFullError extends Error {
 const SLOT_WORDS = 3; // the key's 64-bit SipHash (low, high), then the expiry second (0: never used)
 const MAX_LOAD = 0.75; // rebuild when live and expired entries fill this share of the slots
 // Grow when live entries alone would fill more than this share. Under a steady rate the live count peaks within
-// the first window, so the table reaches its final size then; expired entries only ever trigger a rebuild in place.
+// the first window, so the table reaches its final size then; expired entries are removed as calls pass and can
+// trigger a rebuild in place only where they outrun that (a near-full cache, or a burst expiring at once).
 const GROW_LOAD = 0.5;
 const FULL_LOAD = 0.7; // share of the largest table that `capacity` live entries fill: room to reuse expired ones
 const INITIAL_SLOTS = 1024;
+// Slots a call looks at for expired entries to remove. Under a steady load one entry expires a call and waits half a
+// pass of the table to be removed: one slot in 2 × RECLAIM_STEP then holds an expired entry, so with live entries
+// below GROW_LOAD the table stays under MAX_LOAD and is never rebuilt for them (docs/decisions.md).
+const RECLAIM_STEP = 8;
 
 /**
  * An in-process nonce cache for a single instance: an open-addressing hash table in one typed array,
@@ -31,8 +36,8 @@ const INITIAL_SLOTS = 1024;
  *
  * Keys are hashed with SipHash-2-4 under a random key drawn per instance: clients cannot aim nonces at one
  * probe chain. An entry is live until its expiry second; an expired entry is free for reuse in place. Live
- * entries are counted per expiry second, so the count stays exact without visiting the table, and the table is
- * rebuilt without its expired entries when it fills up (amortized O(1) per call).
+ * entries are counted per expiry second, so the count stays exact without visiting the table; expired entries are
+ * removed a few slots a call, and the table is rebuilt only to grow, or should they ever fill it (O(1) per call).
  * Several instances must share a store instead (see the README: Redis).
  */
 export class MemoryNonceCache implements NonceCache {
@@ -46,6 +51,8 @@ export class MemoryNonceCache implements NonceCache {
   private used = 0;
   private live = 0;
   private readonly expiring = new Map<number, number>();
+  /** The next slot `reclaim` looks at. */
+  private reclaimAt = 0;
   /** The latest second it was told (it keeps no clock of its own: the protector's is the one). */
   private sweptUpTo = 0;
 
@@ -67,6 +74,7 @@ export class MemoryNonceCache implements NonceCache {
 
   setIfAbsent(key: string, ttlSeconds: number, nowSeconds: number): boolean {
     const now = this.sweep(nowSeconds);
+    this.reclaim(now);
     sipHash24(this.hashKey, key, this.hash);
     const h0 = this.hash[0];
     const h1 = this.hash[1];
@@ -110,6 +118,46 @@ export class MemoryNonceCache implements NonceCache {
     }
   }
 
+  /** Removes the expired entries of the next RECLAIM_STEP slots. */
+  private reclaim(now: number): void {
+    const t = this.table;
+    for (let n = 0; n < RECLAIM_STEP; n++) {
+      const slot = this.reclaimAt;
+      // Removing moves a later entry into the slot, which may have expired too.
+      for (let expires = t[slot * SLOT_WORDS + 2]; expires !== 0 && expires <= now;) {
+        this.remove(slot);
+        expires = t[slot * SLOT_WORDS + 2];
+      }
+      this.reclaimAt = slot + 1 === this.slots ? 0 : slot + 1;
+    }
+  }
+
+  /**
+   * Empties a slot without leaving a gap in any probe path: each later entry of its run whose path passes the
+   * emptied slot moves back into it, and the slot it left is the next to fill (Knuth's algorithm R).
+   */
+  private remove(slot: number): void {
+    const t = this.table;
+    const slots = this.slots;
+    let hole = slot;
+    for (let next = hole + 1 === slots ? 0 : hole + 1; t[next * SLOT_WORDS + 2] !== 0;) {
+      const home = t[next * SLOT_WORDS] % slots;
+      // The entry stays when its home lies cyclically in (hole, next]: its path does not pass the hole.
+      const stays = hole <= next ? hole < home && home <= next : hole < home || home <= next;
+      if (!stays) {
+        const to = hole * SLOT_WORDS;
+        const from = next * SLOT_WORDS;
+        t[to] = t[from];
+        t[to + 1] = t[from + 1];
+        t[to + 2] = t[from + 2];
+        hole = next;
+      }
+      next = next + 1 === slots ? 0 : next + 1;
+    }
+    t[hole * SLOT_WORDS + 2] = 0; // empty (the hash words of an empty slot are never read)
+    this.used--;
+  }
+
   /** Copies the live entries into a table sized for them: doubled (up to the capacity's size) past GROW_LOAD. */
   private rebuild(now: number): void {
     const old = this.table;
@@ -129,6 +177,7 @@ export class MemoryNonceCache implements NonceCache {
     this.table = t;
     this.slots = slots;
     this.used = this.live;
+    this.reclaimAt = 0;
   }
 
   /** Advances to `nowSeconds` (never back): live entries whose second has passed stop counting. Returns now. */
