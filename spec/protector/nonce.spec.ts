@@ -91,7 +91,9 @@ describe('MemoryNonceCache', () => {
           now += 1_000;
         }
         expect(refused).toBe(0);
-        expect([rate, ...new Set(sizes)]).toEqual([rate, sizes[0]]);
+        // As the window ends, the last growth's old table (half the size) may still be held until its entries moved.
+        const table = sizes[sizes.length - 1];
+        expect([rate, ...new Set(sizes)]).toEqual(sizes[0] === table ? [rate, table] : [rate, 1.5 * table, table]);
         // Expired entries are removed a few slots a call: none is left for a rebuild to drop all at once.
         expect([rate, rebuildsAfterFirstWindow]).toEqual([rate, 0]);
       }

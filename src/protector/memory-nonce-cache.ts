@@ -5,7 +5,8 @@ import { sipHash24, sipHashKey } from './siphash';
 export interface MemoryNonceCacheOptions {
   /**
    * Most live nonces held at once; when full, new ones are refused (503) and none is evicted. Default
-   * 6,000,000: 20,000 requests a second for a 300 s window, about 103 MB at full size (12 bytes a slot).
+   * 6,000,000: 20,000 requests a second for a 300 s window, about 103 MB at full size (12 bytes a slot; twice
+   * that while a rebuild moves the entries).
    */
   capacity?: number;
 }
@@ -37,7 +38,8 @@ const RECLAIM_STEP = 8;
  * Keys are hashed with SipHash-2-4 under a random key drawn per instance: clients cannot aim nonces at one
  * probe chain. An entry is live until its expiry second; an expired entry is free for reuse in place. Live
  * entries are counted per expiry second, so the count stays exact without visiting the table; expired entries are
- * removed a few slots a call, and the table is rebuilt only to grow, or should they ever fill it (O(1) per call).
+ * removed a few slots a call, and the table is rebuilt only to grow, or should they ever fill it, its entries moved
+ * into the new table a few slots a call (O(1) per call).
  * Several instances must share a store instead (see the README: Redis).
  */
 export class MemoryNonceCache implements NonceCache {
@@ -47,8 +49,17 @@ export class MemoryNonceCache implements NonceCache {
   private readonly hash = new Uint32Array(2);
   private table = new Uint32Array(INITIAL_SLOTS * SLOT_WORDS);
   private slots = INITIAL_SLOTS;
-  /** Slots that are live or expired but not yet rebuilt away. */
+  /** Slots of `table` that are live or expired but not yet removed. */
   private used = 0;
+  /**
+   * The table a rebuild left, while its live entries move into `table` a few slots a call (until then a nonce may
+   * be in either); undefined once they have.
+   */
+  private draining: Uint32Array | undefined;
+  /** The next word of `draining` to move. */
+  private drainAt = 0;
+  /** Slots of `draining` moved a call: enough to finish before `table` could need a rebuild of its own. */
+  private drainStep = 0;
   private live = 0;
   private readonly expiring = new Map<number, number>();
   /** The next slot `reclaim` looks at. */
@@ -67,33 +78,31 @@ export class MemoryNonceCache implements NonceCache {
     return this.live;
   }
 
-  /** Bytes held by the table. */
+  /** Bytes held by the table (and by the one a rebuild left, until its entries have moved). */
   get byteLength(): number {
-    return this.table.byteLength;
+    return this.table.byteLength + (this.draining?.byteLength ?? 0);
   }
 
   setIfAbsent(key: string, ttlSeconds: number, nowSeconds: number): boolean {
     const now = this.sweep(nowSeconds);
     this.reclaim(now);
+    if (this.draining !== undefined) this.drain(now, this.drainStep);
     sipHash24(this.hashKey, key, this.hash);
     const h0 = this.hash[0];
     const h1 = this.hash[1];
-    let found = this.find(h0, h1, now);
+    let found = this.find(this.table, this.slots, h0, h1, now);
     if (found >= 0) return false;
+    const old = this.draining;
+    if (old !== undefined && this.find(old, old.length / SLOT_WORDS, h0, h1, now) >= 0) return false;
     if (this.live >= this.capacity) throw new NonceCacheFullError();
     const grow = this.slots < this.maxSlots && this.live + 1 > this.slots * GROW_LOAD;
     if (grow || this.used + 1 > this.slots * MAX_LOAD) {
       this.rebuild(now);
-      found = this.find(h0, h1, now);
+      found = this.find(this.table, this.slots, h0, h1, now);
     }
     const expires = now + Math.max(1, Math.ceil(ttlSeconds));
-    const slot = ~found; // where a new entry goes: the first expired slot on the probe path, or the empty one
-    const t = this.table;
-    const at = slot * SLOT_WORDS;
-    if (t[at + 2] === 0) this.used++;
-    t[at] = h0;
-    t[at + 1] = h1;
-    t[at + 2] = expires;
+    // Where a new entry goes: the first expired slot on its probe path, or the empty one.
+    this.place(~found, h0, h1, expires);
     this.live++;
     this.expiring.set(expires, (this.expiring.get(expires) ?? 0) + 1);
     return true;
@@ -103,10 +112,9 @@ export class MemoryNonceCache implements NonceCache {
    * Linear probing: the index of the live entry with this hash, or the one's complement of the slot a
    * new entry should take. Expired entries do not end a probe (a live one may lie beyond them).
    */
-  private find(h0: number, h1: number, now: number): number {
-    const t = this.table;
+  private find(t: Uint32Array, slots: number, h0: number, h1: number, now: number): number {
     let reusable = -1;
-    for (let slot = h0 % this.slots; ; slot = slot + 1 === this.slots ? 0 : slot + 1) {
+    for (let slot = h0 % slots; ; slot = slot + 1 === slots ? 0 : slot + 1) {
       const at = slot * SLOT_WORDS;
       const expires = t[at + 2];
       if (expires === 0) return ~(reusable >= 0 ? reusable : slot);
@@ -158,26 +166,52 @@ export class MemoryNonceCache implements NonceCache {
     this.used--;
   }
 
-  /** Copies the live entries into a table sized for them: doubled (up to the capacity's size) past GROW_LOAD. */
+  /** Writes an entry into a slot of the table: the one `find` gave for it. */
+  private place(slot: number, h0: number, h1: number, expires: number): void {
+    const t = this.table;
+    const at = slot * SLOT_WORDS;
+    if (t[at + 2] === 0) this.used++;
+    t[at] = h0;
+    t[at + 1] = h1;
+    t[at + 2] = expires;
+  }
+
+  /**
+   * Starts a table sized for the live entries (doubled, up to the capacity's size, past GROW_LOAD), into which the
+   * old one's live entries move over the next calls: moving a million at once kept one call waiting 160 ms.
+   */
   private rebuild(now: number): void {
+    if (this.draining !== undefined) this.drain(now, Infinity); // never two moves at once
     const old = this.table;
     let slots = this.slots;
     while (slots < this.maxSlots && this.live + 1 > slots * GROW_LOAD) slots = Math.min(slots * 2, this.maxSlots);
-    const t = new Uint32Array(slots * SLOT_WORDS);
-    for (let at = 0; at < old.length; at += SLOT_WORDS) {
-      if (old[at + 2] <= now) continue;
-      let slot = old[at] % slots;
-      while (t[slot * SLOT_WORDS + 2] !== 0) slot = slot + 1 === slots ? 0 : slot + 1;
-      // Word by word: a subarray per entry would allocate an object for each live nonce.
-      const to = slot * SLOT_WORDS;
-      t[to] = old[at];
-      t[to + 1] = old[at + 1];
-      t[to + 2] = old[at + 2];
-    }
-    this.table = t;
+    this.table = new Uint32Array(slots * SLOT_WORDS);
     this.slots = slots;
-    this.used = this.live;
+    this.used = 0;
     this.reclaimAt = 0;
+    this.draining = old;
+    this.drainAt = 0;
+    // A call adds one entry besides those moved (at most the live ones): the move must be over in half the calls
+    // the new table has before it would fill or grow.
+    const untilFull = slots * MAX_LOAD - this.live - 1;
+    const untilGrow = slots < this.maxSlots ? slots * GROW_LOAD - this.live - 1 : Infinity;
+    const calls = Math.floor(Math.min(untilFull, untilGrow) / 2);
+    this.drainStep = calls >= 1 ? Math.ceil(old.length / SLOT_WORDS / calls) : Infinity;
+    this.drain(now, this.drainStep);
+  }
+
+  /** Moves the live entries of the next `count` slots of the old table into the table. */
+  private drain(now: number, count: number): void {
+    const old = this.draining as Uint32Array;
+    const end = Math.min(old.length, this.drainAt + count * SLOT_WORDS);
+    for (let at = this.drainAt; at < end; at += SLOT_WORDS) {
+      if (old[at + 2] <= now) continue;
+      // Word by word: a subarray per entry would allocate an object for each live nonce.
+      const found = this.find(this.table, this.slots, old[at], old[at + 1], now);
+      if (found < 0) this.place(~found, old[at], old[at + 1], old[at + 2]);
+    }
+    this.drainAt = end;
+    if (end === old.length) this.draining = undefined;
   }
 
   /** Advances to `nowSeconds` (never back): live entries whose second has passed stop counting. Returns now. */
