@@ -3,6 +3,7 @@
  */
 import Router from '@koa/router';
 import Koa from 'koa';
+import { createHash } from 'node:crypto';
 import type { Server } from 'node:http';
 import request from 'supertest';
 import {
@@ -16,6 +17,7 @@ import {
   type TokenCredential,
 } from '../src';
 import { formatSignatureReport } from '../src/core';
+import * as baseString from '../src/rfc5849/base-string';
 import { DEBUG_SIGNATURES_NOTICE, expectWarning, PLAIN_HTTP_NOTICE } from './support/console';
 import { formBody, sign, type Identity } from './support/sign';
 
@@ -111,6 +113,20 @@ describe('debugSignatures', () => {
     expect(refused.text).not.toContain(report.baseString);
   });
 
+  it("gives the body's own hash, once, when the oauth_body_hash does not match it", async () => {
+    const signed = sign({ method: 'POST', url: `${base}/me`, who: ME, body: 'signed', bodyHash: true });
+    const res = await request(server)
+      .post('/me')
+      .set('Authorization', signed.header)
+      .set('Content-Type', 'text/plain')
+      .send('sent!!');
+    expect(res.status).toBe(401);
+    const sha1 = createHash('sha1').update('sent!!').digest('base64');
+    expect(reports.at(-1)?.hints.filter((hint) => hint.startsWith("the body's"))).toEqual([
+      `the body's sha1 is ${sha1}`,
+    ]);
+  });
+
   it('spots a value that was percent-encoded twice', async () => {
     const forged = sign({ url: `${base}/me?q=a%2520b`, who: { ...ME, tokenSecret: 'x' } });
     await request(server).get('/me?q=a%2520b').set('Authorization', forged.header);
@@ -133,16 +149,20 @@ describe('debugSignatures', () => {
     }
   });
 
-  it('is off by default: nothing is logged', async () => {
+  it('is off by default: nothing is logged, and no report is made', async () => {
     const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const normalize = jest.spyOn(baseString, 'normalizeParameters');
     const quiet = await serve(new ResourceProtector({ ...stores, allowInsecureTransport: true }));
     warn.mockClear();
     try {
       const forged = sign({ url: `${quiet.base}/me`, who: { ...ME, tokenSecret: 'wrong' } });
       expect((await request(quiet.server).get('/me').set('Authorization', forged.header)).status).toBe(401);
       expect(warn).not.toHaveBeenCalled();
+      // The parameters are sorted again only for a report someone reads.
+      expect(normalize).not.toHaveBeenCalled();
     } finally {
       warn.mockRestore();
+      normalize.mockRestore();
       await new Promise((resolve) => quiet.server.close(resolve));
     }
   });

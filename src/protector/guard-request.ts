@@ -89,10 +89,13 @@ export function guardRequest<C extends Client, T extends TokenCredential>(
     if (route.optional && error instanceof MissingCredentialsError) return undefined; // anonymous, by choice
     const { status, code, clientId, token } = error;
     reportAudit(context.audit, () => auditEvent(exchange, 'refused', status, { error: code, clientId, token }));
-    const report = diagnosisOf(error);
+    const diagnosis = diagnosisOf(error);
     const read = request;
-    if (report && read) {
-      reportSignature(context.debugSignatures, () => ({ ...report, hints: signatureHints(read, report) }));
+    if (diagnosis && read) {
+      reportSignature(context.debugSignatures, () => {
+        const report = diagnosis();
+        return { ...report, hints: signatureHints(read, report) };
+      });
     }
     const response = errorResponse(error, route.realm ?? context.settings.realm);
     throw withResponse({ error, response, request: read }, context.renderRefusal);

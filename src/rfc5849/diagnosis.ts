@@ -16,15 +16,19 @@ export interface SignatureReport {
 
 const DIAGNOSIS = Symbol('routing-controllers-oauth1.diagnosis');
 
-/** Attaches the report to a refusal, out of sight: not enumerable, so no serializer sends it anywhere. */
-export function withDiagnosis<E extends Error>(error: E, report: SignatureReport): E {
+/**
+ * Attaches how to make the report to a refusal, out of sight: not enumerable, so no serializer sends it anywhere.
+ * It is made only when asked for (`debugSignatures`): sorting a large request's parameters again for a log that is
+ * off would double what a refusal costs.
+ */
+export function withDiagnosis<E extends Error>(error: E, report: () => SignatureReport): E {
   Object.defineProperty(error, DIAGNOSIS, { value: report, enumerable: false });
   return error;
 }
 
-/** The report attached to a refused signature, if any. */
-export function diagnosisOf(error: Error): SignatureReport | undefined {
-  return (error as Error & { [DIAGNOSIS]?: SignatureReport })[DIAGNOSIS];
+/** How to make the report of a refused signature, if the error is one. */
+export function diagnosisOf(error: Error): (() => SignatureReport) | undefined {
+  return (error as Error & { [DIAGNOSIS]?: () => SignatureReport })[DIAGNOSIS];
 }
 
 export function formatSignatureReport(report: SignatureReport): string {

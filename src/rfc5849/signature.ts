@@ -69,12 +69,14 @@ function refused(
   message?: string,
   hint?: string,
 ): InvalidSignatureError {
-  const normalized = normalizeParameters(params);
-  return withDiagnosis(new InvalidSignatureError(message, { claimed }), {
-    method: request.method.toUpperCase(),
-    uri: request.uri,
-    parameters: normalized === '' ? [] : normalized.split('&'),
-    baseString,
-    hints: hint ? [hint] : [],
+  return withDiagnosis(new InvalidSignatureError(message, { claimed }), () => {
+    const normalized = normalizeParameters(params);
+    return {
+      method: request.method.toUpperCase(),
+      uri: request.uri,
+      parameters: normalized === '' ? [] : normalized.split('&'),
+      baseString,
+      hints: hint ? [hint] : [],
+    };
   });
 }
