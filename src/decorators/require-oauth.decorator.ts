@@ -1,6 +1,6 @@
 import { getFromContainer, getMetadataArgsStorage, UseBefore } from 'routing-controllers';
 import type { Token } from 'typedi';
-import { mergeRouteOptions, type RouteOptions } from '../protector/route-options';
+import { checkRouteOptions, mergeRouteOptions, type RouteOptions } from '../protector/route-options';
 import { ResourceProtector } from '../protector/resource-protector';
 import { bodyShapeOf } from './action-body';
 import { actionGuard } from './action-guard';
@@ -50,6 +50,7 @@ function guardAction(controller: Function, method: string): void {
  * add to the class's), and the action has one guard, which verifies the request once.
  */
 export function RequireOAuth(options: RequireOAuthOptions = {}): ClassDecorator & MethodDecorator {
+  checkRouteOptions(options);
   return (target: object, method?: string | symbol) => {
     if (method === undefined) {
       const controller = target as Function;

@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
 import type { ResourceProtector } from '../protector/resource-protector';
-import type { RouteOptions } from '../protector/route-options';
+import { checkRouteOptions, type RouteOptions } from '../protector/route-options';
 import { createGuard } from './guard';
 
 /**
@@ -10,6 +10,7 @@ import { createGuard } from './guard';
  * was verified.
  */
 export function requireOAuth(protector: ResourceProtector, route: RouteOptions = {}): Middleware {
+  checkRouteOptions(route);
   const target = { route, bodyShape: 'any' as const };
   return createGuard(
     () => protector,

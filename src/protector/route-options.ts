@@ -1,5 +1,6 @@
 import type { BodyShape } from '../http/body-value';
 import type { AccessRules, Authorize } from './access';
+import { checkRealm } from './settings';
 
 /** What a route may set for itself over the protector's settings. */
 export interface RouteOptions extends AccessRules {
@@ -15,6 +16,11 @@ export interface RouteOptions extends AccessRules {
    * framework's own reading of it untouched); one that carries any is verified as usual.
    */
   optional?: boolean;
+}
+
+/** Refuses, where a route is declared, options its refusals could not be written with. */
+export function checkRouteOptions(route: RouteOptions): void {
+  if (route.realm !== undefined) checkRealm(route.realm);
 }
 
 /**

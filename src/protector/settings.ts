@@ -91,17 +91,80 @@ export interface SettingOptions extends Partial<TunableSettings> {
   customSignatureMethods?: Readonly<Record<string, SignatureMethod>>;
 }
 
-/** The options laid over the defaults; a `publicBaseUrl` that is not an http(s) URL without query is refused. */
+/** The entries of `options` that are not undefined: an option given as `undefined` keeps its default. */
+const given = <O extends object>(options: O | undefined): Partial<O> =>
+  Object.fromEntries(Object.entries(options ?? {}).filter(([, value]) => value !== undefined)) as Partial<O>;
+
+/**
+ * The options laid over the defaults, each checked: a setting that would not mean what it says is a TypeError
+ * here, not a surprise under load (docs/decisions.md).
+ */
 export function resolveSettings(options: SettingOptions): Readonly<Settings> {
-  const publicBase = options.publicBaseUrl === undefined ? undefined : readPublicBaseUrl(options.publicBaseUrl);
-  const given = Object.keys(DEFAULTS).filter((key) => options[key as keyof TunableSettings] !== undefined);
-  return Object.freeze({
+  const { limits, customSignatureMethods, ...tunable } = options;
+  const known = new Set<string>(Object.keys(DEFAULTS));
+  const settings: Settings = {
     ...DEFAULTS,
-    ...Object.fromEntries(given.map((key) => [key, options[key as keyof TunableSettings]])),
-    limits: Object.freeze({ ...DEFAULT_LIMITS, ...options.limits }),
-    methodTable: signatureMethodTable(options.customSignatureMethods),
-    publicBase,
-  });
+    ...(Object.fromEntries(
+      Object.entries(given(tunable)).filter(([key]) => known.has(key)),
+    ) as Partial<TunableSettings>),
+    limits: Object.freeze({ ...DEFAULT_LIMITS, ...given(limits) }),
+    methodTable: signatureMethodTable(customSignatureMethods),
+    publicBase: options.publicBaseUrl === undefined ? undefined : readPublicBaseUrl(options.publicBaseUrl),
+  };
+  checkSettings(settings);
+  return Object.freeze(settings);
+}
+
+/** Node's timers take at most 2^31 − 1 ms; a longer timeout fires after 1 ms. */
+const LONGEST_TIMER_MS = 2 ** 31 - 1;
+
+/** What an HTTP quoted-string may carry (RFC 9110 §5.6.4: tab, visible ASCII and space, obs-text). */
+const QUOTABLE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
+/** A realm every challenge can carry (a route's own too): a line break in it would make each refusal a 500. */
+export function checkRealm(realm: unknown): void {
+  if (typeof realm !== 'string' || !QUOTABLE.test(realm)) {
+    throw new TypeError('A realm is text without control characters (tab aside) or characters above U+00FF.');
+  }
+}
+
+function wholeNumber(name: string, value: unknown, least: number, most: number): void {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < least || value > most) {
+    throw new TypeError(`${name} must be a whole number from ${least} to ${most}, not ${String(value)}.`);
+  }
+}
+
+/**
+ * An undefined, NaN or negative limit would otherwise switch its limit off (every comparison with it false), and a
+ * misspelt signature method would refuse every request as unsupported.
+ */
+function checkSettings(settings: Settings): void {
+  const { limits } = settings;
+  for (const name of ['authorizationHeader', 'parameters', 'credentialLength'] as const) {
+    wholeNumber(`limits.${name}`, limits[name], 1, Number.MAX_SAFE_INTEGER);
+  }
+  wholeNumber('limits.body', limits.body, 0, Number.MAX_SAFE_INTEGER);
+  wholeNumber('timestampWindowSeconds', settings.timestampWindowSeconds, 1, Number.MAX_SAFE_INTEGER);
+  wholeNumber('storeTimeoutMs', settings.storeTimeoutMs, 1, LONGEST_TIMER_MS);
+  if (typeof settings.clock !== 'function') throw new TypeError('clock must be a function answering milliseconds.');
+  if (typeof settings.realm !== 'string' || !QUOTABLE.test(settings.realm)) {
+    throw new TypeError(
+      'realm must be text a quoted-string can carry: no control characters but tab, nothing above U+00FF.',
+    );
+  }
+  checkSignatureMethods(settings.signatureMethods, settings.methodTable);
+}
+
+/** The names a protector enables: at least one, each of them known to its table (names are case-sensitive). */
+function checkSignatureMethods(names: readonly string[], table: ReadonlyMap<string, SignatureMethod>): void {
+  if (!Array.isArray(names) || names.length === 0)
+    throw new TypeError('signatureMethods must name at least one method.');
+  const unknown = names.filter((name) => !table.has(name));
+  if (unknown.length > 0) {
+    throw new TypeError(
+      `Unknown signature method ${unknown.map((name) => JSON.stringify(name)).join(', ')}; known: ${[...table.keys()].join(', ')}.`,
+    );
+  }
 }
 
 function readPublicBaseUrl(value: string): PublicBase {
