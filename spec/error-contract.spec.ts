@@ -550,6 +550,32 @@ describe('400 missing_required_parameter: a body-hash route gets a non-form body
   });
 });
 
+describe('400 invalid_request: a signed JSON body the action could not read as it was sent', () => {
+  /** `{"text":"hello","deep":[[…]]}`: the object and `levels` − 1 arrays inside it. */
+  const nested = (levels: number) => `{"text":"hello","deep":${'['.repeat(levels - 1)}${']'.repeat(levels - 1)}}`;
+
+  test.each([
+    ['nested one level deeper than limits.jsonDepth (64)', nested(65), 'deeper than 64 levels'],
+    // Two thousand levels overflowed class-transformer's stack after the guard accepted: a 500 with its message.
+    ['nested two thousand levels (8 KB)', nested(2000), 'deeper than 64 levels'],
+    ['not valid UTF-8 (a lone 0xFF byte in a string)', Buffer.from('{"text":"\xff"}', 'latin1'), 'not valid UTF-8'],
+    ['not valid UTF-8 (an overlong "/")', Buffer.from('{"text":"\xc0\xaf"}', 'latin1'), 'not valid UTF-8'],
+  ])('%s', async (_case, body, describes) => {
+    const signed = signFor('/api/notes', { method: 'POST', body, bodyHash: true });
+    const reply = await demoCall('/api/notes', { auth: signed.header, type: JSON_TYPE, body });
+    expectOAuthError(reply, 400, 'invalid_request', { describes, signed: [signed] });
+  });
+
+  test('control: nested exactly limits.jsonDepth deep, and brackets inside strings, are read', async () => {
+    const body = `{"text":"[[{\\"${'['.repeat(100)}","deep":${'['.repeat(63)}${']'.repeat(63)}}`;
+    const signed = signFor('/api/notes', { method: 'POST', body, bodyHash: true });
+    const reply = await demoCall('/api/notes', { auth: signed.header, type: JSON_TYPE, body });
+    expect(reply.status).toBe(200);
+    // An escaped quote does not end the string: the brackets after it are text, not nesting.
+    expect(JSON.parse(reply.text)).toMatchObject({ text: `[[{"${'['.repeat(100)}` });
+  });
+});
+
 describe('401 invalid_signature: oauth_body_hash does not match the body bytes', () => {
   test.each([
     ['a JSON body changed after hashing', '{"text":"signed"}', '{"text":"sent!!"}'],

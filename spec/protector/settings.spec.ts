@@ -44,6 +44,7 @@ describe('a setting that would not mean what it says is refused at construction'
     ['an infinite header limit', { limits: { authorizationHeader: Infinity } }, /limits\.authorizationHeader/],
     ['a fractional credential length', { limits: { credentialLength: 2.5 } }, /limits\.credentialLength/],
     ['a zero parameters limit', { limits: { parameters: 0 } }, /limits\.parameters must be a whole number from 1/],
+    ['a zero JSON depth', { limits: { jsonDepth: 0 } }, /limits\.jsonDepth must be a whole number from 1/],
     ['a limit given as text', { limits: { body: '1mb' as unknown as number } }, /limits\.body/],
     ['a zero window', { timestampWindowSeconds: 0 }, /timestampWindowSeconds/],
     ['a NaN store timeout', { storeTimeoutMs: NaN }, /storeTimeoutMs/],

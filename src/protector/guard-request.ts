@@ -57,7 +57,7 @@ export function guardRequest<C extends Client, T extends TokenCredential>(
   const guarded = () =>
     andThen(readRequest(exchange, context.settings.limits.body), (read) => {
       request = read;
-      const json = parseJsonBody(read, bodyShape);
+      const json = parseJsonBody(read, bodyShape, context.settings.limits.jsonDepth);
       return andThen(context.verify(oauthRequestOf(read, context.settings.publicBase), route), (verified) => {
         const query = flatParameters(verified.parameters.query);
         return andThen(context.checkAccess(verified, route, accessRequest(read, exchange.params, query)), () => {

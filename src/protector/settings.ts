@@ -14,6 +14,8 @@ export interface Limits extends ParameterLimits {
   credentialLength: number;
   /** Largest request body, in bytes (413 above it). */
   body: number;
+  /** Deepest nesting of arrays and objects in a JSON body. */
+  jsonDepth: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
@@ -21,6 +23,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   parameters: 2000,
   credentialLength: 255,
   body: 64 * 1024,
+  jsonDepth: 64,
 });
 
 /** The settings a protector's options may leave out, and their defaults. */
@@ -140,7 +143,7 @@ function wholeNumber(name: string, value: unknown, least: number, most: number):
  */
 function checkSettings(settings: Settings): void {
   const { limits } = settings;
-  for (const name of ['authorizationHeader', 'parameters', 'credentialLength'] as const) {
+  for (const name of ['authorizationHeader', 'parameters', 'credentialLength', 'jsonDepth'] as const) {
     wholeNumber(`limits.${name}`, limits[name], 1, Number.MAX_SAFE_INTEGER);
   }
   wholeNumber('limits.body', limits.body, 0, Number.MAX_SAFE_INTEGER);
