@@ -18,12 +18,23 @@ export function expressDemo(protector: ResourceProtector, trustProxy: boolean): 
   app.use(oauthBodyParser(protector));
   useExpressServer(app, ROUTING_OPTIONS);
   // routing-controllers answers an action's errors itself, then hands them on: Express's final handler would log
-  // each (a client's validation error included) with its stack. A 5xx the app did not answer is logged here.
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- Express knows an error handler by its four parameters
-  app.use((error: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-    if (res.headersSent) return;
-    console.error(error);
-    res.status(500).json({ name: 'InternalServerError', message: 'Internal Server Error' });
-  });
+  // each (a client's validation error included) with its stack. What reaches here unanswered is either Express's
+  // own refusal of the request (a route parameter whose escapes are not UTF-8, decoded before any guard runs: a
+  // 400, answered as the OAuth errors are) or a fault of the server, logged.
+  app.use(lastErrorHandler);
   return app;
+}
+
+type RequestError = Error & { status?: unknown };
+
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- Express knows an error handler by its four parameters
+function lastErrorHandler(error: RequestError, _req: express.Request, res: express.Response, _next: () => void) {
+  if (res.headersSent) return;
+  if (typeof error.status === 'number' && error.status >= 400 && error.status < 500) {
+    res.status(error.status).set('Cache-Control', 'no-store');
+    res.json({ error: 'invalid_request', error_description: 'The request is malformed.' });
+    return;
+  }
+  console.error(error);
+  res.status(500).json({ name: 'InternalServerError', message: 'Internal Server Error' });
 }

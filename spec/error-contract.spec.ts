@@ -353,6 +353,16 @@ describe('400 invalid_request: malformed percent-encoding or invalid UTF-8', () 
     expectOAuthError(await demoCall('/api/me', { auth }), 400, 'invalid_request', { signed: [signed] });
   });
 
+  // Express decodes route parameters before any guard runs, @koa/router leaves undecodable ones as sent: the
+  // guard refuses such a path itself, and the demo answers Express's own refusal the same way.
+  test.each(ESCAPES)('in a route parameter, signed and not: %s', async (_case, raw) => {
+    const signed = signFor(`/api/notes/${raw}`, { method: 'DELETE' });
+    for (const auth of [signed.header, undefined]) {
+      const reply = await demoCall(`/api/notes/${raw}`, { method: 'DELETE', auth });
+      expectOAuthError(reply, 400, 'invalid_request', { signed: [signed] });
+    }
+  });
+
   test.each(ESCAPES)('in the query string: %s', async (_case, raw) => {
     const signed = signFor('/api/me?q=ab');
     const reply = await demoCall(`/api/me?q=${raw}`, { auth: signed.header });

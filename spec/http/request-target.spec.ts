@@ -28,7 +28,17 @@ describe('parseRequestTarget (RFC 9112 §3.2.1 origin-form)', () => {
     ['non-ASCII', '/api/mé'],
     ['a malformed escape in the path', '/api/%zz'],
     ['a truncated escape in the path', '/api/%4'],
+    ['an escape in the path that is not UTF-8', '/api/notes/%FF'],
+    ['an overlong UTF-8 form in the path', '/api/notes/%C0%AF'],
+    ['a UTF-16 surrogate in the path', '/api/notes/%ED%A0%80'],
   ])('refuses %s with invalid_request', (_case, target) => {
     expect(() => parseRequestTarget(target)).toThrow(InvalidRequestError);
+  });
+
+  it('takes escapes that spell UTF-8 in the path, and leaves the query to the parameter parser', () => {
+    expect(parseRequestTarget('/api/caf%C3%A9/%F0%9D%84%9E?q=%FF')).toEqual({
+      path: '/api/caf%C3%A9/%F0%9D%84%9E',
+      query: 'q=%FF',
+    });
   });
 });

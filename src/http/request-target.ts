@@ -2,7 +2,9 @@
  * RFC 9112 §3.2.1 origin-form request targets: `absolute-path [ "?" query ]`, in the characters RFC 3986
  * allows there. Node's parser lets any printable ASCII through; a character with a meaning elsewhere in a
  * URI (`#` starts a fragment, which some readers cut the target at) or none in one (`"`, `<`, `>`) is
- * refused, as is a malformed escape in the path. Decoding the query is the parameter parser's job.
+ * refused, as is a malformed escape in the path, or one that does not spell UTF-8: frameworks decode route
+ * parameters from it, and differ on such escapes (Express refuses them, @koa/router passes them on undecoded).
+ * Decoding the query is the parameter parser's job.
  *
  * WHATWG URL serializers (browsers, fetch) leave `[ ] { } | \ ^` and the backquote unescaped in paths and
  * queries; they delimit nothing there, every reader takes them as themselves, and they are accepted.
@@ -29,5 +31,18 @@ export function parseRequestTarget(target: string): RequestTarget {
   const queryAt = target.indexOf('?');
   const path = queryAt < 0 ? target : target.slice(0, queryAt);
   if (MALFORMED_ESCAPE.test(path)) throw new InvalidRequestError('The request path has a malformed percent-escape.');
+  if (path.includes('%') && !decodesAsUtf8(path)) {
+    throw new InvalidRequestError('The request path has percent-escapes that are not UTF-8.');
+  }
   return { path, query: queryAt < 0 ? '' : target.slice(queryAt + 1) };
+}
+
+/** Whether the escapes of a path decode to UTF-8 (decodeURIComponent refuses overlong forms and surrogates too). */
+function decodesAsUtf8(path: string): boolean {
+  try {
+    decodeURIComponent(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
