@@ -81,3 +81,29 @@ describe('readHttpRequest: the body', () => {
     expect(request.body.toString()).toBe(bytes);
   });
 });
+
+describe('readHttpRequest: a head Node may not have read whole', () => {
+  /** A request with `lines` header lines (Host and fillers), on a socket of a server with this maxHeadersCount. */
+  const withLines = (lines: number, maxHeadersCount?: number | null) => {
+    const headers: Record<string, string> = { Host: 'api.example' };
+    for (let i = 1; i < lines; i++) headers[`x-filler-${i}`] = '';
+    const req = withHeaders(headers);
+    if (maxHeadersCount !== undefined) Object.assign(req.socket, { server: { maxHeadersCount } });
+    return () => readHttpRequest(req, { target: '/a', trustProxy: false }, noBody);
+  };
+  const refusal = 'The request has more header lines than the server reads whole.';
+
+  it("refuses a request with as many lines as the server's maxHeadersCount (Node 20 drops the lines past it)", () => {
+    expect(withLines(999)).not.toThrow();
+    expect(withLines(1000)).toThrow(refusal); // no server known: Node's default, 1,000
+    expect(withLines(999, null)).not.toThrow(); // http.Server's own default
+    expect(withLines(1000, null)).toThrow(refusal);
+    expect(withLines(99, 100)).not.toThrow();
+    expect(withLines(100, 100)).toThrow(refusal);
+    expect(withLines(1500, 3000)).not.toThrow();
+  });
+
+  it('reads any number of lines on a server that keeps them all (maxHeadersCount 0)', () => {
+    expect(withLines(5000, 0)).not.toThrow();
+  });
+});

@@ -67,6 +67,19 @@ function repeatedHeader(rawHeaders: readonly string[]): string | undefined {
   return undefined;
 }
 
+/** Node's default `server.maxHeadersCount`, in header lines. */
+const DEFAULT_HEADER_LINES = 1000;
+
+/**
+ * How many header lines Node reads of a request on its server (`server.maxHeadersCount`; 0: all). Node 22 and 24
+ * refuse a request with more (431); Node 20 drops the lines past it without a word, from `rawHeaders` too, where a
+ * second Host or Authorization would go unseen. A request that reaches the count may have lost lines: refused.
+ */
+function headerLinesKept(req: IncomingMessage): number {
+  const kept = (req.socket as { server?: { maxHeadersCount?: unknown } } | null)?.server?.maxHeadersCount;
+  return typeof kept === 'number' ? (kept > 0 ? kept : Infinity) : DEFAULT_HEADER_LINES;
+}
+
 /** The first element of a comma-separated header (the client's side of a proxy chain). */
 const firstOf = (value: string | string[] | undefined): string | undefined =>
   value === undefined ? undefined : String(value).split(',', 1)[0].trim();
@@ -82,6 +95,9 @@ export function readHttpRequest(
   options: ReadOptions,
   readBody: () => MaybePromise<Buffer>,
 ): MaybePromise<HttpRequest> {
+  if (req.rawHeaders.length >= 2 * headerLinesKept(req)) {
+    throw new InvalidRequestError('The request has more header lines than the server reads whole.');
+  }
   const repeated = repeatedHeader(req.rawHeaders);
   if (repeated) throw new InvalidRequestError(`The request has more than one ${repeated} header.`);
   const headers = req.headers;
