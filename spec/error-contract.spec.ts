@@ -567,6 +567,13 @@ describe('400 missing_required_parameter: a body-hash route gets a non-form body
     expectOAuthError(reply, 400, 'missing_required_parameter', { describes: 'oauth_body_hash', signed: [signed] });
   });
 
+  test('POST /api/notes with JSON and an empty oauth_body_hash (an empty value counts as absent)', async () => {
+    const body = JSON.stringify({ text: 'hello' });
+    const signed = signFor('/api/notes', { method: 'POST', oauth: { oauth_body_hash: '' } });
+    const reply = await demoCall('/api/notes', { auth: signed.header, type: JSON_TYPE, body });
+    expectOAuthError(reply, 400, 'missing_required_parameter', { describes: 'oauth_body_hash', signed: [signed] });
+  });
+
   test('control: the same JSON with its oauth_body_hash is served', async () => {
     const body = JSON.stringify({ text: 'hello' });
     const signed = signFor('/api/notes', { method: 'POST', body, bodyHash: true });
@@ -597,6 +604,40 @@ describe('400 invalid_request: a signed JSON body the action could not read as i
     expect(reply.status).toBe(200);
     // An escaped quote does not end the string: the brackets after it are text, not nesting.
     expect(JSON.parse(reply.text)).toMatchObject({ text: `[[{"${'['.repeat(100)}` });
+  });
+});
+
+describe('400 invalid_request: a body that would be read as something other than what was sent', () => {
+  const form: [string, string][] = [['text', 'hello']];
+
+  test.each([
+    ['two charsets (readers differ on which counts)', `${FORM}; charset=utf-8; charset=iso-8859-1`, []],
+    ['a content coding (gzip), which nothing undoes', FORM, [['Content-Encoding', 'gzip']]],
+  ] as [string, string, [string, string][]][])('a signed form with %s', async (_case, type, headers) => {
+    const signed = signFor('/api/notes', { method: 'POST', form });
+    const reply = await demoCall('/api/notes', { auth: signed.header, type, body: formBody(form), headers });
+    expectOAuthError(reply, 400, 'invalid_request', { signed: [signed] });
+  });
+
+  test('a signed form sent with Transfer-Encoding: gzip, chunked (Node undoes only chunked)', async () => {
+    const signed = signFor('/api/notes', { method: 'POST', form });
+    const body = formBody(form);
+    const head = [
+      'POST /api/notes HTTP/1.1',
+      hostLine(),
+      `Authorization: ${signed.header}`,
+      `Content-Type: ${FORM}`,
+      'Transfer-Encoding: gzip, chunked',
+      'Connection: close',
+    ];
+    const chunked = `${Buffer.byteLength(body).toString(16)}\r\n${body}\r\n0\r\n`;
+    expectOAuthError(await rawCall(demo.server, [...head, '', chunked]), 400, 'invalid_request', { signed: [signed] });
+  });
+
+  test('control: the same form, one charset, no coding, chunked, is served', async () => {
+    const signed = signFor('/api/notes', { method: 'POST', form });
+    const type = `${FORM}; charset=UTF-8`;
+    expectServed(await demoCall('/api/notes', { auth: signed.header, type, body: formBody(form), chunked: true }));
   });
 });
 

@@ -3,7 +3,7 @@ import { DEFAULT_LIMITS } from '../../src/protector/settings';
 
 /** `oauthBodyParser()`'s reading of a JSON body on a route without a guard (the guard's reading is the same). */
 const readJson = (text: string | Buffer, jsonDepth = DEFAULT_LIMITS.jsonDepth) =>
-  parsedBody('application/json', Buffer.from(text), { ...DEFAULT_LIMITS, jsonDepth });
+  parsedBody({ 'content-type': 'application/json' }, Buffer.from(text), { ...DEFAULT_LIMITS, jsonDepth });
 
 describe('a JSON body is read strictly: UTF-8 only, nested no deeper than limits.jsonDepth', () => {
   const arrays = (levels: number) => `${'['.repeat(levels)}${']'.repeat(levels)}`;
@@ -34,5 +34,31 @@ describe('a JSON body is read strictly: UTF-8 only, nested no deeper than limits
 
   it('a byte order mark is not JSON, as before', () => {
     expect(() => readJson(Buffer.from('\ufeff{}'))).toThrow('The JSON body cannot be parsed.');
+  });
+});
+
+describe('oauthBodyParser() reads an unguarded form or JSON body only as it was sent, as the guard does', () => {
+  const read = (headers: Record<string, string>) =>
+    parsedBody({ 'content-type': 'application/x-www-form-urlencoded', ...headers }, Buffer.from('a=1'), DEFAULT_LIMITS);
+
+  it.each([
+    ['another charset', { 'content-type': 'application/x-www-form-urlencoded; charset=iso-8859-1' }, 'must be UTF-8'],
+    ['two charsets', { 'content-type': 'application/json; charset=utf-8; Charset=utf-8' }, 'more than one charset'],
+    ['a content coding', { 'content-encoding': 'gzip' }, 'must not be content-coded'],
+  ])('refuses %s', (_case, headers, message) => {
+    expect(() => read(headers)).toThrow(message);
+  });
+
+  it('reads UTF-8 declared once, and an identity coding', () => {
+    expect(read({ 'content-type': 'application/x-www-form-urlencoded;charset="UTF-8"' })).toEqual({ a: '1' });
+    expect(read({ 'content-encoding': 'identity' })).toEqual({ a: '1' });
+    // Another type's body is not read at all, whatever it declares.
+    expect(
+      parsedBody(
+        { 'content-type': 'text/plain; charset=latin1', 'content-encoding': 'gzip' },
+        Buffer.from('x'),
+        DEFAULT_LIMITS,
+      ),
+    ).toEqual({});
   });
 });

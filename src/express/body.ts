@@ -6,7 +6,6 @@
  * the body itself (routing-controllers runs its body-parser after the guard).
  */
 import { parsedBody } from '../http/body-value';
-import { mediaType } from '../http/media-type';
 import { hasBody, readBody } from '../http/request-body';
 import type { ResourceProtector } from '../protector/resource-protector';
 import { OAuthError } from '../rfc5849/errors';
@@ -26,7 +25,7 @@ export function oauthBodyParser(protector: ResourceProtector): ExpressMiddleware
     const parse = (bytes: Buffer | undefined) => {
       if (bytes === undefined) return next(); // read by a parser mounted earlier; the guard will say so
       try {
-        req.body = parsedBody(mediaType(contentType), bytes, protector.limits);
+        req.body = parsedBody(headers, bytes, protector.limits);
       } catch (error) {
         return refuse(error);
       }

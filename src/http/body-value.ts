@@ -9,7 +9,8 @@ import type { Parameter } from '../rfc5849/parameter';
 import { InvalidRequestError } from '../rfc5849/errors';
 import { flatParameters } from './flat-parameters';
 import type { HttpRequest } from './http-request';
-import { FORM, isJson } from './media-type';
+import { FORM, isJson, readableMediaType } from './media-type';
+import type { IncomingHttpHeaders } from 'node:http';
 import { parseFormEncoded } from '../rfc5849/form-encoded';
 import { tooManyParameters } from '../rfc5849/parameter-sources';
 import type { Limits } from '../protector/settings';
@@ -46,10 +47,11 @@ export function bodyValue(form: readonly Parameter[] | undefined, json: unknown)
 }
 
 /**
- * The body for a route that is not guarded, read by `oauthBodyParser()` with the same strict decoders and the
- * same parameters limit: a form as a flat object, JSON parsed, and `{}` for any other type.
+ * The body for a route that is not guarded, read by `oauthBodyParser()` with the same strict decoders, checks and
+ * limits as the guard's: a form as a flat object, JSON parsed, and `{}` for any other type.
  */
-export function parsedBody(type: string | undefined, bytes: Buffer, limits: BodyLimits): unknown {
+export function parsedBody(headers: IncomingHttpHeaders, bytes: Buffer, limits: BodyLimits): unknown {
+  const type = readableMediaType(headers);
   if (type === FORM) {
     const params = parseFormEncoded(bytes.toString('latin1'), limits.parameters);
     if (params.length > limits.parameters) throw tooManyParameters(limits.parameters);

@@ -10,7 +10,7 @@ import { baseStringUri } from '../rfc5849/base-string';
 import type { OAuthRequest } from '../rfc5849/verify-request';
 import { andThen, type MaybePromise } from '../rfc5849/maybe-promise';
 import { isAuthority } from './authority';
-import { FORM, isJson, mediaType, requireUtf8 } from './media-type';
+import { FORM, readableMediaType } from './media-type';
 import { hasBody, NO_BODY } from './request-body';
 import { parseRequestTarget } from './request-target';
 
@@ -130,9 +130,7 @@ export function readHttpRequest(
   if (!host) throw new InvalidRequestError('The request has no Host header.');
   if (!isAuthority(host)) throw new InvalidRequestError('The Host is not a valid host and port (RFC 3986).');
 
-  const contentType = headers['content-type'];
-  const type = mediaType(contentType);
-  if (contentType !== undefined && (type === FORM || isJson(type))) requireUtf8(contentType);
+  const type = readableMediaType(headers);
   const authorization = headers.authorization;
   const announced = hasBody(headers);
   return andThen(announced ? readBody() : NO_BODY, (body) => ({

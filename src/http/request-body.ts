@@ -33,6 +33,12 @@ export function keepBody(req: IncomingMessage, bytes: Buffer): void {
  */
 export function readBody(req: IncomingMessage, limit: number): MaybePromise<Buffer> | undefined {
   if (!hasBody(req.headers)) return NO_BODY;
+  const coding = req.headers['transfer-encoding'];
+  // Node undoes `chunked` alone: with another coding before it (`gzip, chunked`) the bytes are still coded, and
+  // would be verified and read as the body (RFC 9112 §6.1 asks a server to refuse a coding it does not know).
+  if (coding !== undefined && coding.trim().toLowerCase() !== 'chunked') {
+    throw new InvalidRequestError('The request body has a transfer coding other than chunked.');
+  }
   const bytes = kept.get(req);
   if (bytes !== undefined) return withinLimit(bytes, limit);
   if (req.readableDidRead || req.readableEnded) return undefined;

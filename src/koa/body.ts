@@ -7,7 +7,6 @@
  */
 import type { Context, Middleware, Next } from 'koa';
 import { parsedBody } from '../http/body-value';
-import { mediaType } from '../http/media-type';
 import { hasBody, readBody } from '../http/request-body';
 import type { ResourceProtector } from '../protector/resource-protector';
 import { OAuthError } from '../rfc5849/errors';
@@ -24,7 +23,7 @@ async function readKoaBody(protector: ResourceProtector, ctx: Context, next: Nex
     const bytes = await readBody(ctx.req, protector.limits.body);
     if (bytes === undefined) return next(); // read by a parser mounted earlier; the guard will say so
     request.rawBody = bytes.toString('utf8');
-    request.body = parsedBody(mediaType(ctx.get('Content-Type') || undefined), bytes, protector.limits);
+    request.body = parsedBody(ctx.req.headers, bytes, protector.limits);
   } catch (error) {
     if (error instanceof OAuthError) return renderOAuthError(ctx, error, protector.realm);
     throw error;

@@ -25,7 +25,8 @@ export function checkBodyCoverage(bodyHash: string | undefined, request: Request
   if (bodyHash !== undefined && request.form !== undefined) {
     throw new InvalidRequestError('The oauth_body_hash must not be sent with a form-encoded body.', { claimed });
   }
-  if (bodyHash === undefined && request.form === undefined && (request.body?.length ?? 0) > 0) {
+  // An empty value counts as absent, as for the required parameters (§3.1).
+  if (!bodyHash && request.form === undefined && (request.body?.length ?? 0) > 0) {
     throw new MissingRequiredParameterError('oauth_body_hash', { claimed });
   }
 }

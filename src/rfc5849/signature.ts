@@ -53,7 +53,7 @@ export function checkSignature(
   if (!protocol.method.verify(baseString, protocol.signature, keys)) {
     throw refused(request, params, baseString, claimed);
   }
-  if (protocol.bodyHash === undefined) return;
+  if (!protocol.bodyHash) return; // none, or empty: then the body is empty too (checkBodyCoverage)
   const hash = checkBodyHash(protocol.bodyHash, request, protocol.method.bodyHashDigest);
   if (!hash.matches) {
     throw refused(request, params, baseString, claimed, 'The oauth_body_hash does not match the body.', hash.hint);
