@@ -4,12 +4,16 @@ import {
   MemoryNonceCache,
   RequireOAuth,
   ResourceProtector,
+  type OAuthRequest,
   type ResourceProtectorOptions,
+  type SignatureMethod,
 } from '../../src';
 import { requireOAuth as expressRequireOAuth } from '../../src/express';
 import { requireOAuth as koaRequireOAuth } from '../../src/koa';
 import { errorResponse } from '../../src/protector/error-response';
 import { DEFAULT_LIMITS, DEFAULTS } from '../../src/protector/settings';
+import { client, token, WHO } from '../support/fixtures';
+import { sign } from '../support/sign';
 
 /** The challenge a refusal carries under this realm, as Node would check it before sending. */
 const sendableChallenge = (realm: string) => {
@@ -96,5 +100,72 @@ describe("a route's realm is checked where the route is declared", () => {
   ])('%s', (_where, declare) => {
     expect(() => declare('line\nbreak')).toThrow(/realm/);
     expect(() => declare('fine realm')).not.toThrow();
+  });
+});
+
+describe('settings that change what a request must carry', () => {
+  const URL = 'https://api.example.com/items?limit=5';
+  const requestOf = (header: string): OAuthRequest => ({
+    method: 'GET',
+    uri: 'https://api.example.com/items',
+    secure: true,
+    authorization: header,
+    query: 'limit=5',
+    body: Buffer.alloc(0),
+  });
+  const verifierWith = (options: Partial<ResourceProtectorOptions>) =>
+    new ResourceProtector({
+      queryClient: (id) => (id === 'ck' ? client : undefined),
+      queryToken: (_id, t) => (t === 'tk' ? token : undefined),
+      nonceCache: new MemoryNonceCache(),
+      ...options,
+    } as ResourceProtectorOptions);
+  const plaintext = () =>
+    requestOf(
+      sign({
+        url: URL,
+        who: WHO,
+        signatureMethod: 'PLAINTEXT',
+        oauth: { oauth_timestamp: undefined, oauth_nonce: undefined },
+      }).header,
+    );
+
+  it('requireTimestampAndNonce: a PLAINTEXT request without them is refused; by default it passes, and can be replayed', () => {
+    const lenient = verifierWith({ signatureMethods: ['PLAINTEXT'] });
+    const request = plaintext();
+    expect(lenient.verifyNow(request)).toMatchObject({ clientId: 'ck', timestamp: undefined, nonce: undefined });
+    expect(lenient.verifyNow(request)).toMatchObject({ clientId: 'ck' }); // nothing recorded: the documented replay
+    const strict = verifierWith({ signatureMethods: ['PLAINTEXT'], requireTimestampAndNonce: true });
+    expect(() => strict.verifyNow(plaintext())).toThrow(
+      expect.objectContaining({
+        code: 'missing_required_parameter',
+        message: expect.stringContaining('oauth_timestamp'),
+      }),
+    );
+  });
+
+  it("customSignatureMethods: a protector's own method signs and verifies, once enabled, and only on that protector", () => {
+    // A toy method (never use it): the signature is the base string's length, so a test can tell it was used.
+    const LENGTH: SignatureMethod = {
+      keyType: 'secret',
+      bodyHashDigest: 'sha1',
+      sign: (baseString) => String(baseString.length),
+      verify: (baseString, signature) => signature === String(baseString.length),
+    };
+    const signedWith = (signature?: string) => {
+      const first = sign({ url: URL, who: WHO, signatureMethod: 'X-LENGTH' });
+      return requestOf(
+        first.header.replace(/oauth_signature="[^"]*"/, `oauth_signature="${signature ?? first.baseString.length}"`),
+      );
+    };
+    const own = verifierWith({ signatureMethods: ['X-LENGTH'], customSignatureMethods: { 'X-LENGTH': LENGTH } });
+    expect(own.verifyNow(signedWith())).toMatchObject({ clientId: 'ck', signatureMethod: 'X-LENGTH' });
+    expect(() => own.verifyNow(signedWith('1'))).toThrow(expect.objectContaining({ code: 'invalid_signature' }));
+    // Known but not enabled, and unknown to another protector.
+    const notEnabled = verifierWith({ customSignatureMethods: { 'X-LENGTH': LENGTH } });
+    expect(() => notEnabled.verifyNow(signedWith())).toThrow(
+      expect.objectContaining({ code: 'unsupported_signature_method' }),
+    );
+    expect(() => verifierWith({ signatureMethods: ['X-LENGTH'] })).toThrow(/Unknown signature method "X-LENGTH"/);
   });
 });

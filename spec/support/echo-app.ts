@@ -56,6 +56,7 @@ import {
   type TokenCredential,
 } from '../../src';
 import { oauthBodyParser as expressBodyParser, requireOAuth as expressGuard } from '../../src/express';
+import type { SettingOptions } from '../../src/protector/settings';
 import { ALICE } from './sign';
 import { expectWarning, PLAIN_HTTP_NOTICE } from './console';
 
@@ -413,12 +414,16 @@ function expressPlain(
 const field = (value: unknown) =>
   typeof value === 'object' && value !== null ? (value as Record<string, unknown>).b : undefined;
 
-/** The apps on loopback ports, sharing one protector (ALICE's credentials, realm `echo`, http allowed). */
-export async function startEchoApps(): Promise<EchoApps> {
+/**
+ * The apps on loopback ports, sharing one protector (ALICE's credentials, realm `echo`, http allowed), with
+ * `settings` (limits, timeouts) over the defaults.
+ */
+export async function startEchoApps(settings: SettingOptions = {}): Promise<EchoApps> {
   const protector = expectWarning(
     PLAIN_HTTP_NOTICE,
     () =>
       new ResourceProtector({
+        ...settings,
         queryClient: (clientId) => (clientId === ALICE.consumerKey ? client : undefined),
         queryToken: (clientId, token) =>
           clientId === ALICE.consumerKey && token === ALICE.token ? new EchoToken() : undefined,

@@ -45,7 +45,8 @@ export function readBody(req: IncomingMessage, limit: number): MaybePromise<Buff
   return readStream(req, limit).then((read) => (kept.set(req, read), read));
 }
 
-function withinLimit(bytes: Buffer, limit: number): Buffer {
+/** The bytes, or a 413 when there are more than `limit`. */
+export function withinLimit(bytes: Buffer, limit: number): Buffer {
   if (bytes.length > limit) throw new RequestTooLargeError(limit);
   return bytes;
 }

@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { readHttpRequest, type HttpRequest } from '../http/http-request';
-import { readBody } from '../http/request-body';
+import { readBody, withinLimit } from '../http/request-body';
 import type { MaybePromise } from '../rfc5849/maybe-promise';
 
 export interface AdapterRequest {
@@ -39,6 +39,7 @@ export function readRequest(exchange: AdapterRequest, bodyLimit: number): MaybeP
   return readHttpRequest(
     req,
     { target, trustProxy },
-    () => readBody(req, bodyLimit) ?? (exchange.bodyReadElsewhere ?? NO_BYTES)(),
+    // A framework parser's bytes count against the protector's limit too: its own limit may be larger.
+    () => readBody(req, bodyLimit) ?? withinLimit((exchange.bodyReadElsewhere ?? NO_BYTES)(), bodyLimit),
   );
 }
