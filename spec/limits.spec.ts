@@ -11,9 +11,13 @@ import { sign, type SignOptions } from './support/sign';
 
 const LIMITS: Limits = { authorizationHeader: 600, parameters: 12, credentialLength: 24, body: 100, jsonDepth: 3 };
 
+/** How long the token store takes to answer the next request. */
+let tokenDelayMs = 0;
+const STORE_TIMEOUT_MS = 150;
+
 let apps: EchoApps;
 beforeAll(async () => {
-  apps = await startEchoApps({ limits: LIMITS });
+  apps = await startEchoApps({ limits: LIMITS, storeTimeoutMs: STORE_TIMEOUT_MS, tokenDelayMs: () => tokenDelayMs });
 });
 afterAll(() => apps.stop());
 
@@ -21,6 +25,7 @@ interface Reply {
   status: number;
   error?: string;
   description?: string;
+  retryAfter?: string;
 }
 
 /** Signs and sends one request to an app; the reply's OAuth error, if any. */
@@ -44,7 +49,13 @@ function send(
           const text = Buffer.concat(chunks).toString('utf8');
           if (res.statusCode === 200) return resolve({ status: 200 });
           const { error, error_description } = JSON.parse(text) as { error: string; error_description: string };
-          resolve({ status: res.statusCode ?? 0, error, description: error_description });
+          const retryAfter = res.headers['retry-after'];
+          resolve({
+            status: res.statusCode ?? 0,
+            error,
+            description: error_description,
+            ...(retryAfter ? { retryAfter } : {}),
+          });
         });
       },
     );
@@ -119,5 +130,17 @@ describe.each(APP_NAMES)('%s: each limit at its edge and one past it', (app) => 
           description: expect.stringContaining('deeper than 3 levels'),
         });
     }
+  });
+
+  test('storeTimeoutMs (150): a token store answering after 30 ms; after 400 ms', async () => {
+    tokenDelayMs = 30;
+    expect(await send(app, '/echo/query')).toEqual({ status: 200 });
+    tokenDelayMs = 400;
+    expect(await send(app, '/echo/query')).toMatchObject({
+      status: 503,
+      error: 'temporarily_unavailable',
+      retryAfter: '1',
+    });
+    tokenDelayMs = 0;
   });
 });

@@ -414,19 +414,31 @@ function expressPlain(
 const field = (value: unknown) =>
   typeof value === 'object' && value !== null ? (value as Record<string, unknown>).b : undefined;
 
+export interface EchoOptions extends SettingOptions {
+  /** How long the token store takes to answer, asked on each call (default: at once, synchronously). */
+  tokenDelayMs?: () => number;
+}
+
 /**
  * The apps on loopback ports, sharing one protector (ALICE's credentials, realm `echo`, http allowed), with
  * `settings` (limits, timeouts) over the defaults.
  */
-export async function startEchoApps(settings: SettingOptions = {}): Promise<EchoApps> {
+export async function startEchoApps({ tokenDelayMs, ...settings }: EchoOptions = {}): Promise<EchoApps> {
+  const findToken = (clientId: string, token: string) =>
+    clientId === ALICE.consumerKey && token === ALICE.token ? new EchoToken() : undefined;
   const protector = expectWarning(
     PLAIN_HTTP_NOTICE,
     () =>
       new ResourceProtector({
         ...settings,
         queryClient: (clientId) => (clientId === ALICE.consumerKey ? client : undefined),
-        queryToken: (clientId, token) =>
-          clientId === ALICE.consumerKey && token === ALICE.token ? new EchoToken() : undefined,
+        queryToken: (clientId, token) => {
+          const delay = tokenDelayMs?.();
+          if (delay === undefined) return findToken(clientId, token);
+          return new Promise<EchoToken | undefined>((resolve) =>
+            setTimeout(() => resolve(findToken(clientId, token)), delay),
+          );
+        },
         nonceCache: new MemoryNonceCache(),
         realm: 'echo',
         allowInsecureTransport: true,
