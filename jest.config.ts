@@ -20,6 +20,7 @@ const DEMO_SPECS = [
   'fuzz',
   'hostile-input',
   'interop',
+  'interop-python',
   'lti',
   'one-reading',
   'openapi',
