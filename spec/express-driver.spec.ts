@@ -249,6 +249,33 @@ describe('requireOAuth() and oauthBodyParser() as plain Express middleware', () 
   it("refuses an unguarded form of more parameters than the protector's limit, as the guard would", () =>
     expectUnguardedFormLimit(app, '/open', protector.limits.parameters));
 
+  it('with mirrorUser, also leaves the credential at req.user (and not without it)', async () => {
+    const mirroring = new ResourceProtector({
+      queryClient: (id) => (id === 'ck' ? client : undefined),
+      queryToken: (id, t) => (id === 'ck' && t === 'tk' ? token : undefined),
+      nonceCache: new MemoryNonceCache(),
+      realm: 'express',
+      mirrorUser: true,
+    });
+    const mirrored = express4();
+    mirrored.set('trust proxy', 'loopback');
+    for (const [path, guard] of [
+      ['/mirrored', requireOAuth(mirroring)],
+      ['/plain', requireOAuth(protector)],
+    ] as const) {
+      mirrored.get(path, guard, (req, res) => {
+        res.json({ user: (req as typeof req & { user?: unknown }).user === token });
+      });
+    }
+    for (const [path, user] of [
+      ['/mirrored', true],
+      ['/plain', false],
+    ] as const) {
+      const res = await request(mirrored).get(path).set(signedHeaders('GET', path));
+      expect({ status: res.status, body: res.body }).toEqual({ status: 200, body: { user } });
+    }
+  });
+
   it('fails closed when another body parser read the body first and kept no bytes', async () => {
     const careless = express4();
     careless.use(express4.urlencoded({ extended: true }));
