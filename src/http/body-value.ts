@@ -5,12 +5,12 @@
  * available as verified).
  */
 import { isUtf8 } from 'node:buffer';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Parameter } from '../rfc5849/parameter';
 import { InvalidRequestError } from '../rfc5849/errors';
 import { flatParameters } from './flat-parameters';
 import type { HttpRequest } from './http-request';
 import { FORM, isJson, readableMediaType } from './media-type';
-import type { IncomingHttpHeaders } from 'node:http';
 import { parseFormEncoded } from '../rfc5849/form-encoded';
 import { tooManyParameters } from '../rfc5849/parameter-sources';
 import type { Limits } from '../protector/settings';
