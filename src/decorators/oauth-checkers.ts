@@ -4,6 +4,7 @@
  * or without `@RequireOAuth()` on the route: a request a guard verified is not verified again (its nonce is
  * already recorded), one that no guard saw is verified here. Refusals keep the OAuth error contract.
  */
+import { guardInheritedActions } from './require-oauth.decorator';
 import { getFromContainer, HttpError, type Action } from 'routing-controllers';
 import type { Token } from 'typedi';
 import { accessRequest } from '../protector/access';
@@ -92,6 +93,7 @@ function verifiedFor(
 export function oauthAuthorizationChecker(
   options: OAuthCheckerOptions = {},
 ): (action: Action, roles: string[]) => boolean | Promise<boolean> {
+  guardInheritedActions(); // made before the routes are built: see there
   return (action, roles) => {
     const allowed = andThen(verifiedFor(action, options, { scopes: roles }), () => true);
     return isPromiseLike(allowed) ? Promise.resolve(allowed) : allowed;

@@ -29,11 +29,17 @@ function actionsOf(controller: Function): Set<string> {
   return methods;
 }
 
+/** The actions that have their guard, by controller class. */
+const guardedActions = new WeakMap<Function, Set<string>>();
+
 /**
  * Each action gets exactly one guard, with the class's and the method's options merged; they are read on
  * the first request, once every decorator has run (method decorators run before class decorators).
  */
 function guardAction(controller: Function, method: string): void {
+  let forClass = guardedActions.get(controller);
+  if (!forClass) guardedActions.set(controller, (forClass = new Set()));
+  forClass.add(method);
   const middleware = actionGuard(() => {
     const { protector = ResourceProtector, ...route } = requireOAuthMetadata(controller, method) ?? {};
     return {
@@ -56,7 +62,9 @@ export function RequireOAuth(options: RequireOAuthOptions = {}): ClassDecorator 
       const controller = target as Function;
       classOptions.set(controller, options);
       const guarded = ownMethodOptions(controller);
-      for (const action of actionsOf(controller)) if (!guarded.has(action)) guardAction(controller, action);
+      for (const action of actionsOf(controller)) {
+        if (!guarded.has(action) && !guardedActions.get(controller)?.has(action)) guardAction(controller, action);
+      }
     } else {
       const controller = target.constructor;
       ownMethodOptions(controller).set(method, options);
@@ -71,11 +79,31 @@ export function RequireOAuth(options: RequireOAuthOptions = {}): ClassDecorator 
  */
 export function requireOAuthMetadata(controller: Function, method?: string): RequireOAuthOptions | undefined {
   let onMethod: RequireOAuthOptions | undefined;
-  for (let c: unknown = controller; method !== undefined && typeof c === 'function' && !onMethod;) {
-    onMethod = methodOptions.get(c)?.get(method);
-    c = Object.getPrototypeOf(c);
+  let onClass: RequireOAuthOptions | undefined;
+  // A subclass keeps its superclasses' guards: their options, the outermost first, then its own laid over them.
+  for (let c: unknown = controller; typeof c === 'function' && c !== Function.prototype; c = Object.getPrototypeOf(c)) {
+    if (method !== undefined) onMethod ??= methodOptions.get(c)?.get(method);
+    const own = classOptions.get(c);
+    if (own) onClass = onClass ? mergeRouteOptions(own, onClass) : own;
   }
-  const onClass = classOptions.get(controller);
   if (!onClass && !onMethod) return undefined;
   return onMethod ? mergeRouteOptions(onClass, onMethod) : onClass;
+}
+
+/**
+ * routing-controllers builds a controller's inherited actions with the subclass as their target, and looks their
+ * @UseBefore middlewares up by that target alone: a controller extending a guarded class, without a guard of its
+ * own, would serve the inherited actions (and its own) unguarded. This registers their guards, with the options
+ * they inherit, for every controller defined so far; `oauthBodyParser()` and `oauthAuthorizationChecker()` call it
+ * when they are made, which an app does before useKoaServer() or useExpressServer() builds the routes.
+ */
+export function guardInheritedActions(): void {
+  for (const { target } of getMetadataArgsStorage().controllers) {
+    const controller = target as Function;
+    for (const method of actionsOf(controller)) {
+      if (!guardedActions.get(controller)?.has(method) && requireOAuthMetadata(controller, method)) {
+        guardAction(controller, method);
+      }
+    }
+  }
 }

@@ -24,8 +24,9 @@ export function checkRouteOptions(route: RouteOptions): void {
 }
 
 /**
- * Lays `inner` (a method's options) over `outer` (its class's): settings are replaced, while scopes and
- * authorization predicates add up, so a method can only narrow who may call it.
+ * Lays `inner` (a method's options, or a subclass's) over `outer` (its class's, or its superclass's): scopes and
+ * authorization predicates add up, so neither can be dropped; settings (realm, signature methods, `twoLegged`,
+ * `optional`) are replaced, so a method may choose its own, wider ones too.
  */
 export function mergeRouteOptions<R extends RouteOptions>(outer: R | undefined, inner: R): R {
   if (!outer) return inner;

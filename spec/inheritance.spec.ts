@@ -1,0 +1,113 @@
+/**
+ * A controller that extends a guarded class keeps its guard, on both drivers. routing-controllers builds inherited
+ * actions with the subclass as their target and looks their @UseBefore middlewares up by it alone, so without
+ * `guardInheritedActions()` (run by `oauthBodyParser()` when it is made) these routes were served to anyone.
+ */
+import 'reflect-metadata';
+import express from 'express';
+import Koa from 'koa';
+import { Get, JsonController, useContainer, useExpressServer, useKoaServer } from 'routing-controllers';
+import request from 'supertest';
+import { Container, Service } from 'typedi';
+import { MemoryNonceCache, oauthBodyParser, RequireOAuth, ResourceProtector, type TokenCredential } from '../src';
+import { oauthBodyParser as expressBodyParser } from '../src/express';
+import { expectWarning, PLAIN_HTTP_NOTICE } from './support/console';
+import { sign, type Identity } from './support/sign';
+
+const ADMIN: Identity = { consumerKey: 'ck', consumerSecret: 'cs', token: 'admin', tokenSecret: 'ts' };
+const EXTRA: Identity = { ...ADMIN, token: 'extra' };
+const SCOPES: Record<string, string[]> = { admin: ['admin', 'extra'], extra: ['extra'] };
+
+const protector = expectWarning(
+  PLAIN_HTTP_NOTICE,
+  () =>
+    new ResourceProtector({
+      queryClient: (id) =>
+        id === 'ck' ? { getClientSecret: () => 'cs', getRsaPublicKey: () => undefined } : undefined,
+      queryToken: (_id, token): TokenCredential | undefined =>
+        SCOPES[token] && {
+          getOAuthToken: () => token,
+          getOAuthTokenSecret: () => 'ts',
+          getScopes: () => SCOPES[token],
+        },
+      nonceCache: new MemoryNonceCache(),
+      allowInsecureTransport: true,
+    }),
+);
+useContainer(Container);
+Container.set(ResourceProtector, protector);
+
+@RequireOAuth({ scopes: ['admin'] })
+class AdminBase {
+  @Get('/secret')
+  secret() {
+    return { secret: true };
+  }
+}
+
+/** No guard of its own: the base's, scopes included. */
+@Service()
+@JsonController('/child')
+class Child extends AdminBase {
+  @Get('/own')
+  own() {
+    return { own: true };
+  }
+}
+
+/** A guard of its own, whose scopes add to the base's. */
+@Service()
+@JsonController('/child2')
+@RequireOAuth({ scopes: ['extra'] })
+class ChildWithGuard extends AdminBase {}
+
+class MethodBase {
+  @Get('/m')
+  @RequireOAuth()
+  m() {
+    return { m: true };
+  }
+}
+
+@Service()
+@JsonController('/sub')
+class Sub extends MethodBase {}
+
+const controllers = [Child, ChildWithGuard, Sub];
+const koa = new Koa();
+koa.use(oauthBodyParser(protector));
+useKoaServer(koa, { controllers, development: false });
+const expressApp = express();
+expressApp.use(expressBodyParser(protector));
+useExpressServer(expressApp, { controllers, development: false });
+
+describe.each([
+  ['Koa', () => koa.callback()],
+  ['Express', () => expressApp],
+])('on %s, a controller extending a guarded class', (_driver, app) => {
+  const get = (path: string, who?: Identity) => {
+    const req = request(app()).get(path);
+    return who
+      ? req.set('Authorization', sign({ url: `http://127.0.0.1${path}`, who }).header).set('Host', '127.0.0.1')
+      : req;
+  };
+
+  it("serves the inherited and its own actions only through the base class's guard and scopes", async () => {
+    for (const path of ['/child/secret', '/child/own']) {
+      expect((await get(path)).status).toBe(401);
+      expect((await get(path, EXTRA)).body).toMatchObject({ error: 'insufficient_scope' });
+      expect((await get(path, ADMIN)).status).toBe(200);
+    }
+  });
+
+  it("with a guard of its own, keeps the base's scopes too", async () => {
+    expect((await get('/child2/secret')).status).toBe(401);
+    expect((await get('/child2/secret', EXTRA)).body).toMatchObject({ error: 'insufficient_scope' });
+    expect((await get('/child2/secret', ADMIN)).status).toBe(200);
+  });
+
+  it("keeps a base method's own guard", async () => {
+    expect((await get('/sub/m')).status).toBe(401);
+    expect((await get('/sub/m', EXTRA)).status).toBe(200);
+  });
+});
