@@ -8,7 +8,7 @@ import { AccessDeniedError, InsufficientScopeError, type Claimed } from '../rfc5
 import { andThen, type MaybePromise } from '../rfc5849/maybe-promise';
 import type { FlatParameters } from '../http/flat-parameters';
 import type { HttpRequest } from '../http/http-request';
-import { storeCall } from './store-call';
+import { BOOLEAN, storeCall, STRINGS, type StoreAnswer } from './store-call';
 
 /** What an access rule sees of the request: the verified reading, in no framework's terms. */
 export interface AccessRequest {
@@ -37,7 +37,7 @@ export type Authorize = (credential: TokenCredential | Client, request: AccessRe
 export interface AccessRules {
   /** Scopes the credential must have been granted (403 `insufficient_scope` otherwise). */
   scopes?: readonly string[];
-  /** Checked after a valid signature: false → 403 `access_denied`; a throw or timeout → 503. */
+  /** Checked after a valid signature: false → 403 `access_denied`; a throw, timeout or non-boolean → 503. */
   authorize?: Authorize | readonly Authorize[];
 }
 
@@ -62,13 +62,14 @@ export function checkAccess<C extends TokenCredential | Client>(
   claimed: Claimed,
 ): MaybePromise<void> {
   const predicates = [rules.authorize ?? []].flat();
-  const ask = <R>(call: () => MaybePromise<R>) => storeCall(context.storeTimeoutMs, claimed, call);
+  const ask = <R>(call: () => MaybePromise<R>, answer: StoreAnswer) =>
+    storeCall(context.storeTimeoutMs, claimed, call, answer);
   const next = (at: number): MaybePromise<void> => {
     if (at === predicates.length) return;
     return andThen(
-      ask(() => predicates[at](credential, request)),
+      ask(() => predicates[at](credential, request), BOOLEAN),
       (allowed) => {
-        if (!allowed) throw new AccessDeniedError({ claimed });
+        if (allowed !== true) throw new AccessDeniedError({ claimed });
         return next(at + 1);
       },
     );
@@ -76,8 +77,10 @@ export function checkAccess<C extends TokenCredential | Client>(
   const required = rules.scopes ?? [];
   if (required.length === 0) return next(0);
   const lookup = context.getScopes;
-  const granted = ask(() =>
-    lookup ? lookup(credential) : ((credential as Partial<ScopedCredential>).getScopes?.() ?? []),
+  // An array of strings, compared whole: a string ("read admin") would grant every scope it contains.
+  const granted = ask(
+    () => (lookup ? lookup(credential) : ((credential as Partial<ScopedCredential>).getScopes?.() ?? [])),
+    STRINGS,
   );
   return andThen(granted, (scopes) => {
     const missing = required.filter((scope) => !scopes.includes(scope));

@@ -3,7 +3,8 @@
  * as an adapter has read them, and applies each route's access rules. It knows no web framework.
  */
 import type { Client, TokenCredential } from '../rfc5849/credentials';
-import type { MaybePromise } from '../rfc5849/maybe-promise';
+import { recover, type MaybePromise } from '../rfc5849/maybe-promise';
+import { OAuthError, TemporarilyUnavailableError } from '../rfc5849/errors';
 import type { SignatureMethod } from '../rfc5849/signature-method';
 import {
   verifyRequest,
@@ -23,7 +24,7 @@ import type { RouteOptions } from './route-options';
 import { resolveSettings, type Limits, type SettingOptions, type Settings } from './settings';
 import { guardRequest, type GuardContext, type GuardedRequest } from './guard-request';
 import type { RenderRefusal } from './refusal';
-import { storeCall } from './store-call';
+import { BOOLEAN, MODEL, storeCall } from './store-call';
 
 /** Where nonces are kept: a cache (the protector derives keys and lifetimes), or a function of your own. */
 export type NonceStoreOptions =
@@ -101,10 +102,11 @@ export class ResourceProtector<C extends Client = Client, T extends TokenCredent
         checkAccess: (verified, forRoute, request) => this.checkAccess(verified, forRoute, request),
       },
       stores: {
-        queryClient: (clientId, claimed) => storeCall(ms, claimed, () => options.queryClient(clientId)),
-        queryToken: (clientId, token, claimed) => storeCall(ms, claimed, () => options.queryToken(clientId, token)),
+        queryClient: (clientId, claimed) => storeCall(ms, claimed, () => options.queryClient(clientId), MODEL),
+        queryToken: (clientId, token, claimed) =>
+          storeCall(ms, claimed, () => options.queryToken(clientId, token), MODEL),
         existsNonce: (nonce, timestamp, clientId, token, lifetime, claimed) =>
-          storeCall(ms, claimed, () => existsNonce(nonce, timestamp, clientId, token, lifetime)),
+          storeCall(ms, claimed, () => existsNonce(nonce, timestamp, clientId, token, lifetime), BOOLEAN),
       },
     };
     if (options.debugSignatures) {
@@ -159,7 +161,14 @@ export class ResourceProtector<C extends Client = Client, T extends TokenCredent
       allowInsecureTransport: settings.allowInsecureTransport,
       limits: settings.limits,
     };
-    return verifyRequest(request, policy, configured.stores);
+    // The models' own methods (getClientSecret(), getOAuthTokenSecret(), isRevoked(), ...) are the application's
+    // code, as the stores are: what they throw is a store fault too (503, with it as the cause), never a 500.
+    return recover(
+      () => verifyRequest(request, policy, configured.stores),
+      (error): never => {
+        throw error instanceof OAuthError ? error : new TemporarilyUnavailableError({ cause: error });
+      },
+    );
   }
 
   #methodsOf(route: RouteOptions, settings: Readonly<Settings>): ReadonlyMap<string, SignatureMethod> {

@@ -25,6 +25,10 @@ export interface SignedRequest extends RequestBody {
  */
 export function clientKeys(client: Client, protocol: ProtocolParameters, claimed: Claimed): SignatureKeys {
   const allowed = client.getAllowedSignatureMethods?.();
+  // Names compared whole: a string ("HMAC-SHA1 only") would allow every method it contains.
+  if (allowed !== undefined && !Array.isArray(allowed)) {
+    throw new TypeError('getAllowedSignatureMethods() answered other than an array of method names.');
+  }
   const refuse = () =>
     new UnsupportedSignatureMethodError(`This client may not use the ${protocol.signatureMethod} signature method.`, {
       claimed,

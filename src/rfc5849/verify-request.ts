@@ -106,7 +106,12 @@ export function verifyRequest<C extends Client, T extends TokenCredential>(
     const keys = clientKeys(client, protocol, claimed);
     return andThen(findCredential(stores, client, protocol, claimed), (credential) => {
       // 6. Signature and body hash (§3.4), then the token's lifecycle: a forger learns nothing of it.
-      if (credential !== client) keys.tokenSecret = (credential as T).getOAuthTokenSecret();
+      if (credential !== client && protocol.method.keyType === 'secret') {
+        const secret = (credential as T).getOAuthTokenSecret();
+        // A token with no secret signs nothing: verified with '' it would need the client secret alone.
+        if (typeof secret !== 'string') throw new InvalidTokenError('token_rejected', { claimed });
+        keys.tokenSecret = secret;
+      }
       checkSignature(request, parameters.all, protocol, keys, claimed);
       if (credential !== client) checkLifecycle(credential as T, claimed);
       // 7. Nonce: one atomic check-and-set, only now that the request is known to be genuine.

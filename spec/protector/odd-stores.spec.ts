@@ -1,0 +1,183 @@
+/**
+ * Stores and models are the application's code: what they throw, and answers of the wrong type, are store faults
+ * (503 `temporarily_unavailable`, the error as its cause), never a 500, and never read by their truthiness or as a
+ * substring — a scope list stored as one string, `"notes:read superadmin"`, must not grant `admin`.
+ */
+import { createPublicKey } from 'node:crypto';
+import {
+  MemoryNonceCache,
+  ResourceProtector,
+  type Client,
+  type OAuthRequest,
+  type ResourceProtectorOptions,
+  type TokenCredential,
+} from '../../src';
+import { DEMO_PRIVATE_KEY, sign, type Identity } from '../support/sign';
+
+const URL = 'https://api.example.com/items';
+const WHO: Identity = {
+  consumerKey: 'ck',
+  consumerSecret: 'cs',
+  token: 'tk',
+  tokenSecret: 'ts',
+  privateKey: DEMO_PRIVATE_KEY,
+};
+const PUBLIC_KEY = createPublicKey(DEMO_PRIVATE_KEY).export({ type: 'spki', format: 'pem' }).toString();
+
+const boom = () => {
+  throw new Error('db://admin:password@10.0.0.5 refused');
+};
+
+const goodClient = (): Client => ({ getClientSecret: () => 'cs', getRsaPublicKey: () => PUBLIC_KEY });
+const goodToken = () => ({
+  getOAuthToken: () => 'tk',
+  getOAuthTokenSecret: () => 'ts',
+  getScopes: () => ['read'],
+});
+
+function protectorWith(options: Partial<ResourceProtectorOptions>): ResourceProtector {
+  return new ResourceProtector({
+    queryClient: () => goodClient(),
+    queryToken: () => goodToken(),
+    nonceCache: new MemoryNonceCache(),
+    signatureMethods: ['HMAC-SHA1', 'RSA-SHA1'],
+    ...options,
+  } as ResourceProtectorOptions);
+}
+
+const requestOf = (signatureMethod = 'HMAC-SHA1'): OAuthRequest => ({
+  method: 'GET',
+  uri: URL,
+  secure: true,
+  authorization: sign({ url: URL, who: WHO, signatureMethod }).header,
+  query: '',
+  body: Buffer.alloc(0),
+});
+
+/** The code of what verifying a fresh request ends in: 'ok', or the OAuth error's code (a 500 would throw). */
+async function outcome(protector: ResourceProtector, signatureMethod?: string): Promise<string> {
+  try {
+    await protector.verifyNow(requestOf(signatureMethod));
+    return 'ok';
+  } catch (error) {
+    const { code, status } = error as { code?: string; status?: number };
+    if (code === undefined) throw error;
+    return `${status} ${code}`;
+  }
+}
+
+const UNAVAILABLE = '503 temporarily_unavailable';
+
+describe('a model method that throws is a store fault', () => {
+  it.each<[string, Partial<ResourceProtectorOptions>, string]>([
+    ['getClientSecret()', { queryClient: () => ({ ...goodClient(), getClientSecret: boom }) }, 'HMAC-SHA1'],
+    ['getRsaPublicKey()', { queryClient: () => ({ ...goodClient(), getRsaPublicKey: boom }) }, 'RSA-SHA1'],
+    [
+      'getAllowedSignatureMethods()',
+      { queryClient: () => ({ ...goodClient(), getAllowedSignatureMethods: boom }) },
+      'HMAC-SHA1',
+    ],
+    ['getOAuthToken()', { queryToken: () => ({ ...goodToken(), getOAuthToken: boom }) }, 'HMAC-SHA1'],
+    ['getOAuthTokenSecret()', { queryToken: () => ({ ...goodToken(), getOAuthTokenSecret: boom }) }, 'HMAC-SHA1'],
+    ['getClientId()', { queryToken: () => ({ ...goodToken(), getClientId: boom }) }, 'HMAC-SHA1'],
+    ['isRevoked()', { queryToken: () => ({ ...goodToken(), isRevoked: boom }) }, 'HMAC-SHA1'],
+    ['isExpired()', { queryToken: () => ({ ...goodToken(), isExpired: boom }) }, 'HMAC-SHA1'],
+  ])('%s', async (_what, options, method) => {
+    expect(await outcome(protectorWith(options), method)).toBe(UNAVAILABLE);
+  });
+
+  it('keeps what was thrown as the cause, out of the response', async () => {
+    const protector = protectorWith({ queryClient: () => ({ ...goodClient(), getClientSecret: boom }) });
+    await expect(Promise.resolve().then(() => protector.verifyNow(requestOf()))).rejects.toMatchObject({
+      code: 'temporarily_unavailable',
+      message: expect.not.stringContaining('db://'),
+      cause: expect.objectContaining({ message: expect.stringContaining('db://') }),
+    });
+  });
+});
+
+describe('an answer of the wrong type is a store fault, never read by its truthiness', () => {
+  it.each<[string, Partial<ResourceProtectorOptions>]>([
+    ['queryClient answering a string', { queryClient: () => 'ck' as never }],
+    ['queryClient answering a number', { queryClient: () => 42 as never }],
+    ['queryClient answering an array', { queryClient: () => [] as never }],
+    ['queryToken answering a string', { queryToken: () => 'tk' as never }],
+    ['queryToken resolving to true', { queryToken: () => Promise.resolve(true as never) }],
+    [
+      'existsNonce answering undefined (it forgot to return)',
+      { nonceCache: undefined, existsNonce: () => undefined as never },
+    ],
+    ['existsNonce answering an empty string', { nonceCache: undefined, existsNonce: () => '' as never }],
+    ['existsNonce resolving to "OK"', { nonceCache: undefined, existsNonce: () => Promise.resolve('OK' as never) }],
+    [
+      'allowed methods as one string',
+      { queryClient: () => ({ ...goodClient(), getAllowedSignatureMethods: () => 'XHMAC-SHA1 only' as never }) },
+    ],
+    [
+      'allowed methods as a Set',
+      { queryClient: () => ({ ...goodClient(), getAllowedSignatureMethods: () => new Set(['HMAC-SHA1']) as never }) },
+    ],
+  ])('%s', async (_what, options) => {
+    expect(await outcome(protectorWith(options))).toBe(UNAVAILABLE);
+  });
+
+  it('allowed methods are compared whole', async () => {
+    const allowing = (methods: string[]) =>
+      protectorWith({ queryClient: () => ({ ...goodClient(), getAllowedSignatureMethods: () => methods }) });
+    expect(await outcome(allowing(['HMAC-SHA1']))).toBe('ok');
+    expect(await outcome(allowing(['HMAC-SHA1X', 'XHMAC-SHA1']))).toBe('400 unsupported_signature_method');
+  });
+
+  it.each([
+    ['undefined (a NULL column)', undefined],
+    ['a number', 0],
+  ])('a token whose secret is %s is refused, not verified with an empty secret', async (_what, secret) => {
+    const protector = protectorWith({
+      queryToken: () => ({ ...goodToken(), getOAuthTokenSecret: () => secret as never }),
+    });
+    // Signed with the key "cs&": what a token secret of "" would verify.
+    const request = { ...requestOf(), authorization: sign({ url: URL, who: { ...WHO, tokenSecret: '' } }).header };
+    await expect(Promise.resolve().then(() => protector.verifyNow(request))).rejects.toMatchObject({
+      code: 'invalid_token',
+    });
+  });
+
+  it("an RSA request does not ask for the token's secret, which RSA-SHA1 does not use", async () => {
+    const protector = protectorWith({ queryToken: () => ({ ...goodToken(), getOAuthTokenSecret: boom }) });
+    expect(await outcome(protector, 'RSA-SHA1')).toBe('ok');
+  });
+});
+
+describe('access rules read scopes and answers exactly', () => {
+  const access = async (token: object, rules: Parameters<ResourceProtector['checkAccess']>[1]) => {
+    const protector = protectorWith({ queryToken: () => token as TokenCredential });
+    const verified = await protector.verifyNow(requestOf());
+    const request = { method: 'GET', path: '/items', host: 'api.example.com', params: {}, query: {} };
+    try {
+      await protector.checkAccess(verified, rules, request);
+      return 'ok';
+    } catch (error) {
+      const { code, status } = error as { code: string; status: number };
+      return `${status} ${code}`;
+    }
+  };
+
+  it('scopes stored as one string grant nothing by substring: a store fault', async () => {
+    const token = { ...goodToken(), getScopes: () => 'notes:read superadmin' };
+    expect(await access(token, { scopes: ['admin'] })).toBe(UNAVAILABLE);
+    expect(await access({ ...goodToken(), getScopes: () => ['notes:read', 'superadmin'] }, { scopes: ['admin'] })).toBe(
+      '403 insufficient_scope',
+    );
+    expect(await access({ ...goodToken(), getScopes: () => ['admin'] }, { scopes: ['admin'] })).toBe('ok');
+  });
+
+  it.each([
+    ['true', true, 'ok'],
+    ['false', false, '403 access_denied'],
+    ['the string "false"', 'false', UNAVAILABLE],
+    ['undefined (it forgot to return)', undefined, UNAVAILABLE],
+    ['1', 1, UNAVAILABLE],
+  ])('an authorize predicate answering %s', async (_what, answer, expected) => {
+    expect(await access(goodToken(), { authorize: () => answer as never })).toBe(expected);
+  });
+});
