@@ -4,7 +4,9 @@
  * tests' independent signer.
  */
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { curlCommand, shellQuote } from '../src/cli/curl';
@@ -86,6 +88,50 @@ describe('routing-controllers-oauth1 sign (child process)', () => {
     }
     expect(out.stdout).toContain('OAUTH1_TOKEN_SECRET');
     expect(out.stdout).not.toContain('--timestamp');
+  });
+
+  it('a key it cannot use: one line on stderr, never a stack trace or a hang', async () => {
+    // A 512-bit RSA key is too short for a SHA-512 DigestInfo: OpenSSL refuses to sign with it.
+    const dir = mkdtempSync(join(tmpdir(), 'oauth1-cli-key-'));
+    try {
+      const file = join(dir, 'short.pem');
+      const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 512 });
+      writeFileSync(file, privateKey.export({ type: 'pkcs8', format: 'pem' }));
+      const out = await cli([
+        'sign',
+        '--consumer-key',
+        'k',
+        '--signature-method',
+        'RSA-SHA512',
+        '--private-key',
+        file,
+        'GET',
+        'http://e.x/',
+      ]);
+      expect(out).toEqual({
+        code: 1,
+        stdout: '',
+        stderr: expect.stringMatching(/^routing-controllers-oauth1: error: [^\n]+\n$/),
+      });
+      // A device is not read (reading /dev/zero never ended).
+      const zero = await cli([
+        'sign',
+        '--consumer-key',
+        'k',
+        '--signature-method',
+        'RSA-SHA1',
+        '--private-key',
+        '/dev/zero',
+        'GET',
+        'http://e.x/',
+      ]);
+      expect(zero).toMatchObject({
+        code: 2,
+        stderr: expect.stringContaining('Cannot read --private-key /dev/zero: not a regular file of at most 1 MiB'),
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('bad arguments: exit 2 with a message on stderr and nothing on stdout', async () => {

@@ -10,6 +10,9 @@ try {
   process.stderr.write(result.stderr);
   process.exitCode = result.exitCode;
 } catch (error) {
-  process.stderr.write(`routing-controllers-oauth1: ${(error as Error).stack ?? String(error)}\n`);
+  // What signing refused (a key too short for its digest, say): one line, as a usage error, never a stack trace.
+  process.stderr.write(
+    `routing-controllers-oauth1: error: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
   process.exitCode = 1;
 }

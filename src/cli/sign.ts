@@ -5,7 +5,7 @@
  * Pure apart from the injected clock, random source and file reader.
  */
 import { createPrivateKey, randomBytes, type KeyObject } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { signRequest } from '../core';
 import { UsageError } from './arguments';
 import type { SignArguments } from './sign-arguments';
@@ -18,10 +18,17 @@ export interface SignDependencies {
   readFile(path: string): string;
 }
 
+/** A PEM key is a few kilobytes: a device, a pipe or a huge file (`/dev/zero`) is not read. */
+const MOST_KEY_FILE_BYTES = 1024 * 1024;
+
 export const defaultDependencies: SignDependencies = {
   now: () => Math.floor(Date.now() / 1000),
   nonce: () => randomBytes(16).toString('hex'),
-  readFile: (path) => readFileSync(path, 'utf8'),
+  readFile: (path) => {
+    const stat = statSync(path);
+    if (!stat.isFile() || stat.size > MOST_KEY_FILE_BYTES) throw new Error('not a regular file of at most 1 MiB');
+    return readFileSync(path, 'utf8');
+  },
 };
 
 /** The signed request, as the tool prints it. */
