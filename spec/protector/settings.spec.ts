@@ -6,6 +6,7 @@ import {
   ResourceProtector,
   type OAuthRequest,
   type ResourceProtectorOptions,
+  type RouteOptions,
   type SignatureMethod,
 } from '../../src';
 import { requireOAuth as expressRequireOAuth } from '../../src/express';
@@ -92,14 +93,36 @@ describe('a setting that would not mean what it says is refused at construction'
   });
 });
 
-describe("a route's realm is checked where the route is declared", () => {
-  it.each([
-    ['@RequireOAuth()', (realm: string) => RequireOAuth({ realm })],
-    ['Koa requireOAuth()', (realm: string) => koaRequireOAuth(protectorWith({}), { realm })],
-    ['Express requireOAuth()', (realm: string) => expressRequireOAuth(protectorWith({}), { realm })],
-  ])('%s', (_where, declare) => {
-    expect(() => declare('line\nbreak')).toThrow(/realm/);
-    expect(() => declare('fine realm')).not.toThrow();
+describe("a route's options are checked where the route is declared", () => {
+  const sites: [string, (route: RouteOptions) => unknown][] = [
+    ['@RequireOAuth()', (route) => RequireOAuth(route)],
+    ['Koa requireOAuth()', (route) => koaRequireOAuth(protectorWith({}), route)],
+    ['Express requireOAuth()', (route) => expressRequireOAuth(protectorWith({}), route)],
+  ];
+
+  it.each(sites)('%s', (_where, declare) => {
+    expect(() => declare({ realm: 'line\nbreak' })).toThrow(/realm/);
+    // `scopes: 'admin'` made every verified request a 500; 'read admin' could only match a scope spelt so.
+    for (const scopes of ['admin', ['read admin'], [''], [1]]) {
+      expect(() => declare({ scopes: scopes as never })).toThrow("A route's scopes are an array of scope names");
+    }
+    for (const signatureMethods of ['HMAC-SHA1', []]) {
+      expect(() => declare({ signatureMethods: signatureMethods as never })).toThrow(/signatureMethods/);
+    }
+    expect(() => declare({ authorize: [() => true, 'admin'] as never })).toThrow(/authorize is a function/);
+    expect(() => declare({ optional: 'yes' as never })).toThrow(/optional is true or false/);
+    expect(() => declare({ twoLegged: 1 as never })).toThrow(/twoLegged is true or false/);
+    expect(() =>
+      declare({
+        realm: 'fine',
+        scopes: ['notes:read', 'admin'],
+        signatureMethods: ['HMAC-SHA1'],
+        authorize: () => true,
+        optional: false,
+        twoLegged: true,
+      }),
+    ).not.toThrow();
+    expect(() => declare({ scopes: [] })).not.toThrow(); // no scope required
   });
 });
 

@@ -18,9 +18,35 @@ export interface RouteOptions extends AccessRules {
   optional?: boolean;
 }
 
-/** Refuses, where a route is declared, options its refusals could not be written with. */
+/** A scope as a token may be granted it: one non-empty token, no spaces (RFC 6749 §3.3's scope-token). */
+const SCOPE = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
+
+const isArrayOf = (value: unknown, item: (element: unknown) => boolean) => Array.isArray(value) && value.every(item);
+
+/**
+ * Refuses, where a route is declared, options that would not mean what they say: a realm its refusals could not
+ * carry, scopes that are not an array of scope tokens (`scopes: 'admin'` made every verified request a 500, and
+ * `'read admin'` could only match a scope of that very spelling), signature methods that are not an array of names,
+ * a predicate that is not a function, a switch that is not a boolean.
+ */
 export function checkRouteOptions(route: RouteOptions): void {
   if (route.realm !== undefined) checkRealm(route.realm);
+  const refuse = (what: string) => {
+    throw new TypeError(`A route's ${what}.`);
+  };
+  if (route.scopes !== undefined && !isArrayOf(route.scopes, (s) => typeof s === 'string' && SCOPE.test(s))) {
+    refuse('scopes are an array of scope names without spaces');
+  }
+  const methods = route.signatureMethods;
+  if (methods !== undefined && (!isArrayOf(methods, (m) => typeof m === 'string') || methods.length === 0)) {
+    refuse('signatureMethods are an array of one or more method names');
+  }
+  if (route.authorize !== undefined && ![route.authorize].flat().every((p) => typeof p === 'function')) {
+    refuse('authorize is a function or an array of functions');
+  }
+  for (const name of ['twoLegged', 'optional'] as const) {
+    if (route[name] !== undefined && typeof route[name] !== 'boolean') refuse(`${name} is true or false`);
+  }
 }
 
 /**
