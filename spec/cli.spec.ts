@@ -25,6 +25,19 @@ const PEM = join('spec', 'fixtures', 'demo-client.pem');
 
 const cli = compiledCli('oauth1-cli-');
 
+/** `sign` of a GET with an RSA method and a private key file. */
+const rsaSignArgs = (method: string, keyFile: string) => [
+  'sign',
+  '--consumer-key',
+  'k',
+  '--signature-method',
+  method,
+  '--private-key',
+  keyFile,
+  'GET',
+  'http://e.x/',
+];
+
 /** Executes a printed curl command with sh, adding only --write-out for the status; curl prints nothing on stderr. */
 async function sh(command: string): Promise<{ status: number; body: unknown }> {
   const { stdout, stderr } = await run('sh', ['-c', `${command.trimEnd()} --write-out '\\n%{http_code}'`]);
@@ -97,34 +110,14 @@ describe('routing-controllers-oauth1 sign (child process)', () => {
       const file = join(dir, 'short.pem');
       const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 512 });
       writeFileSync(file, privateKey.export({ type: 'pkcs8', format: 'pem' }));
-      const out = await cli([
-        'sign',
-        '--consumer-key',
-        'k',
-        '--signature-method',
-        'RSA-SHA512',
-        '--private-key',
-        file,
-        'GET',
-        'http://e.x/',
-      ]);
+      const out = await cli(rsaSignArgs('RSA-SHA512', file));
       expect(out).toEqual({
         code: 1,
         stdout: '',
         stderr: expect.stringMatching(/^routing-controllers-oauth1: error: [^\n]+\n$/),
       });
       // A device is not read (reading /dev/zero never ended).
-      const zero = await cli([
-        'sign',
-        '--consumer-key',
-        'k',
-        '--signature-method',
-        'RSA-SHA1',
-        '--private-key',
-        '/dev/zero',
-        'GET',
-        'http://e.x/',
-      ]);
+      const zero = await cli(rsaSignArgs('RSA-SHA1', '/dev/zero'));
       expect(zero).toMatchObject({
         code: 2,
         stderr: expect.stringContaining('Cannot read --private-key /dev/zero: not a regular file of at most 1 MiB'),
@@ -448,34 +441,8 @@ describe('sign (in process)', () => {
       ['sign', '--consumer-key', 'k', '--consumer-secret', 's', '--private-key', PEM, 'GET', 'http://e.x/'],
       'only used with the RSA-* methods',
     ],
-    [
-      [
-        'sign',
-        '--consumer-key',
-        'k',
-        '--signature-method',
-        'RSA-SHA1',
-        '--private-key',
-        'nope.pem',
-        'GET',
-        'http://e.x/',
-      ],
-      'Cannot read --private-key nope.pem',
-    ],
-    [
-      [
-        'sign',
-        '--consumer-key',
-        'k',
-        '--signature-method',
-        'RSA-SHA1',
-        '--private-key',
-        'package.json',
-        'GET',
-        'http://e.x/',
-      ],
-      'is not an unencrypted PEM private key',
-    ],
+    [rsaSignArgs('RSA-SHA1', 'nope.pem'), 'Cannot read --private-key nope.pem'],
+    [rsaSignArgs('RSA-SHA1', 'package.json'), 'is not an unencrypted PEM private key'],
     [['sign', '--consumer-key', 'k', '--consumer-secret', 's', 'GET', 'ftp://e.x/'], 'must be http:// or https://'],
     [['sign', '--consumer-key', 'k', '--consumer-secret', 's', 'GET', '/api/me'], "'/api/me' is not an absolute URL."],
     [['sign', '--consumer-key', 'k', '--consumer-secret', 's', 'GET', 'http://u:p@e.x/'], 'user name or password'],
