@@ -272,4 +272,36 @@ describe('protector options for proxies and for rendering refusals', () => {
     expect(kept.status).toBe(401);
     expect(kept.body.error).toBe('invalid_signature');
   });
+
+  it.each([
+    ['a promise (the hook is synchronous)', () => Promise.resolve({ status: 302, headers: {} })],
+    ['a status that is not a number', () => ({ status: 'abc', headers: {} })],
+    ['a success status for a refusal', () => ({ status: 200, headers: {} })],
+    [
+      'a header value with a line break',
+      () => ({ status: 302, headers: { Location: 'https://a\r\nSet-Cookie: x=1' } }),
+    ],
+    ['a body JSON cannot write', () => ({ status: 400, headers: {}, body: { n: BigInt(1) } })],
+  ])('renderRefusal answering %s: the contract response, never a 500', async (_what, answer) => {
+    const s = await serve({ renderRefusal: answer as never });
+    const res = await request(s).get('/c/both');
+    expect({ status: res.status, error: res.body.error }).toEqual({ status: 401, error: 'missing_credentials' });
+  });
+
+  it('an async audit hook that rejects changes nothing, and leaves no unhandled rejection', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const s = await serve({ audit: async () => Promise.reject(new Error('the log sink is down')) });
+      expect((await request(s).get('/c/both')).status).toBe(401);
+      const signed = sign({ url: `http://127.0.0.1:${(s.address() as { port: number }).port}/c/optional`, who: ME });
+      const accepted = await request(s).get('/c/optional').set('Authorization', signed.header);
+      expect({ status: accepted.status, body: accepted.body }).toEqual({ status: 200, body: { user: 'alice' } });
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
 });

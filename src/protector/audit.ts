@@ -4,6 +4,7 @@
  * throws is ignored.
  */
 import { formatSignatureReport, type SignatureReport } from '../rfc5849/diagnosis';
+import { isPromiseLike } from '../rfc5849/maybe-promise';
 
 /** One verification outcome, for audit logs and metrics. Never carries a secret or a signature. */
 export interface AuditEvent {
@@ -23,21 +24,29 @@ export interface AuditEvent {
 /** Where refused signatures are explained: `true` for console.warn, or a function of the report. */
 export type DebugSignatures = boolean | ((report: SignatureReport) => void);
 
+/**
+ * Calls a hook whose failures must change nothing: what it throws is ignored, and so is a promise it rejects (an
+ * `async` hook fits a `void` type, and its unhandled rejection would end the process, accepted requests and all).
+ */
+function quietly(call: () => unknown): void {
+  try {
+    const result = call();
+    if (isPromiseLike(result)) Promise.resolve(result).catch(() => undefined);
+  } catch {
+    // An audit or diagnosis hook must not turn a verified request into an error, nor a refusal into a 500.
+  }
+}
+
 export function reportAudit(hook: ((event: AuditEvent) => void) | undefined, event: () => AuditEvent): void {
   if (!hook) return; // no event is built for nobody
-  try {
-    hook(event());
-  } catch {
-    // An audit hook must not turn a verified request into an error, nor a refusal into a 500.
-  }
+  quietly(() => hook(event()));
 }
 
 export function reportSignature(debug: DebugSignatures | undefined, report: () => SignatureReport): void {
   if (!debug) return;
-  try {
-    if (typeof debug === 'function') debug(report());
-    else console.warn(`routing-controllers-oauth1: signature refused\n${formatSignatureReport(report())}`);
-  } catch {
-    // A diagnosis aid must never change the answer.
-  }
+  quietly(() =>
+    typeof debug === 'function'
+      ? debug(report())
+      : console.warn(`routing-controllers-oauth1: signature refused\n${formatSignatureReport(report())}`),
+  );
 }

@@ -4,6 +4,7 @@
  * `launch_presentation_return_url`, a page for browsers). The guard attaches it to the error it throws, out
  * of sight, so that every adapter writes the same response.
  */
+import { validateHeaderName, validateHeaderValue } from 'node:http';
 import type { HttpRequest } from '../http/http-request';
 import type { OAuthError } from '../rfc5849/errors';
 import { errorResponse, type ErrorResponse } from './error-response';
@@ -31,12 +32,36 @@ const RESPONSE = Symbol('routing-controllers-oauth1.response');
 export function withResponse(refusal: Refusal, render: RenderRefusal | undefined): OAuthError {
   let response: RefusalResponse = refusal.response;
   try {
-    response = render?.(refusal) ?? response;
+    const rendered: unknown = render?.(refusal);
+    if (rendered !== undefined && isWritable(rendered)) response = rendered;
   } catch {
     // A rendering hook must never turn a refusal into a 500.
   }
   Object.defineProperty(refusal.error, RESPONSE, { value: response, enumerable: false, configurable: true });
   return refusal.error;
+}
+
+/**
+ * Whether a hook's answer can be written as a refusal: a 3xx, 4xx or 5xx status (a refusal is never a success) and
+ * headers Node will send. Anything else, a promise included (the hook is synchronous), keeps the contract's response:
+ * written as it came, it would have been a 500.
+ */
+function isWritable(value: unknown): value is RefusalResponse {
+  if (typeof value !== 'object' || value === null) return false;
+  const { status, headers } = value as Partial<RefusalResponse>;
+  if (typeof status !== 'number' || !Number.isInteger(status) || status < 300 || status > 599) return false;
+  if (typeof headers !== 'object' || headers === null) return false;
+  const { body } = value as RefusalResponse;
+  try {
+    for (const [name, header] of Object.entries(headers)) {
+      validateHeaderName(name);
+      validateHeaderValue(name, header);
+    }
+    if (body !== undefined && typeof body !== 'string') JSON.stringify(body); // a cycle or a BigInt throws
+  } catch {
+    return false;
+  }
+  return true;
 }
 
 /** The response to write for a refused request: the one the guard attached, or the contract's. */
