@@ -245,6 +245,7 @@ describe('protector options for proxies and for rendering refusals', () => {
       host: 'api.example.com:8080',
       path: '',
     });
+    expect(protectorWith({ publicBaseUrl: 'https://api.example.com/lti//' }).settings.publicBase?.path).toBe('/lti');
     expect(protectorWith().settings.publicBase).toBeUndefined();
   });
 

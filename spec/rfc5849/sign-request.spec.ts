@@ -267,6 +267,27 @@ describe('signRequest', () => {
       ['an empty nonce', { nonce: '' }, RangeError, 'must not be empty'],
       ['a timestamp that is not whole seconds', { timestamp: 1.5 }, RangeError, 'positive whole number'],
       ['a method that is not a token', { method: 'GET /' }, RangeError, 'is not an HTTP method'],
+      ['a control character in the nonce', { nonce: 'n\u0000' }, RangeError, 'must not contain control characters'],
+      ['a control character in the consumer key', { consumerKey: 'k\n' }, RangeError, 'control characters'],
+      [
+        'a lone surrogate in a form value',
+        { form: [['a', '\ud800']] },
+        RangeError,
+        'form has text that is not Unicode',
+      ],
+      ['a lone surrogate in a form name', { form: [['\udc00', '1']] }, RangeError, 'not Unicode'],
+      [
+        'RSA with a public key',
+        { signatureMethod: 'RSA-SHA1', rsaPrivateKey: generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey },
+        TypeError,
+        'private',
+      ],
+      [
+        'RSA with a PEM that is no key',
+        { signatureMethod: 'RSA-SHA1', rsaPrivateKey: 'not a key' },
+        TypeError,
+        'cannot sign',
+      ],
     ])('%s', (_why, change, type, message) => {
       expect(() => signRequest({ ...hmac, ...change })).toThrow(type);
       expect(() => signRequest({ ...hmac, ...change })).toThrow(message);

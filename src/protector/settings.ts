@@ -183,6 +183,6 @@ function readPublicBaseUrl(value: string): PublicBase {
   return Object.freeze({
     scheme: url.protocol === 'https:' ? 'https' : 'http',
     host: url.host,
-    path: url.pathname.replace(/\/$/, ''),
+    path: url.pathname.replace(/\/+$/, ''), // every trailing '/': the request's path brings its own
   });
 }

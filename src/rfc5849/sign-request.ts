@@ -10,6 +10,7 @@ import { digest } from './digest';
 import { OAuthError } from './errors';
 import { formatFormEncoded, parseFormEncoded } from './form-encoded';
 import { parameters, type Parameter } from './parameter';
+import { CONTROL_CHARACTER } from './protocol-parameters';
 import type { SignatureMethod, SigningKeys } from './signature-method';
 import { STANDARD_SIGNATURE_METHODS } from './signature-methods';
 
@@ -80,7 +81,7 @@ export function signRequest(
   const protocol = protocolParameters(options, name, method);
   const uri = baseStringUri(url.protocol.slice(0, -1), url.host, url.pathname);
   const baseString = signatureBaseString(options.method, uri, [...query, ...(form ?? []), ...parameters(protocol)]);
-  const signature = method.sign(baseString, keys);
+  const signature = signWith(method, baseString, keys);
   protocol.push(['oauth_signature', signature]);
   // In name order, as most clients send them: easy to read and to compare.
   const signed = parameters(protocol.sort(([a], [b]) => (a < b ? -1 : 1)));
@@ -107,6 +108,16 @@ export function signRequest(
   };
 }
 
+/** The signature, or a TypeError when the key cannot make one (a public key, a PEM of something else, too short). */
+function signWith(method: SignatureMethod, baseString: string, keys: SigningKeys): string {
+  try {
+    return method.sign(baseString, keys);
+  } catch (error) {
+    if (error instanceof TypeError || error instanceof RangeError) throw error;
+    throw new TypeError(`The signing key cannot sign: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
 /** The key material the method signs with (§3.4.2 to §3.4.4), or a TypeError naming what is missing. */
 function signingKeys(options: SignRequestOptions, name: string, method: SignatureMethod): SigningKeys {
   if (options.tokenSecret !== undefined && options.token === undefined) {
@@ -128,6 +139,10 @@ function checkRequest(options: SignRequestOptions): void {
   if (!TOKEN.test(options.method)) throw new RangeError(`'${options.method}' is not an HTTP method.`);
   if (options.consumerKey === '' || options.token === '' || options.nonce === '') {
     throw new RangeError('The consumerKey, token and nonce must not be empty.');
+  }
+  // The guard refuses a protocol value with a control character (400), whatever its encoding.
+  if ([options.consumerKey, options.token, options.nonce].some((v) => v !== undefined && CONTROL_CHARACTER.test(v))) {
+    throw new RangeError('The consumerKey, token and nonce must not contain control characters.');
   }
   const { timestamp } = options;
   if (timestamp !== undefined && !(Number.isSafeInteger(timestamp) && timestamp > 0)) {
@@ -168,8 +183,11 @@ function userParameters(where: string, read: () => Parameter[]): Parameter[] {
   let params: Parameter[];
   try {
     params = read();
+    for (const param of params) void param.encodedValue; // encoded now, where a failure can be named
   } catch (error) {
     if (error instanceof OAuthError) throw new RangeError(`The ${where} is malformed: ${error.message}`);
+    // A lone surrogate cannot be encoded as UTF-8 (encodeURIComponent's URIError).
+    if (error instanceof URIError) throw new RangeError(`The ${where} has text that is not Unicode: ${error.message}`);
     throw error;
   }
   const oauth = params.find((p) => p.name.startsWith('oauth_'));
