@@ -5,12 +5,19 @@
 import 'reflect-metadata';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Get, getMetadataArgsStorage, JsonController, Post, type RoutingControllersOptions } from 'routing-controllers';
+import {
+  Authorized,
+  Get,
+  getMetadataArgsStorage,
+  JsonController,
+  Post,
+  type RoutingControllersOptions,
+} from 'routing-controllers';
 import { OpenAPI, routingControllersToSpec } from 'routing-controllers-openapi';
 import type { OpenAPIObject, OperationObject } from 'openapi3-ts';
 import request from 'supertest';
 import { startDemo } from './support/demo';
-import { RequireOAuth, requireOAuthMetadata } from '../src';
+import { oauthAuthorizationChecker, RequireOAuth, requireOAuthMetadata } from '../src';
 import {
   OAUTH_SECURITY_SCHEME,
   OAUTH_SECURITY_SCHEME_NAME,
@@ -59,6 +66,27 @@ class MixedController {
   @Get('/declared-open')
   @OpenAPI({ security: [{ ApiKey: [] }] }) // not guarded: left as declared
   declaredOpen() {}
+}
+
+@JsonController('/authz')
+class AuthorizedController {
+  @Get('/any')
+  @Authorized()
+  any() {}
+
+  @Get('/scoped')
+  @Authorized(['notes:write'])
+  scoped() {}
+
+  @Get('/open')
+  open() {}
+}
+
+@JsonController('/authz-class')
+@Authorized('admin')
+class AuthorizedClassController {
+  @Get('/x')
+  x() {}
 }
 
 /** Two classes of one name: their default operationIds collide, their paths do not. */
@@ -200,6 +228,19 @@ describe('GET /openapi.json', () => {
 });
 
 describe('withOAuthSecurity() and oauthSpec()', () => {
+  it("marks @Authorized() routes when the app's checker is the library's, their roles as scopes; not with another's", () => {
+    const controllers = [AuthorizedController, AuthorizedClassController];
+    const ours = operations(
+      oauthSpec(getMetadataArgsStorage(), { controllers, authorizationChecker: oauthAuthorizationChecker() }),
+    );
+    expect(op(ours, 'GET /authz/any').security).toEqual([{ OAuth: [] }]);
+    expect(op(ours, 'GET /authz/scoped').security).toEqual([{ OAuth: ['notes:write'] }]);
+    expect(op(ours, 'GET /authz/open').security).toBeUndefined();
+    expect(op(ours, 'GET /authz-class/x').security).toEqual([{ OAuth: ['admin'] }]);
+    const theirs = operations(oauthSpec(getMetadataArgsStorage(), { controllers, authorizationChecker: () => true }));
+    expect(op(theirs, 'GET /authz/any').security).toBeUndefined();
+  });
+
   it('applies a class-level guard to every action of the class, with the scopes of both levels', () => {
     const all = spec([PhotosController]);
     expect(op(all, 'GET /photos').security).toEqual([{ OAuth: ['photos:read'] }]);

@@ -94,11 +94,19 @@ export function oauthAuthorizationChecker(
   options: OAuthCheckerOptions = {},
 ): (action: Action, roles: string[]) => boolean | Promise<boolean> {
   guardInheritedActions(); // made before the routes are built: see there
-  return (action, roles) => {
+  const checker = (action: Action, roles: string[]) => {
     const allowed = andThen(verifiedFor(action, options, { scopes: roles }), () => true);
     return isPromiseLike(allowed) ? Promise.resolve(allowed) : allowed;
   };
+  return Object.defineProperty(checker, OAUTH_CHECKER, { value: true });
 }
+
+/** Marks the checkers made here: an OpenAPI document can then tell `@Authorized()` routes OAuth guards. */
+const OAUTH_CHECKER = Symbol('routing-controllers-oauth1.authorization-checker');
+
+/** Whether routing-controllers' `authorizationChecker` is this library's: then `@Authorized()` means OAuth. */
+export const isOAuthAuthorizationChecker = (checker: unknown): boolean =>
+  typeof checker === 'function' && (checker as { [OAUTH_CHECKER]?: boolean })[OAUTH_CHECKER] === true;
 
 /**
  * `currentUserChecker` for routing-controllers: `@CurrentUser()` gives the verified credential (the client on

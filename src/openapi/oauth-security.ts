@@ -7,6 +7,7 @@
  * routing-controllers-openapi or openapi3-ts still compile against this library's types.
  */
 import { getMetadataArgsStorage, type MetadataArgsStorage, type RoutingControllersOptions } from 'routing-controllers';
+import { isOAuthAuthorizationChecker } from '../decorators/oauth-checkers';
 import { requireOAuthMetadata } from '../decorators/require-oauth.decorator';
 
 /** The name of the security scheme in `components.securitySchemes` and in every requirement. */
@@ -110,12 +111,15 @@ export function withOAuthSecurity<S extends OpenAPIDocument>(
       byOperationId.set(operation.operationId, operation);
     }
   }
+  const checked = isOAuthAuthorizationChecker(options.authorizationChecker);
   for (const { route, operation: byPath, operationId } of routes) {
     const guard = requireOAuthMetadata(route.action.target, route.action.method);
-    if (!guard) continue;
+    // With this library's checker, @Authorized(roles) is an OAuth guard too, its roles the scopes it requires.
+    const roles = checked ? authorizedRoles(storage, route.action.target, route.action.method) : undefined;
+    if (!guard && !roles) continue;
     const operation = byPath ?? byOperationId.get(operationId);
     if (!operation) continue; // an action this document does not describe
-    operation.security = withRequirement(operation.security, guard.scopes ?? []);
+    operation.security = withRequirement(operation.security, [...(guard?.scopes ?? []), ...(roles ?? [])]);
   }
   const components = (spec.components ??= {});
   const schemes = (components.securitySchemes ??= {});
@@ -124,6 +128,18 @@ export function withOAuthSecurity<S extends OpenAPIDocument>(
 }
 
 /** OAuth, with these scopes, in every alternative of `existing`; alone when there is none. */
+/** The roles of `@Authorized()` on an action or its class, or undefined when neither has it. */
+function authorizedRoles(storage: MetadataArgsStorage, target: Function, method: string): string[] | undefined {
+  const marks = storage.responseHandlers.filter(
+    (handler) =>
+      handler.type === 'authorized' &&
+      handler.target === target &&
+      (handler.method === undefined || handler.method === method),
+  );
+  if (marks.length === 0) return undefined;
+  return marks.flatMap((mark) => [mark.value ?? []].flat() as string[]);
+}
+
 function withRequirement(
   existing: OpenAPISecurityRequirement[] | undefined,
   scopes: readonly string[],
