@@ -80,6 +80,10 @@ class AuthorizedController {
 
   @Get('/open')
   open() {}
+
+  @Get('/optional')
+  @RequireOAuth({ optional: true })
+  optional() {}
 }
 
 @JsonController('/authz-class')
@@ -228,7 +232,7 @@ describe('GET /openapi.json', () => {
 });
 
 describe('withOAuthSecurity() and oauthSpec()', () => {
-  it("marks @Authorized() routes when the app's checker is the library's, their roles as scopes; not with another's", () => {
+  it("marks @Authorized() routes when the app's checker is the library's, their roles as scopes (not with another's); optional routes allow no credentials too", () => {
     const controllers = [AuthorizedController, AuthorizedClassController];
     const ours = operations(
       oauthSpec(getMetadataArgsStorage(), { controllers, authorizationChecker: oauthAuthorizationChecker() }),
@@ -237,6 +241,8 @@ describe('withOAuthSecurity() and oauthSpec()', () => {
     expect(op(ours, 'GET /authz/scoped').security).toEqual([{ OAuth: ['notes:write'] }]);
     expect(op(ours, 'GET /authz/open').security).toBeUndefined();
     expect(op(ours, 'GET /authz-class/x').security).toEqual([{ OAuth: ['admin'] }]);
+    // Optional: OAuth, or no credentials at all.
+    expect(op(ours, 'GET /authz/optional').security).toEqual([{ OAuth: [] }, {}]);
     const theirs = operations(oauthSpec(getMetadataArgsStorage(), { controllers, authorizationChecker: () => true }));
     expect(op(theirs, 'GET /authz/any').security).toBeUndefined();
   });

@@ -119,7 +119,10 @@ export function withOAuthSecurity<S extends OpenAPIDocument>(
     if (!guard && !roles) continue;
     const operation = byPath ?? byOperationId.get(operationId);
     if (!operation) continue; // an action this document does not describe
-    operation.security = withRequirement(operation.security, [...(guard?.scopes ?? []), ...(roles ?? [])]);
+    const declared = operation.security;
+    operation.security = withRequirement(declared, [...(guard?.scopes ?? []), ...(roles ?? [])]);
+    // An optional route also serves a request with no credentials at all: the empty requirement says so.
+    if (guard?.optional && !declared?.length) operation.security.push({});
   }
   const components = (spec.components ??= {});
   const schemes = (components.securitySchemes ??= {});
