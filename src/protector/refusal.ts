@@ -48,10 +48,9 @@ export function withResponse(refusal: Refusal, render: RenderRefusal | undefined
  */
 function isWritable(value: unknown): value is RefusalResponse {
   if (typeof value !== 'object' || value === null) return false;
-  const { status, headers } = value as Partial<RefusalResponse>;
+  const { status, headers, body } = value as Partial<RefusalResponse>;
   if (typeof status !== 'number' || !Number.isInteger(status) || status < 300 || status > 599) return false;
   if (typeof headers !== 'object' || headers === null) return false;
-  const { body } = value as RefusalResponse;
   try {
     for (const [name, header] of Object.entries(headers)) {
       validateHeaderName(name);

@@ -150,11 +150,7 @@ function checkSettings(settings: Settings): void {
   wholeNumber('timestampWindowSeconds', settings.timestampWindowSeconds, 1, Number.MAX_SAFE_INTEGER);
   wholeNumber('storeTimeoutMs', settings.storeTimeoutMs, 1, LONGEST_TIMER_MS);
   if (typeof settings.clock !== 'function') throw new TypeError('clock must be a function answering milliseconds.');
-  if (typeof settings.realm !== 'string' || !QUOTABLE.test(settings.realm)) {
-    throw new TypeError(
-      'realm must be text a quoted-string can carry: no control characters but tab, nothing above U+00FF.',
-    );
-  }
+  checkRealm(settings.realm);
   checkSignatureMethods(settings.signatureMethods, settings.methodTable);
 }
 
