@@ -13,7 +13,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildServer, checkServer, placement, runLoad, startServer, type Route, type ServerHandle } from './http';
+import {
+  buildServer,
+  checkServer,
+  placement,
+  runLoad,
+  runTurn,
+  startServer,
+  type Route,
+  type ServerHandle,
+} from './http';
 import { extractSrc } from './support/revision';
 import { median, ordered, signed } from './support/stats';
 
@@ -51,12 +60,10 @@ async function main(): Promise<void> {
     console.log(`${driver} on Node ${sides[0].server.nodeVersion}; A = ${rev}, B = the working tree`);
     for (let r = 0; r < rounds; r++) {
       for (const side of ordered(sides, r)) {
-        const us: Partial<Record<Route, number>> = {};
-        for (const route of ordered(routes, r)) {
-          us[route] = (await runLoad(side.server as ServerHandle, route, load)).cpuUsPerRequest.server;
-        }
-        side.guarded.push(us.hmac ?? NaN);
-        side.above.push((us.hmac ?? NaN) - (us['hmac-floor'] ?? NaN));
+        const runs = await runTurn(side.server as ServerHandle, ordered(routes, r), () => load);
+        const us = (route: Route) => runs[route]?.cpuUsPerRequest.server ?? NaN;
+        side.guarded.push(us('hmac'));
+        side.above.push(us('hmac') - us('hmac-floor'));
       }
       const [a, b] = sides;
       console.log(

@@ -14,6 +14,7 @@ import {
   placement,
   presignRsa,
   runLoad,
+  runTurn,
   startServer,
   type LoadResult,
   type LoadTarget,
@@ -93,6 +94,8 @@ export interface EndToEndOptions {
   rounds: number;
   duration: number;
   warmupSeconds: number;
+  /** Seconds of the untimed run that opens each server's turn in a round (bench/http.ts, `runTurn`). */
+  turnWarmupSeconds: number;
   connections: number;
   /** RSA-signed requests per RSA run (one pre-signed pool a round, sent once to each server). */
   rsaRequests: number;
@@ -155,11 +158,14 @@ export async function runEndToEnd(options: EndToEndOptions): Promise<EndToEndRes
       const rsaPool = await presignRsa(options.rsaRequests);
       // Alternate the order each round, so that drift (heat, JIT, the nonce table growing) favours no side.
       for (const { spec, handle } of ordered(servers, r)) {
-        const runs: Round[string] = (round[spec.label] = {});
-        for (const route of ordered(spec.routes, r)) {
-          runs[route] = await runLoad(handle, route, { ...load, headers: route === 'rsa' ? rsaPool : undefined });
-          if (spec.store === 'redis' && route === 'hmac') redisServed += runs[route].requests - runs[route].non2xx;
-        }
+        const runs = (round[spec.label] = await runTurn(
+          handle,
+          ordered(spec.routes, r),
+          (route) => ({ ...load, headers: route === 'rsa' ? rsaPool : undefined }),
+          options.turnWarmupSeconds,
+        ));
+        const guarded = runs.hmac;
+        if (spec.store === 'redis' && guarded) redisServed += guarded.requests - guarded.non2xx;
       }
       results.rounds.push(round);
       options.log(`  round ${r + 1}/${options.rounds}: ${describeRound(round)}`);
@@ -250,9 +256,8 @@ export async function runDemoComparison(options: EndToEndOptions): Promise<DemoR
     for (let r = 0; r < options.rounds; r++) {
       const round: DemoResults['rounds'][number] = { demo: {}, passport: {} };
       for (const [name, target] of ordered(targets, r)) {
-        for (const route of ordered<Route>(['demo-open', 'demo-guarded'], r)) {
-          round[name][route] = await runLoad(target, route, load);
-        }
+        const routes = ordered<Route>(['demo-open', 'demo-guarded'], r);
+        round[name] = await runTurn(target, routes, () => load, options.turnWarmupSeconds);
       }
       results.rounds.push(round);
       const rps = (run?: LoadResult) => Math.round(run?.rps ?? 0);

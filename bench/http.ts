@@ -414,3 +414,31 @@ export async function runLoad(server: LoadTarget, route: Route, options: LoadOpt
   }
   return run;
 }
+
+/**
+ * Seconds of the untimed run that opens each server's turn in a round. A server idle while the others ran (all
+ * pinned to the same CPU) comes back with cold caches and a shrunk heap, and its first timed run paid for that:
+ * in the runs of 2026-12-05 the first route of a turn cost a median 17% more (up to 75%) than the same route
+ * later in a turn; the order being reversed every other round, the open route ran first in three rounds of five,
+ * and its median carried the penalty (docs/benchmarks.md).
+ */
+export const TURN_WARMUP_SECONDS = 2;
+
+/**
+ * One server's turn in a round: an untimed run on its first route (`warmupSeconds`), then each route timed in
+ * the order given. `options(route)` gives each run's load (e.g. a pre-signed pool); the warm-up takes the first
+ * route's load without its pool, which stays whole for the timed run.
+ */
+export async function runTurn(
+  server: LoadTarget,
+  routes: readonly Route[],
+  options: (route: Route) => LoadOptions,
+  warmupSeconds = TURN_WARMUP_SECONDS,
+): Promise<Partial<Record<Route, LoadResult>>> {
+  const runs: Partial<Record<Route, LoadResult>> = {};
+  if (routes.length === 0) return runs;
+  const first = options(routes[0]);
+  await runLoad(server, routes[0], { ...first, headers: undefined, duration: warmupSeconds });
+  for (const route of routes) runs[route] = await runLoad(server, route, options(route));
+  return runs;
+}

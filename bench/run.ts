@@ -17,7 +17,7 @@ import { spawnSync } from 'node:child_process';
 import { cpus, platform, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { nodeBinaries, runDemoComparison, runEndToEnd, type DemoResults, type EndToEndResults } from './e2e';
-import { LoadNotRealError, type LoadResult } from './http';
+import { LoadNotRealError, TURN_WARMUP_SECONDS, type LoadResult } from './http';
 import type { MemoryResults } from './memory';
 import { runMicro, runScaling, TYPICAL_URL, type CaseTimes } from './micro';
 import { shortfall, target, textTable, writeOutputs, type Machine, type Target, noteOf } from './report';
@@ -36,6 +36,7 @@ const config = {
   duration: setting('BENCH_DURATION', 3),
   connections: setting('BENCH_CONNECTIONS', 50),
   warmupSeconds: setting('BENCH_WARMUP', 2),
+  turnWarmupSeconds: setting('BENCH_TURN_WARMUP', TURN_WARMUP_SECONDS),
   rsaRequests: setting('BENCH_RSA_REQUESTS', 4000),
   microRounds: setting('BENCH_MICRO_ROUNDS', 11),
   pipelining: 1,
