@@ -255,6 +255,7 @@ async function syncPathTrick(): Promise<void> {
     nowSeconds: NOW,
     allowInsecureTransport: false,
     limits: { authorizationHeader: 8192, parameters: 2000 },
+    baseString: 'rfc5849',
   };
   const batch = 5_000;
   const headers = signedHeaders(2 * batch * (rounds + 2));

@@ -48,6 +48,7 @@ declare class MyClient implements import('routing-controllers-oauth1').Client {
   getRsaPublicKey(): undefined;
 }
 declare class LtiLaunchDto { resource_link_id: string }
+declare class PaymentDto { amount: string }
 declare class NotesController {}
 declare class MeController {}
 declare class UsersController {}

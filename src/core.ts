@@ -20,6 +20,8 @@ export {
   type ParameterSources,
 } from './rfc5849/parameter-sources';
 export { baseStringUri, normalizeParameters, signatureBaseString } from './rfc5849/base-string';
+export { mastercardBaseString, mastercardPairs, type MastercardParameters } from './rfc5849/mastercard-base-string';
+export type { BaseStringRule } from './rfc5849/signature';
 export type { DigestName } from './rfc5849/digest';
 export type { SignatureMethod, SignatureKeys, SigningKeys } from './rfc5849/signature-method';
 export { STANDARD_SIGNATURE_METHODS, signatureMethodTable, resolveSignatureMethod } from './rfc5849/signature-methods';

@@ -37,6 +37,7 @@ export type { Client, TokenCredential } from './rfc5849/credentials';
 export * from './rfc5849/errors';
 export type { MaybePromise, OAuthRequest, VerifiedRequest } from './rfc5849/verify-request';
 export type { SignatureMethod, SignatureKeys, SigningKeys } from './rfc5849/signature-method';
+export type { BaseStringRule } from './rfc5849/signature';
 export type { DigestName } from './rfc5849/digest';
 export type { SignatureReport } from './rfc5849/diagnosis';
 export { signRequest, type SignRequestOptions, type SignRequestResult } from './rfc5849/sign-request';

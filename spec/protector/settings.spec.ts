@@ -63,6 +63,11 @@ describe('a setting that would not mean what it says is refused at construction'
     ['a realm beyond Latin-1', { realm: 'café ☕' }, /realm/],
     ['no signature method', { signatureMethods: [] }, /at least one method/],
     [
+      'a base string rule misspelt',
+      { baseString: 'MasterCard' as never },
+      /baseString is one of 'rfc5849', 'mastercard'/,
+    ],
+    [
       'a misspelt signature method',
       { signatureMethods: ['HMAC-SHA1', 'hmac-sha256'] },
       /Unknown signature method "hmac-sha256"; known: HMAC-SHA1,/,
@@ -112,9 +117,11 @@ describe("a route's options are checked where the route is declared", () => {
     expect(() => declare({ authorize: [() => true, 'admin'] as never })).toThrow(/authorize is a function/);
     expect(() => declare({ optional: 'yes' as never })).toThrow(/optional is true or false/);
     expect(() => declare({ twoLegged: 1 as never })).toThrow(/twoLegged is true or false/);
+    expect(() => declare({ baseString: 'RFC5849' as never })).toThrow(/baseString is one of 'rfc5849', 'mastercard'/);
     expect(() =>
       declare({
         realm: 'fine',
+        baseString: 'mastercard',
         scopes: ['notes:read', 'admin'],
         signatureMethods: ['HMAC-SHA1'],
         authorize: () => true,

@@ -154,6 +154,7 @@ export class ResourceProtector<C extends Client = Client, T extends TokenCredent
     const policy: VerifyPolicy = {
       methods: this.#methodsOf(route, settings),
       twoLegged: route.twoLegged ?? settings.twoLegged,
+      baseString: route.baseString ?? settings.baseString,
       requireTimestampAndNonce: settings.requireTimestampAndNonce,
       credentialLength: settings.limits.credentialLength,
       timestampWindowSeconds: settings.timestampWindowSeconds,

@@ -1,6 +1,7 @@
 import type { BodyShape } from '../http/body-value';
 import type { AccessRules, Authorize } from './access';
-import { checkRealm } from './settings';
+import type { BaseStringRule } from '../rfc5849/signature';
+import { checkBaseString, checkRealm } from './settings';
 
 /** What a route may set for itself over the protector's settings. */
 export interface RouteOptions extends AccessRules {
@@ -11,6 +12,8 @@ export interface RouteOptions extends AccessRules {
    * the credential is then the client. A request that does carry a token is verified as usual.
    */
   twoLegged?: boolean;
+  /** The base string this route's signatures are over (the protector's `baseString` setting by default). */
+  baseString?: BaseStringRule;
   /**
    * Optional authentication: a request with no OAuth credentials at all passes without a credential (the
    * framework's own reading of it untouched); one that carries any is verified as usual.
@@ -31,6 +34,7 @@ const isArrayOf = (value: unknown, item: (element: unknown) => boolean) => Array
  */
 export function checkRouteOptions(route: RouteOptions): void {
   if (route.realm !== undefined) checkRealm(route.realm);
+  if (route.baseString !== undefined) checkBaseString(route.baseString);
   const refuse = (what: string) => {
     throw new TypeError(`A route's ${what}.`);
   };
@@ -52,7 +56,7 @@ export function checkRouteOptions(route: RouteOptions): void {
 /**
  * Lays `inner` (a method's options, or a subclass's) over `outer` (its class's, or its superclass's): scopes and
  * authorization predicates add up, so neither can be dropped; settings (realm, signature methods, `twoLegged`,
- * `optional`) are replaced, so a method may choose its own, wider ones too.
+ * `baseString`, `optional`) are replaced, so a method may choose its own, wider ones too.
  */
 export function mergeRouteOptions<R extends RouteOptions>(outer: R | undefined, inner: R): R {
   if (!outer) return inner;

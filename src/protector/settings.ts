@@ -5,6 +5,7 @@
  */
 import type { PublicBase } from '../http/http-request';
 import type { ParameterLimits } from '../rfc5849/parameter-sources';
+import { BASE_STRING_RULES, type BaseStringRule } from '../rfc5849/signature';
 import type { SignatureMethod } from '../rfc5849/signature-method';
 import { signatureMethodTable } from '../rfc5849/signature-methods';
 
@@ -36,6 +37,13 @@ export interface TunableSettings {
   timestampWindowSeconds: number;
   /** Accept two-legged requests on every route (a route may say otherwise); default false. */
   twoLegged: boolean;
+  /**
+   * The base string signatures are over: `'rfc5849'` (default), or `'mastercard'`, the one Mastercard's
+   * signers make (their parameters joined unencoded, then encoded once), for an API that serves clients signing
+   * with them; RFC clients' requests whose values hold reserved characters then fail there. A route may say
+   * otherwise.
+   */
+  baseString: BaseStringRule;
   /**
    * Require `oauth_timestamp` and `oauth_nonce` on PLAINTEXT requests too; default false, as RFC 5849 §3.1
    * lets PLAINTEXT omit them (such a request has no nonce to record, so it can be replayed).
@@ -71,6 +79,7 @@ export const DEFAULTS: Readonly<TunableSettings> = Object.freeze({
   realm: '',
   timestampWindowSeconds: 300,
   twoLegged: false,
+  baseString: 'rfc5849',
   requireTimestampAndNonce: false,
   allowInsecureTransport: false,
   storeTimeoutMs: 1000,
@@ -151,7 +160,15 @@ function checkSettings(settings: Settings): void {
   wholeNumber('storeTimeoutMs', settings.storeTimeoutMs, 1, LONGEST_TIMER_MS);
   if (typeof settings.clock !== 'function') throw new TypeError('clock must be a function answering milliseconds.');
   checkRealm(settings.realm);
+  checkBaseString(settings.baseString);
   checkSignatureMethods(settings.signatureMethods, settings.methodTable);
+}
+
+/** A base string rule, the protector's or a route's. */
+export function checkBaseString(rule: unknown): void {
+  if (!BASE_STRING_RULES.includes(rule as BaseStringRule)) {
+    throw new TypeError(`baseString is one of ${BASE_STRING_RULES.map((r) => `'${r}'`).join(', ')}.`);
+  }
 }
 
 /** The names a protector enables: at least one, each of them known to its table (names are case-sensitive). */

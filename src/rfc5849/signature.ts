@@ -7,6 +7,7 @@ import { checkBodyHash, type RequestBody } from './body-hash';
 import type { Client } from './credentials';
 import { withDiagnosis } from './diagnosis';
 import { InvalidSignatureError, UnsupportedSignatureMethodError, type Claimed } from './errors';
+import { mastercardBaseString, mastercardPairs, type MastercardParameters } from './mastercard-base-string';
 import type { Parameter } from './parameter';
 import type { ProtocolParameters } from './protocol-parameters';
 import { parseRsaPublicKey } from './rsa-sha';
@@ -45,42 +46,67 @@ export function clientKeys(client: Client, protocol: ProtocolParameters, claimed
   return { clientSecret, tokenSecret: undefined, rsaPublicKey: undefined };
 }
 
-/** §3.4.1 and §3.2: the signature over the base string, then the body hash it covers (401 otherwise). */
+/**
+ * Which base string a signature is over: RFC 5849's (§3.4.1), or the one Mastercard's signers make
+ * (mastercard-base-string.ts), for APIs that serve their clients.
+ */
+export type BaseStringRule = 'rfc5849' | 'mastercard';
+
+export const BASE_STRING_RULES: readonly BaseStringRule[] = ['rfc5849', 'mastercard'];
+
+/**
+ * §3.4.1 and §3.2: the signature over the base string, then the body hash it covers (401 otherwise). With
+ * `mastercard`, the base string is the one Mastercard's signers make of those parameters.
+ */
 export function checkSignature(
   request: SignedRequest,
   params: readonly Parameter[],
   protocol: ProtocolParameters,
   keys: SignatureKeys,
   claimed: Claimed,
+  mastercard?: MastercardParameters,
 ): void {
-  const baseString = signatureBaseString(request.method, request.uri, params);
+  let baseString: string;
+  let pairs: () => string[];
+  if (mastercard) {
+    const joined = mastercardPairs(mastercard);
+    if (!joined) {
+      const message = 'A protocol parameter holds "&", which a Mastercard base string cannot carry.';
+      throw new InvalidSignatureError(message, { claimed });
+    }
+    baseString = mastercardBaseString(request.method, request.uri, joined);
+    pairs = () => joined;
+  } else {
+    baseString = signatureBaseString(request.method, request.uri, params);
+    pairs = () => {
+      const normalized = normalizeParameters(params);
+      return normalized === '' ? [] : normalized.split('&');
+    };
+  }
   if (!protocol.method.verify(baseString, protocol.signature, keys)) {
-    throw refused(request, params, baseString, claimed);
+    throw refused(request, pairs, baseString, claimed);
   }
   if (!protocol.bodyHash) return; // none, or empty: then the body is empty too (checkBodyCoverage)
   const hash = checkBodyHash(protocol.bodyHash, request, protocol.method.bodyHashDigest);
   if (!hash.matches) {
-    throw refused(request, params, baseString, claimed, 'The oauth_body_hash does not match the body.', hash.hint);
+    throw refused(request, pairs, baseString, claimed, 'The oauth_body_hash does not match the body.', hash.hint);
   }
 }
 
 /** The refusal of a signature, with what the server computed for the diagnosis log (never the response). */
 function refused(
   request: SignedRequest,
-  params: readonly Parameter[],
+  pairs: () => string[],
   baseString: string,
   claimed: Claimed,
   message?: string,
   hint?: string,
 ): InvalidSignatureError {
-  return withDiagnosis(new InvalidSignatureError(message, { claimed }), () => {
-    const normalized = normalizeParameters(params);
-    return {
-      method: request.method.toUpperCase(),
-      uri: request.uri,
-      parameters: normalized === '' ? [] : normalized.split('&'),
-      baseString,
-      hints: hint ? [hint] : [],
-    };
-  });
+  return withDiagnosis(new InvalidSignatureError(message, { claimed }), () => ({
+    method: request.method.toUpperCase(),
+    uri: request.uri,
+    parameters: pairs(),
+    baseString,
+    hints: hint ? [hint] : [],
+  }));
 }

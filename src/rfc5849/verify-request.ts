@@ -24,7 +24,7 @@ import {
   type ParameterText,
 } from './parameter-sources';
 import { claimedBy, readProtocolParameters, type ProtocolParameters, type ProtocolPolicy } from './protocol-parameters';
-import { checkSignature, clientKeys, type SignedRequest } from './signature';
+import { checkSignature, clientKeys, type BaseStringRule, type SignedRequest } from './signature';
 import { checkTimestampWindow, nonceLifetimeSeconds } from './timestamp-nonce';
 
 export type { MaybePromise } from './maybe-promise';
@@ -40,6 +40,8 @@ export interface VerifyPolicy extends ProtocolPolicy {
   nowSeconds: number;
   allowInsecureTransport: boolean;
   limits: ParameterLimits;
+  /** The base string signatures are over: RFC 5849's, or Mastercard's signers' (signature.ts). */
+  baseString: BaseStringRule;
 }
 
 /** How long a nonce must be remembered, by the verifier's own window and clock. */
@@ -112,7 +114,11 @@ export function verifyRequest<C extends Client, T extends TokenCredential>(
         if (typeof secret !== 'string') throw new InvalidTokenError('token_rejected', { claimed });
         keys.tokenSecret = secret;
       }
-      checkSignature(request, parameters.all, protocol, keys, claimed);
+      const mastercard =
+        policy.baseString === 'mastercard'
+          ? { rawQuery: request.query, header: parameters.header, form: parameters.form }
+          : undefined;
+      checkSignature(request, parameters.all, protocol, keys, claimed, mastercard);
       if (credential !== client) checkLifecycle(credential as T, claimed);
       // 7. Nonce: one atomic check-and-set, only now that the request is known to be genuine.
       return andThen(recordNonce(stores, protocol, policy, claimed), () => ({

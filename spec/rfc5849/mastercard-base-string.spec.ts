@@ -1,0 +1,116 @@
+import { createPrivateKey, createPublicKey, sign } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { MemoryNonceCache, OAuthError, ResourceProtector, type Client, type OAuthRequest } from '../../src';
+import { mastercardBaseString, mastercardPairs } from '../../src/rfc5849/mastercard-base-string';
+import { parameters } from '../../src/rfc5849/parameter';
+import { DEMO_PRIVATE_KEY, enc } from '../support/sign';
+import vectors from '../vectors/mastercard-base-strings.json';
+
+describe("mastercardPairs and mastercardBaseString: Mastercard's signers' own expectations", () => {
+  it.each(vectors.cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+    const pairs = mastercardPairs({
+      rawQuery: c.rawQuery,
+      header: parameters(c.oauth as [string, string][]),
+      form: undefined,
+    });
+    expect(pairs?.join('&')).toBe(c.pairs);
+    if ('baseString' in c) expect(mastercardBaseString(c.method, c.uri, pairs ?? [])).toBe(c.baseString);
+  });
+});
+
+describe('mastercardPairs', () => {
+  const pairsOf = (rawQuery: string, header: [string, string][] = [], form?: [string, string][]) =>
+    mastercardPairs({ rawQuery, header: parameters(header), form: form && parameters(form) });
+
+  it('leaves oauth_signature out, skips empty query segments, and keeps a name written without "="', () => {
+    expect(
+      pairsOf('a=1&&flag&=x', [
+        ['oauth_signature', 'sig'],
+        ['oauth_nonce', 'n'],
+      ]),
+    ).toEqual(['=x=', 'a=1', 'flag=', 'oauth_nonce=n']);
+  });
+
+  it('takes a form body as RFC 5849 encodes it (Mastercard signers send none)', () => {
+    expect(pairsOf('', [], [['note', 'a b&c']])).toEqual(['note=a%20b%26c']);
+  });
+
+  it('has none for a protocol value holding "&", or a name holding "=" (two requests could make one string)', () => {
+    expect(pairsOf('', [['oauth_consumer_key', 'ck&x=1']])).toBeUndefined();
+    expect(pairsOf('', [['oauth_x=1', 'v']])).toBeUndefined();
+    expect(pairsOf('', [['oauth_consumer_key', 'ck!1=2']])).toEqual(['oauth_consumer_key=ck!1=2']);
+  });
+});
+
+describe("ResourceProtector with baseString: 'mastercard'", () => {
+  const publicKey = readFileSync(join(__dirname, '..', '..', 'demo', 'keys', 'client.pub.pem'), 'utf8');
+  const client: Client = { getClientSecret: () => undefined, getRsaPublicKey: () => publicKey };
+  const NOW = 1_796_000_000;
+  const protector = (baseString?: 'rfc5849' | 'mastercard') =>
+    new ResourceProtector({
+      queryClient: () => client,
+      queryToken: () => undefined,
+      nonceCache: new MemoryNonceCache(),
+      signatureMethods: ['RSA-SHA256'],
+      twoLegged: true,
+      clock: () => NOW * 1000,
+      baseString,
+    });
+
+  /** A GET signed as Mastercard's signers sign it: the protocol values unencoded in the header and the base string. */
+  function mastercardRequest(consumerKey: string, nonce: string): OAuthRequest {
+    const uri = 'https://api.example.com/accounts';
+    const rawQuery = 'from=2026-12-01T00:00:00Z';
+    const oauth: [string, string][] = [
+      ['oauth_body_hash', '47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='],
+      ['oauth_consumer_key', consumerKey],
+      ['oauth_nonce', nonce],
+      ['oauth_signature_method', 'RSA-SHA256'],
+      ['oauth_timestamp', String(NOW)],
+      ['oauth_version', '1.0'],
+    ];
+    const pairs = [`from=2026-12-01T00:00:00Z`, ...oauth.map(([n, v]) => `${n}=${v}`)].sort();
+    const baseString = `GET&${enc(uri)}&${enc(pairs.join('&'))}`;
+    const signature = sign('sha256', Buffer.from(baseString), createPrivateKey(DEMO_PRIVATE_KEY)).toString('base64');
+    const header = [...oauth.map(([n, v]) => `${n}="${enc(v)}"`), `oauth_signature="${enc(signature)}"`];
+    return {
+      method: 'GET',
+      uri,
+      secure: true,
+      authorization: `OAuth ${header.join(', ')}`,
+      query: rawQuery,
+      form: undefined,
+      body: Buffer.alloc(0),
+    };
+  }
+
+  it("verifies a request signed over Mastercard's base string, which RFC 5849's refuses", async () => {
+    expect(createPublicKey(publicKey).asymmetricKeyType).toBe('rsa');
+    const verified = await protector('mastercard').verify(mastercardRequest('mc!key', 'n1'));
+    expect(verified.clientId).toBe('mc!key');
+    await expect(protector().verify(mastercardRequest('mc!key', 'n2'))).rejects.toMatchObject({
+      code: 'invalid_signature',
+    });
+  });
+
+  it("a route chooses its own base string over the protector's", async () => {
+    await expect(
+      protector().verify(mastercardRequest('mc!key', 'n3'), { baseString: 'mastercard' }),
+    ).resolves.toMatchObject({ clientId: 'mc!key' });
+    await expect(
+      protector('mastercard').verify(mastercardRequest('mc!key', 'n4'), { baseString: 'rfc5849' }),
+    ).rejects.toBeInstanceOf(OAuthError);
+  });
+
+  it('refuses a protocol value holding "&", which the string cannot carry: 401 invalid_signature, saying so', async () => {
+    const refusal = await protector('mastercard')
+      .verify(mastercardRequest('mc&key', 'n5'))
+      .catch((e: unknown) => e);
+    expect(refusal).toMatchObject({ code: 'invalid_signature', message: expect.stringMatching(/holds "&"/) });
+  });
+
+  it('is checked where it is set: anything but the two rules is a TypeError', () => {
+    expect(() => protector('Mastercard' as never)).toThrow(/baseString is one of 'rfc5849', 'mastercard'/);
+  });
+});

@@ -1,0 +1,50 @@
+/**
+ * The signature base string as Mastercard's OAuth 1.0a signers make it (oauth1-signer-java, -nodejs, -python, …):
+ * not RFC 5849's, and what Mastercard's APIs verify.
+ *
+ * §3.4.1.3.2 encodes each name and value before joining them, and the base string then encodes the joined
+ * parameters again. Mastercard's signers join the parameters as they hold them and encode the result once: the
+ * query's pairs as written in the request-target, and the protocol values unencoded. Their `oauth_body_hash` (base64:
+ * "+", "/" and "=") and consumer keys (which hold "!") therefore appear encoded once where the RFC has them twice,
+ * and an RFC verifier refuses every request they sign with a body hash. Their own tests pin this string
+ * (spec/vectors/mastercard-base-strings.json).
+ *
+ * Joined unencoded, a value holding "&" (or a name holding "=") could make two requests one string; such a
+ * parameter has no Mastercard base string here, and its request is refused.
+ */
+import { percentEncode } from './encoding';
+import type { Parameter } from './parameter';
+
+/** The parameters of a request where Mastercard's base string reads them. */
+export interface MastercardParameters {
+  /** The query as written in the request-target, without "?". */
+  rawQuery: string;
+  /** The Authorization header's parameters (decoded), if any. */
+  header: readonly Parameter[] | undefined;
+  /** A form body's parameters, if any: as RFC 5849 has them (Mastercard's signers send none). */
+  form: readonly Parameter[] | undefined;
+}
+
+/** The sorted `name=value` pairs of Mastercard's parameter string, or undefined when one is ambiguous. */
+export function mastercardPairs({ rawQuery, header, form }: MastercardParameters): string[] | undefined {
+  const pairs: [name: string, value: string][] = [];
+  // The query's pairs as written; an "=" at the start belongs to the name (as Mastercard's Java signer reads it).
+  for (const segment of rawQuery === '' ? [] : rawQuery.split('&')) {
+    if (segment === '') continue;
+    const eq = segment.indexOf('=');
+    pairs.push(eq > 0 ? [segment.slice(0, eq), segment.slice(eq + 1)] : [segment, '']);
+  }
+  for (const p of header ?? []) {
+    if (p.name === 'oauth_signature') continue;
+    if (p.name.includes('&') || p.name.includes('=') || p.value.includes('&')) return undefined;
+    pairs.push([p.name, p.value]);
+  }
+  for (const p of form ?? []) pairs.push([p.encodedName, p.encodedValue]);
+  // By name, then by value, in UTF-16 code unit order (Java's TreeMap of names, each name's values sorted).
+  pairs.sort(([an, av], [bn, bv]) => (an < bn ? -1 : an > bn ? 1 : av < bv ? -1 : av > bv ? 1 : 0));
+  return pairs.map(([name, value]) => `${name}=${value}`);
+}
+
+/** The base string: the uppercase method, the base string URI and the joined pairs, each encoded once. */
+export const mastercardBaseString = (method: string, uri: string, pairs: readonly string[]): string =>
+  `${percentEncode(method.toUpperCase())}&${percentEncode(uri)}&${percentEncode(pairs.join('&'))}`;
