@@ -1,0 +1,35 @@
+/** The parts of three client libraries (which ship no types) that spec/interop-clients.spec.ts uses. */
+declare module 'mastercard-oauth1-signer' {
+  const OAuth: {
+    /** The `Authorization` header value: RSA-SHA256 (or RSA-PSS) with `oauth_body_hash`, two-legged. */
+    getAuthorizationHeader(
+      uri: string,
+      method: string,
+      payload: string | null,
+      consumerKey: string,
+      signingKey: string,
+      signatureMethod?: 'RSA-SHA256' | 'RSA-PSS-SHA256',
+    ): string;
+  };
+  export = OAuth;
+}
+
+declare module 'oauth-sign' {
+  /** The signature of a request from its parameters, as `request` (the HTTP client) signed with it. */
+  export function sign(
+    signatureMethod: string,
+    httpMethod: string,
+    baseUri: string,
+    params: Record<string, string | string[]>,
+    consumerSecretOrPrivateKey: string,
+    tokenSecret?: string,
+  ): string;
+  export function rfc3986(value: string): string;
+}
+
+declare module 'ims-lti/lib/extensions/outcomes' {
+  export class OutcomeService {
+    constructor(options: { consumer_key: string; consumer_secret: string; service_url: string; source_did: string });
+    send_replace_result(score: number, callback: (error: Error | null, ok: boolean) => void): void;
+  }
+}
