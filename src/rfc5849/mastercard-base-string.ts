@@ -1,6 +1,6 @@
 /**
- * The signature base string as Mastercard's OAuth 1.0a signers make it (oauth1-signer-java, -nodejs, -python, …):
- * not RFC 5849's, and what Mastercard's APIs verify.
+ * The signature base string as Mastercard's OAuth 1.0a signers make it (oauth1-signer-java, and oauth1-signer-nodejs,
+ * `mastercard-oauth1-signer` on npm): not RFC 5849's, and what Mastercard's APIs verify.
  *
  * §3.4.1.3.2 encodes each name and value before joining them, and the base string then encodes the joined
  * parameters again. Mastercard's signers join the parameters as they hold them and encode the result once: the
@@ -30,9 +30,9 @@ export function mastercardPairs({ rawQuery, header, form }: MastercardParameters
   const pairs: [name: string, value: string][] = [];
   // The query's pairs as written; an "=" at the start belongs to the name (as Mastercard's Java signer reads it).
   for (const segment of rawQuery === '' ? [] : rawQuery.split('&')) {
-    if (segment === '') continue;
     const eq = segment.indexOf('=');
-    pairs.push(eq > 0 ? [segment.slice(0, eq), segment.slice(eq + 1)] : [segment, '']);
+    const pair: [string, string] = eq > 0 ? [segment.slice(0, eq), segment.slice(eq + 1)] : [segment, ''];
+    if (segment !== '' && pair[0] !== 'oauth_signature') pairs.push(pair);
   }
   for (const p of header ?? []) {
     if (p.name === 'oauth_signature') continue;
