@@ -1,7 +1,15 @@
-import { createPrivateKey, createPublicKey, sign } from 'node:crypto';
+import MastercardOAuth from 'mastercard-oauth1-signer';
+import { createHash, createPrivateKey, createPublicKey, sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MemoryNonceCache, OAuthError, ResourceProtector, type Client, type OAuthRequest } from '../../src';
+import {
+  MemoryNonceCache,
+  OAuthError,
+  ResourceProtector,
+  signRequest,
+  type Client,
+  type OAuthRequest,
+} from '../../src';
 import { mastercardBaseString, mastercardPairs } from '../../src/rfc5849/mastercard-base-string';
 import { parameters } from '../../src/rfc5849/parameter';
 import { DEMO_PRIVATE_KEY, enc } from '../support/sign';
@@ -43,21 +51,22 @@ describe('mastercardPairs', () => {
   });
 });
 
-describe("ResourceProtector with baseString: 'mastercard'", () => {
-  const publicKey = readFileSync(join(__dirname, '..', '..', 'demo', 'keys', 'client.pub.pem'), 'utf8');
-  const client: Client = { getClientSecret: () => undefined, getRsaPublicKey: () => publicKey };
-  const NOW = 1_796_000_000;
-  const protector = (baseString?: 'rfc5849' | 'mastercard') =>
-    new ResourceProtector({
-      queryClient: () => client,
-      queryToken: () => undefined,
-      nonceCache: new MemoryNonceCache(),
-      signatureMethods: ['RSA-SHA256'],
-      twoLegged: true,
-      clock: () => NOW * 1000,
-      baseString,
-    });
+const publicKey = readFileSync(join(__dirname, '..', '..', 'demo', 'keys', 'client.pub.pem'), 'utf8');
+const client: Client = { getClientSecret: () => undefined, getRsaPublicKey: () => publicKey };
+const NOW = 1_796_000_000;
+/** Two-legged RSA-SHA256, any consumer key being the demo key pair's client. */
+const protector = (baseString?: 'rfc5849' | 'mastercard') =>
+  new ResourceProtector({
+    queryClient: () => client,
+    queryToken: () => undefined,
+    nonceCache: new MemoryNonceCache(),
+    signatureMethods: ['RSA-SHA256'],
+    twoLegged: true,
+    clock: () => NOW * 1000,
+    baseString,
+  });
 
+describe("ResourceProtector with baseString: 'mastercard'", () => {
   /** A GET signed as Mastercard's signers sign it: the protocol values unencoded in the header and the base string. */
   function mastercardRequest(consumerKey: string, nonce: string): OAuthRequest {
     const uri = 'https://api.example.com/accounts';
@@ -112,5 +121,64 @@ describe("ResourceProtector with baseString: 'mastercard'", () => {
 
   it('is checked where it is set: anything but the two rules is a TypeError', () => {
     expect(() => protector('Mastercard' as never)).toThrow(/baseString is one of 'rfc5849', 'mastercard'/);
+  });
+});
+
+describe("signRequest({ baseString: 'mastercard' })", () => {
+  const URL_ = 'https://api.example.com/v1/payments?from=2026-12-01T00:00:00Z&currency=EUR';
+  const BODY = JSON.stringify({ amount: '10.50', note: 'é & more' });
+  const options = {
+    method: 'POST',
+    url: URL_,
+    consumerKey: 'mc!key',
+    rsaPrivateKey: DEMO_PRIVATE_KEY,
+    signatureMethod: 'RSA-SHA256',
+    body: BODY,
+    contentType: 'application/json',
+    timestamp: NOW,
+    nonce: 'abcDEF123',
+    baseString: 'mastercard' as const,
+  };
+
+  it("signs the very base string Mastercard's own signer makes of the same parameters", () => {
+    const signed = signRequest(options);
+    const oauth = new Map([
+      ['oauth_body_hash', createHash('sha256').update(BODY).digest('base64')],
+      ['oauth_consumer_key', 'mc!key'],
+      ['oauth_nonce', 'abcDEF123'],
+      ['oauth_signature_method', 'RSA-SHA256'],
+      ['oauth_timestamp', '1796000000'],
+      ['oauth_version', '1.0'],
+    ]);
+    const theirs = MastercardOAuth.getSignatureBaseString(
+      'POST',
+      MastercardOAuth.getBaseUriString(URL_),
+      MastercardOAuth.toOAuthParamString(MastercardOAuth.extractQueryParams(URL_), oauth),
+    );
+    expect(signed.baseString).toBe(theirs);
+  });
+
+  it("is verified on a route with baseString: 'mastercard', and refused on one with RFC 5849's", async () => {
+    const signed = signRequest(options);
+    const url = new URL(signed.url);
+    const request: OAuthRequest = {
+      method: signed.method,
+      uri: `${url.origin}${url.pathname}`,
+      secure: true,
+      authorization: signed.headers.Authorization,
+      query: url.search.slice(1),
+      form: undefined,
+      body: Buffer.from(BODY),
+    };
+    await expect(protector('mastercard').verify(request)).resolves.toMatchObject({ clientId: 'mc!key' });
+    await expect(protector().verify(request)).rejects.toMatchObject({ code: 'invalid_signature' });
+  });
+
+  it('refuses what the guard could not read back: the protocol parameters elsewhere, "&" in them, another rule', () => {
+    expect(() => signRequest({ ...options, placement: 'query', body: undefined, contentType: undefined })).toThrow(
+      TypeError,
+    );
+    expect(() => signRequest({ ...options, consumerKey: 'mc&key' })).toThrow(RangeError);
+    expect(() => signRequest({ ...options, baseString: 'MASTERCARD' as never })).toThrow(/baseString is one of/);
   });
 });

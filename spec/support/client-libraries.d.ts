@@ -10,6 +10,11 @@ declare module 'mastercard-oauth1-signer' {
       signingKey: string,
       signatureMethod?: 'RSA-SHA256' | 'RSA-PSS-SHA256',
     ): string;
+    /** Its steps, which it exports too. */
+    extractQueryParams(uri: string): Map<string, Set<string>>;
+    toOAuthParamString(query: Map<string, Set<string>>, oauth: Map<string, string>): string;
+    getBaseUriString(uri: string): string;
+    getSignatureBaseString(method: string, baseUri: string, paramString: string): string;
   };
   export = OAuth;
 }

@@ -1,7 +1,7 @@
 import type { BodyShape } from '../http/body-value';
 import type { AccessRules, Authorize } from './access';
-import type { BaseStringRule } from '../rfc5849/signature';
-import { checkBaseString, checkRealm } from './settings';
+import { checkBaseString, type BaseStringRule } from '../rfc5849/signature';
+import { checkRealm } from './settings';
 
 /** What a route may set for itself over the protector's settings. */
 export interface RouteOptions extends AccessRules {

@@ -5,7 +5,7 @@
  */
 import type { PublicBase } from '../http/http-request';
 import type { ParameterLimits } from '../rfc5849/parameter-sources';
-import { BASE_STRING_RULES, type BaseStringRule } from '../rfc5849/signature';
+import { checkBaseString, type BaseStringRule } from '../rfc5849/signature';
 import type { SignatureMethod } from '../rfc5849/signature-method';
 import { signatureMethodTable } from '../rfc5849/signature-methods';
 
@@ -162,13 +162,6 @@ function checkSettings(settings: Settings): void {
   checkRealm(settings.realm);
   checkBaseString(settings.baseString);
   checkSignatureMethods(settings.signatureMethods, settings.methodTable);
-}
-
-/** A base string rule, the protector's or a route's. */
-export function checkBaseString(rule: unknown): void {
-  if (!BASE_STRING_RULES.includes(rule as BaseStringRule)) {
-    throw new TypeError(`baseString is one of ${BASE_STRING_RULES.map((r) => `'${r}'`).join(', ')}.`);
-  }
 }
 
 /** The names a protector enables: at least one, each of them known to its table (names are case-sensitive). */

@@ -9,8 +9,10 @@ import { baseStringUri, signatureBaseString } from './base-string';
 import { digest } from './digest';
 import { OAuthError } from './errors';
 import { formatFormEncoded, parseFormEncoded } from './form-encoded';
+import { mastercardBaseString, mastercardPairs } from './mastercard-base-string';
 import { parameters, type Parameter } from './parameter';
 import { CONTROL_CHARACTER } from './protocol-parameters';
+import { checkBaseString, type BaseStringRule } from './signature';
 import type { SignatureMethod, SigningKeys } from './signature-method';
 import { STANDARD_SIGNATURE_METHODS } from './signature-methods';
 
@@ -45,6 +47,11 @@ export interface SignRequestOptions {
   nonce?: string;
   /** `oauth_version`, optional in §3.1: "1.0" by default, `false` to leave it out (as RFC 5849's examples do). */
   version?: '1.0' | false;
+  /**
+   * The base string to sign: RFC 5849's by default, or `'mastercard'`, the one Mastercard's signers make, for a
+   * route with `baseString: 'mastercard'` (the protocol parameters then go in the Authorization header).
+   */
+  baseString?: BaseStringRule;
 }
 
 export interface SignRequestResult {
@@ -53,7 +60,7 @@ export interface SignRequestResult {
   url: string;
   headers: { Authorization?: string; 'Content-Type'?: string };
   body?: string | Buffer;
-  /** The §3.4.1 signature base string, for debugging. */
+  /** The signature base string (§3.4.1, or Mastercard's), for debugging. */
   baseString: string;
   signature: string;
 }
@@ -80,7 +87,14 @@ export function signRequest(
 
   const protocol = protocolParameters(options, name, method);
   const uri = baseStringUri(url.protocol.slice(0, -1), url.host, url.pathname);
-  const baseString = signatureBaseString(options.method, uri, [...query, ...(form ?? []), ...parameters(protocol)]);
+  const baseString =
+    options.baseString === 'mastercard'
+      ? mastercardBaseString(
+          options.method,
+          uri,
+          mastercardPairs({ rawQuery: url.search.slice(1), header: parameters(protocol), form }) ?? [],
+        )
+      : signatureBaseString(options.method, uri, [...query, ...(form ?? []), ...parameters(protocol)]);
   const signature = signWith(method, baseString, keys);
   protocol.push(['oauth_signature', signature]);
   // In name order, as most clients send them: easy to read and to compare.
@@ -150,6 +164,16 @@ function checkRequest(options: SignRequestOptions): void {
   }
   if (options.realm !== undefined && (options.placement ?? 'header') !== 'header') {
     throw new TypeError('A realm is sent only in the Authorization header.');
+  }
+  if (options.baseString !== undefined) checkBaseString(options.baseString);
+  if (options.baseString === 'mastercard') {
+    if ((options.placement ?? 'header') !== 'header') {
+      throw new TypeError("Mastercard's base string signs protocol parameters sent in the Authorization header.");
+    }
+    // Joined unencoded, such a value could make two requests one string: the guard refuses it.
+    if ([options.consumerKey, options.token, options.nonce].some((v) => v?.includes('&'))) {
+      throw new RangeError("Under Mastercard's base string, the consumerKey, token and nonce must not contain '&'.");
+    }
   }
   if (options.body === undefined) {
     if (options.contentType !== undefined) throw new TypeError('A contentType goes with a body.');

@@ -52,7 +52,14 @@ export function clientKeys(client: Client, protocol: ProtocolParameters, claimed
  */
 export type BaseStringRule = 'rfc5849' | 'mastercard';
 
-export const BASE_STRING_RULES: readonly BaseStringRule[] = ['rfc5849', 'mastercard'];
+const BASE_STRING_RULES: readonly BaseStringRule[] = ['rfc5849', 'mastercard'];
+
+/** A base string rule, wherever one is set (a protector, a route, a request to sign): a TypeError otherwise. */
+export function checkBaseString(rule: unknown): void {
+  if (!BASE_STRING_RULES.includes(rule as BaseStringRule)) {
+    throw new TypeError(`baseString is one of ${BASE_STRING_RULES.map((r) => `'${r}'`).join(', ')}.`);
+  }
+}
 
 /**
  * §3.4.1 and §3.2: the signature over the base string, then the body hash it covers (401 otherwise). With
