@@ -313,13 +313,15 @@ describe.each(DRIVERS)('on %s', (driver) => {
       expect(reply.body.body).toEqual({ amount: '10.50', merchant: TRICKY });
     });
 
-    it('a GET carries the hash of the empty body, and its query is signed as written', async () => {
-      // The ":" unescaped, as Mastercard's clients write dates: their base string holds it encoded once.
-      const url = `${base()}/mc/accounts?account_id=42&from=2026-12-01T00:00:00Z&to=2026-12-05T10%3A30%3A00Z`;
+    it.each([
+      ['as written, ":" unescaped (as its clients write dates)', 'from=2026-12-01T00:00:00Z&status=settled'],
+      ['escaped', 'from=2026-12-01T00%3A00%3A00Z&q=caf%C3%A9%20au%20lait'],
+    ])('a GET carries the hash of the empty body, its query %s', async (_how, query) => {
+      const url = `${base()}/mc/accounts?${query}`;
       const reply = await send(url, { headers: { Authorization: signed(url, 'GET', null) } });
       expect(reply.status).toBe(200);
       expect(reply.body).toMatchObject({ client: MASTERCARD.consumerKey, method: 'RSA-SHA256', bodyText: '' });
-      expect(reply.body.query).toEqual({ account_id: '42', from: '2026-12-01T00:00:00Z', to: '2026-12-05T10:30:00Z' });
+      expect(reply.body.query).toEqual(Object.fromEntries(new URLSearchParams(query)));
     });
 
     it("on a route of RFC 5849's base string (the default), its requests are 401 invalid_signature", async () => {

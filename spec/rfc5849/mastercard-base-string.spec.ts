@@ -11,6 +11,7 @@ import {
   type OAuthRequest,
 } from '../../src';
 import { mastercardBaseString, mastercardPairs } from '../../src/rfc5849/mastercard-base-string';
+import { parseFormEncoded } from '../../src/rfc5849/form-encoded';
 import { parameters } from '../../src/rfc5849/parameter';
 import { DEMO_PRIVATE_KEY, enc } from '../support/sign';
 import vectors from '../vectors/mastercard-base-strings.json';
@@ -19,6 +20,7 @@ describe("mastercardPairs and mastercardBaseString: Mastercard's signers' own ex
   it.each(vectors.cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
     const pairs = mastercardPairs({
       rawQuery: c.rawQuery,
+      query: parseFormEncoded(c.rawQuery),
       header: parameters(c.oauth as [string, string][]),
       form: undefined,
     });
@@ -29,15 +31,26 @@ describe("mastercardPairs and mastercardBaseString: Mastercard's signers' own ex
 
 describe('mastercardPairs', () => {
   const pairsOf = (rawQuery: string, header: [string, string][] = [], form?: [string, string][]) =>
-    mastercardPairs({ rawQuery, header: parameters(header), form: form && parameters(form) });
+    mastercardPairs({
+      rawQuery,
+      query: parseFormEncoded(rawQuery),
+      header: parameters(header),
+      form: form && parameters(form),
+    });
 
   it('leaves oauth_signature out, skips empty query segments, and keeps a name written without "="', () => {
     expect(
-      pairsOf('a=1&&flag&=x&oauth_signature=q', [
+      pairsOf('a=1&&flag&=x', [
         ['oauth_signature', 'sig'],
         ['oauth_nonce', 'n'],
       ]),
     ).toEqual(['=x=', 'a=1', 'flag=', 'oauth_nonce=n']);
+  });
+
+  it("takes a query holding an escape as Mastercard's Java and Python signers do: every pair encoded anew", () => {
+    // Their npm signer would keep the first ":" as written; the two agree on any query written canonically.
+    expect(pairsOf('from=10:00&to=11%3A00&q=a+b')).toEqual(['from=10%3A00', 'q=a%20b', 'to=11%3A00']);
+    expect(pairsOf('from=10:00&q=a+b')).toEqual(['from=10:00', 'q=a+b']);
   });
 
   it('takes a form body as RFC 5849 encodes it (Mastercard signers send none)', () => {
@@ -110,6 +123,34 @@ describe("ResourceProtector with baseString: 'mastercard'", () => {
     await expect(
       protector('mastercard').verify(mastercardRequest('mc!key', 'n4'), { baseString: 'rfc5849' }),
     ).rejects.toBeInstanceOf(OAuthError);
+  });
+
+  // Moved out of the header, a value is decoded once more (a fresh nonce for a replay: "a%2Bb" read "a+b" in the
+  // header, "a b" in the query), and a query parameter moved into it is signed but never read.
+  it.each([
+    [
+      'the protocol parameters moved to the query',
+      (r: OAuthRequest) => ({
+        ...r,
+        authorization: undefined,
+        query: `${r.query}&${(r.authorization ?? '').slice(6).replace(/"/g, '').split(', ').join('&')}`,
+      }),
+    ],
+    [
+      'a query parameter moved into the header',
+      (r: OAuthRequest) => ({
+        ...r,
+        authorization: `${r.authorization}, from="2026-12-01T00%3A00%3A00Z"`,
+        query: '',
+      }),
+    ],
+  ])('refuses %s: 400 invalid_request', async (_what, move) => {
+    const signed = mastercardRequest('mc!key', 'a+b');
+    await expect(protector('mastercard').verify(signed)).resolves.toBeDefined();
+    const refusal = await protector('mastercard')
+      .verify(move(signed))
+      .catch((e: unknown) => e);
+    expect(refusal).toMatchObject({ code: 'invalid_request', message: expect.stringMatching(/Authorization header/) });
   });
 
   it('refuses a protocol value holding "&", which the string cannot carry: 401 invalid_signature, saying so', async () => {

@@ -4,7 +4,7 @@
  *
  * §3.4.1.3.2 encodes each name and value before joining them, and the base string then encodes the joined
  * parameters again. Mastercard's signers join the parameters as they hold them and encode the result once: the
- * query's pairs as written in the request-target, and the protocol values unencoded. Their `oauth_body_hash` (base64:
+ * query's pairs as written in the request-target (below), and the protocol values unencoded. Their `oauth_body_hash` (base64:
  * "+", "/" and "=") and consumer keys (which hold "!") therefore appear encoded once where the RFC has them twice,
  * and an RFC verifier refuses every request they sign with a body hash. Their own tests pin this string
  * (spec/vectors/mastercard-base-strings.json).
@@ -13,27 +13,59 @@
  * parameter has no Mastercard base string here, and its request is refused.
  */
 import { percentEncode } from './encoding';
+import { InvalidRequestError, type Claimed } from './errors';
 import type { Parameter } from './parameter';
 
 /** The parameters of a request where Mastercard's base string reads them. */
 export interface MastercardParameters {
   /** The query as written in the request-target, without "?". */
   rawQuery: string;
-  /** The Authorization header's parameters (decoded), if any. */
+  /** The query's parameters, decoded. */
+  query: readonly Parameter[];
+  /** The Authorization header's parameters (decoded): the protocol parameters, and only they. */
   header: readonly Parameter[] | undefined;
   /** A form body's parameters, if any: as RFC 5849 has them (Mastercard's signers send none). */
   form: readonly Parameter[] | undefined;
 }
 
-/** The sorted `name=value` pairs of Mastercard's parameter string, or undefined when one is ambiguous. */
-export function mastercardPairs({ rawQuery, header, form }: MastercardParameters): string[] | undefined {
-  const pairs: [name: string, value: string][] = [];
-  // The query's pairs as written; an "=" at the start belongs to the name (as Mastercard's Java signer reads it).
+const isProtocol = (p: Parameter) => p.name.startsWith('oauth_');
+
+/**
+ * Mastercard's signers send the protocol parameters in the Authorization header, and nothing else there. Elsewhere,
+ * or beside other names, the string would not tie each parameter to where the application reads it: a value moved
+ * from the header to the query is decoded once more there (a new nonce for a replayed request), and a query
+ * parameter moved into the header would be signed but never read. So such a request is refused (400).
+ */
+export function checkMastercardPlacement(params: MastercardParameters, claimed: Claimed): void {
+  const { header, query, form } = params;
+  if (!header?.some(isProtocol) || !header.every(isProtocol) || query.some(isProtocol) || form?.some(isProtocol)) {
+    throw new InvalidRequestError(
+      'On this route the protocol parameters, and only they, go in the Authorization header (Mastercard style).',
+      { claimed },
+    );
+  }
+}
+
+/**
+ * The query's pairs as Mastercard's Java and Python signers write them: as in the request-target when it holds no
+ * percent-escape, and otherwise each name and value in its §3.6 encoding (theirs is the same set of unreserved
+ * characters). Their npm signer always takes them as written; the two readings differ only for a query that mixes
+ * escapes with characters it should have escaped.
+ */
+function queryPairs(rawQuery: string, query: readonly Parameter[]): [string, string][] {
+  if (rawQuery.includes('%')) return query.map((p) => [p.encodedName, p.encodedValue]);
+  const pairs: [string, string][] = [];
+  // An "=" at the start belongs to the name, as the Java signer reads it.
   for (const segment of rawQuery === '' ? [] : rawQuery.split('&')) {
     const eq = segment.indexOf('=');
-    const pair: [string, string] = eq > 0 ? [segment.slice(0, eq), segment.slice(eq + 1)] : [segment, ''];
-    if (segment !== '' && pair[0] !== 'oauth_signature') pairs.push(pair);
+    if (segment !== '') pairs.push(eq > 0 ? [segment.slice(0, eq), segment.slice(eq + 1)] : [segment, '']);
   }
+  return pairs;
+}
+
+/** The sorted `name=value` pairs of Mastercard's parameter string, or undefined when one is ambiguous. */
+export function mastercardPairs({ rawQuery, query, header, form }: MastercardParameters): string[] | undefined {
+  const pairs = queryPairs(rawQuery, query);
   for (const p of header ?? []) {
     if (p.name === 'oauth_signature') continue;
     if (p.name.includes('&') || p.name.includes('=') || p.value.includes('&')) return undefined;

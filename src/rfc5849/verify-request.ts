@@ -23,6 +23,7 @@ import {
   type ParameterLimits,
   type ParameterText,
 } from './parameter-sources';
+import { checkMastercardPlacement } from './mastercard-base-string';
 import { claimedBy, readProtocolParameters, type ProtocolParameters, type ProtocolPolicy } from './protocol-parameters';
 import { checkSignature, clientKeys, type BaseStringRule, type SignedRequest } from './signature';
 import { checkTimestampWindow, nonceLifetimeSeconds } from './timestamp-nonce';
@@ -95,8 +96,14 @@ export function verifyRequest<C extends Client, T extends TokenCredential>(
   const claimed = claimedBy(parameters.oauth);
   // 2. Transport, now that the request is known to be an OAuth request.
   if (!request.secure && !policy.allowInsecureTransport) throw new InsecureTransportError({ claimed });
-  // 3. Required parameters and their syntax (§3.1), and a body that the signature must cover.
+  // 3. Required parameters and their syntax (§3.1), where a Mastercard route needs them, and a body that the
+  //    signature must cover.
   const protocol = readProtocolParameters(parameters.oauth, policy, claimed);
+  const mastercard =
+    policy.baseString === 'mastercard'
+      ? { rawQuery: request.query, query: parameters.query, header: parameters.header, form: parameters.form }
+      : undefined;
+  if (mastercard) checkMastercardPlacement(mastercard, claimed);
   checkBodyCoverage(protocol.bodyHash, request, claimed);
   // 4. Timestamp window, both directions (§3.3): cheap, and it bounds what the nonce store keeps.
   if (protocol.timestamp !== undefined) {
@@ -114,10 +121,6 @@ export function verifyRequest<C extends Client, T extends TokenCredential>(
         if (typeof secret !== 'string') throw new InvalidTokenError('token_rejected', { claimed });
         keys.tokenSecret = secret;
       }
-      const mastercard =
-        policy.baseString === 'mastercard'
-          ? { rawQuery: request.query, header: parameters.header, form: parameters.form }
-          : undefined;
       checkSignature(request, parameters.all, protocol, keys, claimed, mastercard);
       if (credential !== client) checkLifecycle(credential as T, claimed);
       // 7. Nonce: one atomic check-and-set, only now that the request is known to be genuine.
