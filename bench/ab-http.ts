@@ -7,7 +7,8 @@
  *   npx ts-node --transpile-only bench/ab-http.ts [rev] [rounds]
  *
  * Environment: BENCH_DRIVER=express (default koa), BENCH_NODE (a Node binary for the servers), BENCH_DURATION
- * seconds a run (3), BENCH_CONNECTIONS (50), BENCH_PIN=0 (do not pin). Prints each round and the medians over
+ * seconds a run (3), BENCH_CONNECTIONS (50), BENCH_TURN_WARMUP seconds of each side's untimed run before its timed
+ * ones in a round (bench/http.ts), BENCH_PIN=0 (do not pin). Prints each round and the medians over
  * rounds of each side's guarded − floor, and of the difference B − A, round by round.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -20,6 +21,7 @@ import {
   runLoad,
   runTurn,
   startServer,
+  TURN_WARMUP_SECONDS,
   type Route,
   type ServerHandle,
 } from './http';
@@ -30,6 +32,7 @@ const load = {
   duration: Number(process.env.BENCH_DURATION ?? 3),
   connections: Number(process.env.BENCH_CONNECTIONS ?? 50),
 };
+const turnWarmup = Number(process.env.BENCH_TURN_WARMUP ?? TURN_WARMUP_SECONDS);
 
 /** src/ at `rev`, extracted into a temporary folder (removed at exit). */
 function checkout(rev: string): string {
@@ -60,7 +63,7 @@ async function main(): Promise<void> {
     console.log(`${driver} on Node ${sides[0].server.nodeVersion}; A = ${rev}, B = the working tree`);
     for (let r = 0; r < rounds; r++) {
       for (const side of ordered(sides, r)) {
-        const runs = await runTurn(side.server as ServerHandle, ordered(routes, r), () => load);
+        const runs = await runTurn(side.server as ServerHandle, ordered(routes, r), () => load, turnWarmup);
         const us = (route: Route) => runs[route]?.cpuUsPerRequest.server ?? NaN;
         side.guarded.push(us('hmac'));
         side.above.push(us('hmac') - us('hmac-floor'));

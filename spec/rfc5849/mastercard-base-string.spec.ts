@@ -10,7 +10,12 @@ import {
   type Client,
   type OAuthRequest,
 } from '../../src';
-import { mastercardBaseString, mastercardPairs } from '../../src/rfc5849/mastercard-base-string';
+import { diagnosisOf } from '../../src/rfc5849/diagnosis';
+import {
+  checkMastercardPlacement,
+  mastercardBaseString,
+  mastercardPairs,
+} from '../../src/rfc5849/mastercard-base-string';
 import { parseFormEncoded } from '../../src/rfc5849/form-encoded';
 import { parameters } from '../../src/rfc5849/parameter';
 import { DEMO_PRIVATE_KEY, enc } from '../support/sign';
@@ -47,7 +52,7 @@ describe('mastercardPairs', () => {
     ).toEqual(['=x=', 'a=1', 'flag=', 'oauth_nonce=n']);
   });
 
-  it("takes a query holding an escape as Mastercard's Java and Python signers do: every pair encoded anew", () => {
+  it("takes a query holding an escape as Mastercard's Java signer does, every pair encoded anew ('+' a space)", () => {
     // Their npm signer would keep the first ":" as written; the two agree on any query written canonically.
     expect(pairsOf('from=10:00&to=11%3A00&q=a+b')).toEqual(['from=10%3A00', 'q=a%20b', 'to=11%3A00']);
     expect(pairsOf('from=10:00&q=a+b')).toEqual(['from=10:00', 'q=a+b']);
@@ -57,9 +62,12 @@ describe('mastercardPairs', () => {
     expect(pairsOf('', [], [['note', 'a b&c']])).toEqual(['note=a%20b%26c']);
   });
 
-  it('has none for a protocol value holding "&", or a name holding "=" (two requests could make one string)', () => {
-    expect(pairsOf('', [['oauth_consumer_key', 'ck&x=1']])).toBeUndefined();
-    expect(pairsOf('', [['oauth_x=1', 'v']])).toBeUndefined();
+  it('has checkMastercardPlacement refuse "&" in a header value or name, and "=" in a name (two requests, one string)', () => {
+    const check = (header: [string, string][]) => () => checkMastercardPlacement(parameters(header), {});
+    expect(check([['oauth_consumer_key', 'ck&x=1']])).toThrow(/holds "&"/);
+    expect(check([['oauth_x&y', 'v']])).toThrow(/holds "&"/);
+    expect(check([['oauth_x=1', 'v']])).toThrow(/holds "&"/);
+    expect(check([['oauth_consumer_key', 'ck!1=2']])).not.toThrow();
     expect(pairsOf('', [['oauth_consumer_key', 'ck!1=2']])).toEqual(['oauth_consumer_key=ck!1=2']);
   });
 });
@@ -153,11 +161,30 @@ describe("ResourceProtector with baseString: 'mastercard'", () => {
     expect(refusal).toMatchObject({ code: 'invalid_request', message: expect.stringMatching(/Authorization header/) });
   });
 
-  it('refuses a protocol value holding "&", which the string cannot carry: 401 invalid_signature, saying so', async () => {
+  it('refuses a protocol value holding "&", which the string cannot carry: 400 invalid_request, saying so', async () => {
     const refusal = await protector('mastercard')
       .verify(mastercardRequest('mc&key', 'n5'))
       .catch((e: unknown) => e);
-    expect(refusal).toMatchObject({ code: 'invalid_signature', message: expect.stringMatching(/holds "&"/) });
+    expect(refusal).toMatchObject({ code: 'invalid_request', message: expect.stringMatching(/holds "&"/) });
+  });
+
+  it("names the rule in a refused signature's diagnosis, on either kind of route", async () => {
+    const hintsOf = async (baseString: 'rfc5849' | 'mastercard', request: OAuthRequest) => {
+      const refusal = (await protector(baseString)
+        .verify(request)
+        .catch((e: unknown) => e)) as Error;
+      return diagnosisOf(refusal)?.().hints ?? [];
+    };
+    // Mastercard's string on an RFC 5849 route: RSA-SHA256 with a body hash is how its signers sign.
+    expect(await hintsOf('rfc5849', mastercardRequest('mc!key', 'n6'))).toEqual([
+      expect.stringMatching(/the route needs baseString: 'mastercard'/),
+    ]);
+    // A wrong signature on a Mastercard route: the report's pairs are that string's.
+    const forged = mastercardRequest('mc!key', 'n7');
+    forged.authorization = forged.authorization?.replace(/oauth_signature="[^"]*"/, 'oauth_signature="AAAA"');
+    expect(await hintsOf('mastercard', forged)).toEqual([
+      expect.stringMatching(/this route verifies Mastercard's base string/),
+    ]);
   });
 
   it('is checked where it is set: anything but the two rules is a TypeError', () => {

@@ -7,7 +7,10 @@ export interface SignatureReport {
   method: string;
   /** Base string URI (§3.4.1.2). */
   uri: string;
-  /** Normalized parameters (§3.4.1.3.2), one `name=value` pair per entry, in order. */
+  /**
+   * Normalized parameters (§3.4.1.3.2), one `name=value` pair per entry, in order; on a route with
+   * `baseString: 'mastercard'`, that string's pairs (a hint says so).
+   */
   parameters: string[];
   baseString: string;
   /** Likely causes, in plain words. */

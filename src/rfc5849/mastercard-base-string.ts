@@ -9,8 +9,8 @@
  * and an RFC verifier refuses every request they sign with a body hash. Their own tests pin this string
  * (spec/vectors/mastercard-base-strings.json).
  *
- * Joined unencoded, a value holding "&" (or a name holding "=") could make two requests one string; such a
- * parameter has no Mastercard base string here, and its request is refused.
+ * Joined unencoded, a value holding "&" could make two requests one string; such a request is refused
+ * (checkMastercardPlacement).
  */
 import { percentEncode } from './encoding';
 import { InvalidRequestError, type Claimed } from './errors';
@@ -34,23 +34,25 @@ const isProtocol = (p: Parameter) => p.name.startsWith('oauth_');
  * Mastercard's signers send the protocol parameters in the Authorization header, and nothing else there. Elsewhere,
  * or beside other names, the string would not tie each parameter to where the application reads it: a value moved
  * from the header to the query is decoded once more there (a new nonce for a replayed request), and a query
- * parameter moved into the header would be signed but never read. So such a request is refused (400).
+ * parameter moved into the header would be signed but never read. Joined unencoded, a value holding "&" could make
+ * two requests one string. Each is refused (400), before any store is asked.
  */
-export function checkMastercardPlacement(params: MastercardParameters, claimed: Claimed): void {
-  const { header, query, form } = params;
-  if (!header?.some(isProtocol) || !header.every(isProtocol) || query.some(isProtocol) || form?.some(isProtocol)) {
-    throw new InvalidRequestError(
-      'On this route the protocol parameters, and only they, go in the Authorization header (Mastercard style).',
-      { claimed },
-    );
+export function checkMastercardPlacement(header: readonly Parameter[] | undefined, claimed: Claimed): void {
+  const refuse = (message: string) => new InvalidRequestError(message, { claimed });
+  if (!header?.some(isProtocol) || !header.every(isProtocol)) {
+    throw refuse('On this route the protocol parameters, and only they, go in the Authorization header.');
+  }
+  if (header.some((p) => p.value.includes('&') || /[&=]/.test(p.name))) {
+    throw refuse('A protocol parameter holds "&", which a Mastercard base string cannot carry.');
   }
 }
 
 /**
- * The query's pairs as Mastercard's Java and Python signers write them: as in the request-target when it holds no
+ * The query's pairs as Mastercard's Java signer writes them: as in the request-target when it holds no
  * percent-escape, and otherwise each name and value in its §3.6 encoding (theirs is the same set of unreserved
- * characters). Their npm signer always takes them as written; the two readings differ only for a query that mixes
- * escapes with characters it should have escaped.
+ * characters), "+" decoded as a space (RFC 5849's reading and their Python signer's; the Java one keeps a plus).
+ * Their npm signer always takes them as written; the readings differ only for a query that mixes escapes with
+ * characters it should have escaped.
  */
 function queryPairs(rawQuery: string, query: readonly Parameter[]): [string, string][] {
   if (rawQuery.includes('%')) return query.map((p) => [p.encodedName, p.encodedValue]);
@@ -63,14 +65,13 @@ function queryPairs(rawQuery: string, query: readonly Parameter[]): [string, str
   return pairs;
 }
 
-/** The sorted `name=value` pairs of Mastercard's parameter string, or undefined when one is ambiguous. */
-export function mastercardPairs({ rawQuery, query, header, form }: MastercardParameters): string[] | undefined {
+/**
+ * The sorted `name=value` pairs of Mastercard's parameter string; unambiguous once checkMastercardPlacement has
+ * passed (no "&" in the header's names and values, no "=" in its names).
+ */
+export function mastercardPairs({ rawQuery, query, header, form }: MastercardParameters): string[] {
   const pairs = queryPairs(rawQuery, query);
-  for (const p of header ?? []) {
-    if (p.name === 'oauth_signature') continue;
-    if (p.name.includes('&') || p.name.includes('=') || p.value.includes('&')) return undefined;
-    pairs.push([p.name, p.value]);
-  }
+  for (const p of header ?? []) if (p.name !== 'oauth_signature') pairs.push([p.name, p.value]);
   for (const p of form ?? []) pairs.push([p.encodedName, p.encodedValue]);
   // By name, then by value, in UTF-16 code unit order (Java's TreeMap of names, each name's values sorted).
   pairs.sort(([an, av], [bn, bv]) => (an < bn ? -1 : an > bn ? 1 : av < bv ? -1 : av > bv ? 1 : 0));

@@ -92,7 +92,7 @@ export function signRequest(
       ? mastercardBaseString(
           options.method,
           uri,
-          mastercardPairs({ rawQuery: url.search.slice(1), query, header: parameters(protocol), form }) ?? [],
+          mastercardPairs({ rawQuery: url.search.slice(1), query, header: parameters(protocol), form }),
         )
       : signatureBaseString(options.method, uri, [...query, ...(form ?? []), ...parameters(protocol)]);
   const signature = signWith(method, baseString, keys);

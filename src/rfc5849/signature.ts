@@ -75,14 +75,16 @@ export function checkSignature(
 ): void {
   let baseString: string;
   let pairs: () => string[];
+  const hints: string[] = [];
   if (mastercard) {
     const joined = mastercardPairs(mastercard);
-    if (!joined) {
-      const message = 'A protocol parameter holds "&", which a Mastercard base string cannot carry.';
-      throw new InvalidSignatureError(message, { claimed });
-    }
     baseString = mastercardBaseString(request.method, request.uri, joined);
     pairs = () => joined;
+    hints.push(
+      "this route verifies Mastercard's base string (baseString: 'mastercard'): the parameters above are its pairs " +
+        '(the query as written, or encoded anew when it holds an escape; the protocol values unencoded), not RFC ' +
+        "5849's normalized ones, and a client that signs RFC 5849's string fails here.",
+    );
   } else {
     baseString = signatureBaseString(request.method, request.uri, params);
     pairs = () => {
@@ -91,12 +93,19 @@ export function checkSignature(
     };
   }
   if (!protocol.method.verify(baseString, protocol.signature, keys)) {
-    throw refused(request, pairs, baseString, claimed);
+    if (!mastercard && protocol.bodyHash && protocol.signatureMethod === 'RSA-SHA256') {
+      hints.push(
+        "Mastercard's signers (RSA-SHA256, oauth_body_hash on every request) sign another base string: if this " +
+          "client is one, the route needs baseString: 'mastercard'.",
+      );
+    }
+    throw refused(request, pairs, baseString, claimed, hints);
   }
   if (!protocol.bodyHash) return; // none, or empty: then the body is empty too (checkBodyCoverage)
   const hash = checkBodyHash(protocol.bodyHash, request, protocol.method.bodyHashDigest);
   if (!hash.matches) {
-    throw refused(request, pairs, baseString, claimed, 'The oauth_body_hash does not match the body.', hash.hint);
+    const message = 'The oauth_body_hash does not match the body.';
+    throw refused(request, pairs, baseString, claimed, hash.hint ? [hash.hint] : [], message);
   }
 }
 
@@ -106,14 +115,14 @@ function refused(
   pairs: () => string[],
   baseString: string,
   claimed: Claimed,
+  hints: string[],
   message?: string,
-  hint?: string,
 ): InvalidSignatureError {
   return withDiagnosis(new InvalidSignatureError(message, { claimed }), () => ({
     method: request.method.toUpperCase(),
     uri: request.uri,
     parameters: pairs(),
     baseString,
-    hints: hint ? [hint] : [],
+    hints,
   }));
 }

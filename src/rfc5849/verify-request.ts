@@ -16,6 +16,7 @@ import {
   MissingCredentialsError,
   type Claimed,
 } from './errors';
+import { checkMastercardPlacement } from './mastercard-base-string';
 import { andThen, type MaybePromise } from './maybe-promise';
 import {
   collectRequestParameters,
@@ -23,7 +24,6 @@ import {
   type ParameterLimits,
   type ParameterText,
 } from './parameter-sources';
-import { checkMastercardPlacement } from './mastercard-base-string';
 import { claimedBy, readProtocolParameters, type ProtocolParameters, type ProtocolPolicy } from './protocol-parameters';
 import { checkSignature, clientKeys, type BaseStringRule, type SignedRequest } from './signature';
 import { checkTimestampWindow, nonceLifetimeSeconds } from './timestamp-nonce';
@@ -103,7 +103,7 @@ export function verifyRequest<C extends Client, T extends TokenCredential>(
     policy.baseString === 'mastercard'
       ? { rawQuery: request.query, query: parameters.query, header: parameters.header, form: parameters.form }
       : undefined;
-  if (mastercard) checkMastercardPlacement(mastercard, claimed);
+  if (mastercard) checkMastercardPlacement(mastercard.header, claimed);
   checkBodyCoverage(protocol.bodyHash, request, claimed);
   // 4. Timestamp window, both directions (§3.3): cheap, and it bounds what the nonce store keeps.
   if (protocol.timestamp !== undefined) {
