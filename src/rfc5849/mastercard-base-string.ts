@@ -4,10 +4,10 @@
  *
  * §3.4.1.3.2 encodes each name and value before joining them, and the base string then encodes the joined
  * parameters again. Mastercard's signers join the parameters as they hold them and encode the result once: the
- * query's pairs as written in the request-target (below), and the protocol values unencoded. Their `oauth_body_hash` (base64:
- * "+", "/" and "=") and consumer keys (which hold "!") therefore appear encoded once where the RFC has them twice,
- * and an RFC verifier refuses every request they sign with a body hash. Their own tests pin this string
- * (spec/vectors/mastercard-base-strings.json).
+ * query's pairs as written in the request-target (below), and the protocol values unencoded. Their
+ * `oauth_body_hash` (base64: "+", "/" and "=") and consumer keys (which hold "!") therefore appear encoded once
+ * where the RFC has them twice, and an RFC verifier refuses every request they sign with a body hash. Their own
+ * tests pin this string (spec/vectors/mastercard-base-strings.json).
  *
  * Joined unencoded, a value holding "&" could make two requests one string; such a request is refused
  * (checkMastercardPlacement).

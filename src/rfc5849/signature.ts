@@ -73,56 +73,60 @@ export function checkSignature(
   claimed: Claimed,
   mastercard?: MastercardParameters,
 ): void {
-  let baseString: string;
-  let pairs: () => string[];
-  const hints: string[] = [];
-  if (mastercard) {
-    const joined = mastercardPairs(mastercard);
-    baseString = mastercardBaseString(request.method, request.uri, joined);
-    pairs = () => joined;
-    hints.push(
-      "this route verifies Mastercard's base string (baseString: 'mastercard'): the parameters above are its pairs " +
-        '(the query as written, or encoded anew when it holds an escape; the protocol values unencoded), not RFC ' +
-        "5849's normalized ones, and a client that signs RFC 5849's string fails here.",
-    );
-  } else {
-    baseString = signatureBaseString(request.method, request.uri, params);
-    pairs = () => {
-      const normalized = normalizeParameters(params);
-      return normalized === '' ? [] : normalized.split('&');
-    };
-  }
+  const pairs = mastercard && mastercardPairs(mastercard);
+  const baseString = pairs
+    ? mastercardBaseString(request.method, request.uri, pairs)
+    : signatureBaseString(request.method, request.uri, params);
   if (!protocol.method.verify(baseString, protocol.signature, keys)) {
-    if (!mastercard && protocol.bodyHash && protocol.signatureMethod === 'RSA-SHA256') {
-      hints.push(
-        "Mastercard's signers (RSA-SHA256, oauth_body_hash on every request) sign another base string: if this " +
-          "client is one, the route needs baseString: 'mastercard'.",
-      );
-    }
-    throw refused(request, pairs, baseString, claimed, hints);
+    throw refused(request, params, pairs, baseString, claimed, ruleHints(protocol, pairs !== undefined));
   }
   if (!protocol.bodyHash) return; // none, or empty: then the body is empty too (checkBodyCoverage)
   const hash = checkBodyHash(protocol.bodyHash, request, protocol.method.bodyHashDigest);
   if (!hash.matches) {
-    const message = 'The oauth_body_hash does not match the body.';
-    throw refused(request, pairs, baseString, claimed, hash.hint ? [hash.hint] : [], message);
+    const hints = [...(pairs ? ruleHints(protocol, true) : []), ...(hash.hint ? [hash.hint] : [])];
+    throw refused(request, params, pairs, baseString, claimed, hints, 'The oauth_body_hash does not match the body.');
   }
 }
 
-/** The refusal of a signature, with what the server computed for the diagnosis log (never the response). */
+/** What the base string rule may have to do with a refusal, for the diagnosis log. */
+function ruleHints(protocol: ProtocolParameters, mastercard: boolean): string[] {
+  if (mastercard) {
+    return [
+      "this route verifies Mastercard's base string (baseString: 'mastercard'): the parameters above are its pairs " +
+        '(the query as written, or encoded anew when it holds an escape; the protocol values unencoded), not RFC ' +
+        "5849's normalized ones, and a client that signs RFC 5849's string fails here.",
+    ];
+  }
+  if (protocol.bodyHash && protocol.signatureMethod === 'RSA-SHA256') {
+    return [
+      "Mastercard's signers (RSA-SHA256, oauth_body_hash on every request) sign another base string: if this " +
+        "client is one, the route needs baseString: 'mastercard'.",
+    ];
+  }
+  return [];
+}
+
+/**
+ * The refusal of a signature, with what the server computed for the diagnosis log (never the response): the
+ * Mastercard pairs when the route has them, RFC 5849's normalized parameters otherwise.
+ */
 function refused(
   request: SignedRequest,
-  pairs: () => string[],
+  params: readonly Parameter[],
+  pairs: string[] | undefined,
   baseString: string,
   claimed: Claimed,
   hints: string[],
   message?: string,
 ): InvalidSignatureError {
-  return withDiagnosis(new InvalidSignatureError(message, { claimed }), () => ({
-    method: request.method.toUpperCase(),
-    uri: request.uri,
-    parameters: pairs(),
-    baseString,
-    hints,
-  }));
+  return withDiagnosis(new InvalidSignatureError(message, { claimed }), () => {
+    const normalized = pairs ? undefined : normalizeParameters(params);
+    return {
+      method: request.method.toUpperCase(),
+      uri: request.uri,
+      parameters: pairs ?? (normalized === '' ? [] : (normalized ?? '').split('&')),
+      baseString,
+      hints,
+    };
+  });
 }
