@@ -11,7 +11,6 @@ import {
   collectParameters,
   InvalidRequestError,
   isOAuthScheme,
-  normalizeParameters,
   OAuthError,
   parameters,
   parseAuthorizationHeader,
@@ -20,6 +19,7 @@ import {
   type Parameter,
   type SignatureReport,
 } from '../core';
+import { normalizedPairs } from '../rfc5849/base-string';
 import { UsageError } from './arguments';
 
 /** A request as it goes over the wire, taken apart the way the Koa adapter takes it apart. */
@@ -97,11 +97,10 @@ function explainRequest(input: ExplainInput): SignatureReport {
   const { all, oauth } = collectParameters({ header, query, form });
 
   const uri = baseStringUri(input.scheme, input.host, input.path);
-  const normalized = normalizeParameters(all);
   return {
     method: input.method.toUpperCase(),
     uri,
-    parameters: normalized === '' ? [] : normalized.split('&'),
+    parameters: normalizedPairs(all),
     baseString: signatureBaseString(input.method, uri, all),
     hints: hintsFor(input, all, oauth.size > 0),
   };

@@ -78,13 +78,16 @@ export function sortedParameters(params: readonly Parameter[]): Parameter[] {
 }
 
 /**
- * §3.4.1.3.2 Parameters Normalization: the sorted parameters (steps 1 and 2), each name joined to its
- * value with "=" even when the value is empty (3), the pairs joined with "&" (4).
+ * §3.4.1.3.2 Parameters Normalization, steps 1 to 3: the sorted parameters, each name joined to its value with "="
+ * even when the value is empty; one pair per entry, as the diagnosis reports list them.
  */
+export function normalizedPairs(params: readonly Parameter[]): string[] {
+  return sortedParameters(params).map((p) => `${p.encodedName}=${p.encodedValue}`);
+}
+
+/** §3.4.1.3.2 Parameters Normalization: the normalized pairs (steps 1 to 3) joined with "&" (4). */
 export function normalizeParameters(params: readonly Parameter[]): string {
-  return sortedParameters(params)
-    .map((p) => `${p.encodedName}=${p.encodedValue}`)
-    .join('&');
+  return normalizedPairs(params).join('&');
 }
 
 const escapePercent = (encoded: string): string => (encoded.includes('%') ? encoded.replaceAll('%', '%25') : encoded);

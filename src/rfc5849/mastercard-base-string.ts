@@ -58,7 +58,7 @@ function queryPairs(rawQuery: string, query: readonly Parameter[]): [string, str
   if (rawQuery.includes('%')) return query.map((p) => [p.encodedName, p.encodedValue]);
   const pairs: [string, string][] = [];
   // An "=" at the start belongs to the name, as the Java signer reads it.
-  for (const segment of rawQuery === '' ? [] : rawQuery.split('&')) {
+  for (const segment of rawQuery.split('&')) {
     const eq = segment.indexOf('=');
     if (segment !== '') pairs.push(eq > 0 ? [segment.slice(0, eq), segment.slice(eq + 1)] : [segment, '']);
   }

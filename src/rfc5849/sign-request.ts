@@ -155,7 +155,8 @@ function checkRequest(options: SignRequestOptions): void {
     throw new RangeError('The consumerKey, token and nonce must not be empty.');
   }
   // The guard refuses a protocol value with a control character (400), whatever its encoding.
-  if ([options.consumerKey, options.token, options.nonce].some((v) => v !== undefined && CONTROL_CHARACTER.test(v))) {
+  const credentials = [options.consumerKey, options.token, options.nonce];
+  if (credentials.some((v) => v !== undefined && CONTROL_CHARACTER.test(v))) {
     throw new RangeError('The consumerKey, token and nonce must not contain control characters.');
   }
   const { timestamp } = options;
@@ -171,7 +172,7 @@ function checkRequest(options: SignRequestOptions): void {
       throw new TypeError("Mastercard's base string signs protocol parameters sent in the Authorization header.");
     }
     // Joined unencoded, such a value could make two requests one string: the guard refuses it.
-    if ([options.consumerKey, options.token, options.nonce].some((v) => v?.includes('&'))) {
+    if (credentials.some((v) => v?.includes('&'))) {
       throw new RangeError("Under Mastercard's base string, the consumerKey, token and nonce must not contain '&'.");
     }
   }

@@ -2,7 +2,7 @@
  * RFC 5849 §3.4 Signature, on the server's side: the client's key material for the method it chose, then
  * the signature over the base string and the body hash it covers.
  */
-import { normalizeParameters, signatureBaseString } from './base-string';
+import { normalizedPairs, signatureBaseString } from './base-string';
 import { checkBodyHash, type RequestBody } from './body-hash';
 import type { Client } from './credentials';
 import { withDiagnosis } from './diagnosis';
@@ -119,14 +119,11 @@ function refused(
   hints: string[],
   message?: string,
 ): InvalidSignatureError {
-  return withDiagnosis(new InvalidSignatureError(message, { claimed }), () => {
-    const normalized = pairs ? undefined : normalizeParameters(params);
-    return {
-      method: request.method.toUpperCase(),
-      uri: request.uri,
-      parameters: pairs ?? (normalized === '' ? [] : (normalized ?? '').split('&')),
-      baseString,
-      hints,
-    };
-  });
+  return withDiagnosis(new InvalidSignatureError(message, { claimed }), () => ({
+    method: request.method.toUpperCase(),
+    uri: request.uri,
+    parameters: pairs ?? normalizedPairs(params),
+    baseString,
+    hints,
+  }));
 }
