@@ -433,7 +433,7 @@ export async function runTurn(
   server: LoadTarget,
   routes: readonly Route[],
   options: (route: Route) => LoadOptions,
-  warmupSeconds = TURN_WARMUP_SECONDS,
+  warmupSeconds: number,
 ): Promise<Partial<Record<Route, LoadResult>>> {
   const runs: Partial<Record<Route, LoadResult>> = {};
   if (routes.length === 0) return runs;
