@@ -80,6 +80,34 @@ describe('ResourceProtector.verifyNow', () => {
   });
 });
 
+describe("a route's signature methods", () => {
+  it('are found once per list: not again for each call without a route, or with a new route object', () => {
+    const p = protector(false);
+    const lookups = jest.spyOn(p.settings.methodTable, 'has');
+    const hmacOnly = ['HMAC-SHA1'];
+    const calls = () => {
+      p.verifyNow(signed());
+      p.verifyNow(signed(), { twoLegged: false });
+      p.verifyNow(signed(), { signatureMethods: hmacOnly });
+    };
+    calls();
+    const first = lookups.mock.calls.length;
+    expect(first).toBe(1); // the route's own list, the first time; the protector's list was found at init()
+    calls();
+    calls();
+    expect(lookups).toHaveBeenCalledTimes(first);
+  });
+
+  it("are the route's own list when it has one, the protector's otherwise", () => {
+    const p = protector(false);
+    expect(() => p.verifyNow(signed(), { signatureMethods: ['PLAINTEXT'] })).toThrow(
+      /signature method is not supported here/,
+    );
+    expect(p.verifyNow(signed(), { signatureMethods: ['PLAINTEXT', 'HMAC-SHA1'] })).toMatchObject({ clientId: 'ck' });
+    expect(p.verifyNow(signed())).toMatchObject({ clientId: 'ck' });
+  });
+});
+
 describe('ResourceProtector.verify', () => {
   it('always answers with a promise, also for synchronous stores and before init()', async () => {
     const verified = protector(false).verify(signed());

@@ -65,9 +65,20 @@ interface Configured<C extends Client, T extends TokenCredential> {
   stores: VerifyStores<C, T>;
   /** What the guard needs of this protector, built once. */
   guardContext: GuardContext<C, T>;
+  /** The enabled signature methods of a route that names none, built once. */
+  methods: ReadonlyMap<string, SignatureMethod>;
 }
 
 const UNCONFIGURED = resolveSettings({});
+
+/** The methods of `names` that the protector's table knows, by name. */
+function enabledMethods(names: readonly string[], settings: Readonly<Settings>): ReadonlyMap<string, SignatureMethod> {
+  return new Map(
+    names.flatMap((name) =>
+      settings.methodTable.has(name) ? [[name, settings.methodTable.get(name) as SignatureMethod]] : [],
+    ),
+  );
+}
 
 /**
  * Verifies OAuth 1.0a requests against the application's stores. Register it in the container that
@@ -76,8 +87,8 @@ const UNCONFIGURED = resolveSettings({});
  */
 export class ResourceProtector<C extends Client = Client, T extends TokenCredential = TokenCredential> {
   #configured?: Configured<C, T>;
-  /** The enabled signature methods of each route, found once per route. */
-  readonly #routeMethods = new WeakMap<RouteOptions, ReadonlyMap<string, SignatureMethod>>();
+  /** The enabled signature methods of each route's own `signatureMethods` list, found once per list. */
+  readonly #routeMethods = new WeakMap<readonly string[], ReadonlyMap<string, SignatureMethod>>();
 
   constructor(options?: ResourceProtectorOptions<C, T>) {
     if (options) this.init(options);
@@ -93,6 +104,7 @@ export class ResourceProtector<C extends Client = Client, T extends TokenCredent
     this.#configured = {
       options,
       settings,
+      methods: enabledMethods(settings.signatureMethods, settings),
       guardContext: {
         settings,
         audit: options.audit,
@@ -152,7 +164,7 @@ export class ResourceProtector<C extends Client = Client, T extends TokenCredent
       throw new Error('ResourceProtector used before init(): pass its options to the constructor or init().');
     const { settings } = configured;
     const policy: VerifyPolicy = {
-      methods: this.#methodsOf(route, settings),
+      methods: this.#methodsOf(route, configured),
       twoLegged: route.twoLegged ?? settings.twoLegged,
       baseString: route.baseString ?? settings.baseString,
       requireTimestampAndNonce: settings.requireTimestampAndNonce,
@@ -172,16 +184,17 @@ export class ResourceProtector<C extends Client = Client, T extends TokenCredent
     );
   }
 
-  #methodsOf(route: RouteOptions, settings: Readonly<Settings>): ReadonlyMap<string, SignatureMethod> {
-    let methods = this.#routeMethods.get(route);
+  /**
+   * Found by the list they come from, not by the route object: a caller of `verify()` may pass a new route
+   * object, or none, on every request, and each would otherwise build a table (and keep a WeakMap entry).
+   */
+  #methodsOf(route: RouteOptions, configured: Configured<C, T>): ReadonlyMap<string, SignatureMethod> {
+    const names = route.signatureMethods;
+    if (names === undefined) return configured.methods;
+    let methods = this.#routeMethods.get(names);
     if (methods === undefined) {
-      const names = route.signatureMethods ?? settings.signatureMethods;
-      methods = new Map(
-        names.flatMap((name) =>
-          settings.methodTable.has(name) ? [[name, settings.methodTable.get(name) as SignatureMethod]] : [],
-        ),
-      );
-      this.#routeMethods.set(route, methods);
+      methods = enabledMethods(names, configured.settings);
+      this.#routeMethods.set(names, methods);
     }
     return methods;
   }
