@@ -1,5 +1,7 @@
 import { createHmac, generateKeyPairSync } from 'node:crypto';
 import { percentEncode } from '../../src/rfc5849/encoding';
+import * as hmacModule from '../../src/rfc5849/hmac';
+import { hmacSha, KEY_CACHE_SIZE } from '../../src/rfc5849/hmac-sha';
 import { parseRsaPublicKey } from '../../src/rfc5849/rsa-sha';
 import { constantTimeEqual, type SignatureMethod } from '../../src/rfc5849/signature-method';
 import {
@@ -44,17 +46,69 @@ describe('the signature method table', () => {
     expect(method?.verify('base', signature, { clientSecret: 'a', tokenSecret: 'c' })).toBe(false);
   });
 
-  it('HMAC keys stay right past the 1,000 entries of the key cache, for every client and token secret', () => {
+  it('HMAC keys stay right past the entries of the key cache, for every client and token secret', () => {
     const method = resolveSignatureMethod('HMAC-SHA1');
     const hmac = (key: string) => createHmac('sha1', key).update('base').digest('base64');
     for (let round = 0; round < 2; round++) {
-      for (let i = 0; i < 1500; i++) {
+      for (let i = 0; i < KEY_CACHE_SIZE + 1500; i++) {
         const keys = { clientSecret: `client ${i % 700}`, tokenSecret: i % 3 ? `token ${i}` : undefined };
         const key = `${percentEncode(keys.clientSecret)}&${percentEncode(keys.tokenSecret ?? '')}`;
         expect(method?.verify('base', hmac(key), keys)).toBe(true);
-        expect(method?.verify('base', hmac(`${key}x`), keys)).toBe(false);
+        if (i % 10 === 0) expect(method?.verify('base', hmac(`${key}x`), keys)).toBe(false);
       }
     }
+  });
+
+  it('forgets one prepared HMAC key at a time when full, the oldest first: a client keeps its recent tokens', () => {
+    const method = hmacSha('sha1'); // a cache of its own
+    const prepared = jest.spyOn(hmacModule, 'hmacKey');
+    try {
+      const use = (client: string, token: number) =>
+        method.verify('base', 'x', { clientSecret: client, tokenSecret: `token ${token}` });
+      use('other client', 0);
+      for (let t = 0; t < KEY_CACHE_SIZE - 1; t++) use('client', t);
+      expect(prepared).toHaveBeenCalledTimes(KEY_CACHE_SIZE);
+      use('client', KEY_CACHE_SIZE); // full: 'other client' was cached first, and its one key goes
+      use('client', 0); // kept: a hit
+      expect(prepared).toHaveBeenCalledTimes(KEY_CACHE_SIZE + 1);
+      use('client', KEY_CACHE_SIZE + 1); // full: the oldest key of 'client' goes, its other keys stay
+      use('client', 1);
+      use('client', KEY_CACHE_SIZE - 2);
+      expect(prepared).toHaveBeenCalledTimes(KEY_CACHE_SIZE + 2);
+      use('client', 0); // the one forgotten: prepared again
+      use('other client', 0);
+      expect(prepared).toHaveBeenCalledTimes(KEY_CACHE_SIZE + 4);
+      // A client whose only key is the oldest, wanting another when the cache is full: it loses that key and is kept.
+      const another = hmacSha('sha1');
+      const useAnother = (client: string, token: number) =>
+        another.verify('base', 'x', { clientSecret: client, tokenSecret: `token ${token}` });
+      useAnother('solo', 0);
+      for (let t = 0; t < KEY_CACHE_SIZE - 1; t++) useAnother('client', t);
+      prepared.mockClear();
+      useAnother('solo', 1);
+      useAnother('solo', 1);
+      expect(prepared).toHaveBeenCalledTimes(1);
+    } finally {
+      prepared.mockRestore();
+    }
+  });
+
+  it('leaves its prepared HMAC keys as they were when a secret cannot be encoded', () => {
+    const method = hmacSha('sha1');
+    const hmac = (key: string) => createHmac('sha1', key).update('base').digest('base64');
+    const use = (clientSecret: string, tokenSecret: string) =>
+      method.verify('base', hmac(`${percentEncode(clientSecret)}&${percentEncode(tokenSecret)}`), {
+        clientSecret,
+        tokenSecret,
+      });
+    use('x', 'first');
+    expect(use('a', 'first')).toBe(true);
+    for (let t = 0; t < KEY_CACHE_SIZE - 2; t++) use('client', `${t}`);
+    expect(() => method.verify('base', 'x', { clientSecret: 'a', tokenSecret: '\uD800' })).toThrow(URIError);
+    // Every key in the cache is forgotten in turn ('a' loses its only one, and with it its place), and more.
+    for (let t = 0; t < KEY_CACHE_SIZE + 2; t++) expect(use('client', `again ${t}`)).toBe(true);
+    expect(use('a', 'first')).toBe(true);
+    expect(use('x', 'first')).toBe(true);
   });
 
   it('PLAINTEXT compares the encoded secrets joined by "&"', () => {
