@@ -12,6 +12,7 @@ import {
   requireOAuth,
   ResourceProtector,
   type OAuthRequest,
+  type SignatureMethod,
 } from '../../src';
 import { expectWarning, PLAIN_HTTP_NOTICE } from '../support/console';
 import { client, token, WHO } from '../support/fixtures';
@@ -104,6 +105,43 @@ describe("a route's signature methods", () => {
       /signature method is not supported here/,
     );
     expect(p.verifyNow(signed(), { signatureMethods: ['PLAINTEXT', 'HMAC-SHA1'] })).toMatchObject({ clientId: 'ck' });
+    expect(p.verifyNow(signed())).toMatchObject({ clientId: 'ck' });
+  });
+  it("are read anew from a list changed since; a list of null, as none, is the protector's", () => {
+    const p = protector(false);
+    const allowed = ['HMAC-SHA1'];
+    expect(p.verifyNow(signed(), { signatureMethods: allowed })).toMatchObject({ clientId: 'ck' });
+    allowed[0] = 'PLAINTEXT';
+    expect(() => p.verifyNow(signed(), { signatureMethods: allowed })).toThrow(/signature method is not supported/);
+    expect(p.verifyNow(signed(), { signatureMethods: null as unknown as string[] })).toMatchObject({ clientId: 'ck' });
+  });
+
+  it('are found again in the table of each configuration, init() after init()', () => {
+    const refuseAll: SignatureMethod = {
+      keyType: 'secret',
+      bodyHashDigest: 'sha1',
+      sign: () => '',
+      verify: () => false,
+    };
+    const stores = { queryClient: () => client, queryToken: () => token, existsNonce: () => false };
+    const p = new ResourceProtector({ ...stores, customSignatureMethods: { 'HMAC-SHA1': refuseAll } });
+    const list = ['HMAC-SHA1'];
+    expect(() => p.verifyNow(signed(), { signatureMethods: list })).toThrow(InvalidSignatureError);
+    p.init(stores);
+    expect(p.verifyNow(signed(), { signatureMethods: list })).toMatchObject({ clientId: 'ck' });
+  });
+
+  it("are the protector's own copy of its list, as its settings show", () => {
+    const list = ['HMAC-SHA1'];
+    const p = new ResourceProtector({
+      queryClient: () => client,
+      queryToken: () => token,
+      existsNonce: () => false,
+      signatureMethods: list,
+    });
+    list[0] = 'PLAINTEXT';
+    expect(p.settings.signatureMethods).toEqual(['HMAC-SHA1']);
+    expect(Object.isFrozen(p.settings.signatureMethods)).toBe(true);
     expect(p.verifyNow(signed())).toMatchObject({ clientId: 'ck' });
   });
 });

@@ -1,7 +1,7 @@
 import { createHmac, generateKeyPairSync } from 'node:crypto';
 import { percentEncode } from '../../src/rfc5849/encoding';
 import * as hmacModule from '../../src/rfc5849/hmac';
-import { hmacSha, KEY_CACHE_SIZE } from '../../src/rfc5849/hmac-sha';
+import { hmacSha, KEY_CACHE_SIZE, PreparedKeys } from '../../src/rfc5849/hmac-sha';
 import { parseRsaPublicKey } from '../../src/rfc5849/rsa-sha';
 import { constantTimeEqual, type SignatureMethod } from '../../src/rfc5849/signature-method';
 import {
@@ -94,7 +94,8 @@ describe('the signature method table', () => {
   });
 
   it('leaves its prepared HMAC keys as they were when a secret cannot be encoded', () => {
-    const method = hmacSha('sha1');
+    const capacity = 3;
+    const method = hmacSha('sha1', new PreparedKeys('sha1', capacity));
     const hmac = (key: string) => createHmac('sha1', key).update('base').digest('base64');
     const use = (clientSecret: string, tokenSecret: string) =>
       method.verify('base', hmac(`${percentEncode(clientSecret)}&${percentEncode(tokenSecret)}`), {
@@ -103,12 +104,40 @@ describe('the signature method table', () => {
       });
     use('x', 'first');
     expect(use('a', 'first')).toBe(true);
-    for (let t = 0; t < KEY_CACHE_SIZE - 2; t++) use('client', `${t}`);
+    for (let t = 0; t < capacity - 2; t++) use('client', `${t}`);
     expect(() => method.verify('base', 'x', { clientSecret: 'a', tokenSecret: '\uD800' })).toThrow(URIError);
     // Every key in the cache is forgotten in turn ('a' loses its only one, and with it its place), and more.
-    for (let t = 0; t < KEY_CACHE_SIZE + 2; t++) expect(use('client', `again ${t}`)).toBe(true);
+    for (let t = 0; t < capacity + 2; t++) expect(use('client', `again ${t}`)).toBe(true);
     expect(use('a', 'first')).toBe(true);
     expect(use('x', 'first')).toBe(true);
+  });
+
+  it('keeps at most its capacity of HMAC keys, forgets them in the order they were made, and no client without one', () => {
+    const prepared = jest.spyOn(hmacModule, 'hmacKey');
+    try {
+      for (const capacity of [1, 2, 3, 5, 8]) {
+        const cache = new PreparedKeys('sha256', capacity);
+        const method = hmacSha('sha256', cache);
+        const model: [client: string, token: string][] = []; // the keys kept, the first made first
+        let seed = capacity;
+        const random = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 16) % n;
+        for (let step = 0; step < 600; step++) {
+          const client = ['', 'a', 'b', 'c', 'd'][random(5)];
+          const token = ['', 't1', 't2', 't3'][random(4)];
+          const kept = model.some(([c, t]) => c === client && t === token);
+          if (!kept) model.push([client, token]);
+          if (model.length > capacity) model.shift();
+          prepared.mockClear();
+          const signature = createHmac('sha256', `${client}&${token}`).update('base').digest('base64');
+          expect(method.verify('base', signature, { clientSecret: client, tokenSecret: token })).toBe(true);
+          expect(prepared).toHaveBeenCalledTimes(kept ? 0 : 1);
+          expect(cache.size).toBe(model.length);
+          expect(cache.clientCount).toBe(new Set(model.map(([c]) => c)).size);
+        }
+      }
+    } finally {
+      prepared.mockRestore();
+    }
   });
 
   it('PLAINTEXT compares the encoded secrets joined by "&"', () => {

@@ -67,9 +67,14 @@ interface Configured<C extends Client, T extends TokenCredential> {
   guardContext: GuardContext<C, T>;
   /** The enabled signature methods of a route that names none, built once. */
   methods: ReadonlyMap<string, SignatureMethod>;
+  /** Those of each route's own `signatureMethods` list, with the names they were found for. */
+  routeMethods: WeakMap<readonly string[], { names: readonly string[]; methods: ReadonlyMap<string, SignatureMethod> }>;
 }
 
 const UNCONFIGURED = resolveSettings({});
+
+const sameNames = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && a.every((name, i) => name === b[i]);
 
 /** The methods of `names` that the protector's table knows, by name. */
 function enabledMethods(names: readonly string[], settings: Readonly<Settings>): ReadonlyMap<string, SignatureMethod> {
@@ -87,8 +92,6 @@ function enabledMethods(names: readonly string[], settings: Readonly<Settings>):
  */
 export class ResourceProtector<C extends Client = Client, T extends TokenCredential = TokenCredential> {
   #configured?: Configured<C, T>;
-  /** The enabled signature methods of each route's own `signatureMethods` list, found once per list. */
-  readonly #routeMethods = new WeakMap<readonly string[], ReadonlyMap<string, SignatureMethod>>();
 
   constructor(options?: ResourceProtectorOptions<C, T>) {
     if (options) this.init(options);
@@ -105,6 +108,7 @@ export class ResourceProtector<C extends Client = Client, T extends TokenCredent
       options,
       settings,
       methods: enabledMethods(settings.signatureMethods, settings),
+      routeMethods: new WeakMap(),
       guardContext: {
         settings,
         audit: options.audit,
@@ -186,16 +190,15 @@ export class ResourceProtector<C extends Client = Client, T extends TokenCredent
 
   /**
    * Found by the list they come from, not by the route object: a caller of `verify()` may pass a new route
-   * object, or none, on every request, and each would otherwise build a table (and keep a WeakMap entry).
+   * object, or none, on every request, and each would otherwise build a table. A list changed since is read anew.
    */
   #methodsOf(route: RouteOptions, configured: Configured<C, T>): ReadonlyMap<string, SignatureMethod> {
     const names = route.signatureMethods;
-    if (names === undefined) return configured.methods;
-    let methods = this.#routeMethods.get(names);
-    if (methods === undefined) {
-      methods = enabledMethods(names, configured.settings);
-      this.#routeMethods.set(names, methods);
-    }
+    if (names == null) return configured.methods;
+    const found = configured.routeMethods.get(names);
+    if (found !== undefined && sameNames(found.names, names)) return found.methods;
+    const methods = enabledMethods(names, configured.settings);
+    configured.routeMethods.set(names, { names: [...names], methods });
     return methods;
   }
 

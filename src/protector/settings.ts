@@ -124,6 +124,8 @@ export function resolveSettings(options: SettingOptions): Readonly<Settings> {
     publicBase: options.publicBaseUrl === undefined ? undefined : readPublicBaseUrl(options.publicBaseUrl),
   };
   checkSettings(settings);
+  // A copy: the list the protector enforces is the one its settings show, whatever becomes of the caller's array.
+  settings.signatureMethods = Object.freeze([...settings.signatureMethods]);
   return Object.freeze(settings);
 }
 
