@@ -93,6 +93,10 @@ describe('the signature method table', () => {
     }
   });
 
+  it('makes no HMAC key cache that could hold no key', () => {
+    for (const capacity of [0, -1, 1.5, NaN]) expect(() => new PreparedKeys('sha1', capacity)).toThrow(RangeError);
+  });
+
   it('leaves its prepared HMAC keys as they were when a secret cannot be encoded', () => {
     const capacity = 3;
     const method = hmacSha('sha1', new PreparedKeys('sha1', capacity));

@@ -28,7 +28,9 @@ export class PreparedKeys {
   constructor(
     readonly digest: DigestName,
     readonly capacity = KEY_CACHE_SIZE,
-  ) {}
+  ) {
+    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError('A key cache holds at least one key.');
+  }
 
   /** Keys kept. */
   get size(): number {
