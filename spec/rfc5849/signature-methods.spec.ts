@@ -1,4 +1,5 @@
 import { createHmac, generateKeyPairSync } from 'node:crypto';
+import fc from 'fast-check';
 import { percentEncode } from '../../src/rfc5849/encoding';
 import * as hmacModule from '../../src/rfc5849/hmac';
 import { hmacSha, KEY_CACHE_SIZE, PreparedKeys } from '../../src/rfc5849/hmac-sha';
@@ -9,6 +10,7 @@ import {
   signatureMethodTable,
   STANDARD_SIGNATURE_METHODS,
 } from '../../src/rfc5849/signature-methods';
+import { seedFromEnv } from '../support/seed';
 
 describe('the signature method table', () => {
   it('resolves the seven built-in methods by their exact, case-sensitive names', () => {
@@ -118,27 +120,30 @@ describe('the signature method table', () => {
 
   it('keeps at most its capacity of HMAC keys, forgets them in the order they were made, and no client without one', () => {
     const prepared = jest.spyOn(hmacModule, 'hmacKey');
+    const step = fc.record({
+      client: fc.constantFrom('', 'a', 'b', 'c', 'd'),
+      token: fc.constantFrom('', 't1', 't2', 't3'),
+    });
     try {
-      for (const capacity of [1, 2, 3, 5, 8]) {
-        const cache = new PreparedKeys('sha256', capacity);
-        const method = hmacSha('sha256', cache);
-        const model: [client: string, token: string][] = []; // the keys kept, the first made first
-        let seed = capacity;
-        const random = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 16) % n;
-        for (let step = 0; step < 600; step++) {
-          const client = ['', 'a', 'b', 'c', 'd'][random(5)];
-          const token = ['', 't1', 't2', 't3'][random(4)];
-          const kept = model.some(([c, t]) => c === client && t === token);
-          if (!kept) model.push([client, token]);
-          if (model.length > capacity) model.shift();
-          prepared.mockClear();
-          const signature = createHmac('sha256', `${client}&${token}`).update('base').digest('base64');
-          expect(method.verify('base', signature, { clientSecret: client, tokenSecret: token })).toBe(true);
-          expect(prepared).toHaveBeenCalledTimes(kept ? 0 : 1);
-          expect(cache.size).toBe(model.length);
-          expect(cache.clientCount).toBe(new Set(model.map(([c]) => c)).size);
-        }
-      }
+      fc.assert(
+        fc.property(fc.constantFrom(1, 2, 3, 5, 8), fc.array(step, { maxLength: 120 }), (capacity, steps) => {
+          const cache = new PreparedKeys('sha256', capacity);
+          const method = hmacSha('sha256', cache);
+          const model: [client: string, token: string][] = []; // the keys kept, the first made first
+          for (const { client, token } of steps) {
+            const kept = model.some(([c, t]) => c === client && t === token);
+            if (!kept) model.push([client, token]);
+            if (model.length > capacity) model.shift();
+            prepared.mockClear();
+            const signature = createHmac('sha256', `${client}&${token}`).update('base').digest('base64');
+            expect(method.verify('base', signature, { clientSecret: client, tokenSecret: token })).toBe(true);
+            expect(prepared).toHaveBeenCalledTimes(kept ? 0 : 1);
+            expect(cache.size).toBe(model.length);
+            expect(cache.clientCount).toBe(new Set(model.map(([c]) => c)).size);
+          }
+        }),
+        { seed: seedFromEnv('FC_SEED', 5849), numRuns: 50 },
+      );
     } finally {
       prepared.mockRestore();
     }
