@@ -4,6 +4,7 @@
  * nothing else: `req.query` and `req.body` are made from the verified parameters and bytes, replacing Express's
  * `qs` reading; body-parser, which routing-controllers runs after it, is told the body is read.
  */
+import { defineOwnQuery } from '../http/own-query';
 import type { GuardTarget } from '../protector/route-options';
 import { rememberVerified } from '../protector/current-credential';
 import type { GuardedRequest, ResourceProtector } from '../protector/resource-protector';
@@ -64,8 +65,7 @@ export function installGuarded(
   // The verified reading replaces Express's own: Express 4 sets req.query on the request, Express 5 defines it
   // as a getter, which only an own property can stand in front of.
   if (Object.hasOwn(req, 'query')) (req as ExpressRequest & { query: unknown }).query = guarded.query;
-  else
-    Object.defineProperty(req, 'query', { value: guarded.query, writable: true, enumerable: true, configurable: true });
+  else defineOwnQuery(req, guarded.query);
   req.body = guarded.body;
   // body-parser 1 skips a request so marked (body-parser 2 sees the stream is finished); one without a body it
   // leaves alone anyway.

@@ -6,6 +6,7 @@
  * Koa or a body parser read. A refusal is rendered here, with its response from the protector.
  */
 import type { Context, Middleware, Next } from 'koa';
+import { defineOwnQuery } from '../http/own-query';
 import { rememberVerified } from '../protector/current-credential';
 import type { GuardedRequest, ResourceProtector } from '../protector/resource-protector';
 import type { GuardTarget } from '../protector/route-options';
@@ -55,12 +56,7 @@ export function installGuarded(protector: ResourceProtector, ctx: Context, guard
   if (protector.settings.mirrorUser) state.user = guarded.credential;
   rememberVerified(ctx.req, guarded);
   // The verified reading replaces Koa's own (an own property in front of the request's query getter).
-  Object.defineProperty(ctx.request, 'query', {
-    value: guarded.query,
-    writable: true,
-    enumerable: true,
-    configurable: true,
-  });
+  defineOwnQuery(ctx.request, guarded.query);
   (ctx.request as { body?: unknown }).body = guarded.body;
 }
 
