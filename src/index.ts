@@ -4,6 +4,7 @@
  */
 export { RequireOAuth, requireOAuthMetadata, type RequireOAuthOptions } from './decorators/require-oauth.decorator';
 export { Credential } from './decorators/credential.decorator';
+export type { ProtectorKey } from './decorators/registered-protector';
 export {
   oauthAuthorizationChecker,
   oauthCurrentUserChecker,

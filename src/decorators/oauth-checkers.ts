@@ -5,8 +5,7 @@
  * already recorded), one that no guard saw is verified here. Refusals keep the OAuth error contract.
  */
 import { guardInheritedActions } from './require-oauth.decorator';
-import { getFromContainer, HttpError, type Action } from 'routing-controllers';
-import type { Token } from 'typedi';
+import { HttpError, type Action } from 'routing-controllers';
 import { accessRequest } from '../protector/access';
 import { verifiedOf } from '../protector/current-credential';
 import { responseOf } from '../protector/refusal';
@@ -16,10 +15,11 @@ import type { Client, TokenCredential } from '../rfc5849/credentials';
 import { OAuthError } from '../rfc5849/errors';
 import { andThen, isPromiseLike, recover, type MaybePromise } from '../rfc5849/maybe-promise';
 import { actionAdapter, stateHolderOf } from './action-adapter';
+import { registeredProtector, type ProtectorKey } from './registered-protector';
 
 export interface OAuthCheckerOptions {
   /** The protector, by class or typedi `Token`; default `ResourceProtector` from routing-controllers' container. */
-  protector?: (abstract new (...args: never[]) => ResourceProtector) | Token<ResourceProtector>;
+  protector?: ProtectorKey;
 }
 
 /**
@@ -48,8 +48,7 @@ export class OAuthHttpError extends HttpError {
   }
 }
 
-const protectorOf = (options: OAuthCheckerOptions) =>
-  getFromContainer<ResourceProtector>((options.protector ?? ResourceProtector) as Function);
+const protectorOf = (options: OAuthCheckerOptions) => registeredProtector(options.protector ?? ResourceProtector);
 
 /**
  * The verified request of an action: the one a guard (or an earlier checker) accepted, else the request

@@ -1,13 +1,13 @@
-import { getFromContainer, getMetadataArgsStorage, UseBefore } from 'routing-controllers';
-import type { Token } from 'typedi';
+import { getMetadataArgsStorage, UseBefore } from 'routing-controllers';
 import { checkRouteOptions, mergeRouteOptions, type RouteOptions } from '../protector/route-options';
 import { ResourceProtector } from '../protector/resource-protector';
 import { bodyShapeOf } from './action-body';
 import { actionGuard } from './action-guard';
+import { registeredProtector, type ProtectorKey } from './registered-protector';
 
 export interface RequireOAuthOptions extends RouteOptions {
   /** Another protector (another realm or store) by class or typedi `Token`; default `ResourceProtector`. */
-  protector?: (abstract new (...args: never[]) => ResourceProtector) | Token<ResourceProtector>;
+  protector?: ProtectorKey;
 }
 
 /** Options of every `@RequireOAuth()` use: per class, and per class and method. */
@@ -43,7 +43,7 @@ function guardAction(controller: Function, method: string): void {
   const middleware = actionGuard(() => {
     const { protector = ResourceProtector, ...route } = requireOAuthMetadata(controller, method) ?? {};
     return {
-      protector: () => getFromContainer<ResourceProtector>(protector as Function),
+      protector: () => registeredProtector(protector),
       target: { route, bodyShape: bodyShapeOf(controller, method) },
     };
   });
