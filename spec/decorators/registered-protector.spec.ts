@@ -4,7 +4,7 @@
 import 'reflect-metadata';
 import { useContainer } from 'routing-controllers';
 import { Container, Token } from 'typedi';
-import { registeredProtector } from '../../src/decorators/registered-protector';
+import { registeredProtector, type ProtectorKey } from '../../src/decorators/registered-protector';
 import { ResourceProtector } from '../../src/protector/resource-protector';
 
 class AdminProtector extends ResourceProtector {}
@@ -14,19 +14,17 @@ describe('registeredProtector', () => {
   beforeAll(() => useContainer(Container));
   afterAll(() => Container.reset());
 
-  it('answers what the container holds now, by class, subclass or token', () => {
+  it.each<[string, ProtectorKey]>([
+    ['the class', ResourceProtector],
+    ['a subclass', AdminProtector],
+    ['a typedi token', PARTNERS],
+  ])('answers what the container holds under %s now, not what it held before', (_, key) => {
+    const register = (protector: ResourceProtector) => Container.set(key as Token<ResourceProtector>, protector);
     const first = new ResourceProtector();
-    Container.set(ResourceProtector, first);
-    expect(registeredProtector(ResourceProtector)).toBe(first);
+    register(first);
+    expect(registeredProtector(key)).toBe(first);
     const second = new ResourceProtector();
-    Container.set(ResourceProtector, second);
-    expect(registeredProtector(ResourceProtector)).toBe(second);
-
-    const admin = new AdminProtector();
-    Container.set(AdminProtector, admin);
-    expect(registeredProtector(AdminProtector)).toBe(admin);
-    const partners = new ResourceProtector();
-    Container.set(PARTNERS, partners);
-    expect(registeredProtector(PARTNERS)).toBe(partners);
+    register(second);
+    expect(registeredProtector(key)).toBe(second);
   });
 });
