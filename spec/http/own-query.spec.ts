@@ -1,12 +1,33 @@
 /**
- * The verified query in front of a framework's own `query` getter and setter (src/http/own-query.ts).
+ * The verified query in front of a framework's own `query` accessor (src/http/own-query.ts), as this package is
+ * built (class fields are definitions) and as a bundler that turns class fields into assignments would build it.
  */
 import Koa from 'koa';
+import { readFileSync } from 'node:fs';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
-import { defineOwnQuery } from '../../src/http/own-query';
+import { join } from 'node:path';
+import ts from 'typescript';
+import * as asBuilt from '../../src/http/own-query';
 
-/** An object whose prototype reads and writes `query` through an accessor, as Koa's request and Express 5's do. */
+type OwnQueryModule = typeof asBuilt;
+
+/** src/http/own-query.ts compiled with class fields as assignments. */
+function withAssignedFields(): OwnQueryModule {
+  const source = readFileSync(join(__dirname, '../../src/http/own-query.ts'), 'utf8');
+  const { outputText } = ts.transpileModule(source, {
+    compilerOptions: {
+      module: ts.ModuleKind.CommonJS,
+      target: ts.ScriptTarget.ES2022,
+      useDefineForClassFields: false,
+    },
+  });
+  const module = { exports: {} as OwnQueryModule };
+  new Function('module', 'exports', outputText)(module, module.exports);
+  return module.exports;
+}
+
+/** An object whose prototype reads and writes `query` through an accessor, as Koa's request does. */
 function withQueryAccessor() {
   const calls: string[] = [];
   const proto = {
@@ -18,29 +39,48 @@ function withQueryAccessor() {
       calls.push(`set ${JSON.stringify(value)}`);
     },
   };
-  return { target: Object.create(proto) as { query: unknown }, calls };
+  return { target: Object.create(proto) as { query: unknown }, proto, calls };
 }
 
-describe('defineOwnQuery', () => {
+const fullDescriptor = (value: unknown) => ({ value, writable: true, enumerable: true, configurable: true });
+
+describe('how class fields are compiled', () => {
+  it('as this package builds them, they are definitions: the guards take the class-field path', () => {
+    expect(asBuilt.CLASS_FIELDS_DEFINE).toBe(true);
+  });
+
+  it('compiled as assignments, the module sees it and falls back to Object.defineProperty', () => {
+    expect(withAssignedFields().CLASS_FIELDS_DEFINE).toBe(false);
+  });
+});
+
+describe.each([
+  ['as built', asBuilt],
+  ['with class fields as assignments', withAssignedFields()],
+])('defineOwnQuery, %s', (_, { defineOwnQuery }) => {
   it('defines an own, writable, enumerable, configurable data property without calling the setter', () => {
-    const { target, calls } = withQueryAccessor();
+    const { target, proto, calls } = withQueryAccessor();
     const verified = { a: '1' };
-    defineOwnQuery(target, verified);
-    expect(Object.getOwnPropertyDescriptor(target, 'query')).toEqual({
-      value: verified,
-      writable: true,
-      enumerable: true,
-      configurable: true,
-    });
+    expect(defineOwnQuery(target, verified)).toBeUndefined();
+    expect(Object.getOwnPropertyDescriptor(target, 'query')).toEqual(fullDescriptor(verified));
     expect(target.query).toBe(verified);
+    expect(Object.getPrototypeOf(target)).toBe(proto);
+    expect(Object.keys(target)).toEqual(['query']);
     expect(calls).toEqual([]);
   });
 
-  it('answers nothing and leaves the object the same object', () => {
-    const { target } = withQueryAccessor();
-    expect(defineOwnQuery(target, {})).toBeUndefined();
-    expect(Object.getPrototypeOf(target)).not.toBe(Object.prototype);
-    expect(Object.keys(target)).toEqual(['query']);
+  it("stands in front of a getter without a setter (Express 5's), which an assignment would throw on", () => {
+    const target = Object.create({
+      get query() {
+        return { from: 'the getter' };
+      },
+    }) as { query: unknown };
+    expect(() => {
+      'use strict';
+      target.query = {};
+    }).toThrow(TypeError);
+    defineOwnQuery(target, { a: '1' });
+    expect(Object.getOwnPropertyDescriptor(target, 'query')).toEqual(fullDescriptor({ a: '1' }));
   });
 
   it('replaces an own query already there, and a later assignment replaces it in turn', () => {
