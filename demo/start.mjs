@@ -40,21 +40,22 @@ function writeAtomically(file, text) {
   renameSync(temporary, file);
 }
 
+// The compiler options are tsconfig.json's, their one owner: a file compiled before it last changed is compiled again.
+const TSCONFIG = join(ROOT, 'tsconfig.json');
 const all = sources();
-const stale = all.filter((path) => newer(join(ROOT, path), outputOf(path)));
+const stale = all.filter((path) => newer(join(ROOT, path), outputOf(path)) || newer(TSCONFIG, outputOf(path)));
 if (stale.length > 0) {
   const ts = (await import('typescript')).default;
+  const { options } = ts.convertCompilerOptionsFromJson(
+    ts.readConfigFile(TSCONFIG, ts.sys.readFile).config.compilerOptions,
+    ROOT,
+  );
+  // transpileModule writes JavaScript alone.
+  const compilerOptions = { ...options, declaration: false, sourceMap: false };
   for (const path of stale) {
     const { outputText } = ts.transpileModule(readFileSync(join(ROOT, path), 'utf8'), {
       fileName: path,
-      compilerOptions: {
-        module: ts.ModuleKind.CommonJS,
-        target: ts.ScriptTarget.ES2022,
-        esModuleInterop: true,
-        resolveJsonModule: true,
-        experimentalDecorators: true,
-        emitDecoratorMetadata: true,
-      },
+      compilerOptions,
     });
     writeAtomically(outputOf(path), outputText);
   }

@@ -5,6 +5,18 @@ import ts from 'typescript';
 
 const ROOT = join(__dirname, '..', '..');
 
+let options: ts.CompilerOptions | undefined;
+
+/** tsconfig.json's compiler options (their one owner), for JavaScript alone: no declarations, no source maps. */
+function compilerOptions(): ts.CompilerOptions {
+  if (options === undefined) {
+    const file = join(ROOT, 'tsconfig.json');
+    const json = (ts.readConfigFile(file, ts.sys.readFile).config as { compilerOptions: object }).compilerOptions;
+    options = { ...ts.convertCompilerOptionsFromJson(json, ROOT).options, declaration: false, sourceMap: false };
+  }
+  return options;
+}
+
 /** The repository's node_modules, for `NODE_PATH`. */
 export const NODE_MODULES = join(ROOT, 'node_modules');
 
@@ -18,13 +30,7 @@ export function transpileTree(root: string, outDir: string, folders: readonly st
       else if (path.endsWith('.ts') && !path.endsWith('.d.ts')) {
         const { outputText } = ts.transpileModule(readFileSync(join(root, path), 'utf8'), {
           fileName: path,
-          compilerOptions: {
-            module: ts.ModuleKind.CommonJS,
-            target: ts.ScriptTarget.ES2022,
-            esModuleInterop: true,
-            experimentalDecorators: true,
-            emitDecoratorMetadata: true,
-          },
+          compilerOptions: compilerOptions(),
         });
         mkdirSync(join(outDir, dir), { recursive: true });
         writeFileSync(join(outDir, path.replace(/\.ts$/, '.js')), outputText);
