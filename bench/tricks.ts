@@ -46,7 +46,7 @@ import { sortedParameters } from '../src/rfc5849/base-string';
 import { checkBodyCoverage } from '../src/rfc5849/body-hash';
 import { InvalidClientError, InvalidNonceError, InvalidTokenError } from '../src/rfc5849/errors';
 import { hmac, hmacKey } from '../src/rfc5849/hmac';
-import { hmacSha } from '../src/rfc5849/hmac-sha';
+import { hmacSha, PreparedKeys } from '../src/rfc5849/hmac-sha';
 import type { Client, TokenCredential } from '../src/rfc5849/credentials';
 import type { Parameter } from '../src/rfc5849/parameter';
 import { collectRequestParameters } from '../src/rfc5849/parameter-sources';
@@ -118,7 +118,7 @@ function keyCacheTrick(): void {
     const secrets = Array.from({ length: users }, (_, i) => `token-secret-${i}-${HMAC_IDENTITY.tokenSecret}`);
     const ranks = zipfRanks(users, 400_000);
     const keysOf = (i: number) => ({ clientSecret: HMAC_IDENTITY.consumerSecret, tokenSecret: secrets[ranks[i]] });
-    const cached = hmacSha('sha1'); // a cache of its own
+    const cached = hmacSha(new PreparedKeys('sha1')); // a cache of its own
     let a = 0;
     let b = 0;
     pair(

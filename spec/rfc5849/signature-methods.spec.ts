@@ -62,7 +62,7 @@ describe('the signature method table', () => {
   });
 
   it('forgets one prepared HMAC key at a time when full, the oldest first: a client keeps its recent tokens', () => {
-    const method = hmacSha('sha1'); // a cache of its own
+    const method = hmacSha(new PreparedKeys('sha1')); // a cache of its own
     const prepared = jest.spyOn(hmacModule, 'hmacKey');
     try {
       const use = (client: string, token: number) =>
@@ -81,7 +81,7 @@ describe('the signature method table', () => {
       use('other client', 0);
       expect(prepared).toHaveBeenCalledTimes(KEY_CACHE_SIZE + 4);
       // A client whose only key is the oldest, wanting another when the cache is full: it loses that key and is kept.
-      const another = hmacSha('sha1');
+      const another = hmacSha(new PreparedKeys('sha1'));
       const useAnother = (client: string, token: number) =>
         another.verify('base', 'x', { clientSecret: client, tokenSecret: `token ${token}` });
       useAnother('solo', 0);
@@ -101,7 +101,7 @@ describe('the signature method table', () => {
 
   it('leaves its prepared HMAC keys as they were when a secret cannot be encoded', () => {
     const capacity = 3;
-    const method = hmacSha('sha1', new PreparedKeys('sha1', capacity));
+    const method = hmacSha(new PreparedKeys('sha1', capacity));
     const hmac = (key: string) => createHmac('sha1', key).update('base').digest('base64');
     const use = (clientSecret: string, tokenSecret: string) =>
       method.verify('base', hmac(`${percentEncode(clientSecret)}&${percentEncode(tokenSecret)}`), {
@@ -128,7 +128,7 @@ describe('the signature method table', () => {
       fc.assert(
         fc.property(fc.constantFrom(1, 2, 3, 5, 8), fc.array(step, { maxLength: 120 }), (capacity, steps) => {
           const cache = new PreparedKeys('sha256', capacity);
-          const method = hmacSha('sha256', cache);
+          const method = hmacSha(cache);
           const model: [client: string, token: string][] = []; // the keys kept, the first made first
           for (const { client, token } of steps) {
             const kept = model.some(([c, t]) => c === client && t === token);

@@ -66,10 +66,11 @@ export class PreparedKeys {
   }
 }
 
-export function hmacSha(digest: DigestName, prepared = new PreparedKeys(digest)): SignatureMethod {
+/** The method of the cache's digest, its keys prepared and kept in `prepared`. */
+export function hmacSha(prepared: PreparedKeys): SignatureMethod {
   return {
     keyType: 'secret',
-    bodyHashDigest: digest,
+    bodyHashDigest: prepared.digest,
     sign: (baseString, keys) => hmac(prepared.keyFor(keys), baseString, 'base64'),
     verify: (baseString, signature, keys) =>
       constantTimeEqual(hmac(prepared.keyFor(keys), baseString, 'base64'), signature),

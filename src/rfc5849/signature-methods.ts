@@ -3,15 +3,15 @@
  * RSA-SHA1 (§3.4.3) and PLAINTEXT (§3.4.4), and the SHA-256 and SHA-512 variants in use today. Each
  * protector has a table of its own, so that a method one application adds changes no other.
  */
-import { hmacSha } from './hmac-sha';
+import { hmacSha, PreparedKeys } from './hmac-sha';
 import { plaintext } from './plaintext';
 import { rsaSha } from './rsa-sha';
 import type { SignatureMethod } from './signature-method';
 
 export const STANDARD_SIGNATURE_METHODS: ReadonlyMap<string, SignatureMethod> = new Map([
-  ['HMAC-SHA1', hmacSha('sha1')],
-  ['HMAC-SHA256', hmacSha('sha256')],
-  ['HMAC-SHA512', hmacSha('sha512')],
+  ['HMAC-SHA1', hmacSha(new PreparedKeys('sha1'))],
+  ['HMAC-SHA256', hmacSha(new PreparedKeys('sha256'))],
+  ['HMAC-SHA512', hmacSha(new PreparedKeys('sha512'))],
   ['RSA-SHA1', rsaSha('sha1')],
   ['RSA-SHA256', rsaSha('sha256')],
   ['RSA-SHA512', rsaSha('sha512')],
