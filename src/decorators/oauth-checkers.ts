@@ -62,7 +62,7 @@ function verifiedFor(
 ): MaybePromise<GuardedRequest | undefined> {
   const protector = protectorOf(options);
   const adapter = actionAdapter(action);
-  const earlier = verifiedOf(stateHolderOf(action)) as GuardedRequest | undefined;
+  const earlier = verifiedOf(stateHolderOf(action));
   return recover(
     () => {
       if (earlier) {

@@ -13,6 +13,7 @@ import { isPromiseLike, type MaybePromise } from '../rfc5849/maybe-promise';
 import { expressRequest } from './express-request';
 import type { ExpressMiddleware, ExpressRequest, ExpressResponse, NextFunction } from './express-types';
 import { renderOAuthError } from './render-error';
+import { serveVerifiedBody } from './served-body';
 
 /** Where the guard leaves its result for the application: `res.locals.oauth` and `res.locals.credential`. */
 export function createExpressGuard(
@@ -49,7 +50,7 @@ function accept(
   protector.runWithCredential(guarded, () => next());
 }
 
-/** Gives the action the verified reading: `res.locals`, `req.query`, `req.body`. */
+/** Gives the action the verified reading: `res.locals`, `req.query`, `req.body` (read from `res.locals`). */
 export function installGuarded(
   protector: ResourceProtector,
   req: ExpressRequest,
@@ -66,7 +67,7 @@ export function installGuarded(
   // as a getter, which only an own property can stand in front of.
   if (Object.hasOwn(req, 'query')) (req as ExpressRequest & { query: unknown }).query = guarded.query;
   else defineOwnQuery(req, guarded.query);
-  req.body = guarded.body;
+  serveVerifiedBody(req, guarded);
   // body-parser 1 skips a request so marked (body-parser 2 sees the stream is finished); one without a body it
   // leaves alone anyway.
   if (guarded.request.hasBody) (req as ExpressRequest & { _body?: boolean })._body = true;

@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Client, TokenCredential } from '../rfc5849/credentials';
 import type { VerifiedRequest } from '../rfc5849/verify-request';
 import { requestSlot } from '../http/request-slot';
+import type { GuardedRequest } from './guard-request';
 
 /** The verified request of the guarded call in progress, for code that has no request at hand. */
 export const verifiedRequests = new AsyncLocalStorage<VerifiedRequest<Client, TokenCredential>>();
@@ -20,13 +21,13 @@ export function currentCredential<T extends TokenCredential | Client = TokenCred
  * adapter keeps per-request state: Koa's `ctx.req`, Express's `res.locals` (Express swaps the prototype of its
  * request, and a property added to it then costs microseconds: docs/decisions.md).
  */
-const guarded = requestSlot<VerifiedRequest<Client, TokenCredential>>('verified');
+const guarded = requestSlot<GuardedRequest>('verified');
 
-export function rememberVerified(holder: object, verified: VerifiedRequest<Client, TokenCredential>): void {
+export function rememberVerified(holder: object, verified: GuardedRequest): void {
   guarded.set(holder, verified);
 }
 
 /** The verified request that a guard accepted for the request whose state `holder` keeps, if any. */
-export function verifiedOf(holder: object): VerifiedRequest<Client, TokenCredential> | undefined {
+export function verifiedOf(holder: object): GuardedRequest | undefined {
   return guarded.get(holder);
 }
