@@ -135,6 +135,15 @@ describe('serveVerifiedBody() outside an Express app', () => {
     expect('body' in IncomingMessage.prototype).toBe(false);
   });
 
+  it('reads undefined, without throwing, on a request of the app whose res or res.locals is not an object', () => {
+    const proto = { app: {} };
+    serveVerifiedBody(Object.create(proto) as never, guarded);
+    expect(Object.getOwnPropertyDescriptor(proto, 'body')?.get).toEqual(expect.any(Function));
+    for (const res of [undefined, { locals: null }, { locals: 1 }]) {
+      expect((Object.assign(Object.create(proto), { res }) as Req).body).toBeUndefined();
+    }
+  });
+
   it('does not replace a body that the prototype already defines', () => {
     const proto = { app: {}, body: 'the app own' };
     const req = Object.create(proto) as Req;

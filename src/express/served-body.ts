@@ -20,8 +20,8 @@ const verifiedBody = {
   configurable: true,
   enumerable: true,
   get(this: ExpressRequest & { res?: ExpressResponse }): unknown {
-    const locals = this.res?.locals;
-    return locals === undefined ? undefined : verifiedOf(locals)?.body;
+    const locals: unknown = this.res?.locals;
+    return typeof locals === 'object' && locals !== null ? verifiedOf(locals)?.body : undefined;
   },
   set(this: object, value: unknown): void {
     Object.defineProperty(this, 'body', { value, writable: true, enumerable: true, configurable: true });
