@@ -111,6 +111,12 @@ class ClassController {
   widened(@Credential() credential: TestToken) {
     return { user: credential.user };
   }
+
+  @Get('/misspelt')
+  @RequireOAuth({ signatureMethods: ['HMAC-SHA-1'] })
+  misspelt(@Credential() credential: TestToken) {
+    return { user: credential.user };
+  }
 }
 
 let server: Server;
@@ -185,6 +191,24 @@ describe('@RequireOAuth() on a class', () => {
     const res = await get('/class/plaintext-too', 'PLAINTEXT');
     expect(res.status).toBe(200);
     expect((await get('/class/plain', 'PLAINTEXT')).status).toBe(400);
+  });
+
+  it("answers 500 on a route naming a method the protector does not know, not every client's request refused", async () => {
+    // routing-controllers logs the error of a 500 (development mode): the server's log names the method.
+    const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      for (const signatureMethod of ['HMAC-SHA1', 'PLAINTEXT']) {
+        const res = await get('/class/misspelt', signatureMethod);
+        expect(res.status).toBe(500);
+        expect(res.body.error).toBeUndefined();
+      }
+      expect(logged.mock.calls.map((call) => String(call[0]))).toEqual([
+        expect.stringMatching(/Unknown signature method "HMAC-SHA-1"; known: HMAC-SHA1,/),
+        expect.stringMatching(/Unknown signature method "HMAC-SHA-1"/),
+      ]);
+    } finally {
+      logged.mockRestore();
+    }
   });
 
   it('names the method realm in challenges of that method', async () => {

@@ -107,6 +107,19 @@ describe("a route's signature methods", () => {
     expect(p.verifyNow(signed(), { signatureMethods: ['PLAINTEXT', 'HMAC-SHA1'] })).toMatchObject({ clientId: 'ck' });
     expect(p.verifyNow(signed())).toMatchObject({ clientId: 'ck' });
   });
+  it("of a route must each be in the protector's table: a TypeError on every request, not a refusal", async () => {
+    const p = protector(false);
+    for (let i = 0; i < 2; i++) {
+      expect(() => p.verifyNow(signed(), { signatureMethods: ['HMAC-SHA1', 'hmac-sha256'] })).toThrow(
+        new TypeError(
+          'Unknown signature method "hmac-sha256"; known: HMAC-SHA1, HMAC-SHA256, HMAC-SHA512, RSA-SHA1, RSA-SHA256, ' +
+            'RSA-SHA512, PLAINTEXT.',
+        ),
+      );
+    }
+    await expect(p.verify(signed(), { signatureMethods: ['HMAC-SHA-1'] })).rejects.toThrow(TypeError);
+  });
+
   it("are read anew from a list changed since; a list of null, as none, is the protector's", () => {
     const p = protector(false);
     const allowed = ['HMAC-SHA1'];

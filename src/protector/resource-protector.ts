@@ -21,7 +21,7 @@ import { verifiedRequests } from './current-credential';
 import { createExistsNonce, type ExistsNonce } from './exists-nonce';
 import type { NonceCache } from './nonce-cache';
 import type { RouteOptions } from './route-options';
-import { resolveSettings, type Limits, type SettingOptions, type Settings } from './settings';
+import { checkSignatureMethods, resolveSettings, type Limits, type SettingOptions, type Settings } from './settings';
 import { guardRequest, type GuardContext, type GuardedRequest } from './guard-request';
 import type { RenderRefusal } from './refusal';
 import { BOOLEAN, MODEL, storeCall } from './store-call';
@@ -76,13 +76,13 @@ const UNCONFIGURED = resolveSettings({});
 const sameNames = (a: readonly string[], b: readonly string[]) =>
   a.length === b.length && a.every((name, i) => name === b[i]);
 
-/** The methods of `names` that the protector's table knows, by name. */
+/**
+ * The methods of `names`, by name: each must be in the protector's table (a `TypeError` otherwise, as at
+ * `init()`), so that a misspelt name on a route is not a route that refuses every request as unsupported.
+ */
 function enabledMethods(names: readonly string[], settings: Readonly<Settings>): ReadonlyMap<string, SignatureMethod> {
-  return new Map(
-    names.flatMap((name) =>
-      settings.methodTable.has(name) ? [[name, settings.methodTable.get(name) as SignatureMethod]] : [],
-    ),
-  );
+  checkSignatureMethods(names, settings.methodTable);
+  return new Map(names.map((name) => [name, settings.methodTable.get(name) as SignatureMethod]));
 }
 
 /**

@@ -166,8 +166,11 @@ function checkSettings(settings: Settings): void {
   checkSignatureMethods(settings.signatureMethods, settings.methodTable);
 }
 
-/** The names a protector enables: at least one, each of them known to its table (names are case-sensitive). */
-function checkSignatureMethods(names: readonly string[], table: ReadonlyMap<string, SignatureMethod>): void {
+/**
+ * The names a protector or a route enables: at least one, each of them known to the protector's table (names are
+ * case-sensitive).
+ */
+export function checkSignatureMethods(names: readonly string[], table: ReadonlyMap<string, SignatureMethod>): void {
   if (!Array.isArray(names) || names.length === 0)
     throw new TypeError('signatureMethods must name at least one method.');
   const unknown = names.filter((name) => !table.has(name));
