@@ -8,7 +8,7 @@
  *
  * `compare` profiles `base` (`open`, or a floor: `hmac-floor`, `rsa-floor`) and then the route named, and
  * prints what the route costs more than the base, function by function, in µs of self time a request.
- * BENCH_DRIVER=express profiles the Express bench app.
+ * BENCH_DRIVER=express profiles the Express bench app; BENCH_NODE (a Node binary) runs the server on that Node.
  *
  * `redis` is HMAC-SHA1 on a server whose nonces are in a private redis-server.
  */
@@ -108,6 +108,7 @@ async function profileRoute(kind: Route | 'redis', seconds: number): Promise<Rou
       label: `${driver} ${redis ? 'redis' : 'memory'}`,
       placement: placement(),
       cpuProfDir: dir,
+      node: process.env.BENCH_NODE,
     });
     const route: Route = kind === 'redis' ? 'hmac' : kind;
     try {
