@@ -111,6 +111,37 @@ describe.each([
     expect(res.body).toEqual({ body: 'assigned', verified: false, own: true });
   });
 
+  it('is read the same way in every app of a mounted tree, whichever app guarded first', async () => {
+    for (const parentFirst of [false, true]) {
+      const parent = express();
+      parent.set('trust proxy', 'loopback');
+      const sub = express();
+      const guard = requireOAuth(protector);
+      sub.get('/in', guard, (req: Req, res: Res) => res.json(seen(req, res)));
+      // Guarded in the mounted app, then handled by the parent after the request has left it.
+      sub.get('/through', guard, (_req: unknown, _res: unknown, next: () => void) => next());
+      parent.use('/sub', sub);
+      parent.get('/sub/through', (req: Req, res: Res) => res.json(seen(req, res)));
+      parent.get('/top', guard, (req: Req, res: Res) => res.json(seen(req, res)));
+      const get = async (path: string) => (await request(parent).get(path).set(signed('GET', path))).body as object;
+      if (parentFirst) expect(await get('/top')).toEqual({ body: {}, verified: true, own: false });
+      expect(await get('/sub/in')).toEqual({ body: {}, verified: true, own: false });
+      expect(await get('/sub/through')).toEqual({ body: {}, verified: true, own: false });
+      expect(await get('/top')).toEqual({ body: {}, verified: true, own: false });
+      expect([Object.hasOwn(parent.request, 'body'), Object.hasOwn(sub.request, 'body')]).toEqual([true, false]);
+    }
+  });
+
+  it("cannot be replaced or deleted on the app's request: a guarded request still reads its verified body", async () => {
+    const served = app();
+    await request(served).get('/get').set(signed('GET', '/get')).expect(200);
+    const proto = served.request as Req;
+    expect(() => (proto.body = { planted: true })).toThrow(TypeError);
+    expect(() => delete proto.body).toThrow(TypeError);
+    const res = await request(served).get('/get').set(signed('GET', '/get'));
+    expect(res.body).toEqual({ body: {}, verified: true, own: false });
+  });
+
   it('replaces a body that a middleware before the guard set', async () => {
     const made = express();
     made.set('trust proxy', 'loopback');
