@@ -8,8 +8,9 @@
  * Cases, per version: `verify`, `verifySignature` of the typical HMAC-SHA1 and RSA-SHA1 requests
  * (bench/micro.ts); `koa` and `express`, the guards (`requireOAuth(protector)`) with a fresh nonce every call
  * (map stores, the default MemoryNonceCache), Koa on a fake Node request, Express on a request and response
- * made as Express makes them (their making is in the time); beside the floor: one HMAC of the same header.
- * `cases` is a comma-separated list, default `verify,koa`: run `express` alone, as a server runs one driver.
+ * made as Express 4 makes them (`express5`: as Express 5 does; their making is in the time); beside the floor: one
+ * HMAC of the same header. `cases` is a comma-separated list, default `verify,koa`: run `express` or `express5`
+ * alone, as a server runs one driver.
  * Express's requests, each with a map of its own on Node 20 and 22, fill V8's caches that the other cases
  * share: beside them the Koa guard read 10.3–10.9 µs a call, alone 6.7, verifySignature 4.3–4.5 in both (Node 20).
  */
@@ -19,7 +20,7 @@ import { transpileTree } from '../spec/support/transpile';
 import { compare, medianRatio, signedRequestFor, type Case } from './micro';
 import { HMAC_IDENTITY, RSA_PUBLIC_KEY_PEM } from './support/identities';
 import { extractSrc } from './support/revision';
-import { expressExchange, fakeRequest, NOW, signedHeaders } from './support/requests';
+import { expressApp, expressExchange, fakeRequest, NOW, signedHeaders } from './support/requests';
 
 const ROOT = join(__dirname, '..');
 const TMP = join(__dirname, 'tmp');
@@ -70,15 +71,17 @@ function guardCases(lib: Library, pool: string[], batch: number, cases: Set<stri
     if (ctx.state.credential !== token) throw new Error(`${lib.name}: the Koa guard refused a request`);
     return 1;
   };
-  const expressCall = () => {
-    const { req, res }: any = expressExchange(pool[half + e++]);
+  const apps = { 4: expressApp(4), 5: expressApp(5) };
+  const expressCall = (version: 4 | 5) => () => {
+    const { req, res }: any = expressExchange(pool[half + e++], version, apps[version]);
     express(req, res, next);
     if (res.locals.credential !== token) throw new Error(`${lib.name}: the Express guard refused a request`);
     return 1;
   };
   return [
     { name: `koa guard (${lib.name})`, run: koaCall, batch },
-    { name: `express guard (${lib.name})`, run: expressCall, batch },
+    { name: `express guard (${lib.name})`, run: expressCall(4), batch },
+    { name: `express5 guard (${lib.name})`, run: expressCall(5), batch },
   ].filter((c) => cases.has(c.name.split(' ')[0]));
 }
 
@@ -125,19 +128,20 @@ function main(): void {
   });
   let x = 0;
   // What making Express's req and res costs, to subtract from the Express guard's time.
+  const express = cases.has('express5') ? 5 : 4;
   const exchange: Case = {
     name: 'making an Express req and res',
-    run: () => expressExchange(pool[x++ % pool.length]).req.rawHeaders.length,
+    run: () => expressExchange(pool[x++ % pool.length], express).req.rawHeaders.length,
     batch,
   };
-  const base = cases.has('express') ? [floor, exchange] : [floor];
+  const base = cases.has('express') || cases.has('express5') ? [floor, exchange] : [floor];
   const times = compare([...verifyCases, ...guards, ...base], rounds);
   const us = (name: string) => (times[name].medianNs / 1000).toFixed(2).padStart(7);
   console.log(`Node ${process.version}, ${rounds} rounds; A = ${libs[0].name}, B = ${libs[1].name} (the working tree)`);
-  for (const kind of ['verify HMAC', 'verify RSA', 'koa guard', 'express guard']) {
+  for (const kind of ['verify HMAC', 'verify RSA', 'koa guard', 'express guard', 'express5 guard']) {
     const [a, b] = libs.map((lib) => `${kind} (${lib.name})`);
     if (!times[a] || !times[b]) continue;
-    const below = kind === 'express guard' ? [floor, exchange] : [floor];
+    const below = kind.startsWith('express') ? [floor, exchange] : [floor];
     const over = (name: string) =>
       ((times[name].medianNs - below.reduce((sum, c) => sum + times[c.name].medianNs, 0)) / 1000).toFixed(2);
     const extra = kind.endsWith('guard')
@@ -148,7 +152,9 @@ function main(): void {
     );
   }
   console.log(`${'floor'.padEnd(14)}   ${us(floor.name)} µs`);
-  if (cases.has('express')) console.log(`${'making'.padEnd(14)}   ${us(exchange.name)} µs (an Express req and res)`);
+  if (base.includes(exchange)) {
+    console.log(`${'making'.padEnd(14)}   ${us(exchange.name)} µs (an Express ${express} req and res)`);
+  }
 }
 
 main();

@@ -3,6 +3,7 @@
  * `GET https://api.example.com/guarded`, each with its own nonce, and a Node request as the guards read it.
  */
 import express from 'express';
+import express5 from 'express5';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { hmacSigner } from './fast-sign';
@@ -40,28 +41,36 @@ export const fakeRequest = (authorization: string): FakeRequest => ({
   socket: { encrypted: true },
 });
 
-const expressApp = express();
+/** A new Express app of that major version, whose `app.request` and `app.response` requests are made from. */
+export const expressApp = (version: 4 | 5) => (version === 4 ? express() : express5());
+const expressApps = { 4: expressApp(4), 5: expressApp(5) };
 const tlsSocket = { encrypted: true, readableHighWaterMark: 16 * 1024 } as unknown as Socket;
 const noNext = () => undefined;
 
 /**
- * A request and its response as Express 4 hands them to a route's middleware: Node's own objects, the
- * properties its router, query parser and init middleware add, and their prototypes swapped for the app's.
- * On Node 20 and 22 that gives every request and response a map of its own (docs/decisions.md), which object
- * literals would hide from an in-process measurement.
+ * A request and its response as Express hands them to a route's middleware: Node's own objects, the properties
+ * its router, query parser (Express 4; Express 5 reads `query` through a getter) and init middleware add, and
+ * their prototypes swapped for the app's. On Node 20 and 22 that gives every request and response a map of its own
+ * (docs/decisions.md), which object literals would hide from an in-process measurement. Two builds of the library
+ * in one process each need an app of their own: the first to serve a request puts its accessors on the app's.
  */
-export function expressExchange(authorization: string): { req: IncomingMessage; res: ServerResponse } {
+export function expressExchange(
+  authorization: string,
+  version: 4 | 5 = 4,
+  app: { request: object; response: object } = expressApps[version],
+): { req: IncomingMessage; res: ServerResponse } {
   const req = new IncomingMessage(tlsSocket);
   req.method = 'GET';
   req.url = '/guarded';
   req.headers = { host: 'api.example.com', authorization };
   req.rawHeaders = ['Host', 'api.example.com', 'Authorization', authorization];
   const res = new ServerResponse(req);
-  Object.assign(req, { next: noNext, baseUrl: '', originalUrl: req.url, query: {} });
+  Object.assign(req, { next: noNext, baseUrl: '', originalUrl: req.url });
+  if (version === 4) Object.assign(req, { query: {} });
   Object.assign(req, { res });
   Object.assign(res, { req });
-  Object.setPrototypeOf(req, expressApp.request);
-  Object.setPrototypeOf(res, expressApp.response);
+  Object.setPrototypeOf(req, app.request);
+  Object.setPrototypeOf(res, app.response);
   Object.assign(res, { locals: Object.create(null) as object });
   Object.assign(req, { params: {}, route: { path: '/guarded' } });
   return { req, res };
