@@ -1,6 +1,7 @@
 /**
  * SipHash-2-4 against the official 64-bit vectors (spec/vectors/siphash24.json) and, on random keys and
- * strings (fast-check, seeded), against a plain BigInt reference over the string's UTF-16LE bytes.
+ * strings (fast-check, seeded), against a plain BigInt reference over the message a string is hashed as: its
+ * Latin-1 bytes then 0, or its UTF-16LE bytes then 1.
  */
 import fc from 'fast-check';
 import { sipHash24, sipHashKey } from '../../src/protector/siphash';
@@ -19,15 +20,19 @@ function hashHex(key: Uint8Array, text: string): string {
   return bytes.toString('hex');
 }
 
-/** The string whose UTF-16 code units, low byte first, are `bytes` (of even length). */
-const fromUtf16le = (bytes: Uint8Array): string =>
-  Array.from({ length: bytes.length / 2 }, (_, i) => String.fromCharCode(bytes[2 * i] | (bytes[2 * i + 1] << 8))).join(
-    '',
-  );
+/**
+ * The message sipHash24 hashes for `text`: one byte a code unit when all are at most 0xff, else two, low byte
+ * first; then 0 or 1 for which.
+ */
+function message(text: string): Uint8Array {
+  const units = Array.from({ length: text.length }, (_, i) => text.charCodeAt(i));
+  const wide = units.some((unit) => unit > 0xff);
+  const bytes = wide ? units.flatMap((u) => [u & 0xff, u >> 8]) : units;
+  return Uint8Array.from([...bytes, wide ? 1 : 0]);
+}
 
-/** `text`'s UTF-16 code units as bytes, low byte first: the message sipHash24 hashes. */
-const utf16le = (text: string): Uint8Array =>
-  Uint8Array.from({ length: text.length * 2 }, (_, i) => (text.charCodeAt(i >> 1) >> ((i & 1) * 8)) & 0xff);
+/** The Latin-1 string of `bytes`: its message is `bytes` and then 0. */
+const latin1 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('latin1');
 
 /** SipHash-2-4 straight from the paper, in 64-bit BigInt words: slow, but a separate account of the definition. */
 function referenceHex(key: Uint8Array, message: Uint8Array): string {
@@ -86,24 +91,45 @@ describe('sipHash24', () => {
     );
   });
 
-  it('matches every even-length official vector through the UTF-16 string form', () => {
-    // A string of n code units is a 2n-byte message, so only the even lengths have a string form.
-    for (let length = 0; length < 64; length += 2) {
-      expect(hashHex(vectorKey, fromUtf16le(vectorMessage(length)))).toBe(vectors.outputs[length]);
-    }
+  it('matches the official vector of the message 00 for the empty string (its message is the mode byte, 0)', () => {
+    expect(hashHex(vectorKey, '')).toBe(vectors.outputs[1]);
   });
 
   const anyKey = fc.uint8Array({ minLength: 16, maxLength: 16 });
-  // Any code units, lone surrogates included; lengths cross several 4-unit words and the 256-byte length wrap.
+  // Lengths cross several 8-byte words and the 256-byte length wrap, with every remainder.
+  const latin1Text = fc.uint8Array({ maxLength: 300 }).map(latin1);
+  // Any code units, lone surrogates included.
   const anyText = fc
     .array(fc.integer({ min: 0, max: 0xffff }), { maxLength: 300 })
     .map((units) => String.fromCharCode(...units));
 
-  it('equals the reference over the string UTF-16LE bytes, for any key and string', () => {
+  it('equals the reference over the message of a Latin-1 string (its bytes, then 0), for any key and string', () => {
     fc.assert(
-      fc.property(anyKey, anyText, (key, text) => hashHex(key, text) === referenceHex(key, utf16le(text))),
+      fc.property(anyKey, latin1Text, (key, text) => hashHex(key, text) === referenceHex(key, message(text))),
       runs,
     );
+  });
+
+  it('equals the reference over the message of any string (UTF-16LE bytes, then 1, once a unit is above 0xff)', () => {
+    fc.assert(
+      fc.property(anyKey, anyText, (key, text) => hashHex(key, text) === referenceHex(key, message(text))),
+      runs,
+    );
+  });
+
+  it('equals the reference at every length from 0 to 40, Latin-1 and UTF-16 alike, the mode byte in every position', () => {
+    const key = Uint8Array.from({ length: 16 }, (_, i) => 255 - i);
+    for (let length = 0; length <= 40; length++) {
+      for (const text of ['x'.repeat(length), 'ÿ'.repeat(length), `${'é'.repeat(length)}\u0100`]) {
+        expect([length, hashHex(key, text)]).toEqual([length, referenceHex(key, message(text))]);
+      }
+    }
+  });
+
+  it('keeps a Latin-1 string and the UTF-16 string of the same bytes apart', () => {
+    // "AB" is the bytes 41 42, and so is the one code unit U+4241 low byte first: only the mode byte differs.
+    expect(message('AB').subarray(0, 2)).toEqual(message('\u4241').subarray(0, 2));
+    expect(hashHex(vectorKey, 'AB')).not.toBe(hashHex(vectorKey, '\u4241'));
   });
 
   it('gives equal strings equal hashes, whatever was hashed in between', () => {
