@@ -18,9 +18,9 @@
  *   the same steps as an async function awaiting each store, with an AsyncLocalStorage in use as in a server.
  * - The verified query on Koa's request: src/http/own-query.ts (a class field defined on the existing object) vs
  *   `Object.defineProperty`, each on a fresh Koa context, beside making the context alone.
- * - The verified body and query on Express's request: src/express/served-reading.ts (accessors on the app's request)
- *   vs `req.body` added to the request and `req.query` assigned (Express 4) or added (Express 5), each on a request
- *   and response made as Express makes them, beside their making.
+ * - The verified body on Express's request: src/express/served-body.ts (an accessor on the app's request) vs
+ *   `req.body` added to the request, each on a request and response made as Express 4 and 5 make them, beside their
+ *   making.
  *
  * Protocol-name interning (src/rfc5849/parameter.ts) is part of the parser itself: bench/ab.ts measures it
  * against a tree without it (docs/decisions.md says how).
@@ -42,7 +42,7 @@ import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
 import { defineOwnQuery } from '../src/http/own-query';
 import type { ExpressRequest, ExpressResponse } from '../src/express/express-types';
-import { serveVerifiedReading } from '../src/express/served-reading';
+import { serveVerifiedBody } from '../src/express/served-body';
 import { rememberVerified } from '../src/protector/current-credential';
 import type { GuardedRequest } from '../src/protector/guard-request';
 import { createExistsNonce } from '../src/protector/exists-nonce';
@@ -417,39 +417,33 @@ function ownQueryTrick(): void {
 }
 
 /**
- * The Express guard's `req.body` and `req.query`, on requests made as Express 4 and 5 make them (on Node 20 and 22,
- * a map each), each remembered on `res.locals` and then read once, as a guarded action does.
+ * The Express guard's `req.body`, on requests made as Express 4 and 5 make them (on Node 20 and 22, a map each),
+ * remembered on `res.locals` and then read once, as a guarded action does.
  */
-function servedReadingTrick(): void {
-  const guarded = { body: {}, query: { count: '20' } } as unknown as GuardedRequest;
+function servedBodyTrick(): void {
+  const guarded = { body: {} } as GuardedRequest;
   for (const version of [4, 5] as const) {
     const made = () => expressExchange('OAuth', version) as { req: ExpressRequest; res: ExpressResponse };
     const each = (serve: (req: ExpressRequest) => void) => () => {
       const { req, res } = made();
       rememberVerified(res.locals, guarded);
       serve(req);
-      return req.body === guarded.body && (req as { query?: unknown }).query === guarded.query ? 1 : 0;
-    };
-    const owned = (req: ExpressRequest) => {
-      req.body = guarded.body;
-      if (version === 4) (req as { query?: unknown }).query = guarded.query;
-      else defineOwnQuery(req, guarded.query);
+      return req.body === guarded.body ? 1 : 0;
     };
     const times = compare(
       [
         { name: 'making', run: () => made().req.rawHeaders.length, batch: 20_000 },
-        { name: 'accessors', run: each((req) => serveVerifiedReading(req, guarded)), batch: 20_000 },
-        { name: 'own properties', run: each(owned), batch: 20_000 },
+        { name: 'accessor', run: each((req) => serveVerifiedBody(req, guarded)), batch: 20_000 },
+        { name: 'own property', run: each((req) => (req.body = guarded.body)), batch: 20_000 },
       ],
       rounds,
     );
     const alone = times.making.medianNs;
     const above = (name: string) => ((times[name].medianNs - alone) / 1000).toFixed(3);
-    const own = version === 4 ? "req.body added, Express's req.query assigned" : 'req.body and req.query added';
     report(
-      `The verified body and query on an Express ${version} request, remembered and read, above making req and res ` +
-        `(${(alone / 1000).toFixed(3)} µs): ${above('accessors')} µs (src/express/served-reading.ts) vs ` +
-        `${above('own properties')} µs (${own})`,
+      `The verified body on an Express ${version} request, remembered and read, above making req and res ` +
+        `(${(alone / 1000).toFixed(3)} µs): ${above('accessor')} µs (accessor on app.request) vs ` +
+        `${above('own property')} µs (req.body added)`,
     );
   }
 }
@@ -463,7 +457,7 @@ async function main(): Promise<void> {
   nonceTricks();
   await syncPathTrick();
   ownQueryTrick();
-  servedReadingTrick();
+  servedBodyTrick();
 }
 
 void main();

@@ -4,6 +4,7 @@
  * nothing else: `req.query` and `req.body` are made from the verified parameters and bytes, replacing Express's
  * `qs` reading; body-parser, which routing-controllers runs after it, is told the body is read.
  */
+import { defineOwnQuery } from '../http/own-query';
 import type { GuardTarget } from '../protector/route-options';
 import { rememberVerified } from '../protector/current-credential';
 import type { GuardedRequest, ResourceProtector } from '../protector/resource-protector';
@@ -12,7 +13,7 @@ import { isPromiseLike, type MaybePromise } from '../rfc5849/maybe-promise';
 import { expressRequest } from './express-request';
 import type { ExpressMiddleware, ExpressRequest, ExpressResponse, NextFunction } from './express-types';
 import { renderOAuthError } from './render-error';
-import { serveVerifiedReading } from './served-reading';
+import { serveVerifiedBody } from './served-body';
 
 /** Where the guard leaves its result for the application: `res.locals.oauth` and `res.locals.credential`. */
 export function createExpressGuard(
@@ -49,7 +50,7 @@ function accept(
   protector.runWithCredential(guarded, () => next());
 }
 
-/** Gives the action the verified reading: `res.locals`, `req.query` and `req.body` (read from `res.locals`). */
+/** Gives the action the verified reading: `res.locals`, `req.query`, `req.body` (read from `res.locals`). */
 export function installGuarded(
   protector: ResourceProtector,
   req: ExpressRequest,
@@ -62,8 +63,11 @@ export function installGuarded(
   locals.credential = guarded.credential;
   if (protector.settings.mirrorUser) (req as ExpressRequest & { user?: unknown }).user = guarded.credential;
   rememberVerified(locals, guarded);
-  // The verified reading replaces Express's own (Express 4's req.query, Express 5's getter, a parser's req.body).
-  serveVerifiedReading(req, guarded);
+  // The verified reading replaces Express's own: Express 4 sets req.query on the request, Express 5 defines it
+  // as a getter, which only an own property can stand in front of.
+  if (Object.hasOwn(req, 'query')) (req as ExpressRequest & { query: unknown }).query = guarded.query;
+  else defineOwnQuery(req, guarded.query);
+  serveVerifiedBody(req, guarded);
   // body-parser 1 skips a request so marked (body-parser 2 sees the stream is finished); one without a body it
   // leaves alone anyway.
   if (guarded.request.hasBody) (req as ExpressRequest & { _body?: boolean })._body = true;

@@ -1,7 +1,7 @@
 /**
- * `req.body` of a guarded Express request is the verified body, and on Express 5 `req.query` the verified query,
- * served by accessors on the app's request prototype instead of properties added to each request
- * (src/express/served-reading.ts): what handlers read, on Express 4 and 5, and what it leaves alone.
+ * `req.body` of a guarded Express request is the verified body, served by an accessor on the app's request
+ * prototype instead of a property added to each request (src/express/served-body.ts): what handlers read, on
+ * Express 4 and 5, and what it leaves alone.
  */
 import express4 from 'express';
 import express5 from 'express5';
@@ -9,7 +9,7 @@ import { IncomingMessage } from 'node:http';
 import request from 'supertest';
 import { MemoryNonceCache, ResourceProtector, type Client, type TokenCredential } from '../../src';
 import { oauthBodyParser, requireOAuth } from '../../src/express';
-import { serveVerifiedReading } from '../../src/express/served-reading';
+import { serveVerifiedBody } from '../../src/express/served-body';
 import type { GuardedRequest } from '../../src/protector/guard-request';
 import { formBody, sign, type Identity } from '../support/sign';
 
@@ -106,6 +106,33 @@ describe.each([
     expect(res.body).toEqual({ body: null, verified: false, own: false });
   });
 
+  it('is read from the verified request alone, never from what res.locals.oauth says', async () => {
+    const served = app();
+    const planting = (_req: Req, res: Res, next: () => void) => {
+      res.locals.oauth = { body: { planted: true } };
+      next();
+    };
+    served.get('/planted-open', planting, (req: Req, res: Res) => res.json({ body: req.body ?? null }));
+    served.get('/planted-guarded', requireOAuth(protector), planting, (req: Req, res: Res) =>
+      res.json({ body: req.body ?? null }),
+    );
+    await request(served).get('/get').set(signed('GET', '/get')).expect(200);
+    expect((await request(served).get('/planted-open')).body).toEqual({ body: null });
+    const guarded = await request(served).get('/planted-guarded').set(signed('GET', '/planted-guarded'));
+    expect(guarded.body).toEqual({ body: {} });
+  });
+
+  it('is undefined, not another reading, on a guarded request handed to an app that is not mounted', async () => {
+    const inner = express();
+    inner.get('/get', (req: Req, res: Res) => res.json(seen(req, res)));
+    const outer = app();
+    outer.use('/handed', requireOAuth(protector), (req: unknown, res: unknown, next: () => void) =>
+      (inner as unknown as (req: unknown, res: unknown, next: () => void) => void)(req, res, next),
+    );
+    const res = await request(outer).get('/handed/get').set(signed('GET', '/handed/get'));
+    expect(res.body).toEqual({ body: null, verified: false, own: false });
+  });
+
   it('is what the handler assigns, once assigned', async () => {
     const res = await request(app()).get('/assigning').set(signed('GET', '/assigning'));
     expect(res.body).toEqual({ body: 'assigned', verified: false, own: true });
@@ -155,23 +182,20 @@ describe.each([
   });
 });
 
-describe('serveVerifiedReading() outside an Express app', () => {
+describe('serveVerifiedBody() outside an Express app', () => {
   const guarded = { body: { verified: true } } as unknown as GuardedRequest;
 
   it("gives a request whose prototype is not an app's request an own property, and leaves Node's prototype alone", () => {
     const req = new IncomingMessage(null as never) as IncomingMessage & Req;
-    serveVerifiedReading(req as never, guarded);
+    serveVerifiedBody(req as never, guarded);
     expect(Object.hasOwn(req, 'body')).toBe(true);
     expect(req.body).toBe(guarded.body);
     expect('body' in IncomingMessage.prototype).toBe(false);
-    expect(Object.hasOwn(req, 'query')).toBe(true);
-    expect((req as unknown as QueryReq).query).toBe(guarded.query);
-    expect('query' in IncomingMessage.prototype).toBe(false);
   });
 
   it('reads undefined, without throwing, on a request of the app whose res or res.locals is not an object', () => {
     const proto = { app: {} };
-    serveVerifiedReading(Object.create(proto) as never, guarded);
+    serveVerifiedBody(Object.create(proto) as never, guarded);
     expect(Object.getOwnPropertyDescriptor(proto, 'body')?.get).toEqual(expect.any(Function));
     for (const res of [undefined, { locals: null }, { locals: 1 }]) {
       expect((Object.assign(Object.create(proto), { res }) as Req).body).toBeUndefined();
@@ -181,139 +205,8 @@ describe('serveVerifiedReading() outside an Express app', () => {
   it('does not replace a body that the prototype already defines', () => {
     const proto = { app: {}, body: 'the app own' };
     const req = Object.create(proto) as Req;
-    serveVerifiedReading(req as never, guarded);
+    serveVerifiedBody(req as never, guarded);
     expect(req.body).toBe(guarded.body);
     expect(proto.body).toBe('the app own');
-  });
-
-  it('stands in front of an inherited query getter alone, which still answers requests no guard accepted', () => {
-    const framework = Object.defineProperty({}, 'query', { get: () => 'the framework reading', enumerable: true });
-    const proto = Object.assign(Object.create(framework) as object, { app: {} });
-    const req = Object.create(proto) as QueryReq;
-    serveVerifiedReading(req as never, guarded);
-    expect(Object.hasOwn(req, 'query')).toBe(false);
-    expect(Object.getOwnPropertyDescriptor(proto, 'query')).toEqual(
-      expect.objectContaining({ set: undefined, configurable: false }),
-    );
-    expect((Object.assign(Object.create(proto), { res: { locals: {} } }) as QueryReq).query).toBe(
-      'the framework reading',
-    );
-  });
-
-  it.each([
-    ['a data property', { value: 'data', writable: true }],
-    ['an accessor with a setter', { get: () => 'read', set: () => undefined }],
-  ])('gives an own query where the prototypes define query as %s', (_, descriptor) => {
-    const framework = Object.defineProperty({}, 'query', { ...descriptor, enumerable: true, configurable: true });
-    const proto = Object.assign(Object.create(framework) as object, { app: {} });
-    const req = Object.create(proto) as QueryReq;
-    serveVerifiedReading(req as never, guarded);
-    expect(Object.hasOwn(proto, 'query')).toBe(false);
-    expect(Object.getOwnPropertyDescriptor(req, 'query')?.value).toBe(guarded.query);
-  });
-});
-
-type QueryReq = { query: unknown };
-/** What a handler saw of req.query, and whether assigning it threw as an assignment to a getter does. */
-const seenQuery = (req: QueryReq, res: Res, assign = false) => {
-  const oauth = res.locals.oauth as GuardedRequest | undefined;
-  let threw = false;
-  if (assign) {
-    try {
-      req.query = { assigned: '1' };
-    } catch (error) {
-      threw = error instanceof TypeError;
-    }
-  }
-  return {
-    query: req.query,
-    verified: oauth !== undefined && req.query === oauth.query,
-    own: Object.hasOwn(req, 'query'),
-    threw,
-  };
-};
-
-describe('req.query', () => {
-  /** A query that Express's extended parser nests and the verified reading keeps flat. */
-  const QUERY = '?a%5Bb%5D=1&c=2&c=3';
-  const VERIFIED = { 'a[b]': '1', c: ['2', '3'] };
-
-  function app(express: typeof express5) {
-    const made = express();
-    made.set('trust proxy', 'loopback');
-    made.set('query parser', 'extended');
-    const guard = requireOAuth(protector);
-    made.get('/get', guard, (req: QueryReq, res: Res) => res.json(seenQuery(req, res)));
-    made.get('/assigning', guard, (req: QueryReq, res: Res) => res.json(seenQuery(req, res, true)));
-    made.get('/open', (req: QueryReq, res: Res) => res.json(seenQuery(req, res, true)));
-    return made;
-  }
-  const get = async (made: ReturnType<typeof app>, path: string, guarded = true) => {
-    const sent = request(made).get(path);
-    return (await (guarded ? sent.set(signed('GET', path)) : sent)).body as object;
-  };
-
-  it("is the verified query on Express 4, assigned over Express's own", async () => {
-    expect(await get(app(express4 as typeof express5), `/get${QUERY}`)).toEqual({
-      query: VERIFIED,
-      verified: true,
-      own: true,
-      threw: false,
-    });
-  });
-
-  it('is the verified query on Express 5, and no property of the request', async () => {
-    const made = app(express5);
-    expect(await get(made, `/get${QUERY}`)).toEqual({ query: VERIFIED, verified: true, own: false, threw: false });
-    expect(Object.hasOwn(made.request, 'query')).toBe(true);
-  });
-
-  it("is Express 5's own reading on an unguarded route of the same app, and assigning it throws there as before", async () => {
-    const made = app(express5);
-    await get(made, `/get${QUERY}`);
-    expect(await get(made, `/open${QUERY}`, false)).toEqual({
-      query: { a: { b: '1' }, c: ['2', '3'] },
-      verified: false,
-      own: false,
-      threw: true,
-    });
-  });
-
-  it("cannot be assigned on a guarded Express 5 request, as Express 5's own cannot", async () => {
-    expect(await get(app(express5), `/assigning${QUERY}`)).toEqual({
-      query: VERIFIED,
-      verified: true,
-      own: false,
-      threw: true,
-    });
-  });
-
-  it('is read the same way in every app of a mounted Express 5 tree, whichever app guarded first', async () => {
-    for (const parentFirst of [false, true]) {
-      const parent = express5();
-      parent.set('trust proxy', 'loopback');
-      const sub = express5();
-      const guard = requireOAuth(protector);
-      sub.get('/in', guard, (req: QueryReq, res: Res) => res.json(seenQuery(req, res)));
-      sub.get('/through', guard, (_req: unknown, _res: unknown, next: () => void) => next());
-      parent.use('/sub', sub);
-      parent.get('/sub/through', (req: QueryReq, res: Res) => res.json(seenQuery(req, res)));
-      parent.get('/top', guard, (req: QueryReq, res: Res) => res.json(seenQuery(req, res)));
-      const read = { query: { q: '1' }, verified: true, own: false, threw: false };
-      if (parentFirst) expect(await get(parent, '/top?q=1')).toEqual(read);
-      expect(await get(parent, '/sub/in?q=1')).toEqual(read);
-      expect(await get(parent, '/sub/through?q=1')).toEqual(read);
-      expect(await get(parent, '/top?q=1')).toEqual(read);
-      expect([Object.hasOwn(parent.request, 'query'), Object.hasOwn(sub.request, 'query')]).toEqual([true, false]);
-    }
-  });
-
-  it("cannot be replaced or deleted on an Express 5 app's request", async () => {
-    const made = app(express5);
-    await get(made, `/get${QUERY}`);
-    const proto = made.request as Partial<QueryReq>;
-    expect(() => Object.defineProperty(proto, 'query', { value: { planted: true } })).toThrow(TypeError);
-    expect(() => delete proto.query).toThrow(TypeError);
-    expect(await get(made, `/get${QUERY}`)).toEqual({ query: VERIFIED, verified: true, own: false, threw: false });
   });
 });
