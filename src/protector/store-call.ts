@@ -21,11 +21,7 @@ export function storeCall<R>(
   } catch (cause) {
     throw unavailable(claimed, cause);
   }
-  const checked = (value: R): R => {
-    if (answer && !answer.fits(value)) throw unavailable(claimed, new TypeError(`${answer.what}: ${typeof value}`));
-    return value;
-  };
-  if (!isPromiseLike(result)) return checked(result);
+  if (!isPromiseLike(result)) return checked(result, claimed, answer);
   const pending = result;
   return new Promise<R>((resolve, reject) => {
     const timer = setTimeout(() => reject(unavailable(claimed, new Error('store call timed out'))), timeoutMs);
@@ -33,7 +29,7 @@ export function storeCall<R>(
       (value) => {
         clearTimeout(timer);
         try {
-          resolve(checked(value));
+          resolve(checked(value, claimed, answer));
         } catch (error) {
           reject(error);
         }
@@ -41,6 +37,12 @@ export function storeCall<R>(
       (cause) => (clearTimeout(timer), reject(unavailable(claimed, cause))),
     );
   });
+}
+
+/** The store's answer, when it is of the type `answer` says (a fault of the store otherwise). */
+function checked<R>(value: R, claimed: Claimed, answer: StoreAnswer | undefined): R {
+  if (answer && !answer.fits(value)) throw unavailable(claimed, new TypeError(`${answer.what}: ${typeof value}`));
+  return value;
 }
 
 /**
