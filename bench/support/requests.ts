@@ -52,7 +52,8 @@ const noNext = () => undefined;
  * its router, query parser (Express 4; Express 5 reads `query` through a getter) and init middleware add, and
  * their prototypes swapped for the app's. On Node 20 and 22 that gives every request and response a map of its own
  * (docs/decisions.md), which object literals would hide from an in-process measurement. Two builds of the library
- * in one process each need an app of their own: the first to serve a request puts its accessors on the app's.
+ * in one process each need an app of their own: the first to serve a request puts its `req.body` accessor on the
+ * app's request, and the other would then assign through it.
  */
 export function expressExchange(
   authorization: string,
