@@ -26,13 +26,19 @@ describe('parseRequestTarget (RFC 9112 §3.2.1 origin-form)', () => {
     ['a space', '/api/me?a=b c'],
     ['a control character', '/api/me?a=\x01'],
     ['non-ASCII', '/api/mé'],
-    ['a malformed escape in the path', '/api/%zz'],
-    ['a truncated escape in the path', '/api/%4'],
-    ['an escape in the path that is not UTF-8', '/api/notes/%FF'],
-    ['an overlong UTF-8 form in the path', '/api/notes/%C0%AF'],
-    ['a UTF-16 surrogate in the path', '/api/notes/%ED%A0%80'],
   ])('refuses %s with invalid_request', (_case, target) => {
     expect(() => parseRequestTarget(target)).toThrow(InvalidRequestError);
+  });
+
+  it.each([
+    ['a malformed escape in the path', '/api/%zz', /malformed percent-escape/],
+    ['a truncated escape in the path', '/api/%4', /malformed percent-escape/],
+    ['an escape in the path that is not UTF-8', '/api/notes/%FF', /not UTF-8/],
+    ['an overlong UTF-8 form in the path', '/api/notes/%C0%AF', /not UTF-8/],
+    ['a UTF-16 surrogate in the path', '/api/notes/%ED%A0%80', /not UTF-8/],
+  ])('refuses %s with invalid_request, saying which', (_case, target, why) => {
+    expect(() => parseRequestTarget(target)).toThrow(InvalidRequestError);
+    expect(() => parseRequestTarget(target)).toThrow(why);
   });
 
   it('takes escapes that spell UTF-8 in the path, and leaves the query to the parameter parser', () => {
