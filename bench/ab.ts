@@ -6,7 +6,8 @@
  *   npx ts-node --transpile-only bench/ab.ts [rev] [rounds] [cases]
  *
  * Cases, per version: `verify`, `verifySignature` of the typical HMAC-SHA1 and RSA-SHA1 requests
- * (bench/micro.ts); `koa` and `express`, the guards (`requireOAuth(protector)`) with a fresh nonce every call
+ * (bench/micro.ts); `lti`, `verifySignature` of an LTI 1.1 launch, 34 parameters in a browser's form body
+ * (bench/support/lti-launch.ts); `koa` and `express`, the guards (`requireOAuth(protector)`) with a fresh nonce every call
  * (map stores, the default MemoryNonceCache), Koa on a fake Node request, Express on a request and response
  * made as Express 4 makes them (`express5`: as Express 5 does; their making is in the time); beside the floor: one
  * HMAC of the same header. `cases` is a comma-separated list, default `verify,koa`: run `express` or `express5`
@@ -20,6 +21,7 @@ import { transpileTree } from '../spec/support/transpile';
 import { compare, medianRatio, signedRequestFor, type Case } from './micro';
 import { HMAC_IDENTITY, RSA_PUBLIC_KEY_PEM } from './support/identities';
 import { extractSrc } from './support/revision';
+import { ltiLaunch } from './support/lti-launch';
 import { expressApp, expressExchange, fakeRequest, NOW, signedHeaders } from './support/requests';
 
 const ROOT = join(__dirname, '..');
@@ -96,10 +98,18 @@ function main(): void {
   const { createPublicKey } = require('node:crypto') as typeof import('node:crypto');
   const rsaKeys = { rsaPublicKey: createPublicKey(RSA_PUBLIC_KEY_PEM) };
 
+  const lti = ltiLaunch();
   const verifyCases: Case[] = libs.flatMap((lib) => {
-    if (!cases.has('verify')) return [];
     const { verifySignature } = lib.load('rfc5849/verify-signature.js');
+    const launch: Case = {
+      name: `verify LTI (${lib.name})`,
+      run: () => (verifySignature(lti.request, lti.keys) ? 1 : 0),
+      batch: 1_000,
+    };
+    if (!verifySignature(lti.request, lti.keys)) throw new Error(`${lib.name}: the LTI launch does not verify`);
+    if (!cases.has('verify')) return cases.has('lti') ? [launch] : [];
     return [
+      ...(cases.has('lti') ? [launch] : []),
       {
         name: `verify HMAC (${lib.name})`,
         run: () => (verifySignature(hmac.request, hmacKeys) ? 1 : 0),
@@ -137,10 +147,21 @@ function main(): void {
     const run = () => expressExchange(pool[x++ % pool.length], version).req.rawHeaders.length;
     makings.set(`${kind} guard`, { name: `an Express ${version} req and res`, run, batch });
   }
-  const times = compare([...verifyCases, ...guards, floor, ...makings.values()], rounds);
+  const { createHmac } = require('node:crypto') as typeof import('node:crypto');
+  const ltiKey = `${lti.keys.clientSecret}&`;
+  const ltiHmac: Case[] = cases.has('lti')
+    ? [
+        {
+          name: 'raw HMAC of the LTI base string',
+          run: () => createHmac('sha1', ltiKey).update(lti.baseString).digest('base64').length,
+          batch: 1_000,
+        },
+      ]
+    : [];
+  const times = compare([...verifyCases, ...ltiHmac, ...guards, floor, ...makings.values()], rounds);
   const us = (name: string) => (times[name].medianNs / 1000).toFixed(2).padStart(7);
   console.log(`Node ${process.version}, ${rounds} rounds; A = ${libs[0].name}, B = ${libs[1].name} (the working tree)`);
-  for (const kind of ['verify HMAC', 'verify RSA', 'koa guard', 'express guard', 'express5 guard']) {
+  for (const kind of ['verify HMAC', 'verify RSA', 'verify LTI', 'koa guard', 'express guard', 'express5 guard']) {
     const [a, b] = libs.map((lib) => `${kind} (${lib.name})`);
     if (!times[a] || !times[b]) continue;
     const making = makings.get(kind);
@@ -155,6 +176,7 @@ function main(): void {
     );
   }
   console.log(`${'floor'.padEnd(14)}   ${us(floor.name)} µs`);
+  for (const { name } of ltiHmac) console.log(`${'LTI raw HMAC'.padEnd(14)}   ${us(name)} µs (${name})`);
   for (const { name } of makings.values()) console.log(`${'making'.padEnd(14)}   ${us(name)} µs (${name})`);
 }
 
