@@ -3,7 +3,8 @@
  * and values percent-encoded (§3.6); `realm` is an RFC 2617 quoted-string that is never signed.
  */
 import { InvalidRequestError } from './errors';
-import { Parameter, protocolNameAt, receiveParameter, unreservedAt } from './parameter';
+import { unreservedAt } from './encoding';
+import { Parameter, protocolNameAt, receiveParameter } from './parameter';
 
 export interface AuthorizationHeader {
   realm: string | undefined;

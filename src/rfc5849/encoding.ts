@@ -11,8 +11,6 @@ import { InvalidRequestError } from './errors';
 const UNRESERVED_ONLY = /^[A-Za-z0-9\-._~]*$/;
 /** What encodeURIComponent leaves unescaped beyond the unreserved set. */
 const LEFT_BY_ENCODE_URI_COMPONENT = /[!'()*]/;
-/** Printable ASCII without space: what may appear unescaped in a query, a form body or a quoted header value. */
-const PRINTABLE_ASCII = /^[\x21-\x7e]*$/;
 
 export function percentEncode(value: string): string {
   if (UNRESERVED_ONLY.test(value)) return value;
@@ -35,15 +33,96 @@ export function percentEncode(value: string): string {
  */
 export function percentDecode(value: string, plusIsSpace: boolean): string {
   if (UNRESERVED_ONLY.test(value)) return value; // the usual case: nothing to decode
-  if (!PRINTABLE_ASCII.test(value)) {
-    throw new InvalidRequestError('A parameter contains a character that must be percent-encoded.');
-  }
-  return decodeEscapes(plusIsSpace && value.includes('+') ? value.replace(/\+/g, ' ') : value);
+  if (!PRINTABLE_ASCII.test(value)) throw mustBeEscaped();
+  return decodeEscapes(plusIsSpace && value.includes('+') ? value.replaceAll('+', ' ') : value);
 }
+
+/** Printable ASCII without space: what may appear unescaped in a query, a form body or a quoted header value. */
+const PRINTABLE_ASCII = /^[\x21-\x7e]*$/;
+
+const mustBeEscaped = () => new InvalidRequestError('A parameter contains a character that must be percent-encoded.');
 
 /** Hex digit values by character code; -1 for what is not a hex digit. */
 const HEX = new Int8Array(128).fill(-1);
 for (let i = 0; i < 16; i++) HEX['0123456789abcdef'.charCodeAt(i)] = HEX['0123456789ABCDEF'.charCodeAt(i)] = i;
+
+/** 1 for the unreserved characters (§3.6), by character code. */
+const UNRESERVED = new Uint8Array(128);
+for (const c of '-._~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz') UNRESERVED[c.charCodeAt(0)] = 1;
+
+/** Whether text[from, to) is all unreserved: then it is its own decoding and its own encoding. */
+export function unreservedAt(text: string, from: number, to: number): boolean {
+  for (let k = from; k < to; k++) {
+    const c = text.charCodeAt(k);
+    if (c >= 128 || UNRESERVED[c] === 0) return false;
+  }
+  return true;
+}
+
+const PERCENT = 0x25;
+const PLUS = 0x2b;
+/** Lowercase hex digits are from here on. */
+const LOWER_A = 0x61;
+
+/** What `scanReceived` finds, bit by bit. */
+const ESCAPED = 1; // not all unreserved: there is something to decode
+const NOT_AS_ENCODED = 2; // not spelled as §3.6 spells what it decodes to
+const PLUS_SPACE = 4; // a "+" that means a space
+const RAW_CHARACTER = 8; // a character that a client must have escaped
+
+/**
+ * One pass over a name or value as received: what decoding it takes, and whether it is already
+ * spelled as §3.6 encodes what it decodes to (unreserved characters as they are, every other byte as "%" and
+ * two uppercase hex digits; with `plusIsSpace`, a space as "+"). Most clients encode so, browsers too but for
+ * "*" and "~". `decodeReceived` and `encodingAsReceived` read the answer.
+ */
+export function scanReceived(text: string, plusIsSpace: boolean): number {
+  if (UNRESERVED_ONLY.test(text)) return 0; // nearly every name and value: the pattern reads it faster than a loop
+  let found = 0;
+  const to = text.length;
+  for (let i = 0; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 128 && UNRESERVED[c] === 1) continue;
+    if (c === PERCENT) {
+      // Past the end, charCodeAt is NaN, which is not below 128.
+      const high = text.charCodeAt(i + 1);
+      const low = text.charCodeAt(i + 2);
+      if (!(high < 128 && low < 128) || HEX[high] < 0 || HEX[low] < 0) {
+        found |= ESCAPED; // malformed: decoding refuses it
+        continue;
+      }
+      const byte = HEX[high] * 16 + HEX[low];
+      found |= ESCAPED;
+      // §3.6 writes uppercase hex, and never escapes an unreserved character.
+      if ((byte < 128 && UNRESERVED[byte] === 1) || high >= LOWER_A || low >= LOWER_A) found |= NOT_AS_ENCODED;
+      i += 2;
+    } else if (c === PLUS && plusIsSpace) {
+      found |= ESCAPED | PLUS_SPACE;
+    } else {
+      found |= ESCAPED | NOT_AS_ENCODED;
+      // Printable ASCII without space may appear unescaped in a query, a form body or a quoted header value.
+      if (c < 0x21 || c > 0x7e) found |= RAW_CHARACTER;
+    }
+  }
+  return found;
+}
+
+/** The text a name or value decodes to, from what `scanReceived` found in it: strictly, exactly once. */
+export function decodeReceived(text: string, found: number): string {
+  if ((found & ESCAPED) === 0) return text; // the usual case: nothing to decode
+  if ((found & RAW_CHARACTER) !== 0) throw mustBeEscaped();
+  return decodeEscapes((found & PLUS_SPACE) !== 0 ? text.replaceAll('+', ' ') : text);
+}
+
+/**
+ * The §3.6 encoding of what a name or value decodes to, read off its text as received when `scanReceived` found
+ * it spelled so (a "+" for a space becomes "%20"); undefined when it must be encoded instead. For a text that
+ * `decodeReceived` accepted.
+ */
+export function encodingAsReceived(text: string, found: number): string | undefined {
+  if ((found & NOT_AS_ENCODED) !== 0) return undefined;
+  return (found & PLUS_SPACE) !== 0 ? text.replaceAll('+', '%20') : text;
+}
 
 /** The byte spelled by the two hex digits at text[at], or -1. */
 function hexByte(text: string, at: number): number {

@@ -2,11 +2,11 @@
  * One request parameter (RFC 5849 §3.4.1.3): its name and value, decoded once, and their §3.6
  * encodings, which the signature base string holds.
  *
- * A parameter read from a request keeps the text it arrived as where that text is already its encoding
- * (unreserved characters only: almost every protocol value); any other encoding is computed the first time
- * the base string needs it, which for `oauth_signature` is never.
+ * A parameter read from a request keeps the text it arrived as where that text is already its encoding (as
+ * almost every client writes it); any other encoding is computed the first time the base string needs it,
+ * which for `oauth_signature` is never.
  */
-import { percentDecode, percentEncode } from './encoding';
+import { decodeReceived, encodingAsReceived, percentDecode, percentEncode, scanReceived } from './encoding';
 
 export class Parameter {
   #encodedValue: string | undefined;
@@ -71,24 +71,11 @@ export function protocolNameAt(text: string, from: number, to: number): string |
   return undefined;
 }
 
-/** 1 for the unreserved characters (§3.6), by character code. */
-const UNRESERVED = new Uint8Array(128);
-for (const c of '-._~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz') UNRESERVED[c.charCodeAt(0)] = 1;
-
-/** Whether text[from, to) is all unreserved: then it is its own decoding and its own encoding. */
-export function unreservedAt(text: string, from: number, to: number): boolean {
-  for (let k = from; k < to; k++) {
-    const c = text.charCodeAt(k);
-    if (c >= 128 || UNRESERVED[c] === 0) return false;
-  }
-  return true;
-}
-
 /**
  * One parameter received as text[nameFrom, nameTo) "=" text[valueFrom, valueTo): decoded once
  * (`plusIsSpace`: the form-encoding rule of query strings and form bodies), its encodings kept. `name` is the
- * protocol name literal the raw name spells, when the caller has found it (`protocolNameAt`); `plainValue`
- * whether the raw value is all unreserved, when the caller knows.
+ * protocol name literal the raw name spells, when the caller has found it (`protocolNameAt`); `plainValue` true
+ * when the caller has found the raw value all unreserved. The rest is read in one pass each (`scanReceived`).
  */
 export function receiveParameter(
   text: string,
@@ -98,15 +85,24 @@ export function receiveParameter(
   valueTo: number,
   plusIsSpace: boolean,
   name: string | undefined = protocolNameAt(text, nameFrom, nameTo),
-  plainValue: boolean = unreservedAt(text, valueFrom, valueTo),
+  plainValue = false,
 ): Parameter {
   let encodedName = name;
   if (name === undefined || encodedName === undefined) {
     const rawName = text.slice(nameFrom, nameTo);
-    name = percentDecode(rawName, plusIsSpace);
-    encodedName = unreservedAt(text, nameFrom, nameTo) ? rawName : percentEncode(name);
+    const found = scanReceived(rawName, plusIsSpace);
+    name = decodeReceived(rawName, found);
+    encodedName = encodingAsReceived(rawName, found) ?? percentEncode(name);
   }
   const rawValue = text.slice(valueFrom, valueTo);
   if (plainValue) return new Parameter(name, rawValue, encodedName, rawValue);
-  return new Parameter(name, percentDecode(rawValue, plusIsSpace), encodedName);
+  return receiveValue(name, encodedName, rawValue, plusIsSpace);
+}
+
+/** A parameter whose value was received as `raw`, not known to be all unreserved (apart, kept small to inline). */
+function receiveValue(name: string, encodedName: string, raw: string, plusIsSpace: boolean): Parameter {
+  // Never in the base string (§3.4.1.3.1), so never encoded: decoded alone, by the decoder long text goes faster through.
+  if (name === 'oauth_signature') return new Parameter(name, percentDecode(raw, plusIsSpace), encodedName);
+  const found = scanReceived(raw, plusIsSpace);
+  return new Parameter(name, decodeReceived(raw, found), encodedName, encodingAsReceived(raw, found));
 }
