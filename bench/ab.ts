@@ -6,7 +6,7 @@
  *   npx ts-node --transpile-only bench/ab.ts [rev] [rounds] [cases]
  *
  * Cases, per version: `verify`, `verifySignature` of the typical HMAC-SHA1 and RSA-SHA1 requests
- * (bench/micro.ts); `lti`, `verifySignature` of an LTI 1.1 launch, 34 parameters in a browser's form body
+ * (bench/micro.ts); `lti`, `verifySignature` of an LTI 1.1 launch, 33 parameters in a browser's form body
  * (bench/support/lti-launch.ts); `koa` and `express`, the guards (`requireOAuth(protector)`) with a fresh nonce every call
  * (map stores, the default MemoryNonceCache), Koa on a fake Node request, Express on a request and response
  * made as Express 4 makes them (`express5`: as Express 5 does; their making is in the time); beside the floor: one

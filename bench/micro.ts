@@ -8,6 +8,7 @@ import { createHmac, createPublicKey, verify } from 'node:crypto';
 import { verifySignature, type OAuthRequest, type SignatureKeys } from '../src/core';
 import { enc, sign } from '../spec/support/sign';
 import { HMAC_IDENTITY, RSA_IDENTITY, RSA_PUBLIC_KEY_PEM } from './support/identities';
+import { ltiLaunch } from './support/lti-launch';
 import { BASE_STRING_OFFSET, minimalSignatureCheck, type MinimalRequest } from './support/minimal-verifier';
 import { median, ordered, round } from './support/stats';
 
@@ -109,6 +110,8 @@ export interface MicroResults {
    */
   hmac: { verifySignature: CaseTimes; rawHmac: CaseTimes; minimal: CaseTimes; ratio: number; minimalRatio: number };
   rsa: { verifySignature: CaseTimes; rawVerify: CaseTimes; minimal: CaseTimes; ratio: number; minimalRatio: number };
+  /** An LTI 1.1 launch (bench/support/lti-launch.ts): the form path, every parameter in the body. */
+  lti: { verifySignature: CaseTimes; rawHmac: CaseTimes; ratio: number; parameters: number; baseStringBytes: number };
 }
 
 export function runMicro(rounds: number): MicroResults {
@@ -157,6 +160,20 @@ export function runMicro(rounds: number): MicroResults {
     ],
     rounds,
   );
+  const launch = ltiLaunch();
+  mustVerify(launch.request, launch.keys);
+  const ltiKey = `${enc(launch.keys.clientSecret ?? '')}&${enc(launch.keys.tokenSecret ?? '')}`;
+  const ltiTimes = compare(
+    [
+      { name: 'verifySignature', run: () => (verifySignature(launch.request, launch.keys) ? 1 : 0), batch: 2_000 },
+      {
+        name: 'rawHmac',
+        run: () => createHmac('sha1', ltiKey).update(launch.baseString).digest('base64').length,
+        batch: 2_000,
+      },
+    ],
+    rounds,
+  );
   return {
     baseStringBytes: Buffer.byteLength(base),
     rounds,
@@ -173,6 +190,13 @@ export function runMicro(rounds: number): MicroResults {
       minimal: rsaTimes.minimal,
       ratio: medianRatio(rsaTimes.verifySignature, rsaTimes.rawVerify),
       minimalRatio: medianRatio(rsaTimes.minimal, rsaTimes.rawVerify),
+    },
+    lti: {
+      verifySignature: ltiTimes.verifySignature,
+      rawHmac: ltiTimes.rawHmac,
+      ratio: medianRatio(ltiTimes.verifySignature, ltiTimes.rawHmac),
+      parameters: new URLSearchParams(launch.request.form).size,
+      baseStringBytes: Buffer.byteLength(launch.baseString),
     },
   };
 }
