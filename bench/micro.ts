@@ -8,7 +8,7 @@ import { createHmac, createPublicKey, verify } from 'node:crypto';
 import { verifySignature, type OAuthRequest, type SignatureKeys } from '../src/core';
 import { enc, sign } from '../spec/support/sign';
 import { HMAC_IDENTITY, RSA_IDENTITY, RSA_PUBLIC_KEY_PEM } from './support/identities';
-import { ltiLaunch } from './support/lti-launch';
+import { ltiLaunches } from './support/lti-launch';
 import { BASE_STRING_OFFSET, minimalSignatureCheck, type MinimalRequest } from './support/minimal-verifier';
 import { median, ordered, round } from './support/stats';
 
@@ -160,15 +160,24 @@ export function runMicro(rounds: number): MicroResults {
     ],
     rounds,
   );
-  const launch = ltiLaunch();
-  mustVerify(launch.request, launch.keys);
+  const lti = ltiLaunches();
+  for (const launch of lti.launches) mustVerify(launch.request, launch.keys);
+  const [launch] = lti.launches;
   const ltiKey = `${enc(launch.keys.clientSecret ?? '')}&${enc(launch.keys.tokenSecret ?? '')}`;
+  const raw = ltiLaunches();
   const ltiTimes = compare(
     [
-      { name: 'verifySignature', run: () => (verifySignature(launch.request, launch.keys) ? 1 : 0), batch: 2_000 },
+      {
+        name: 'verifySignature',
+        run: () => {
+          const { request, keys } = lti.next();
+          return verifySignature(request, keys) ? 1 : 0;
+        },
+        batch: 2_000,
+      },
       {
         name: 'rawHmac',
-        run: () => createHmac('sha1', ltiKey).update(launch.baseString).digest('base64').length,
+        run: () => createHmac('sha1', ltiKey).update(raw.next().baseString).digest('base64').length,
         batch: 2_000,
       },
     ],

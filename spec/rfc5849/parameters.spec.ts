@@ -1,6 +1,9 @@
 import { DuplicatedParameterError, InvalidRequestError } from '../../src/rfc5849/errors';
 import { isOAuthScheme, parseAuthorizationHeader as parseHeader } from '../../src/rfc5849/authorization-header';
-import { parseFormEncoded as parseForm } from '../../src/rfc5849/form-encoded';
+import fc from 'fast-check';
+import { parseFormBody, parseFormEncoded as parseForm } from '../../src/rfc5849/form-encoded';
+import { seedFromEnv } from '../support/seed';
+import { parsedBody } from '../../src/http/body-value';
 import { parameters, type Parameter } from '../../src/rfc5849/parameter';
 import {
   collectParameters as collect,
@@ -132,6 +135,87 @@ describe('parseFormEncoded (RFC 5849 §3.4.1.3.1)', () => {
       ['c', ''],
     ]);
     expect(() => parseForm('a&b&c&d&%ZZ')).toThrow(InvalidRequestError);
+  });
+});
+
+describe('parseFormBody: a form body read twice is decoded once', () => {
+  /** An equal text that is not the same string (a body's bytes decoded again, as the guard does). */
+  const again = (text: string) => Buffer.from(text, 'latin1').toString('latin1');
+  const outcome = (read: () => readonly Parameter[]) => {
+    try {
+      return JSON.stringify(pairs(read()));
+    } catch (error) {
+      return `refused: ${(error as Error).message}`;
+    }
+  };
+
+  it('answers the last body read again with its parameters, in an array of its own', () => {
+    const text = 'a=1&b=x+y&c=%2B';
+    const first = parseFormBody(text);
+    const second = parseFormBody(again(text));
+    expect(pairs(second)).toEqual(pairs(first));
+    expect(second[0]).toBe(first[0]); // not decoded again
+    expect(second).not.toBe(first);
+    second.pop(); // a caller's array: the next reader still gets every parameter
+    expect(pairs(parseFormBody(again(text)))).toEqual(pairs(first));
+  });
+
+  it('decodes a body again after another one, and a body over 64 KiB every time', () => {
+    const text = 'a=1&b=2';
+    const first = parseFormBody(text);
+    parseFormBody('c=3');
+    expect(parseFormBody(again(text))[0]).not.toBe(first[0]);
+    const large = `a=${'x'.repeat(64 * 1024)}`;
+    expect(parseFormBody(again(large))[0]).not.toBe(parseFormBody(large)[0]);
+  });
+
+  it('refuses a body it refused, again', () => {
+    expect(() => parseFormBody('a=%ZZ')).toThrow(InvalidRequestError);
+    expect(() => parseFormBody(again('a=%ZZ'))).toThrow(InvalidRequestError);
+  });
+
+  it("is how oauthBodyParser's reading and the guard's collection both read a form body: it is decoded once", () => {
+    const text = 'a=x+y&b=u+v';
+    /** Calls of replaceAll while `read` runs: decoding a value with a "+" makes two. */
+    const replacements = (read: () => unknown) => {
+      const spy = jest.spyOn(String.prototype, 'replaceAll');
+      try {
+        read();
+        return spy.mock.calls.length;
+      } finally {
+        spy.mockRestore();
+      }
+    };
+    parseFormBody('reset=1');
+    const once = replacements(() => parseForm(text));
+    expect(once).toBeGreaterThan(0);
+    const headers = { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(text.length) };
+    const limits = { authorizationHeader: 8192, parameters: 100, jsonDepth: 64 };
+    expect(
+      replacements(() => {
+        parsedBody(headers, Buffer.from(text), limits);
+        collectRequestParameters({ query: '', form: again(text) }, limits);
+      }),
+    ).toBe(once);
+  });
+
+  it('answers exactly as parseFormEncoded, whatever the bodies and limits of the calls before', () => {
+    const text = fc.stringOf(fc.constantFrom('a', 'b', '=', '&', '+', '%2B', '%ZZ', '%C3%A9'), { maxLength: 24 });
+    const most = fc.oneof(fc.integer({ min: 0, max: 6 }), fc.constant(Infinity));
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom(0, 1, 2), most), { maxLength: 12 }),
+        fc.array(text, { minLength: 3, maxLength: 3 }),
+        (calls, texts) => {
+          for (const [which, limit] of calls) {
+            expect(outcome(() => parseFormBody(again(texts[which]), limit))).toBe(
+              outcome(() => parseForm(texts[which], limit)),
+            );
+          }
+        },
+      ),
+      { seed: seedFromEnv('FC_SEED', 3007), numRuns: 500 },
+    );
   });
 });
 

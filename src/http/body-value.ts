@@ -11,7 +11,7 @@ import { InvalidRequestError } from '../rfc5849/errors';
 import { flatParameters } from './flat-parameters';
 import type { HttpRequest } from './http-request';
 import { FORM, isJson, readableMediaType } from './media-type';
-import { parseFormEncoded } from '../rfc5849/form-encoded';
+import { parseFormBody } from '../rfc5849/form-encoded';
 import { tooManyParameters } from '../rfc5849/parameter-sources';
 import type { Limits } from '../protector/settings';
 
@@ -53,7 +53,7 @@ export function bodyValue(form: readonly Parameter[] | undefined, json: unknown)
 export function parsedBody(headers: IncomingHttpHeaders, bytes: Buffer, limits: BodyLimits): unknown {
   const type = readableMediaType(headers);
   if (type === FORM) {
-    const params = parseFormEncoded(bytes.toString('latin1'), limits.parameters);
+    const params = parseFormBody(bytes.toString('latin1'), limits.parameters);
     if (params.length > limits.parameters) throw tooManyParameters(limits.parameters);
     return flatParameters(params);
   }

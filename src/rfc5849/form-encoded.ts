@@ -31,6 +31,27 @@ export function parseFormEncoded(text: string, most = Infinity): Parameter[] {
   return params;
 }
 
+/** The longest form body remembered, in characters: larger ones are read again rather than kept. */
+const REMEMBERED_BODY_CHARS = 64 * 1024;
+
+/**
+ * The last form body read and its parameters (`whole`: read to its end, not stopped at a limit). A body is read
+ * twice where `oauthBodyParser()` reads it for the application and the guard then for its verification: the same
+ * text, the same decoder, the same pairs. Comparing the texts costs less than decoding one (docs/decisions.md).
+ */
+let lastBody: { text: string; params: readonly Parameter[]; whole: boolean } | undefined;
+
+/** `parseFormEncoded` of a form body: the same answer, but the last body's parameters are not decoded again. */
+export function parseFormBody(text: string, most = Infinity): Parameter[] {
+  const last = lastBody;
+  if (last !== undefined && last.text === text && (last.whole || last.params.length > most)) {
+    return last.params.slice(0, most + 1);
+  }
+  const params = parseFormEncoded(text, most);
+  if (text.length <= REMEMBERED_BODY_CHARS) lastBody = { text, params, whole: params.length <= most };
+  return params;
+}
+
 /** Pairs as a query string or form body, each name and value encoded (§3.6). */
 export function formatFormEncoded(params: readonly Parameter[]): string {
   return params.map((p) => `${p.encodedName}=${p.encodedValue}`).join('&');

@@ -6,7 +6,7 @@
  */
 import { parseAuthorizationHeader } from './authorization-header';
 import { DuplicatedParameterError, InvalidRequestError } from './errors';
-import { parseFormEncoded } from './form-encoded';
+import { parseFormBody, parseFormEncoded } from './form-encoded';
 import { describeParameter, type Parameter } from './parameter';
 
 export interface ParameterSources {
@@ -100,7 +100,7 @@ export function collectRequestParameters(request: ParameterText, limits: Paramet
   // Each place is read only as far as the parameters left allow: a large body of tiny pairs is refused, not decoded.
   const left = limits.parameters - (header?.length ?? 0);
   const query = parseFormEncoded(request.query, left);
-  const form = request.form === undefined ? undefined : parseFormEncoded(request.form, left - query.length);
+  const form = request.form === undefined ? undefined : parseFormBody(request.form, left - query.length);
   if (query.length + (form?.length ?? 0) > left) {
     throw tooManyParameters(limits.parameters);
   }
