@@ -138,9 +138,12 @@ describe('parseFormEncoded (RFC 5849 §3.4.1.3.1)', () => {
   });
 });
 
-describe('parseFormBody: a form body read twice is decoded once', () => {
-  /** An equal text that is not the same string (a body's bytes decoded again, as the guard does). */
-  const again = (text: string) => Buffer.from(text, 'latin1').toString('latin1');
+describe("parseFormBody: a form body's second reading is not decoded again", () => {
+  /** A body's bytes and its text, as both readers decode them (a string of its own each time). */
+  const body = (text: string) => ({
+    bytes: Buffer.from(text, 'latin1'),
+    text: () => Buffer.from(text).toString('latin1'),
+  });
   const outcome = (read: () => readonly Parameter[]) => {
     try {
       return JSON.stringify(pairs(read()));
@@ -149,33 +152,56 @@ describe('parseFormBody: a form body read twice is decoded once', () => {
     }
   };
 
-  it('answers the last body read again with its parameters, in an array of its own', () => {
-    const text = 'a=1&b=x+y&c=%2B';
-    const first = parseFormBody(text);
-    const second = parseFormBody(again(text));
-    expect(pairs(second)).toEqual(pairs(first));
+  it("answers the second reading of the same bytes with the first one's parameters, in an array of its own", () => {
+    const { bytes, text } = body('a=1&b=x+y&c=%2B');
+    const first = parseFormBody(text(), Infinity, bytes);
+    first.pop(); // the first reader's array: the second still gets every parameter
+    const second = parseFormBody(text(), Infinity, bytes);
+    expect(pairs(second)).toEqual(pairs(parseForm(text())));
     expect(second[0]).toBe(first[0]); // not decoded again
-    expect(second).not.toBe(first);
-    second.pop(); // a caller's array: the next reader still gets every parameter
-    expect(pairs(parseFormBody(again(text)))).toEqual(pairs(first));
+    expect(parseFormBody(text(), Infinity, bytes)[0]).not.toBe(first[0]); // a third reading decodes: given back once
   });
 
-  it('decodes a body again after another one, and a body over 64 KiB every time', () => {
-    const text = 'a=1&b=2';
-    const first = parseFormBody(text);
-    parseFormBody('c=3');
-    expect(parseFormBody(again(text))[0]).not.toBe(first[0]);
-    const large = `a=${'x'.repeat(64 * 1024)}`;
-    expect(parseFormBody(again(large))[0]).not.toBe(parseFormBody(large)[0]);
+  it("never answers with another request's parameters, even for an equal body", () => {
+    const one = body('amount=100');
+    const other = body('amount=100');
+    const first = parseFormBody(one.text(), Infinity, one.bytes);
+    expect(parseFormBody(other.text(), Infinity, other.bytes)[0]).not.toBe(first[0]);
+    parseFormBody(one.text(), Infinity, one.bytes);
+    expect(parseFormBody(one.text(), Infinity)[0]).not.toBe(first[0]); // no bytes: a reading of its own
+  });
+
+  it('decodes again after another body, and a body over 64 KiB every time', () => {
+    const { bytes, text } = body('a=1&b=2');
+    const first = parseFormBody(text(), Infinity, bytes);
+    const other = body('c=3');
+    parseFormBody(other.text(), Infinity, other.bytes);
+    expect(parseFormBody(text(), Infinity, bytes)[0]).not.toBe(first[0]);
+    const large = body(`a=${'x'.repeat(64 * 1024)}`);
+    expect(parseFormBody(large.text(), Infinity, large.bytes)[0]).not.toBe(
+      parseFormBody(large.text(), Infinity, large.bytes)[0],
+    );
+  });
+
+  it('gives a reading cut short at a limit only to a caller with that limit or a lower one', () => {
+    const { bytes, text } = body('a&b&c');
+    expect(pairs(parseFormBody(text(), 0, bytes))).toEqual([['a', '']]);
+    expect(pairs(parseFormBody(text(), 1, bytes))).toEqual([
+      ['a', ''],
+      ['b', ''],
+    ]);
+    parseFormBody(text(), 1, bytes);
+    expect(pairs(parseFormBody(text(), -3, bytes))).toEqual([]);
   });
 
   it('refuses a body it refused, again', () => {
-    expect(() => parseFormBody('a=%ZZ')).toThrow(InvalidRequestError);
-    expect(() => parseFormBody(again('a=%ZZ'))).toThrow(InvalidRequestError);
+    const { bytes, text } = body('a=%ZZ');
+    expect(() => parseFormBody(text(), Infinity, bytes)).toThrow(InvalidRequestError);
+    expect(() => parseFormBody(text(), Infinity, bytes)).toThrow(InvalidRequestError);
   });
 
   it("is how oauthBodyParser's reading and the guard's collection both read a form body: it is decoded once", () => {
-    const text = 'a=x+y&b=u+v';
+    const { bytes, text } = body('a=x+y&b=u+v');
     /** Calls of replaceAll while `read` runs: decoding a value with a "+" makes two. */
     const replacements = (read: () => unknown) => {
       const spy = jest.spyOn(String.prototype, 'replaceAll');
@@ -186,31 +212,30 @@ describe('parseFormBody: a form body read twice is decoded once', () => {
         spy.mockRestore();
       }
     };
-    parseFormBody('reset=1');
-    const once = replacements(() => parseForm(text));
+    const once = replacements(() => parseForm(text()));
     expect(once).toBeGreaterThan(0);
-    const headers = { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(text.length) };
+    const headers = { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(bytes.length) };
     const limits = { authorizationHeader: 8192, parameters: 100, jsonDepth: 64 };
     expect(
       replacements(() => {
-        parsedBody(headers, Buffer.from(text), limits);
-        collectRequestParameters({ query: '', form: again(text) }, limits);
+        parsedBody(headers, bytes, limits);
+        collectRequestParameters({ query: '', form: text(), body: bytes }, limits);
       }),
     ).toBe(once);
   });
 
-  it('answers exactly as parseFormEncoded, whatever the bodies and limits of the calls before', () => {
+  it('answers exactly as parseFormEncoded, whatever the bodies, bytes and limits of the readings before', () => {
     const text = fc.stringOf(fc.constantFrom('a', 'b', '=', '&', '+', '%2B', '%ZZ', '%C3%A9'), { maxLength: 24 });
-    const most = fc.oneof(fc.integer({ min: 0, max: 6 }), fc.constant(Infinity));
+    const most = fc.oneof(fc.integer({ min: -2, max: 6 }), fc.constant(Infinity));
     fc.assert(
       fc.property(
         fc.array(fc.tuple(fc.constantFrom(0, 1, 2), most), { maxLength: 12 }),
         fc.array(text, { minLength: 3, maxLength: 3 }),
         (calls, texts) => {
+          const bodies = texts.map(body);
           for (const [which, limit] of calls) {
-            expect(outcome(() => parseFormBody(again(texts[which]), limit))).toBe(
-              outcome(() => parseForm(texts[which], limit)),
-            );
+            const { bytes, text: read } = bodies[which];
+            expect(outcome(() => parseFormBody(read(), limit, bytes))).toBe(outcome(() => parseForm(read(), limit)));
           }
         },
       ),

@@ -35,20 +35,27 @@ export function parseFormEncoded(text: string, most = Infinity): Parameter[] {
 const REMEMBERED_BODY_CHARS = 64 * 1024;
 
 /**
- * The last form body read and its parameters (`whole`: read to its end, not stopped at a limit). A body is read
- * twice where `oauthBodyParser()` reads it for the application and the guard then for its verification: the same
- * text, the same decoder, the same pairs. Comparing the texts costs less than decoding one (docs/decisions.md).
+ * The last form body read, by the very bytes it was read from, and its parameters (`whole`: read to its end, not
+ * stopped at a limit). `oauthBodyParser()` reads a form for the application and the guard then reads the same
+ * bytes again for its verification: the same text, the same decoder, the same pairs. Kept by the bytes' identity,
+ * a request's own, never an equal body of another request's; given back once (docs/decisions.md).
  */
-let lastBody: { text: string; params: readonly Parameter[]; whole: boolean } | undefined;
+let lastBody: { bytes: Uint8Array; text: string; params: readonly Parameter[]; whole: boolean } | undefined;
 
-/** `parseFormEncoded` of a form body: the same answer, but the last body's parameters are not decoded again. */
-export function parseFormBody(text: string, most = Infinity): Parameter[] {
+/**
+ * `parseFormEncoded` of a form body, `text` as read from `bytes`: the same answer, but a body's second reading
+ * (the same bytes again) takes the parameters of its first, in an array of its own. Without `bytes`, it reads.
+ */
+export function parseFormBody(text: string, most: number, bytes?: Uint8Array): Parameter[] {
   const last = lastBody;
-  if (last !== undefined && last.text === text && (last.whole || last.params.length > most)) {
-    return last.params.slice(0, most + 1);
+  lastBody = undefined;
+  if (last !== undefined && last.bytes === bytes && last.text === text && (last.whole || last.params.length > most)) {
+    return last.params.slice(0, Math.max(0, most + 1));
   }
   const params = parseFormEncoded(text, most);
-  if (text.length <= REMEMBERED_BODY_CHARS) lastBody = { text, params, whole: params.length <= most };
+  if (bytes !== undefined && text.length <= REMEMBERED_BODY_CHARS) {
+    lastBody = { bytes, text, params: params.slice(), whole: params.length <= most };
+  }
   return params;
 }
 

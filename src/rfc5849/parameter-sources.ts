@@ -80,6 +80,8 @@ export interface ParameterText {
   authorization?: string;
   query: string;
   form?: string;
+  /** The bytes `form` was read from, when the caller has them: a second reading of them is not decoded again. */
+  body?: Uint8Array;
 }
 
 /** The refusal of a request with more parameters than `limit`. */
@@ -100,7 +102,7 @@ export function collectRequestParameters(request: ParameterText, limits: Paramet
   // Each place is read only as far as the parameters left allow: a large body of tiny pairs is refused, not decoded.
   const left = limits.parameters - (header?.length ?? 0);
   const query = parseFormEncoded(request.query, left);
-  const form = request.form === undefined ? undefined : parseFormBody(request.form, left - query.length);
+  const form = request.form === undefined ? undefined : parseFormBody(request.form, left - query.length, request.body);
   if (query.length + (form?.length ?? 0) > left) {
     throw tooManyParameters(limits.parameters);
   }
