@@ -2,6 +2,7 @@
  * The middleware that `@RequireOAuth()` registers for one action, on whichever routing-controllers driver
  * runs it: the Koa driver calls a middleware with (ctx, next), the Express driver with (req, res, next).
  */
+import type { Context, Next } from 'koa';
 import { createExpressGuard } from '../express/guard';
 import type { ExpressRequest, ExpressResponse, NextFunction } from '../express/express-types';
 import { createGuard } from '../koa/guard';
@@ -24,9 +25,10 @@ export function actionGuard(bind: () => ActionBinding): (...args: never[]) => un
   const target = () => bound().target;
   const koa = createGuard(protector, target);
   const express = createExpressGuard(protector, target);
-  const middleware = (...args: unknown[]) =>
-    typeof args[2] === 'function'
-      ? express(args[0] as ExpressRequest, args[1] as ExpressResponse, args[2] as NextFunction)
-      : koa(...(args as Parameters<typeof koa>));
+  // Three parameters: Express reads a middleware's arity, and takes one of four for an error handler.
+  const middleware = (first: unknown, second: unknown, third?: unknown) =>
+    typeof third === 'function'
+      ? express(first as ExpressRequest, second as ExpressResponse, third as NextFunction)
+      : koa(first as Context, second as Next);
   return Object.defineProperty(middleware, GUARD, { value: true });
 }

@@ -47,7 +47,7 @@ function accept(
 ): void {
   if (guarded === undefined) return next(); // an optional route, a request without credentials
   installGuarded(protector, req, res, guarded);
-  protector.runWithCredential(guarded, () => next());
+  protector.runWithCredential(guarded, next); // called with no argument, as a next that goes on
 }
 
 /** Gives the action the verified reading: `res.locals`, `req.query`, `req.body` (read from `res.locals`). */
