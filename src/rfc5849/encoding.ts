@@ -84,17 +84,12 @@ export function scanReceived(text: string, plusIsSpace: boolean): number {
     const c = text.charCodeAt(i);
     if (c < 128 && UNRESERVED[c] === 1) continue;
     if (c === PERCENT) {
-      // Past the end, charCodeAt is NaN, which is not below 128.
-      const high = text.charCodeAt(i + 1);
-      const low = text.charCodeAt(i + 2);
-      if (!(high < 128 && low < 128) || HEX[high] < 0 || HEX[low] < 0) {
-        found |= ESCAPED; // malformed: decoding refuses it
-        continue;
-      }
-      const byte = HEX[high] * 16 + HEX[low];
       found |= ESCAPED;
+      const byte = hexByte(text, i + 1); // past the end, -1
+      if (byte < 0) continue; // malformed: decoding refuses it
       // §3.6 writes uppercase hex, and never escapes an unreserved character.
-      if ((byte < 128 && UNRESERVED[byte] === 1) || high >= LOWER_A || low >= LOWER_A) found |= NOT_AS_ENCODED;
+      const lowercase = text.charCodeAt(i + 1) >= LOWER_A || text.charCodeAt(i + 2) >= LOWER_A;
+      if ((byte < 128 && UNRESERVED[byte] === 1) || lowercase) found |= NOT_AS_ENCODED;
       i += 2;
     } else if (c === PLUS && plusIsSpace) {
       found |= ESCAPED | PLUS_SPACE;
