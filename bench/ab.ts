@@ -112,7 +112,7 @@ function main(): void {
     // What a guarded form post on Koa reads: oauthBodyParser's reading of the body, then the verification.
     const { parsedBody } = lib.load('http/body-value.js');
     const form = { 'content-type': 'application/x-www-form-urlencoded', 'content-length': '1' };
-    const limits = { authorizationHeader: 8192, parameters: 1000, jsonDepth: 64 };
+    const limits = lib.load('protector/settings.js').DEFAULT_LIMITS; // a protector's, by default
     const bodyThenLaunch: Case = {
       name: `body+verify LTI (${lib.name})`,
       run: () => {

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { parseFormBody, parseFormEncoded as parseForm } from '../../src/rfc5849/form-encoded';
 import { seedFromEnv } from '../support/seed';
 import { parsedBody } from '../../src/http/body-value';
+import { DEFAULT_LIMITS } from '../../src/protector/settings';
 import { parameters, type Parameter } from '../../src/rfc5849/parameter';
 import {
   collectParameters as collect,
@@ -215,7 +216,7 @@ describe("parseFormBody: a form body's second reading is not decoded again", () 
     const once = replacements(() => parseForm(text()));
     expect(once).toBeGreaterThan(0);
     const headers = { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(bytes.length) };
-    const limits = { authorizationHeader: 8192, parameters: 100, jsonDepth: 64 };
+    const limits = DEFAULT_LIMITS;
     expect(
       replacements(() => {
         parsedBody(headers, bytes, limits);
