@@ -1,0 +1,100 @@
+/**
+ * What one entry into the kernel before each call does to the cost of the code after it, in process: the Koa
+ * guard, the minimal verifier and the calibrated floor plus 5 µs of JavaScript, each above the HMAC floor, timed
+ * alone and with a system call (`getrusage`, through `process.cpuUsage()`) before every call. A server makes a
+ * few system calls a request (read, write, epoll), so over HTTP every request's code runs after one; where the
+ * kernel's entry and exit cost the process's caches and TLB (on this VM: `pti=on` without PCID, docs/benchmarks.md),
+ * code that touches more memory pays more, which a loop in process does not show.
+ *
+ *   npx ts-node --transpile-only bench/kernel-entry.ts [rounds]
+ *
+ * The kernel entry's own cost cancels: each "after a kernel entry" case is read against the floor after one.
+ */
+import { hmacSigner } from './support/fast-sign';
+import { hmacSha1Floor, hmacSha1FloorPlus, FLOOR_PLUS_US } from './support/floors';
+import { HMAC_IDENTITY } from './support/identities';
+import { minimalVerifier } from './support/minimal-verifier';
+import { fakeRequest, NOW, signedHeaders } from './support/requests';
+import { median } from './support/stats';
+import { compare, type Case } from './micro';
+import { MemoryNonceCache, requireOAuth, ResourceProtector } from '../src';
+
+const BATCH = 5_000;
+const WARMUP = 3;
+
+type Middleware = (ctx: never, next: () => unknown) => unknown;
+type Context = { req: ReturnType<typeof fakeRequest>; state: Record<string, unknown>; status?: number };
+
+/** Calls `middleware` on a fake Koa context with the next header; `accepted` says whether it let the call through. */
+function caller(middleware: Middleware, header: () => string, accepted: (ctx: Context) => boolean): () => number {
+  return () => {
+    const req = fakeRequest(header());
+    const ctx = { req, originalUrl: req.url, app: { proxy: false }, state: {}, request: {}, params: {} };
+    middleware(ctx as never, () => undefined);
+    if (!accepted(ctx)) throw new Error('a request was refused: the case would time a refusal');
+    return 1;
+  };
+}
+
+function main(): void {
+  const rounds = Number(process.argv[2] ?? 11);
+  const calls = 2 * BATCH * (WARMUP + rounds);
+  const token = {
+    getOAuthToken: () => HMAC_IDENTITY.token,
+    getOAuthTokenSecret: () => HMAC_IDENTITY.tokenSecret ?? '',
+    getClientId: () => HMAC_IDENTITY.consumerKey,
+  };
+  const client = { getClientSecret: () => HMAC_IDENTITY.consumerSecret, getRsaPublicKey: () => undefined };
+  const protector = new ResourceProtector({
+    queryClient: (key) => (key === HMAC_IDENTITY.consumerKey ? client : undefined),
+    queryToken: (_key, value) => (value === HMAC_IDENTITY.token ? token : undefined),
+    nonceCache: new MemoryNonceCache(),
+    clock: () => NOW * 1000,
+  });
+  // The guard reads https (the fake request's socket is TLS) at NOW; the minimal verifier, written for the bench's
+  // plain-http load, reads http at the real clock.
+  const signHttp = hmacSigner('http://api.example.com/guarded', HMAC_IDENTITY);
+  const now = Math.floor(Date.now() / 1000);
+  const httpHeaders = Array.from({ length: calls }, () =>
+    Buffer.from(signHttp(undefined, now), 'latin1').toString('latin1'),
+  );
+  const secret = `${HMAC_IDENTITY.consumerSecret}&${HMAC_IDENTITY.tokenSecret}`;
+  // Each verifier call needs a header of its own (a nonce is used once); the floors may repeat theirs.
+  const inTurn = (headers: string[]) => {
+    let next = 0;
+    return () => headers[next++ % headers.length];
+  };
+  const floorHeader = inTurn(signedHeaders(BATCH));
+  const work: Record<string, () => number> = {
+    guard: caller(
+      requireOAuth(protector) as Middleware,
+      inTurn(signedHeaders(calls)),
+      (ctx) => ctx.state.credential === token,
+    ),
+    minimal: caller(minimalVerifier(HMAC_IDENTITY) as Middleware, inTurn(httpHeaders), (ctx) => ctx.status !== 401),
+    floor: caller(hmacSha1Floor(secret) as Middleware, floorHeader, () => true),
+    [`floor+${FLOOR_PLUS_US}`]: caller(hmacSha1FloorPlus(secret, FLOOR_PLUS_US) as Middleware, floorHeader, () => true),
+  };
+  const kernelEntry = () => process.cpuUsage().user & 1;
+  const cases: Case[] = [{ name: 'kernel entry', run: kernelEntry, batch: BATCH }];
+  for (const [name, run] of Object.entries(work)) {
+    cases.push({ name, run, batch: BATCH }, { name: `${name} after`, run: () => kernelEntry() + run(), batch: BATCH });
+  }
+  const times = compare(cases, rounds, WARMUP);
+  const us = (ns: number) => (ns / 1000).toFixed(2).padStart(6);
+  const above = (name: string, floor: string) => median(times[name].ns.map((ns, i) => ns - times[floor].ns[i]));
+  console.log(
+    `Node ${process.version}, ${rounds} rounds of ${BATCH} calls; a kernel entry: ${us(times['kernel entry'].medianNs)} µs`,
+  );
+  console.log('above the HMAC floor    alone   after a kernel entry   difference');
+  for (const name of Object.keys(work).filter((name) => name !== 'floor')) {
+    const alone = above(name, 'floor');
+    const after = above(`${name} after`, 'floor after');
+    console.log(`${name.padEnd(22)} ${us(alone)} µs  ${us(after)} µs             ${us(after - alone)} µs`);
+  }
+  console.log(
+    `the floor itself        ${us(times.floor.medianNs)} µs  ${us(times['floor after'].medianNs - times['kernel entry'].medianNs)} µs`,
+  );
+}
+
+main();
