@@ -75,23 +75,116 @@ describe.each(WIRINGS)('a replay inside the window is refused, with %s', (_wirin
 });
 
 describe('the lifetime handed to a nonce store', () => {
-  it('is from the protector window and clock: until the timestamp leaves the window, plus a second', () => {
-    const seen: unknown[] = [];
-    const protector = new ResourceProtector({
-      queryClient: () => client,
-      queryToken: () => token,
-      existsNonce: (...args) => (seen.push(args[4]), false),
-      timestampWindowSeconds: 600,
-      clock: () => START * 1000,
-    });
-    protector.verifyNow(signedAt(START - 100));
-    expect(seen).toEqual([{ ttlSeconds: 501, nowSeconds: START }]);
-  });
+  it.each([
+    [1000, 502],
+    [2500, 504],
+  ])(
+    'is from the protector window and clock: until the timestamp leaves the window, a second, and the store timeout (%d ms)',
+    (storeTimeoutMs, ttlSeconds) => {
+      const seen: unknown[] = [];
+      const protector = new ResourceProtector({
+        queryClient: () => client,
+        queryToken: () => token,
+        existsNonce: (...args) => (seen.push(args[4]), false),
+        timestampWindowSeconds: 600,
+        storeTimeoutMs,
+        clock: () => START * 1000,
+      });
+      protector.verifyNow(signedAt(START - 100));
+      expect(seen).toEqual([{ ttlSeconds, nowSeconds: START }]);
+    },
+  );
 
   it('a protector needs exactly one nonce store', () => {
     const stores = { queryClient: () => client, queryToken: () => token };
     expect(() => new ResourceProtector(stores as unknown as ResourceProtectorOptions)).toThrow(/exactly one/);
     const both = { ...stores, nonceCache: new MemoryNonceCache(), existsNonce: customExistsNonce() };
     expect(() => new ResourceProtector(both as unknown as ResourceProtectorOptions)).toThrow(/exactly one/);
+  });
+});
+
+/** A promise and the function that settles it. */
+function held(): { promise: Promise<void>; release: () => void } {
+  let release = () => {};
+  const promise = new Promise<void>((resolve) => (release = resolve));
+  return { promise, release };
+}
+
+const refusal = (promise: Promise<unknown>) =>
+  promise.then(
+    () => 'accepted',
+    (error: { code?: string }) => error.code,
+  );
+
+describe('the clock, as verification and the nonce store read it', () => {
+  const W = 300;
+
+  it("a replay let in during the window's last second, answered late by its stores, is refused", async () => {
+    let now = START * 1000;
+    let gate: ReturnType<typeof held> | undefined;
+    const protector = new ResourceProtector({
+      // A database: it answers at once unless the test holds it.
+      queryClient: async () => (await gate?.promise, client),
+      queryToken: () => token,
+      nonceCache: new MemoryNonceCache(),
+      timestampWindowSeconds: W,
+      clock: () => now,
+    });
+    const captured = signedAt(START);
+    expect(await refusal(protector.verify(captured))).toBe('accepted');
+    now = (START + W) * 1000 + 999; // the timestamp's last millisecond inside the window
+    expect(await refusal(protector.verify(captured))).toBe('invalid_nonce');
+    gate = held();
+    const late = refusal(protector.verify(captured)); // through the window check, waiting for its client
+    now = (START + W + 1) * 1000 + 1;
+    gate.release();
+    gate = undefined;
+    // Another request moves the cache into the next second, where the captured nonce has expired.
+    expect(await refusal(protector.verify(signedAt(START + W + 1)))).toBe('accepted');
+    expect(await late).toBe('invalid_timestamp');
+  });
+
+  it('a clock stepped back does not let a timestamp that left the window in again', () => {
+    let now = START * 1000;
+    const protector = new ResourceProtector({
+      queryClient: () => client,
+      queryToken: () => token,
+      nonceCache: new MemoryNonceCache(),
+      timestampWindowSeconds: W,
+      clock: () => now,
+    });
+    const captured = signedAt(START - W + 5);
+    expect(protector.verifyNow(captured)).toMatchObject({ clientId: 'ck' });
+    now = (START + 6) * 1000; // the timestamp has left the window; this request moves the cache on
+    expect(protector.verifyNow(signedAt(START + 6))).toMatchObject({ clientId: 'ck' });
+    now = (START - 4) * 1000; // stepped back 10 s: by this reading the captured timestamp would be inside again
+    expect(() => protector.verifyNow(captured)).toThrow(expect.objectContaining({ code: 'invalid_timestamp' }));
+    // Timestamps the latest reading accepts still pass.
+    expect(protector.verifyNow(signedAt(START))).toMatchObject({ clientId: 'ck' });
+  });
+
+  it.each([
+    ['NaN', () => NaN],
+    ['Infinity', () => Infinity],
+    ['text', () => 'soon' as unknown as number],
+    [
+      'a throw',
+      () => {
+        throw new Error('no time');
+      },
+    ],
+  ])('a clock answering %s is a 503, never a request let through or a 500', (_what, clock) => {
+    const protector = new ResourceProtector({
+      queryClient: () => client,
+      queryToken: () => token,
+      nonceCache: new MemoryNonceCache(),
+      clock,
+    });
+    const request = signedAt(START);
+    for (let i = 0; i < 2; i++) {
+      expect(() => protector.verifyNow(request)).toThrow(
+        expect.objectContaining({ code: 'temporarily_unavailable', status: 503 }),
+      );
+    }
   });
 });

@@ -69,6 +69,10 @@ interface Configured<C extends Client, T extends TokenCredential> {
   methods: ReadonlyMap<string, SignatureMethod>;
   /** Those of each route's own `signatureMethods` list, with the names they were found for. */
   routeMethods: WeakMap<readonly string[], { names: readonly string[]; methods: ReadonlyMap<string, SignatureMethod> }>;
+  /** The clock read again where a nonce is recorded (`VerifyPolicy.clockSeconds`), built once. */
+  clockSeconds: () => number;
+  /** Seconds a nonce is kept past its window: a store's answer may land up to `storeTimeoutMs` late. */
+  nonceMarginSeconds: number;
 }
 
 const UNCONFIGURED = resolveSettings({});
@@ -92,6 +96,8 @@ function enabledMethods(names: readonly string[], settings: Readonly<Settings>):
  */
 export class ResourceProtector<C extends Client = Client, T extends TokenCredential = TokenCredential> {
   #configured?: Configured<C, T>;
+  /** The latest second the clock has read (docs/decisions.md, "The clock never goes back"). */
+  #latestSeconds = 0;
 
   constructor(options?: ResourceProtectorOptions<C, T>) {
     if (options) this.init(options);
@@ -109,6 +115,8 @@ export class ResourceProtector<C extends Client = Client, T extends TokenCredent
       settings,
       methods: enabledMethods(settings.signatureMethods, settings),
       routeMethods: new WeakMap(),
+      clockSeconds: () => this.#nowSeconds(settings),
+      nonceMarginSeconds: Math.ceil(ms / 1000),
       guardContext: {
         settings,
         audit: options.audit,
@@ -174,7 +182,9 @@ export class ResourceProtector<C extends Client = Client, T extends TokenCredent
       requireTimestampAndNonce: settings.requireTimestampAndNonce,
       credentialLength: settings.limits.credentialLength,
       timestampWindowSeconds: settings.timestampWindowSeconds,
-      nowSeconds: Math.floor(settings.clock() / 1000),
+      nowSeconds: this.#nowSeconds(settings),
+      clockSeconds: configured.clockSeconds,
+      nonceMarginSeconds: configured.nonceMarginSeconds,
       allowInsecureTransport: settings.allowInsecureTransport,
       limits: settings.limits,
     };
@@ -186,6 +196,24 @@ export class ResourceProtector<C extends Client = Client, T extends TokenCredent
         throw error instanceof OAuthError ? error : new TemporarilyUnavailableError({ cause: error });
       },
     );
+  }
+
+  /**
+   * The clock in whole seconds, never earlier than a reading before it: a nonce store forgets a nonce once its
+   * timestamp has left the window, so a clock stepped back must not let that timestamp in again. A clock that
+   * throws or answers no finite number is a fault of the application's, as a store's is: 503.
+   */
+  #nowSeconds(settings: Readonly<Settings>): number {
+    let seconds: number;
+    try {
+      seconds = Math.floor(settings.clock() / 1000);
+    } catch (error) {
+      throw new TemporarilyUnavailableError({ cause: error });
+    }
+    if (!Number.isFinite(seconds)) {
+      throw new TemporarilyUnavailableError({ cause: new TypeError('The clock answered no finite number.') });
+    }
+    return seconds > this.#latestSeconds ? (this.#latestSeconds = seconds) : this.#latestSeconds;
   }
 
   /**

@@ -39,6 +39,16 @@ export interface OAuthRequest extends SignedRequest, ParameterText {
 export interface VerifyPolicy extends ProtocolPolicy {
   timestampWindowSeconds: number;
   nowSeconds: number;
+  /**
+   * The clock in whole seconds, read again where the nonce is recorded (the stores before it may have taken their
+   * time); without it, `nowSeconds`.
+   */
+  clockSeconds?: () => number;
+  /**
+   * Seconds each nonce is kept past its timestamp's window (default 0): at least the longest a nonce store's answer
+   * may take, so that a replay let in during the window's last second still finds the nonce there.
+   */
+  nonceMarginSeconds?: number;
   allowInsecureTransport: boolean;
   limits: ParameterLimits;
   /** The base string signatures are over: RFC 5849's, or Mastercard's signers' (signature.ts). */
@@ -172,9 +182,14 @@ function recordNonce<C extends Client, T extends TokenCredential>(
 ): MaybePromise<void> {
   const { nonce, timestamp, clientId, token } = protocol;
   if (nonce === undefined || timestamp === undefined) return;
+  // The window again, by the clock as it reads now: a nonce is kept only while its timestamp is inside the window, and
+  // a request that passed step 4 in the window's last second may have waited for its stores past that.
+  const nowSeconds = policy.clockSeconds?.() ?? policy.nowSeconds;
+  checkTimestampWindow(timestamp, nowSeconds, policy.timestampWindowSeconds, claimed);
   const lifetime = {
-    ttlSeconds: nonceLifetimeSeconds(timestamp, policy.nowSeconds, policy.timestampWindowSeconds),
-    nowSeconds: policy.nowSeconds,
+    ttlSeconds:
+      nonceLifetimeSeconds(timestamp, nowSeconds, policy.timestampWindowSeconds) + (policy.nonceMarginSeconds ?? 0),
+    nowSeconds,
   };
   return andThen(stores.existsNonce(nonce, timestamp, clientId, token ?? '', lifetime, claimed), (used) => {
     if (used) throw new InvalidNonceError({ claimed });
