@@ -54,6 +54,41 @@ describe('MemoryNonceCache', () => {
     expect(cache.size(seconds())).toBe(1);
   });
 
+  it.each([[NaN], [0], [-1], [1.5], [Infinity], ['10'], [1_000_000_001]])(
+    'refuses a capacity of %p when made: a whole number from 1 to a billion',
+    (capacity) => {
+      expect(() => new MemoryNonceCache({ capacity: capacity as number })).toThrow(
+        /capacity must be a whole number from 1 to 1000000000/,
+      );
+    },
+  );
+
+  it.each([
+    [NaN, 1_700_000_000],
+    [300, NaN],
+    [Infinity, 1_700_000_000],
+  ])('refuses a lifetime of %p s at %p, never recording the nonce as an empty slot', (ttl, at) => {
+    const cache = new MemoryNonceCache();
+    expect(() => cache.setIfAbsent('k', ttl, at)).toThrow(TypeError);
+    expect(cache.setIfAbsent('k', 10, 1_700_000_000)).toBe(true);
+    expect(cache.setIfAbsent('k', 10, 1_700_000_000)).toBe(false);
+  });
+
+  it('keeps a nonce whose expiry is past what a slot holds until then, rather than wrapping it round to expired', () => {
+    const cache = new MemoryNonceCache();
+    // 1.7e9 + 2.6e9 is past 2^32: wrapped round, it would be second 5,032,704, long gone.
+    expect(cache.setIfAbsent('k', 2.6e9, 1_700_000_000)).toBe(true);
+    expect(cache.setIfAbsent('k', 2.6e9, 1_700_000_000)).toBe(false);
+    expect(cache.setIfAbsent('k', 2.6e9, 1_800_000_000)).toBe(false);
+  });
+
+  it('counts the nonces of a clock that starts at second 0 as they expire', () => {
+    const cache = new MemoryNonceCache({ capacity: 10 });
+    for (let i = 0; i < 10; i++) expect(cache.setIfAbsent(`k${i}`, 5, 0)).toBe(true);
+    expect(cache.size(1000)).toBe(0);
+    expect(cache.setIfAbsent('fresh', 5, 1000)).toBe(true);
+  });
+
   it('keeps apart keys that differ only where UTF-8 would merge them (lone surrogates)', () => {
     const cache = new MemoryNonceCache();
     for (const k of ['\ud800', '\udfff', '\ufffd', 'n\ud83d', 'n\ufffd'])

@@ -110,6 +110,14 @@ describe('RedisNonceCache checks', () => {
     expect(await cache.setIfAbsent('a', 300)).toBe(false);
   });
 
+  it.each([['QUEUED'], [undefined], ['ok'], [1], [0]])(
+    'reads a reply of %p, neither OK nor nil, as a store fault: never as a used nonce',
+    async (reply) => {
+      const odd: RedisClientLike = { ...redis, set: () => Promise.resolve(reply as string | null) };
+      await expect(new RedisNonceCache(odd).setIfAbsent('k', 300)).rejects.toThrow(/SET NX/);
+    },
+  );
+
   it('answers true again once the time to live, rounded up, has passed on the Redis clock', async () => {
     const cache = new RedisNonceCache(redis);
     expect(await cache.setIfAbsent('k', 1.5)).toBe(true);

@@ -52,6 +52,11 @@ describe('a setting that would not mean what it says is refused at construction'
     ['a zero JSON depth', { limits: { jsonDepth: 0 } }, /limits\.jsonDepth must be a whole number from 1/],
     ['a limit given as text', { limits: { body: '1mb' as unknown as number } }, /limits\.body/],
     ['a zero window', { timestampWindowSeconds: 0 }, /timestampWindowSeconds/],
+    [
+      'a window over a year',
+      { timestampWindowSeconds: 365 * 24 * 3600 + 1 },
+      /timestampWindowSeconds must be a whole number from 1 to 31536000/,
+    ],
     ['a NaN store timeout', { storeTimeoutMs: NaN }, /storeTimeoutMs/],
     [
       'a store timeout Node cannot time',

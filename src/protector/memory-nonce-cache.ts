@@ -25,6 +25,10 @@ const MAX_LOAD = 0.75; // rebuild when live and expired entries fill this share 
 const GROW_LOAD = 0.5;
 const FULL_LOAD = 0.7; // share of the largest table that `capacity` live entries fill: room to reuse expired ones
 const INITIAL_SLOTS = 1024;
+/** The most live nonces a cache may be asked to hold: its table (12 bytes a slot) stays within what a typed array takes. */
+const MAX_CAPACITY = 1_000_000_000;
+/** The latest expiry second a slot can hold (February 2106): a later one is kept until then. */
+const LAST_SECOND = 0xffffffff;
 // Slots a call looks at for expired entries to remove. Under a steady load one entry expires a call and waits half a
 // pass of the table to be removed: one slot in 2 × RECLAIM_STEP then holds an expired entry, so with live entries
 // below GROW_LOAD the table stays under MAX_LOAD and is never rebuilt for them (docs/decisions.md).
@@ -64,11 +68,17 @@ export class MemoryNonceCache implements NonceCache {
   private readonly expiring = new Map<number, number>();
   /** The next slot `reclaim` looks at. */
   private reclaimAt = 0;
-  /** The latest second it was told (it keeps no clock of its own: the protector's is the one). */
-  private sweptUpTo = 0;
+  /** The latest second it was told (it keeps no clock of its own: the protector's is the one); -1 before the first. */
+  private sweptUpTo = -1;
 
   constructor(options: MemoryNonceCacheOptions = {}) {
-    this.capacity = options.capacity ?? 6_000_000;
+    const capacity = options.capacity ?? 6_000_000;
+    // NaN (an unset environment variable, read with Number()) would never count as full and the table, never grown,
+    // would fill until a probe found no empty slot: a process at 100% CPU. Zero would refuse every request.
+    if (!Number.isSafeInteger(capacity) || capacity < 1 || capacity > MAX_CAPACITY) {
+      throw new TypeError(`capacity must be a whole number from 1 to ${MAX_CAPACITY}, not ${String(capacity)}.`);
+    }
+    this.capacity = capacity;
     this.maxSlots = Math.max(INITIAL_SLOTS, Math.ceil(this.capacity / FULL_LOAD));
   }
 
@@ -84,6 +94,10 @@ export class MemoryNonceCache implements NonceCache {
   }
 
   setIfAbsent(key: string, ttlSeconds: number, nowSeconds: number): boolean {
+    // A NaN time would be stored as an empty slot: the nonce recorded as never used.
+    if (!Number.isFinite(ttlSeconds) || !Number.isFinite(nowSeconds)) {
+      throw new TypeError('A nonce needs a finite lifetime and time, in seconds.');
+    }
     const now = this.sweep(nowSeconds);
     this.reclaim(now);
     if (this.draining !== undefined) this.drain(now, this.drainStep);
@@ -100,7 +114,8 @@ export class MemoryNonceCache implements NonceCache {
       this.rebuild(now);
       found = this.find(this.table, this.slots, h0, h1, now);
     }
-    const expires = now + Math.max(1, Math.ceil(ttlSeconds));
+    // Past the last second a slot holds, it would wrap around to an entry already expired.
+    const expires = Math.min(now + Math.max(1, Math.ceil(ttlSeconds)), LAST_SECOND);
     // Where a new entry goes: the first expired slot on its probe path, or the empty one.
     this.place(~found, h0, h1, expires);
     this.live++;
@@ -216,9 +231,9 @@ export class MemoryNonceCache implements NonceCache {
 
   /** Advances to `nowSeconds` (never back): live entries whose second has passed stop counting. Returns now. */
   private sweep(nowSeconds: number): number {
-    const now = Math.max(this.sweptUpTo, Math.floor(nowSeconds));
+    const now = Math.max(this.sweptUpTo, Math.floor(nowSeconds), 0);
     if (now === this.sweptUpTo) return now;
-    if (this.sweptUpTo === 0) return (this.sweptUpTo = now); // the first call: nothing to expire
+    if (this.sweptUpTo < 0) return (this.sweptUpTo = now); // the first call: nothing to expire
     const expire = (second: number) => {
       this.live -= this.expiring.get(second) ?? 0;
       this.expiring.delete(second);

@@ -32,6 +32,19 @@ type RedisConstructor = new (
  * Keys are the prefix and a SHA-256 of the (length-prefixed) nonce key: fixed-size, whatever the client
  * sends, and one key per call, so it works on a Cluster too.
  */
+/**
+ * `SET … NX` answers `OK` when it set the key and nil when the key was there. Anything else (a client in `MULTI`
+ * answers `QUEUED`, another client library something of its own) says nothing about the nonce: a store fault (503),
+ * never read as "already used", which would refuse every request as a replay and tell its client to re-sign.
+ */
+function firstUse(reply: unknown): boolean {
+  if (reply === 'OK') return true;
+  if (reply === null) return false;
+  throw new TypeError(
+    `Redis answered SET NX with ${typeof reply === 'string' ? JSON.stringify(reply) : String(reply)}.`,
+  );
+}
+
 export class RedisNonceCache implements NonceCache {
   readonly client: RedisClientLike;
   private readonly prefix: string;
@@ -65,9 +78,7 @@ export class RedisNonceCache implements NonceCache {
 
   setIfAbsent(key: string, ttlSeconds: number): Promise<boolean> {
     const ttlMs = Math.max(1, Math.ceil(ttlSeconds)) * 1000;
-    return this.client
-      .set(this.prefix + digest('sha256', key, 'base64url'), '1', 'PX', ttlMs, 'NX')
-      .then((reply) => reply === 'OK');
+    return this.client.set(this.prefix + digest('sha256', key, 'base64url'), '1', 'PX', ttlMs, 'NX').then(firstUse);
   }
 
   /** Closes the client if this cache created it. */

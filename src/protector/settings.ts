@@ -131,6 +131,11 @@ export function resolveSettings(options: SettingOptions): Readonly<Settings> {
 
 /** Node's timers take at most 2^31 − 1 ms; a longer timeout fires after 1 ms. */
 const LONGEST_TIMER_MS = 2 ** 31 - 1;
+/**
+ * A year: a timestamp further off than that is no timestamp check, and the nonces of a longer window would be kept
+ * past what a nonce store can count (`MemoryNonceCache` holds expiry seconds up to 2106).
+ */
+const LONGEST_WINDOW_SECONDS = 365 * 24 * 60 * 60;
 
 /** What an HTTP quoted-string may carry (RFC 9110 §5.6.4: tab, visible ASCII and space, obs-text). */
 const QUOTABLE = /^[\t\x20-\x7e\x80-\xff]*$/;
@@ -158,7 +163,7 @@ function checkSettings(settings: Settings): void {
     wholeNumber(`limits.${name}`, limits[name], 1, Number.MAX_SAFE_INTEGER);
   }
   wholeNumber('limits.body', limits.body, 0, Number.MAX_SAFE_INTEGER);
-  wholeNumber('timestampWindowSeconds', settings.timestampWindowSeconds, 1, Number.MAX_SAFE_INTEGER);
+  wholeNumber('timestampWindowSeconds', settings.timestampWindowSeconds, 1, LONGEST_WINDOW_SECONDS);
   wholeNumber('storeTimeoutMs', settings.storeTimeoutMs, 1, LONGEST_TIMER_MS);
   if (typeof settings.clock !== 'function') throw new TypeError('clock must be a function answering milliseconds.');
   checkRealm(settings.realm);
