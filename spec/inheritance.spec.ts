@@ -1,7 +1,9 @@
 /**
  * A controller that extends a guarded class keeps its guard, on both drivers. routing-controllers builds inherited
- * actions with the subclass as their target and looks their @UseBefore middlewares up by it alone, so without
- * `guardInheritedActions()` (run by `oauthBodyParser()` when it is made) these routes were served to anyone.
+ * actions with the subclass as their target and looks their @UseBefore middlewares up by it alone, so without the
+ * guards registered for them as the routes are built these routes were served to anyone: also those of a controller
+ * defined after the app's body parser was made (routing-controllers imports a glob of controllers inside
+ * useKoaServer() and useExpressServer()), and every one on an Express app without `oauthBodyParser()`.
  */
 import 'reflect-metadata';
 import express from 'express';
@@ -76,14 +78,26 @@ class Sub extends MethodBase {}
 const controllers = [Child, ChildWithGuard, Sub];
 const koa = new Koa();
 koa.use(oauthBodyParser(protector));
-useKoaServer(koa, { controllers, development: false });
 const expressApp = express();
 expressApp.use(expressBodyParser(protector));
-useExpressServer(expressApp, { controllers, development: false });
+
+/** Defined only now, after every body parser of this file was made, as a controller a glob names. */
+function definedLate() {
+  @Service()
+  @JsonController('/late')
+  class Late extends AdminBase {}
+  return Late;
+}
+const late = definedLate();
+useKoaServer(koa, { controllers: [...controllers, late], development: false });
+useExpressServer(expressApp, { controllers: [...controllers, late], development: false });
+const noParser = express(); // Express needs no oauthBodyParser(): the guard reads a body itself
+useExpressServer(noParser, { controllers: [...controllers, late], development: false });
 
 describe.each([
   ['Koa', () => koa.callback()],
   ['Express', () => expressApp],
+  ['Express without oauthBodyParser()', () => noParser],
 ])('on %s, a controller extending a guarded class', (_driver, app) => {
   const get = (path: string, who?: Identity) => {
     const req = request(app()).get(path);
@@ -106,8 +120,23 @@ describe.each([
     expect((await get('/child2/secret', ADMIN)).status).toBe(200);
   });
 
+  it('defined after the body parser was made, as a glob imports it, still has the base class guard', async () => {
+    expect((await get('/late/secret')).status).toBe(401);
+    expect((await get('/late/secret', EXTRA)).body).toMatchObject({ error: 'insufficient_scope' });
+    expect((await get('/late/secret', ADMIN)).status).toBe(200);
+  });
+
   it("keeps a base method's own guard", async () => {
     expect((await get('/sub/m')).status).toBe(401);
     expect((await get('/sub/m', EXTRA)).status).toBe(200);
   });
+});
+
+it('a controller defined after another app was built is guarded in the app built next', async () => {
+  @Service()
+  @JsonController('/later')
+  class Later extends AdminBase {}
+  const app = express();
+  useExpressServer(app, { controllers: [Later], development: false });
+  expect((await request(app).get('/later/secret')).status).toBe(401);
 });

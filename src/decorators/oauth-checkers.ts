@@ -4,7 +4,6 @@
  * or without `@RequireOAuth()` on the route: a request a guard verified is not verified again (its nonce is
  * already recorded), one that no guard saw is verified here. Refusals keep the OAuth error contract.
  */
-import { guardInheritedActions } from './require-oauth.decorator';
 import { HttpError, type Action } from 'routing-controllers';
 import { accessRequest } from '../protector/access';
 import { verifiedOf } from '../protector/current-credential';
@@ -92,7 +91,6 @@ function verifiedFor(
 export function oauthAuthorizationChecker(
   options: OAuthCheckerOptions = {},
 ): (action: Action, roles: string[]) => boolean | Promise<boolean> {
-  guardInheritedActions(); // made before the routes are built: see there
   const checker = (action: Action, roles: string[]) => {
     const allowed = andThen(verifiedFor(action, options, { scopes: roles }), () => true);
     return isPromiseLike(allowed) ? Promise.resolve(allowed) : allowed;

@@ -94,10 +94,9 @@ export function requireOAuthMetadata(controller: Function, method?: string): Req
  * routing-controllers builds a controller's inherited actions with the subclass as their target, and looks their
  * @UseBefore middlewares up by that target alone: a controller extending a guarded class, without a guard of its
  * own, would serve the inherited actions (and its own) unguarded. This registers their guards, with the options
- * they inherit, for every controller defined so far; `oauthBodyParser()` and `oauthAuthorizationChecker()` call it
- * when they are made, which an app does before useKoaServer() or useExpressServer() builds the routes.
+ * they inherit, for every controller defined so far.
  */
-export function guardInheritedActions(): void {
+function guardInheritedActions(): void {
   for (const { target } of getMetadataArgsStorage().controllers) {
     const controller = target as Function;
     for (const method of actionsOf(controller)) {
@@ -107,3 +106,29 @@ export function guardInheritedActions(): void {
     }
   }
 }
+
+/**
+ * It runs when routing-controllers reads the middlewares of the first action it builds, which is after it has
+ * imported every controller (a glob in `controllers` is imported inside useKoaServer() and useExpressServer()), and
+ * again only once controllers or actions have been added since. routing-controllers offers no hook at that moment;
+ * called from anything an app makes before (a body parser, as until 2026-12-06), it missed the controllers defined
+ * after, and an app that made none of them (Express needs no parser) served every inherited action to anyone.
+ */
+function guardInheritedActionsWhenRoutesAreBuilt(): void {
+  const storage = getMetadataArgsStorage();
+  const filterUses = storage.filterUsesWithTargetAndMethod;
+  if (typeof filterUses !== 'function') {
+    throw new Error('routing-controllers-oauth1: this routing-controllers has no filterUsesWithTargetAndMethod.');
+  }
+  let defined = -1;
+  storage.filterUsesWithTargetAndMethod = function (target, method) {
+    const now = storage.controllers.length + storage.actions.length;
+    if (now !== defined) {
+      defined = now;
+      guardInheritedActions();
+    }
+    return filterUses.call(this, target, method);
+  };
+}
+
+guardInheritedActionsWhenRoutesAreBuilt();

@@ -5,7 +5,6 @@
  * them with the library's own decoders; body-parser then leaves the request alone. Without it the guard reads
  * the body itself (routing-controllers runs its body-parser after the guard).
  */
-import { guardInheritedActions } from '../decorators/require-oauth.decorator';
 import { parsedBody } from '../http/body-value';
 import { hasBody, readBody } from '../http/request-body';
 import type { ResourceProtector } from '../protector/resource-protector';
@@ -17,7 +16,6 @@ import { renderOAuthError } from './render-error';
 const MULTIPART = /^multipart\//i;
 
 export function oauthBodyParser(protector: ResourceProtector): ExpressMiddleware {
-  guardInheritedActions(); // made before the routes are built: see there
   return (req, res, next) => {
     const headers = req.headers;
     const contentType = headers['content-type'];

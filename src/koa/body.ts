@@ -6,7 +6,6 @@
  * then replaces it with the verified reading; other routes keep this one.
  */
 import type { Context, Middleware, Next } from 'koa';
-import { guardInheritedActions } from '../decorators/require-oauth.decorator';
 import { parsedBody } from '../http/body-value';
 import { hasBody, readBody } from '../http/request-body';
 import type { ResourceProtector } from '../protector/resource-protector';
@@ -14,7 +13,6 @@ import { OAuthError } from '../rfc5849/errors';
 import { renderOAuthError } from './render-error';
 
 export function oauthBodyParser(protector: ResourceProtector): Middleware {
-  guardInheritedActions(); // made before the routes are built: see there
   // A bodiless request (most GETs) passes straight on: no async function, so no promise of its own.
   return (ctx, next) => (!hasBody(ctx.req.headers) || ctx.is('multipart') ? next() : readKoaBody(protector, ctx, next));
 }
