@@ -300,6 +300,69 @@ describe('requireOAuth() and oauthBodyParser() as plain Express middleware', () 
   });
 });
 
+describe.each([
+  ['Express 4', express4],
+  ['Express 5', express5],
+])('on %s, a refusal that comes after something else answered the request', (_name, express) => {
+  // A database slower than the app's request timeout (connect-timeout's way: it answers 503 and lets the chain go on).
+  const slow = new ResourceProtector({
+    queryClient: (id) =>
+      new Promise<Client | undefined>((resolve) => setTimeout(() => resolve(id === 'ck' ? client : undefined), 60)),
+    queryToken: (id, t) => (id === 'ck' && t === 'tk' ? token : undefined),
+    nonceCache: new MemoryNonceCache(),
+    realm: 'express',
+  });
+  const app = express();
+  app.set('trust proxy', 'loopback');
+  const timeout = (_req: unknown, res: express4.Response, next: () => void) => {
+    const timer = setTimeout(() => res.headersSent || res.status(503).json({ error: 'timeout' }), 20);
+    res.on('finish', () => clearTimeout(timer));
+    next();
+  };
+  app.use(oauthBodyParser(slow));
+  app.post('/echo', timeout, requireOAuth(slow), (_req: unknown, res: express4.Response) => {
+    if (!res.headersSent) res.json({});
+  });
+  // A handler that cannot take the verified reading: res.locals frozen by a middleware of the app's.
+  app.post('/frozen', (_req: unknown, res: express4.Response, next: () => void) => {
+    Object.freeze(res.locals);
+    next();
+  });
+  app.post('/frozen', requireOAuth(slow), (_req: unknown, res: express4.Response) => {
+    res.json({});
+  });
+  const errors: string[] = [];
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- Express knows an error handler by its four parameters
+  app.use((error: Error, _req: unknown, res: express4.Response, _next: unknown) => {
+    errors.push(error.name);
+    if (!res.headersSent) res.status(500).json({});
+  });
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown) => unhandled.push(reason);
+  beforeAll(() => process.on('unhandledRejection', onUnhandled));
+  afterAll(() => process.off('unhandledRejection', onUnhandled));
+  beforeEach(() => (errors.length = 0));
+
+  it('writes nothing and leaves no rejection unhandled (which would end the process)', async () => {
+    const form: [string, string][] = [['text', 'hello']];
+    // Signed for another body: refused once the client store answers, 40 ms after the timeout's 503.
+    const res = await request(app)
+      .post('/echo')
+      .set(signedHeaders('POST', '/echo', { form }))
+      .type('form')
+      .send(formBody([['text', 'changed']]));
+    expect({ status: res.status, body: res.body }).toEqual({ status: 503, body: { error: 'timeout' } });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect({ unhandled, errors }).toEqual({ unhandled: [], errors: [] });
+  });
+
+  it('hands what accepting a request throws after an asynchronous store to the error handler', async () => {
+    const res = await request(app).post('/frozen').set(signedHeaders('POST', '/frozen'));
+    expect(res.status).toBe(500);
+    expect({ unhandled, errors }).toEqual({ unhandled: [], errors: ['TypeError'] });
+  });
+});
+
 describe('the Express middleware types', () => {
   it("fit Express's own RequestHandler (@types/express 5), so they can be declared as one", () => {
     const guard: express4.RequestHandler = requireOAuth(protector);

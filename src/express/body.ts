@@ -26,10 +26,10 @@ export function oauthBodyParser(protector: ResourceProtector): ExpressMiddleware
       if (bytes === undefined) return next(); // read by a parser mounted earlier; the guard will say so
       try {
         req.body = parsedBody(headers, bytes, protector.limits);
+        (req as ExpressRequest & { _body?: boolean })._body = true; // body-parser 1 skips such a request
       } catch (error) {
         return refuse(error);
       }
-      (req as ExpressRequest & { _body?: boolean })._body = true; // body-parser 1 skips such a request
       next();
     };
     let bytes: ReturnType<typeof readBody>;
@@ -39,6 +39,7 @@ export function oauthBodyParser(protector: ResourceProtector): ExpressMiddleware
       return refuse(error);
     }
     if (!isPromiseLike(bytes)) return parse(bytes);
+    // Neither throws (parse's work is in its try, a refusal renders only where nothing was sent): no rejection is left.
     Promise.resolve(bytes).then(parse, refuse);
   };
 }

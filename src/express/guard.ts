@@ -31,10 +31,13 @@ export function createExpressGuard(
       return refuse(res, next, error);
     }
     if (!isPromiseLike(guarded)) return accept(protector, guarded, req, res, next);
-    Promise.resolve(guarded).then(
-      (found) => accept(protector, found, req, res, next),
-      (error: unknown) => refuse(res, next, error),
-    );
+    // Whatever accepting or refusing throws goes to Express's error handler: a rejection left unhandled ends Node.
+    Promise.resolve(guarded)
+      .then(
+        (found) => accept(protector, found, req, res, next),
+        (error: unknown) => refuse(res, next, error),
+      )
+      .catch(next);
   };
 }
 
