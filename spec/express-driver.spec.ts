@@ -363,6 +363,28 @@ describe.each([
   });
 });
 
+describe('two guards on one Express request', () => {
+  it('is a TypeError naming the mistake, not the request refused as a replay of its own nonce', async () => {
+    const app = express4();
+    app.set('trust proxy', 'loopback');
+    const admin = express4.Router();
+    admin.use(requireOAuth(protector)); // the router's guard, then the route's with a scope
+    admin.get('/x', requireOAuth(protector, { scopes: [] }), (_req, res) => {
+      res.json({});
+    });
+    app.use('/admin', admin);
+    const errors: string[] = [];
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars -- Express knows an error handler by its four parameters
+    app.use((error: Error, _req: unknown, res: express4.Response, _next: unknown) => {
+      errors.push(error.message);
+      res.status(500).json({});
+    });
+    const res = await request(app).get('/admin/x').set(signedHeaders('GET', '/admin/x'));
+    expect(res.status).toBe(500);
+    expect(errors).toEqual([expect.stringMatching(/accepted by another guard already/)]);
+  });
+});
+
 describe('the Express middleware types', () => {
   it("fit Express's own RequestHandler (@types/express 5), so they can be declared as one", () => {
     const guard: express4.RequestHandler = requireOAuth(protector);

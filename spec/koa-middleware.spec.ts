@@ -144,6 +144,26 @@ describe('requireOAuth() on @koa/router without routing-controllers', () => {
   });
 });
 
+describe('two guards on one request', () => {
+  it('is a TypeError naming the mistake, not the request refused as a replay of its own nonce', async () => {
+    const stacked = new Koa();
+    const errors: string[] = [];
+    stacked.on('error', (error: Error) => errors.push(error.message));
+    stacked.use(requireOAuth(protector)); // the app's guard, then the route's with a scope
+    stacked.use(requireOAuth(protector, { scopes: [] }));
+    stacked.use((ctx) => {
+      ctx.body = {};
+    });
+    const url = 'http://127.0.0.1/anything';
+    const res = await request(stacked.callback())
+      .get('/anything')
+      .set('Host', '127.0.0.1')
+      .set('Authorization', sign({ url, who: ME }).header);
+    expect(res.status).toBe(500);
+    expect(errors).toEqual([expect.stringMatching(/accepted by another guard already/)]);
+  });
+});
+
 describe('the audit hook', () => {
   it('reports an accepted request with who and how, and never a secret', async () => {
     await request(server)

@@ -6,7 +6,7 @@
  */
 import { defineOwnQuery } from '../http/own-query';
 import type { GuardTarget } from '../protector/route-options';
-import { rememberVerified } from '../protector/current-credential';
+import { checkNotGuardedYet, rememberVerified } from '../protector/current-credential';
 import type { GuardedRequest, ResourceProtector } from '../protector/resource-protector';
 import { OAuthError } from '../rfc5849/errors';
 import { isPromiseLike, type MaybePromise } from '../rfc5849/maybe-promise';
@@ -21,6 +21,7 @@ export function createExpressGuard(
   getTarget: () => GuardTarget,
 ): ExpressMiddleware {
   return (req, res, next) => {
+    checkNotGuardedYet(res.locals);
     let protector: ResourceProtector;
     let guarded: MaybePromise<GuardedRequest | undefined>;
     try {

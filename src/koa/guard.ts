@@ -7,7 +7,7 @@
  */
 import type { Context, Middleware, Next } from 'koa';
 import { defineOwnQuery } from '../http/own-query';
-import { rememberVerified } from '../protector/current-credential';
+import { checkNotGuardedYet, rememberVerified } from '../protector/current-credential';
 import type { GuardedRequest, ResourceProtector } from '../protector/resource-protector';
 import type { GuardTarget } from '../protector/route-options';
 import type { Client, TokenCredential } from '../rfc5849/credentials';
@@ -32,6 +32,7 @@ export interface OAuthState<C extends Client = Client, T extends TokenCredential
  */
 export function createGuard(getProtector: () => ResourceProtector, getTarget: () => GuardTarget): Middleware {
   return (ctx: Context, next: Next) => {
+    checkNotGuardedYet(ctx.req);
     const protector = getProtector();
     const { route, bodyShape } = getTarget();
     let guarded: MaybePromise<GuardedRequest | undefined>;

@@ -31,3 +31,17 @@ export function rememberVerified(holder: object, verified: GuardedRequest): void
 export function verifiedOf(holder: object): GuardedRequest | undefined {
   return guarded.get(holder);
 }
+
+/**
+ * Refuses to guard a request that a guard has accepted already (a router's `requireOAuth()` and the route's own):
+ * verified again, it would find its own nonce and be refused as a replay, a 401 that tells its client to re-sign. A
+ * TypeError instead, which the framework answers 500 and logs on the first such request, says what to change.
+ */
+export function checkNotGuardedYet(holder: object): void {
+  if (guarded.get(holder) !== undefined) {
+    throw new TypeError(
+      'routing-controllers-oauth1: this request was accepted by another guard already. Give a route one guard ' +
+        "(a router's or its own) with all its options; a second would refuse the request as a replay of its own nonce.",
+    );
+  }
+}
