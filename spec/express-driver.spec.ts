@@ -363,6 +363,44 @@ describe.each([
   });
 });
 
+describe.each([
+  ['Express 4', express4],
+  ['Express 5', express5],
+])('on %s without oauthBodyParser(), an optional route', (_name, express) => {
+  const app = express();
+  app.set('trust proxy', 'loopback');
+  const optional = requireOAuth(protector, { optional: true });
+  const reply = (req: express4.Request, res: express4.Response) =>
+    res.json({ body: req.body ?? null, credential: res.locals.credential === token });
+  app.post('/json', optional, express4.json(), reply);
+  app.post('/form', optional, express4.urlencoded({ extended: false }), reply);
+
+  it('hands a request without credentials its body, which the guard read looking for them', async () => {
+    const json = await request(app).post('/json').send({ a: 1 });
+    expect({ status: json.status, body: json.body }).toEqual({
+      status: 200,
+      body: { body: { a: 1 }, credential: false },
+    });
+    const form = await request(app).post('/form').type('form').send('a=1&b=x+y');
+    expect(form.body).toEqual({ body: { a: '1', b: 'x y' }, credential: false });
+  });
+
+  it('refuses a malformed body as the OAuth error, and verifies a signed request as ever', async () => {
+    const malformed = await request(app).post('/json').type('json').send('{"a":');
+    expect({ status: malformed.status, error: malformed.body.error }).toEqual({
+      status: 400,
+      error: 'invalid_request',
+    });
+    const form: [string, string][] = [['text', 'hello']];
+    const signed = await request(app)
+      .post('/form')
+      .set(signedHeaders('POST', '/form', { form }))
+      .type('form')
+      .send(formBody(form));
+    expect(signed.body).toEqual({ body: { text: 'hello' }, credential: true });
+  });
+});
+
 describe('two guards on one Express request', () => {
   it('is a TypeError naming the mistake, not the request refused as a replay of its own nonce', async () => {
     const app = express4();

@@ -25,8 +25,7 @@ export function oauthBodyParser(protector: ResourceProtector): ExpressMiddleware
     const parse = (bytes: Buffer | undefined) => {
       if (bytes === undefined) return next(); // read by a parser mounted earlier; the guard will say so
       try {
-        req.body = parsedBody(headers, bytes, protector.limits);
-        (req as ExpressRequest & { _body?: boolean })._body = true; // body-parser 1 skips such a request
+        serveParsedBody(req, bytes, protector);
       } catch (error) {
         return refuse(error);
       }
@@ -42,4 +41,10 @@ export function oauthBodyParser(protector: ResourceProtector): ExpressMiddleware
     // Neither throws (parse's work is in its try, a refusal renders only where nothing was sent): no rejection is left.
     Promise.resolve(bytes).then(parse, refuse);
   };
+}
+
+/** Sets `req.body` from the body's bytes with the library's strict decoders, and marks the body read for body-parser. */
+export function serveParsedBody(req: ExpressRequest, bytes: Buffer, protector: ResourceProtector): void {
+  req.body = parsedBody(req.headers, bytes, protector.limits);
+  (req as ExpressRequest & { _body?: boolean })._body = true; // body-parser 1 skips such a request
 }

@@ -5,6 +5,7 @@
  * `qs` reading; body-parser, which routing-controllers runs after it, is told the body is read.
  */
 import { defineOwnQuery } from '../http/own-query';
+import { keptBody } from '../http/request-body';
 import type { GuardTarget } from '../protector/route-options';
 import { checkNotGuardedYet, rememberVerified } from '../protector/current-credential';
 import type { GuardedRequest, ResourceProtector } from '../protector/resource-protector';
@@ -12,6 +13,7 @@ import { OAuthError } from '../rfc5849/errors';
 import { isPromiseLike, type MaybePromise } from '../rfc5849/maybe-promise';
 import { expressRequest } from './express-request';
 import type { ExpressMiddleware, ExpressRequest, ExpressResponse, NextFunction } from './express-types';
+import { serveParsedBody } from './body';
 import { renderOAuthError } from './render-error';
 import { serveVerifiedBody } from './served-body';
 
@@ -49,9 +51,20 @@ function accept(
   res: ExpressResponse,
   next: NextFunction,
 ): void {
-  if (guarded === undefined) return next(); // an optional route, a request without credentials
+  if (guarded === undefined) return passWithoutCredentials(protector, req, next);
   installGuarded(protector, req, res, guarded);
   protector.runWithCredential(guarded, next); // called with no argument, as a next that goes on
+}
+
+/**
+ * An `optional` route's request without credentials. The guard has read its body to look for them, where body-parser
+ * would now find the stream used up (a 500 on Express 4, `req.body` undefined on Express 5): the body is read for the
+ * application as `oauthBodyParser()` reads it (if that ran before, to the same result).
+ */
+function passWithoutCredentials(protector: ResourceProtector, req: ExpressRequest, next: NextFunction): void {
+  const bytes = keptBody(req); // read, and checked as a body of its media type, by the guard
+  if (bytes !== undefined) serveParsedBody(req, bytes, protector);
+  next();
 }
 
 /** Gives the action the verified reading: `res.locals`, `req.query`, `req.body` (read from `res.locals`). */

@@ -26,6 +26,11 @@ export function keepBody(req: IncomingMessage, bytes: Buffer): void {
   kept.set(req, bytes);
 }
 
+/** The bytes kept for a request, if its body was read. */
+export function keptBody(req: IncomingMessage): Buffer | undefined {
+  return kept.get(req);
+}
+
 /**
  * The body's bytes: those kept, or the unread stream read now up to `limit` (413 beyond it, by
  * `Content-Length` before reading a byte). Empty for a bodiless request. Undefined when someone else has
