@@ -36,7 +36,7 @@ export function actionAdapter(action: Action): ActionAdapter {
   const res = action.response as ExpressResponse;
   return {
     request: expressRequest(req),
-    install: (protector, guarded) => installOnExpress(protector, req, res, guarded),
+    install: (protector, guarded) => installOnExpress(protector, req, res.locals, guarded),
     setHeaders: (headers) => res.set(headers),
   };
 }

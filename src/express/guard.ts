@@ -23,7 +23,9 @@ export function createExpressGuard(
   getTarget: () => GuardTarget,
 ): ExpressMiddleware {
   return (req, res, next) => {
-    checkNotGuardedYet(res.locals);
+    // Each read of req or res is a lookup of its own: on Node 20 and 22 every Express request has a map of its own.
+    const locals = res.locals;
+    checkNotGuardedYet(locals);
     let protector: ResourceProtector;
     let guarded: MaybePromise<GuardedRequest | undefined>;
     try {
@@ -33,11 +35,11 @@ export function createExpressGuard(
     } catch (error) {
       return refuse(res, next, error);
     }
-    if (!isPromiseLike(guarded)) return accept(protector, guarded, req, res, next);
+    if (!isPromiseLike(guarded)) return accept(protector, guarded, req, locals, next);
     // Whatever accepting or refusing throws goes to Express's error handler: a rejection left unhandled ends Node.
     Promise.resolve(guarded)
       .then(
-        (found) => accept(protector, found, req, res, next),
+        (found) => accept(protector, found, req, locals, next),
         (error: unknown) => refuse(res, next, error),
       )
       .catch(next);
@@ -48,11 +50,11 @@ function accept(
   protector: ResourceProtector,
   guarded: GuardedRequest | undefined,
   req: ExpressRequest,
-  res: ExpressResponse,
+  locals: ExpressResponse['locals'],
   next: NextFunction,
 ): void {
   if (guarded === undefined) return passWithoutCredentials(protector, req, next);
-  installGuarded(protector, req, res, guarded);
+  installGuarded(protector, req, locals, guarded);
   protector.runWithCredential(guarded, next); // called with no argument, as a next that goes on
 }
 
@@ -71,11 +73,9 @@ function passWithoutCredentials(protector: ResourceProtector, req: ExpressReques
 export function installGuarded(
   protector: ResourceProtector,
   req: ExpressRequest,
-  res: ExpressResponse,
+  locals: ExpressResponse['locals'],
   guarded: GuardedRequest,
 ): void {
-  // Each read of req or res is a lookup of its own: on Node 20 and 22 every Express request has a map of its own.
-  const locals = res.locals;
   locals.oauth = guarded;
   locals.credential = guarded.credential;
   if (protector.settings.mirrorUser) (req as ExpressRequest & { user?: unknown }).user = guarded.credential;
