@@ -26,13 +26,6 @@ type RedisConstructor = new (
 };
 
 /**
- * A nonce cache shared by every instance on one Redis (or Redis Cluster): one `SET key 1 NX PX ttl` per
- * check, atomic on the server, so two copies of a request arriving at two instances cannot both pass.
- *
- * Keys are the prefix and a SHA-256 of the (length-prefixed) nonce key: fixed-size, whatever the client
- * sends, and one key per call, so it works on a Cluster too.
- */
-/**
  * `SET … NX` answers `OK` when it set the key and nil when the key was there. Anything else (a client in `MULTI`
  * answers `QUEUED`, another client library something of its own) says nothing about the nonce: a store fault (503),
  * never read as "already used", which would refuse every request as a replay and tell its client to re-sign.
@@ -45,6 +38,13 @@ function firstUse(reply: unknown): boolean {
   );
 }
 
+/**
+ * A nonce cache shared by every instance on one Redis (or Redis Cluster): one `SET key 1 NX PX ttl` per
+ * check, atomic on the server, so two copies of a request arriving at two instances cannot both pass.
+ *
+ * Keys are the prefix and a SHA-256 of the (length-prefixed) nonce key: fixed-size, whatever the client
+ * sends, and one key per call, so it works on a Cluster too.
+ */
 export class RedisNonceCache implements NonceCache {
   readonly client: RedisClientLike;
   private readonly prefix: string;
