@@ -15,6 +15,7 @@ import {
   Post,
   QueryParams,
   Req,
+  UploadedFile,
   useContainer,
   useExpressServer,
 } from 'routing-controllers';
@@ -398,6 +399,35 @@ describe.each([
       .type('form')
       .send(formBody(form));
     expect(signed.body).toEqual({ body: { text: 'hello' }, credential: true });
+  });
+});
+
+@Service()
+@JsonController('/uploads')
+class UploadController {
+  @Post('/file')
+  @RequireOAuth()
+  file(@UploadedFile('f') file: unknown) {
+    return { file: file !== undefined };
+  }
+}
+
+describe('a guarded action that takes an upload', () => {
+  it('is a TypeError before any verification, not a request accepted and then lost to a used-up stream', async () => {
+    const app = express4();
+    app.set('trust proxy', 'loopback');
+    useExpressServer(app, { controllers: [UploadController], development: false });
+    const errors: string[] = [];
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars -- Express knows an error handler by its four parameters
+    app.use((error: Error, _req: unknown, res: express4.Response, _next: unknown) => {
+      errors.push(error.message);
+      if (!res.headersSent) res.status(500).json({});
+    });
+    nonceChecks = 0;
+    const res = await request(app).post('/uploads/file').set(signedHeaders('POST', '/uploads/file'));
+    expect(res.status).toBe(500);
+    expect(errors).toEqual([expect.stringMatching(/UploadController\.file takes an upload/)]);
+    expect(nonceChecks).toBe(0);
   });
 });
 

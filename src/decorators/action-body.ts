@@ -27,3 +27,20 @@ export function bodyShapeOf(controller: Function, method: string): BodyShape {
   }
   return shape;
 }
+
+/**
+ * A guarded action cannot take an upload (`@UploadedFile()`, `@UploadedFiles()`): the guard reads the request's stream
+ * to verify its body, and the upload parser (multer) would find it used up after the request was accepted and its
+ * nonce recorded, a 500 then. A TypeError where the action's guard is bound, before any verification, says so.
+ */
+export function checkNoUploads(controller: Function, method: string): void {
+  for (const param of getMetadataArgsStorage().params) {
+    if (param.object.constructor !== controller || param.method !== method) continue;
+    if (param.type === 'file' || param.type === 'files') {
+      throw new TypeError(
+        `routing-controllers-oauth1: ${controller.name}.${method} takes an upload, which a guarded action cannot: ` +
+          'the guard reads the body to verify it. Send the file as the body, signed with its oauth_body_hash.',
+      );
+    }
+  }
+}

@@ -1,7 +1,7 @@
 import { getMetadataArgsStorage, UseBefore } from 'routing-controllers';
 import { checkRouteOptions, mergeRouteOptions, type RouteOptions } from '../protector/route-options';
 import { ResourceProtector } from '../protector/resource-protector';
-import { bodyShapeOf } from './action-body';
+import { bodyShapeOf, checkNoUploads } from './action-body';
 import { actionGuard } from './action-guard';
 import { registeredProtector, type ProtectorKey } from './registered-protector';
 
@@ -41,6 +41,7 @@ function guardAction(controller: Function, method: string): void {
   if (!forClass) guardedActions.set(controller, (forClass = new Set()));
   forClass.add(method);
   const middleware = actionGuard(() => {
+    checkNoUploads(controller, method);
     const { protector = ResourceProtector, ...route } = requireOAuthMetadata(controller, method) ?? {};
     return {
       protector: () => registeredProtector(protector),
