@@ -422,11 +422,12 @@ function ownQueryTrick(): void {
  */
 function servedBodyTrick(): void {
   const guarded = { body: {} } as GuardedRequest;
+  const acceptedBy = {}; // the protector, to the slot an object like any other
   for (const version of [4, 5] as const) {
     const made = () => expressExchange('OAuth', version) as { req: ExpressRequest; res: ExpressResponse };
     const each = (serve: (req: ExpressRequest) => void) => () => {
       const { req, res } = made();
-      rememberVerified(res.locals, guarded);
+      rememberVerified(res.locals, guarded, acceptedBy);
       serve(req);
       return req.body === guarded.body ? 1 : 0;
     };

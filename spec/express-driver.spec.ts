@@ -357,6 +357,21 @@ describe.each([
     expect({ unhandled, errors }).toEqual({ unhandled: [], errors: [] });
   });
 
+  it('cuts off a response whose head was sent but not its end, rather than leave it open', async () => {
+    const streaming = express();
+    streaming.get(
+      '/events',
+      (_req: unknown, res: express4.Response, next: () => void) => {
+        res.setHeader('Content-Type', 'text/event-stream');
+        res.flushHeaders();
+        next();
+      },
+      requireOAuth(slow),
+      (_req: unknown, res: express4.Response) => res.end('data: for OAuth clients only\n\n'),
+    );
+    await expect(request(streaming).get('/events').timeout(2000)).rejects.toThrow(/socket hang up|aborted|ECONNRESET/);
+  });
+
   it('hands what accepting a request throws after an asynchronous store to the error handler', async () => {
     const res = await request(app).post('/frozen').set(signedHeaders('POST', '/frozen'));
     expect(res.status).toBe(500);
@@ -375,6 +390,18 @@ describe.each([
     res.json({ body: req.body ?? null, credential: res.locals.credential === token });
   app.post('/json', optional, express4.json(), reply);
   app.post('/form', optional, express4.urlencoded({ extended: false }), reply);
+
+  it('keeps the body a parser before the guard served, as a middleware since changed it', async () => {
+    const parsed = express();
+    parsed.use(oauthBodyParser(protector));
+    parsed.use((req: express4.Request, _res: unknown, next: () => void) => {
+      req.body = { ...req.body, seen: true };
+      next();
+    });
+    parsed.post('/json', optional, reply);
+    const res = await request(parsed).post('/json').send({ a: 1 });
+    expect(res.body).toEqual({ body: { a: 1, seen: true }, credential: false });
+  });
 
   it('hands a request without credentials its body, which the guard read looking for them', async () => {
     const json = await request(app).post('/json').send({ a: 1 });

@@ -162,6 +162,43 @@ describe('two guards on one request', () => {
     expect(res.status).toBe(500);
     expect(errors).toEqual([expect.stringMatching(/accepted by another guard already/)]);
   });
+
+  it('verifies again where that finds no nonce of its own: another protector, or PLAINTEXT without one recorded', async () => {
+    const plain = expectWarning(
+      PLAIN_HTTP_NOTICE,
+      () => new ResourceProtector({ ...stores(), signatureMethods: ['HMAC-SHA1', 'PLAINTEXT'] }),
+    );
+    const url = 'http://127.0.0.1/anything';
+    const cases: [Koa.Middleware[], string][] = [
+      [[requireOAuth(protector), requireOAuth(withoutContext)], sign({ url, who: ME }).header],
+      [
+        [requireOAuth(plain), requireOAuth(plain)],
+        sign({
+          url,
+          who: ME,
+          signatureMethod: 'PLAINTEXT',
+          oauth: { oauth_timestamp: undefined, oauth_nonce: undefined },
+        }).header,
+      ],
+    ];
+    const nonceOnly = { oauth_timestamp: undefined }; // a nonce without a timestamp is not recorded either
+    cases.push([
+      [requireOAuth(plain), requireOAuth(plain)],
+      sign({ url, who: ME, signatureMethod: 'PLAINTEXT', oauth: nonceOnly }).header,
+    ]);
+    for (const [guards, authorization] of cases) {
+      const stacked = new Koa();
+      for (const guard of guards) stacked.use(guard);
+      stacked.use((ctx) => {
+        ctx.body = { ok: true };
+      });
+      const res = await request(stacked.callback())
+        .get('/anything')
+        .set('Host', '127.0.0.1')
+        .set('Authorization', authorization);
+      expect({ status: res.status, body: res.body }).toEqual({ status: 200, body: { ok: true } });
+    }
+  });
 });
 
 describe('the audit hook', () => {

@@ -163,6 +163,38 @@ describe('the clock, as verification and the nonce store read it', () => {
     expect(protector.verifyNow(signedAt(START))).toMatchObject({ clientId: 'ck' });
   });
 
+  it('a clock stepped back lets no replay in through another protector that shares the clock and the nonce store', () => {
+    let now = START * 1000;
+    const clock = () => now;
+    const nonceCache = new MemoryNonceCache();
+    const options = {
+      queryClient: () => client,
+      queryToken: () => token,
+      nonceCache,
+      timestampWindowSeconds: W,
+      clock,
+    };
+    const first = new ResourceProtector(options);
+    const second = new ResourceProtector({ ...options, realm: 'other' });
+    const captured = signedAt(START - W + 5);
+    expect(first.verifyNow(captured)).toMatchObject({ clientId: 'ck' });
+    now = (START + 6) * 1000; // the first protector moves the shared cache past the captured nonce's lifetime
+    expect(first.verifyNow(signedAt(START + 6))).toMatchObject({ clientId: 'ck' });
+    now = (START - 4) * 1000;
+    expect(() => second.verifyNow(captured)).toThrow(expect.objectContaining({ code: 'invalid_timestamp' }));
+  });
+
+  it("init() with another clock starts from that clock's readings, not the old clock's", () => {
+    let ahead = (START + 3600) * 1000;
+    const options = { queryClient: () => client, queryToken: () => token, nonceCache: new MemoryNonceCache() };
+    const protector = new ResourceProtector({ ...options, clock: () => ahead });
+    expect(() => protector.verifyNow(signedAt(START))).toThrow(expect.objectContaining({ code: 'invalid_timestamp' }));
+    ahead = START * 1000; // the same clock, back: its mark holds
+    expect(() => protector.verifyNow(signedAt(START))).toThrow(expect.objectContaining({ code: 'invalid_timestamp' }));
+    protector.init({ ...options, clock: () => START * 1000 });
+    expect(protector.verifyNow(signedAt(START))).toMatchObject({ clientId: 'ck' });
+  });
+
   it.each([
     ['NaN', () => NaN],
     ['Infinity', () => Infinity],

@@ -25,11 +25,11 @@ export function createExpressGuard(
   return (req, res, next) => {
     // Each read of req or res is a lookup of its own: on Node 20 and 22 every Express request has a map of its own.
     const locals = res.locals;
-    checkNotGuardedYet(locals);
     let protector: ResourceProtector;
     let guarded: MaybePromise<GuardedRequest | undefined>;
     try {
       protector = getProtector();
+      checkNotGuardedYet(locals, protector);
       const { route, bodyShape } = getTarget();
       guarded = protector.guard(expressRequest(req), route, bodyShape);
     } catch (error) {
@@ -61,11 +61,14 @@ function accept(
 /**
  * An `optional` route's request without credentials. The guard has read its body to look for them, where body-parser
  * would now find the stream used up (a 500 on Express 4, `req.body` undefined on Express 5): the body is read for the
- * application as `oauthBodyParser()` reads it (if that ran before, to the same result).
+ * application as `oauthBodyParser()` reads it.
  */
 function passWithoutCredentials(protector: ResourceProtector, req: ExpressRequest, next: NextFunction): void {
   const bytes = keptBody(req); // read, and checked as a body of its media type, by the guard
-  if (bytes !== undefined) serveParsedBody(req, bytes, protector);
+  // Unless a parser before the guard served it (oauthBodyParser(): what a middleware since made of it stays).
+  if (bytes !== undefined && !(req as ExpressRequest & { _body?: boolean })._body) {
+    serveParsedBody(req, bytes, protector);
+  }
   next();
 }
 
@@ -79,7 +82,7 @@ export function installGuarded(
   locals.oauth = guarded;
   locals.credential = guarded.credential;
   if (protector.settings.mirrorUser) (req as ExpressRequest & { user?: unknown }).user = guarded.credential;
-  rememberVerified(locals, guarded);
+  rememberVerified(locals, guarded, protector);
   // The verified reading replaces Express's own: Express 4 sets req.query on the request, Express 5 defines it
   // as a getter, which only an own property can stand in front of.
   if (Object.hasOwn(req, 'query')) (req as ExpressRequest & { query: unknown }).query = guarded.query;

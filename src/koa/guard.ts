@@ -32,8 +32,8 @@ export interface OAuthState<C extends Client = Client, T extends TokenCredential
  */
 export function createGuard(getProtector: () => ResourceProtector, getTarget: () => GuardTarget): Middleware {
   return (ctx: Context, next: Next) => {
-    checkNotGuardedYet(ctx.req);
     const protector = getProtector();
+    checkNotGuardedYet(ctx.req, protector);
     const { route, bodyShape } = getTarget();
     let guarded: MaybePromise<GuardedRequest | undefined>;
     try {
@@ -55,7 +55,7 @@ export function installGuarded(protector: ResourceProtector, ctx: Context, guard
   state.oauth = guarded;
   state.credential = guarded.credential;
   if (protector.settings.mirrorUser) state.user = guarded.credential;
-  rememberVerified(ctx.req, guarded);
+  rememberVerified(ctx.req, guarded, protector);
   // The verified reading replaces Koa's own (an own property in front of the request's query getter).
   defineOwnQuery(ctx.request, guarded.query);
   (ctx.request as { body?: unknown }).body = guarded.body;

@@ -22,9 +22,12 @@ export function currentCredential<T extends TokenCredential | Client = TokenCred
  * request, and a property added to it then costs microseconds: docs/decisions.md).
  */
 const guarded = requestSlot<GuardedRequest>('verified');
+/** The protector that accepted it. */
+const acceptedBy = requestSlot<object>('verified-by');
 
-export function rememberVerified(holder: object, verified: GuardedRequest): void {
+export function rememberVerified(holder: object, verified: GuardedRequest, protector: object): void {
   guarded.set(holder, verified);
+  acceptedBy.set(holder, protector);
 }
 
 /** The verified request that a guard accepted for the request whose state `holder` keeps, if any. */
@@ -33,12 +36,15 @@ export function verifiedOf(holder: object): GuardedRequest | undefined {
 }
 
 /**
- * Refuses to guard a request that a guard has accepted already (a router's `requireOAuth()` and the route's own):
- * verified again, it would find its own nonce and be refused as a replay, a 401 that tells its client to re-sign. A
- * TypeError instead, which the framework answers 500 and logs on the first such request, says what to change.
+ * Refuses to guard again, with the same protector, a request that recorded its nonce when a guard accepted it (a
+ * router's `requireOAuth()` and the route's own): verified again, it would find that nonce and be refused as a replay,
+ * a 401 that tells its client to re-sign. A TypeError instead, which the framework answers 500 and logs on the first
+ * such request, says what to change. Another protector has a nonce store of its own, and a request that recorded
+ * no nonce (PLAINTEXT without one) verifies again as before.
  */
-export function checkNotGuardedYet(holder: object): void {
-  if (guarded.get(holder) !== undefined) {
+export function checkNotGuardedYet(holder: object, protector: object): void {
+  const earlier = guarded.get(holder);
+  if (earlier?.nonce !== undefined && earlier.timestamp !== undefined && acceptedBy.get(holder) === protector) {
     throw new TypeError(
       'routing-controllers-oauth1: this request was accepted by another guard already. Give a route one guard ' +
         "(a router's or its own) with all its options; a second would refuse the request as a replay of its own nonce.",

@@ -71,11 +71,43 @@ interface Configured<C extends Client, T extends TokenCredential> {
   routeMethods: WeakMap<readonly string[], { names: readonly string[]; methods: ReadonlyMap<string, SignatureMethod> }>;
   /** The clock read again where a nonce is recorded (`VerifyPolicy.clockSeconds`), built once. */
   clockSeconds: () => number;
+  /** The latest second the clock has read, shared by every protector of the process with the same clock. */
+  mark: { seconds: number };
   /** Seconds a nonce is kept past its window: a store's answer may land up to `storeTimeoutMs` late. */
   nonceMarginSeconds: number;
 }
 
 const UNCONFIGURED = resolveSettings({});
+
+/**
+ * The latest second each clock function has read, for every protector of the process that uses it (the default clock
+ * is one function): a nonce store shared by several protectors (two realms on one cache) is moved on by whichever read
+ * the latest time, so the window's past edge must not go back for any of them (docs/decisions.md).
+ */
+const marks = new WeakMap<() => number, { seconds: number }>();
+function markOf(clock: () => number): { seconds: number } {
+  let mark = marks.get(clock);
+  if (mark === undefined) marks.set(clock, (mark = { seconds: 0 }));
+  return mark;
+}
+
+/**
+ * The clock in whole seconds, never earlier than its mark: a nonce store forgets a nonce once its timestamp has left
+ * the window, so a clock stepped back must not let that timestamp in again. A clock that throws or answers no finite
+ * number is a fault of the application's, as a store's is: 503.
+ */
+function nowSeconds(clock: () => number, mark: { seconds: number }): number {
+  let seconds: number;
+  try {
+    seconds = Math.floor(clock() / 1000);
+  } catch (error) {
+    throw new TemporarilyUnavailableError({ cause: error });
+  }
+  if (!Number.isFinite(seconds)) {
+    throw new TemporarilyUnavailableError({ cause: new TypeError('The clock answered no finite number.') });
+  }
+  return seconds > mark.seconds ? (mark.seconds = seconds) : mark.seconds;
+}
 
 const sameNames = (a: readonly string[], b: readonly string[]) =>
   a.length === b.length && a.every((name, i) => name === b[i]);
@@ -96,8 +128,6 @@ function enabledMethods(names: readonly string[], settings: Readonly<Settings>):
  */
 export class ResourceProtector<C extends Client = Client, T extends TokenCredential = TokenCredential> {
   #configured?: Configured<C, T>;
-  /** The latest second the clock has read (docs/decisions.md, "The clock never goes back"). */
-  #latestSeconds = 0;
 
   constructor(options?: ResourceProtectorOptions<C, T>) {
     if (options) this.init(options);
@@ -110,12 +140,14 @@ export class ResourceProtector<C extends Client = Client, T extends TokenCredent
     const settings = resolveSettings(options);
     const existsNonce = options.existsNonce ?? createExistsNonce(options.nonceCache as NonceCache);
     const ms = settings.storeTimeoutMs;
+    const mark = markOf(settings.clock);
     this.#configured = {
       options,
       settings,
       methods: enabledMethods(settings.signatureMethods, settings),
       routeMethods: new WeakMap(),
-      clockSeconds: () => this.#nowSeconds(settings),
+      clockSeconds: () => nowSeconds(settings.clock, mark),
+      mark,
       nonceMarginSeconds: Math.ceil(ms / 1000),
       guardContext: {
         settings,
@@ -182,7 +214,7 @@ export class ResourceProtector<C extends Client = Client, T extends TokenCredent
       requireTimestampAndNonce: settings.requireTimestampAndNonce,
       credentialLength: settings.limits.credentialLength,
       timestampWindowSeconds: settings.timestampWindowSeconds,
-      nowSeconds: this.#nowSeconds(settings),
+      nowSeconds: nowSeconds(settings.clock, configured.mark),
       clockSeconds: configured.clockSeconds,
       nonceMarginSeconds: configured.nonceMarginSeconds,
       allowInsecureTransport: settings.allowInsecureTransport,
@@ -196,24 +228,6 @@ export class ResourceProtector<C extends Client = Client, T extends TokenCredent
         throw error instanceof OAuthError ? error : new TemporarilyUnavailableError({ cause: error });
       },
     );
-  }
-
-  /**
-   * The clock in whole seconds, never earlier than a reading before it: a nonce store forgets a nonce once its
-   * timestamp has left the window, so a clock stepped back must not let that timestamp in again. A clock that
-   * throws or answers no finite number is a fault of the application's, as a store's is: 503.
-   */
-  #nowSeconds(settings: Readonly<Settings>): number {
-    let seconds: number;
-    try {
-      seconds = Math.floor(settings.clock() / 1000);
-    } catch (error) {
-      throw new TemporarilyUnavailableError({ cause: error });
-    }
-    if (!Number.isFinite(seconds)) {
-      throw new TemporarilyUnavailableError({ cause: new TypeError('The clock answered no finite number.') });
-    }
-    return seconds > this.#latestSeconds ? (this.#latestSeconds = seconds) : this.#latestSeconds;
   }
 
   /**
