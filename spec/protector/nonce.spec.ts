@@ -67,6 +67,8 @@ describe('MemoryNonceCache', () => {
     [NaN, 1_700_000_000],
     [300, NaN],
     [Infinity, 1_700_000_000],
+    [300, 2 ** 32], // 2106, or a clock read in milliseconds
+    [300, 1_700_000_000_000],
   ])('refuses a lifetime of %p s at %p, never recording the nonce as an empty slot', (ttl, at) => {
     const cache = new MemoryNonceCache();
     expect(() => cache.setIfAbsent('k', ttl, at)).toThrow(TypeError);

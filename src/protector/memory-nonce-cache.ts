@@ -94,9 +94,10 @@ export class MemoryNonceCache implements NonceCache {
   }
 
   setIfAbsent(key: string, ttlSeconds: number, nowSeconds: number): boolean {
-    // A NaN time would be stored as an empty slot: the nonce recorded as never used.
-    if (!Number.isFinite(ttlSeconds) || !Number.isFinite(nowSeconds)) {
-      throw new TypeError('A nonce needs a finite lifetime and time, in seconds.');
+    // A NaN time would be stored as an empty slot, and one from 2106 on (or in milliseconds) as expired already: either
+    // way the nonce recorded as never used.
+    if (!Number.isFinite(ttlSeconds) || !(nowSeconds < LAST_SECOND)) {
+      throw new TypeError('A nonce needs a finite lifetime, and a time in seconds before 2106.');
     }
     const now = this.sweep(nowSeconds);
     this.reclaim(now);
