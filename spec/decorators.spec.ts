@@ -112,6 +112,13 @@ class ClassController {
     return { user: credential.user };
   }
 
+  @Get('/twice')
+  @RequireOAuth({ realm: 'outer' })
+  @RequireOAuth({ signatureMethods: ['HMAC-SHA256'] })
+  twice() {
+    return { twice: true };
+  }
+
   @Get('/misspelt')
   @RequireOAuth({ signatureMethods: ['HMAC-SHA-1'] })
   misspelt(@Credential() credential: TestToken) {
@@ -183,6 +190,16 @@ describe('@RequireOAuth() on a class', () => {
     expect(refused.body.error).toBe('unsupported_signature_method');
     nonceChecks = 0;
     const accepted = await get('/class/sha256-only', 'HMAC-SHA256');
+    expect(accepted.status).toBe(200);
+    expect(nonceChecks).toBe(1);
+  });
+
+  it('with two decorators on one method, verifies once, with both options', async () => {
+    const refused = await get('/class/twice', 'HMAC-SHA1');
+    expect(refused.body.error).toBe('unsupported_signature_method');
+    expect((await request(server).get('/class/twice')).headers['www-authenticate']).toBe('OAuth realm="outer"');
+    nonceChecks = 0;
+    const accepted = await get('/class/twice', 'HMAC-SHA256');
     expect(accepted.status).toBe(200);
     expect(nonceChecks).toBe(1);
   });

@@ -67,9 +67,11 @@ export function RequireOAuth(options: RequireOAuthOptions = {}): ClassDecorator 
         if (!guarded.has(action) && !guardedActions.get(controller)?.has(action)) guardAction(controller, action);
       }
     } else {
+      // Two decorators on one action are one guard too, the outer one's options laid over the inner one's.
       const controller = target.constructor;
-      ownMethodOptions(controller).set(method, options);
-      guardAction(controller, String(method));
+      const own = ownMethodOptions(controller);
+      own.set(method, mergeRouteOptions(own.get(method), options));
+      if (!guardedActions.get(controller)?.has(String(method))) guardAction(controller, String(method));
     }
   };
 }
