@@ -69,10 +69,8 @@ interface Configured<C extends Client, T extends TokenCredential> {
   methods: ReadonlyMap<string, SignatureMethod>;
   /** Those of each route's own `signatureMethods` list, with the names they were found for. */
   routeMethods: WeakMap<readonly string[], { names: readonly string[]; methods: ReadonlyMap<string, SignatureMethod> }>;
-  /** The clock read again where a nonce is recorded (`VerifyPolicy.clockSeconds`), built once. */
+  /** The clock in whole seconds, never back (`markOf`): for the window and again where a nonce is recorded. */
   clockSeconds: () => number;
-  /** The latest second the clock has read, shared by every protector of the process with the same clock. */
-  mark: { seconds: number };
   /** Seconds a nonce is kept past its window: a store's answer may land up to `storeTimeoutMs` late. */
   nonceMarginSeconds: number;
 }
@@ -92,21 +90,24 @@ function markOf(clock: () => number): { seconds: number } {
 }
 
 /**
- * The clock in whole seconds, never earlier than its mark: a nonce store forgets a nonce once its timestamp has left
- * the window, so a clock stepped back must not let that timestamp in again. A clock that throws or answers no finite
+ * `clock` in whole seconds, never earlier than its mark: a nonce store forgets a nonce once its timestamp has left the
+ * window, so a clock stepped back must not let that timestamp in again. A clock that throws or answers no finite
  * number is a fault of the application's, as a store's is: 503.
  */
-function nowSeconds(clock: () => number, mark: { seconds: number }): number {
-  let seconds: number;
-  try {
-    seconds = Math.floor(clock() / 1000);
-  } catch (error) {
-    throw new TemporarilyUnavailableError({ cause: error });
-  }
-  if (!Number.isFinite(seconds)) {
-    throw new TemporarilyUnavailableError({ cause: new TypeError('The clock answered no finite number.') });
-  }
-  return seconds > mark.seconds ? (mark.seconds = seconds) : mark.seconds;
+function nowSecondsBy(clock: () => number): () => number {
+  const mark = markOf(clock);
+  return () => {
+    let seconds: number;
+    try {
+      seconds = Math.floor(clock() / 1000);
+    } catch (error) {
+      throw new TemporarilyUnavailableError({ cause: error });
+    }
+    if (!Number.isFinite(seconds)) {
+      throw new TemporarilyUnavailableError({ cause: new TypeError('The clock answered no finite number.') });
+    }
+    return seconds > mark.seconds ? (mark.seconds = seconds) : mark.seconds;
+  };
 }
 
 const sameNames = (a: readonly string[], b: readonly string[]) =>
@@ -140,14 +141,12 @@ export class ResourceProtector<C extends Client = Client, T extends TokenCredent
     const settings = resolveSettings(options);
     const existsNonce = options.existsNonce ?? createExistsNonce(options.nonceCache as NonceCache);
     const ms = settings.storeTimeoutMs;
-    const mark = markOf(settings.clock);
     this.#configured = {
       options,
       settings,
       methods: enabledMethods(settings.signatureMethods, settings),
       routeMethods: new WeakMap(),
-      clockSeconds: () => nowSeconds(settings.clock, mark),
-      mark,
+      clockSeconds: nowSecondsBy(settings.clock),
       nonceMarginSeconds: Math.ceil(ms / 1000),
       guardContext: {
         settings,
@@ -214,7 +213,7 @@ export class ResourceProtector<C extends Client = Client, T extends TokenCredent
       requireTimestampAndNonce: settings.requireTimestampAndNonce,
       credentialLength: settings.limits.credentialLength,
       timestampWindowSeconds: settings.timestampWindowSeconds,
-      nowSeconds: nowSeconds(settings.clock, configured.mark),
+      nowSeconds: configured.clockSeconds(),
       clockSeconds: configured.clockSeconds,
       nonceMarginSeconds: configured.nonceMarginSeconds,
       allowInsecureTransport: settings.allowInsecureTransport,
