@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { NonceCache } from './nonce-cache';
+import { wholeNumber } from './settings';
 import { sipHash24, sipHashKey } from './siphash';
 
 export interface MemoryNonceCacheOptions {
@@ -75,9 +76,7 @@ export class MemoryNonceCache implements NonceCache {
     const capacity = options.capacity ?? 6_000_000;
     // NaN (an unset environment variable, read with Number()) would never count as full and the table, never grown,
     // would fill until a probe found no empty slot: a process at 100% CPU. Zero would refuse every request.
-    if (!Number.isSafeInteger(capacity) || capacity < 1 || capacity > MAX_CAPACITY) {
-      throw new TypeError(`capacity must be a whole number from 1 to ${MAX_CAPACITY}, not ${String(capacity)}.`);
-    }
+    wholeNumber('capacity', capacity, 1, MAX_CAPACITY);
     this.capacity = capacity;
     this.maxSlots = Math.max(INITIAL_SLOTS, Math.ceil(this.capacity / FULL_LOAD));
   }

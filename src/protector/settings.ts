@@ -147,7 +147,8 @@ export function checkRealm(realm: unknown): void {
   }
 }
 
-function wholeNumber(name: string, value: unknown, least: number, most: number): void {
+/** A setting that must be a whole number in [least, most]: NaN, Infinity or text would switch its limit off. */
+export function wholeNumber(name: string, value: unknown, least: number, most: number): void {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < least || value > most) {
     throw new TypeError(`${name} must be a whole number from ${least} to ${most}, not ${String(value)}.`);
   }
