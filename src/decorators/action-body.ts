@@ -14,10 +14,13 @@ const PLAIN_TYPES: readonly unknown[] = [Object, Array, String, Number, Boolean,
 
 type Reflector = { getMetadata?(key: string, target: object, property: string): unknown };
 
+/** The parameter decorators of one action, as routing-controllers registered them. */
+const paramsOf = (controller: Function, method: string) =>
+  getMetadataArgsStorage().params.filter((param) => param.object.constructor === controller && param.method === method);
+
 export function bodyShapeOf(controller: Function, method: string): BodyShape {
   let shape: BodyShape = 'any';
-  for (const param of getMetadataArgsStorage().params) {
-    if (param.object.constructor !== controller || param.method !== method) continue;
+  for (const param of paramsOf(controller, method)) {
     if (param.type === 'body-param') return 'object';
     if (param.type !== 'body') continue;
     const reflected = (Reflect as Reflector).getMetadata?.('design:paramtypes', controller.prototype, method);
@@ -34,8 +37,7 @@ export function bodyShapeOf(controller: Function, method: string): BodyShape {
  * nonce recorded, a 500 then. A TypeError where the action's guard is bound, before any verification, says so.
  */
 export function checkNoUploads(controller: Function, method: string): void {
-  for (const param of getMetadataArgsStorage().params) {
-    if (param.object.constructor !== controller || param.method !== method) continue;
+  for (const param of paramsOf(controller, method)) {
     if (param.type === 'file' || param.type === 'files') {
       throw new TypeError(
         `routing-controllers-oauth1: ${controller.name}.${method} takes an upload, which a guarded action cannot: ` +
