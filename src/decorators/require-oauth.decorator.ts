@@ -113,9 +113,10 @@ function guardInheritedActions(): void {
 /**
  * It runs when routing-controllers reads the middlewares of the first action it builds, which is after it has
  * imported every controller (a glob in `controllers` is imported inside useKoaServer() and useExpressServer()), and
- * again only once controllers or actions have been added since (or the storage was reset). routing-controllers offers no hook at that moment;
- * called from anything an app makes before (a body parser, as until 2026-12-06), it missed the controllers defined
- * after, and an app that made none of them (Express needs no parser) served every inherited action to anyone.
+ * again only once controllers or actions have been added since, or the storage was reset. routing-controllers offers
+ * no hook at that moment; called from anything an app makes before (a body parser, as until 2026-12-06), it missed the
+ * controllers defined after, and an app that made none of them (Express needs no parser) served every inherited
+ * action to anyone.
  */
 function guardInheritedActionsWhenRoutesAreBuilt(): void {
   const storage = getMetadataArgsStorage();
@@ -123,17 +124,13 @@ function guardInheritedActionsWhenRoutesAreBuilt(): void {
   if (typeof filterUses !== 'function') {
     throw new Error('routing-controllers-oauth1: this routing-controllers has no filterUsesWithTargetAndMethod.');
   }
-  // What was registered when it last ran: the arrays themselves (reset() replaces them) and their lengths.
-  let seen: unknown[] = [];
+  // What was registered when it last ran: reset() replaces the arrays, and definitions only add to them.
+  let seen: { controllers?: unknown[]; actions?: unknown[]; count: number } = { count: -1 };
   storage.filterUsesWithTargetAndMethod = function (target, method) {
     const { controllers, actions } = storage;
-    if (
-      seen[0] !== controllers ||
-      seen[1] !== actions ||
-      seen[2] !== controllers.length ||
-      seen[3] !== actions.length
-    ) {
-      seen = [controllers, actions, controllers.length, actions.length];
+    const count = controllers.length + actions.length;
+    if (seen.controllers !== controllers || seen.actions !== actions || seen.count !== count) {
+      seen = { controllers, actions, count };
       guardInheritedActions();
     }
     return filterUses.call(this, target, method);
