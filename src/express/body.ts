@@ -46,5 +46,5 @@ export function oauthBodyParser(protector: ResourceProtector): ExpressMiddleware
 /** Sets `req.body` from the body's bytes with the library's strict decoders, and marks the body read for body-parser. */
 export function serveParsedBody(req: ExpressRequest, bytes: Buffer, protector: ResourceProtector): void {
   req.body = parsedBody(req.headers, bytes, protector.limits);
-  (req as ExpressRequest & { _body?: boolean })._body = true; // body-parser 1 skips such a request
+  req._body = true; // body-parser 1 skips such a request
 }

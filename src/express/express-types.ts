@@ -12,6 +12,8 @@ export interface ExpressRequest extends IncomingMessage {
   params?: Record<string, string | string[]>;
   app: { get(setting: string): unknown };
   body?: unknown;
+  /** body-parser's mark of a body read: version 1 reads no body so marked. */
+  _body?: boolean;
 }
 
 export interface ExpressResponse extends ServerResponse {

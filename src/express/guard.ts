@@ -66,7 +66,7 @@ function accept(
 function passWithoutCredentials(protector: ResourceProtector, req: ExpressRequest, next: NextFunction): void {
   const bytes = keptBody(req); // read, and checked as a body of its media type, by the guard
   // Unless a parser before the guard served it (oauthBodyParser(): what a middleware since made of it stays).
-  if (bytes !== undefined && !(req as ExpressRequest & { _body?: boolean })._body) {
+  if (bytes !== undefined && !req._body) {
     serveParsedBody(req, bytes, protector);
   }
   next();
@@ -90,7 +90,7 @@ export function installGuarded(
   serveVerifiedBody(req, guarded);
   // body-parser 1 skips a request so marked (body-parser 2 sees the stream is finished); one without a body it
   // leaves alone anyway.
-  if (guarded.request.hasBody) (req as ExpressRequest & { _body?: boolean })._body = true;
+  if (guarded.request.hasBody) req._body = true;
 }
 
 function refuse(res: ExpressResponse, next: NextFunction, error: unknown): void {
