@@ -111,6 +111,14 @@ const signedHeaders = (
   'X-Forwarded-Proto': 'https',
 });
 
+/** A form POST signed for `form`, sending `sent` (by default the same form; another to be refused). */
+const postSignedForm = (app: Parameters<typeof request>[0], path: string, form: [string, string][], sent = form) =>
+  request(app)
+    .post(path)
+    .set(signedHeaders('POST', path, { form }))
+    .type('form')
+    .send(formBody(sent));
+
 describe.each([
   ['Express 4', express4],
   ['Express 5', express5],
@@ -154,11 +162,7 @@ describe.each([
       ['tag', 'b+c'],
       ['x[y]', '1'],
     ];
-    const res = await request(server)
-      .post('/rc/form')
-      .set(signedHeaders('POST', '/rc/form', { form }))
-      .type('form')
-      .send(formBody(form));
+    const res = await postSignedForm(server, '/rc/form', form);
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ body: { tag: ['a', 'b+c'], 'x[y]': '1' }, tag: ['a', 'b+c'] });
   });
@@ -231,11 +235,7 @@ describe('requireOAuth() and oauthBodyParser() as plain Express middleware', () 
 
   it('verifies, and hands the handler the verified form and the credential', async () => {
     const form: [string, string][] = [['text', 'hello']];
-    const res = await request(app)
-      .post('/echo')
-      .set(signedHeaders('POST', '/echo', { form }))
-      .type('form')
-      .send(formBody(form));
+    const res = await postSignedForm(app, '/echo', form);
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ body: { text: 'hello' }, credential: true });
   });
@@ -290,11 +290,7 @@ describe('requireOAuth() and oauthBodyParser() as plain Express middleware', () 
       res.status(500).json({ message: error.message });
     });
     const form: [string, string][] = [['text', 'hello']];
-    const res = await request(careless)
-      .post('/echo')
-      .set(signedHeaders('POST', '/echo', { form }))
-      .type('form')
-      .send(formBody(form));
+    const res = await postSignedForm(careless, '/echo', form);
     expect(res.status).toBe(500);
     expect(res.body.message).toMatch(/oauthBodyParser\(\)/);
     expect(served).toBe(0);
@@ -347,11 +343,7 @@ describe.each([
   it('writes nothing and leaves no rejection unhandled (which would end the process)', async () => {
     const form: [string, string][] = [['text', 'hello']];
     // Signed for another body: refused once the client store answers, 40 ms after the timeout's 503.
-    const res = await request(app)
-      .post('/echo')
-      .set(signedHeaders('POST', '/echo', { form }))
-      .type('form')
-      .send(formBody([['text', 'changed']]));
+    const res = await postSignedForm(app, '/echo', form, [['text', 'changed']]);
     expect({ status: res.status, body: res.body }).toEqual({ status: 503, body: { error: 'timeout' } });
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect({ unhandled, errors }).toEqual({ unhandled: [], errors: [] });
@@ -420,11 +412,7 @@ describe.each([
       error: 'invalid_request',
     });
     const form: [string, string][] = [['text', 'hello']];
-    const signed = await request(app)
-      .post('/form')
-      .set(signedHeaders('POST', '/form', { form }))
-      .type('form')
-      .send(formBody(form));
+    const signed = await postSignedForm(app, '/form', form);
     expect(signed.body).toEqual({ body: { text: 'hello' }, credential: true });
   });
 });
