@@ -22,7 +22,15 @@ import { compare, medianRatio, signedRequestFor, type Case } from './micro';
 import { HMAC_IDENTITY, RSA_PUBLIC_KEY_PEM } from './support/identities';
 import { extractSrc } from './support/revision';
 import { ltiLaunches } from './support/lti-launch';
-import { expressApp, expressExchange, fakeRequest, NOW, signedHeaders } from './support/requests';
+import {
+  expressApp,
+  expressExchange,
+  fakeRequest,
+  HMAC_TOKEN,
+  hmacStores,
+  NOW,
+  signedHeaders,
+} from './support/requests';
 
 const ROOT = join(__dirname, '..');
 const TMP = join(__dirname, 'tmp');
@@ -48,15 +56,9 @@ function build(rev: string | undefined): Library {
 function guardCases(lib: Library, pool: string[], batch: number, cases: Set<string>): Case[] {
   const { ResourceProtector } = lib.load('protector/resource-protector.js');
   const { MemoryNonceCache } = lib.load('protector/memory-nonce-cache.js');
-  const token = {
-    getOAuthToken: () => HMAC_IDENTITY.token,
-    getOAuthTokenSecret: () => HMAC_IDENTITY.tokenSecret,
-    getClientId: () => HMAC_IDENTITY.consumerKey,
-  };
-  const client = { getClientSecret: () => HMAC_IDENTITY.consumerSecret, getRsaPublicKey: () => undefined };
+  const token = HMAC_TOKEN;
   const protector = new ResourceProtector({
-    queryClient: (key: string) => (key === HMAC_IDENTITY.consumerKey ? client : undefined),
-    queryToken: (_key: string, value: string) => (value === HMAC_IDENTITY.token ? token : undefined),
+    ...hmacStores,
     nonceCache: new MemoryNonceCache(),
     clock: () => NOW * 1000,
   });

@@ -14,7 +14,7 @@ import { hmacSigner } from './support/fast-sign';
 import { hmacSha1Floor, hmacSha1FloorPlus, FLOOR_PLUS_US } from './support/floors';
 import { HMAC_IDENTITY } from './support/identities';
 import { minimalVerifier } from './support/minimal-verifier';
-import { fakeRequest, NOW, signedHeaders } from './support/requests';
+import { fakeRequest, HMAC_TOKEN, hmacStores, NOW, signedHeaders } from './support/requests';
 import { median } from './support/stats';
 import { compare, type Case } from './micro';
 import { MemoryNonceCache, requireOAuth, ResourceProtector } from '../src';
@@ -39,15 +39,8 @@ function caller(middleware: Middleware, header: () => string, accepted: (ctx: Co
 function main(): void {
   const rounds = Number(process.argv[2] ?? 11);
   const calls = 2 * BATCH * (WARMUP + rounds);
-  const token = {
-    getOAuthToken: () => HMAC_IDENTITY.token,
-    getOAuthTokenSecret: () => HMAC_IDENTITY.tokenSecret ?? '',
-    getClientId: () => HMAC_IDENTITY.consumerKey,
-  };
-  const client = { getClientSecret: () => HMAC_IDENTITY.consumerSecret, getRsaPublicKey: () => undefined };
   const protector = new ResourceProtector({
-    queryClient: (key) => (key === HMAC_IDENTITY.consumerKey ? client : undefined),
-    queryToken: (_key, value) => (value === HMAC_IDENTITY.token ? token : undefined),
+    ...hmacStores,
     nonceCache: new MemoryNonceCache(),
     clock: () => NOW * 1000,
   });
@@ -69,7 +62,7 @@ function main(): void {
     guard: caller(
       requireOAuth(protector) as Middleware,
       inTurn(signedHeaders(calls)),
-      (ctx) => ctx.state.credential === token,
+      (ctx) => ctx.state.credential === HMAC_TOKEN,
     ),
     minimal: caller(minimalVerifier(HMAC_IDENTITY) as Middleware, inTurn(httpHeaders), (ctx) => ctx.status !== 401),
     floor: caller(hmacSha1Floor(secret) as Middleware, floorHeader, () => true),

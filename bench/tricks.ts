@@ -65,7 +65,7 @@ import { checkTimestampWindow, nonceLifetimeSeconds } from '../src/rfc5849/times
 import { verifyRequest, type OAuthRequest, type VerifyPolicy, type VerifyStores } from '../src/rfc5849/verify-request';
 import { compare, medianRatio, signedRequestFor, type Case } from './micro';
 import { HMAC_IDENTITY, RSA_PUBLIC_KEY_PEM } from './support/identities';
-import { expressExchange, GUARDED_URL, NOW, signedHeaders } from './support/requests';
+import { expressExchange, GUARDED_URL, HMAC_CLIENT, HMAC_TOKEN, NOW, signedHeaders } from './support/requests';
 import { median, round } from './support/stats';
 
 const rounds = Number(process.argv[2] ?? 11);
@@ -296,17 +296,11 @@ async function verifyAwaiting(
 async function syncPathTrick(): Promise<void> {
   const als = new AsyncLocalStorage<number>();
   als.enterWith(1); // as in a server once a guarded request ran: Node 20's promise hooks on
-  const token = {
-    getOAuthToken: () => HMAC_IDENTITY.token,
-    getOAuthTokenSecret: () => HMAC_IDENTITY.tokenSecret as string,
-    getClientId: () => HMAC_IDENTITY.consumerKey,
-  };
-  const client = { getClientSecret: () => HMAC_IDENTITY.consumerSecret, getRsaPublicKey: () => undefined };
   const storesOf = (): VerifyStores<Client, TokenCredential> => {
     const existsNonce = createExistsNonce(new MemoryNonceCache());
     return {
-      queryClient: (_id, claimed) => storeCall(1000, claimed, () => client),
-      queryToken: (_id, _token, claimed) => storeCall(1000, claimed, () => token),
+      queryClient: (_id, claimed) => storeCall(1000, claimed, () => HMAC_CLIENT),
+      queryToken: (_id, _token, claimed) => storeCall(1000, claimed, () => HMAC_TOKEN),
       existsNonce: (nonce, timestamp, clientId, tokenValue, lifetime, claimed) =>
         storeCall(1000, claimed, () => existsNonce(nonce, timestamp, clientId, tokenValue, lifetime)),
     };

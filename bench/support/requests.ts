@@ -13,6 +13,20 @@ export const GUARDED_URL = 'https://api.example.com/guarded';
 /** The clock of the in-process protectors, in seconds: every header is signed at it. */
 export const NOW = Math.floor(Date.UTC(2026, 0, 1) / 1000);
 
+/** The HMAC identity's client and token as the in-process protectors' stores answer them. */
+export const HMAC_CLIENT = { getClientSecret: () => HMAC_IDENTITY.consumerSecret, getRsaPublicKey: () => undefined };
+export const HMAC_TOKEN = {
+  getOAuthToken: () => HMAC_IDENTITY.token,
+  getOAuthTokenSecret: () => HMAC_IDENTITY.tokenSecret ?? '',
+  getClientId: () => HMAC_IDENTITY.consumerKey,
+};
+
+/** A protector's `queryClient` and `queryToken` that find the HMAC identity's client and token, and nothing else. */
+export const hmacStores = {
+  queryClient: (key: string) => (key === HMAC_IDENTITY.consumerKey ? HMAC_CLIENT : undefined),
+  queryToken: (_key: string, value: string) => (value === HMAC_IDENTITY.token ? HMAC_TOKEN : undefined),
+};
+
 /** `count` headers, each with its own nonce, signed at NOW. */
 export function signedHeaders(count: number): string[] {
   const sign = hmacSigner(GUARDED_URL, HMAC_IDENTITY);
