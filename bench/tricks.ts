@@ -48,7 +48,7 @@ import type { GuardedRequest } from '../src/protector/guard-request';
 import { createExistsNonce } from '../src/protector/exists-nonce';
 import { MemoryNonceCache } from '../src/protector/memory-nonce-cache';
 import { sipHash24, sipHashKey } from '../src/protector/siphash';
-import { storeCall } from '../src/protector/store-call';
+import { StoreCalls } from '../src/protector/store-call';
 import { sortedParameters } from '../src/rfc5849/base-string';
 import { checkBodyCoverage } from '../src/rfc5849/body-hash';
 import { InvalidClientError, InvalidNonceError, InvalidTokenError } from '../src/rfc5849/errors';
@@ -298,11 +298,12 @@ async function syncPathTrick(): Promise<void> {
   als.enterWith(1); // as in a server once a guarded request ran: Node 20's promise hooks on
   const storesOf = (): VerifyStores<Client, TokenCredential> => {
     const existsNonce = createExistsNonce(new MemoryNonceCache());
+    const [clients, tokens, nonces] = [1, 2, 3].map(() => new StoreCalls(1000, 10_000));
     return {
-      queryClient: (_id, claimed) => storeCall(1000, claimed, () => HMAC_CLIENT),
-      queryToken: (_id, _token, claimed) => storeCall(1000, claimed, () => HMAC_TOKEN),
+      queryClient: (_id, claimed) => clients.run(claimed, () => HMAC_CLIENT),
+      queryToken: (_id, _token, claimed) => tokens.run(claimed, () => HMAC_TOKEN),
       existsNonce: (nonce, timestamp, clientId, tokenValue, lifetime, claimed) =>
-        storeCall(1000, claimed, () => existsNonce(nonce, timestamp, clientId, tokenValue, lifetime)),
+        nonces.run(claimed, () => existsNonce(nonce, timestamp, clientId, tokenValue, lifetime)),
     };
   };
   const policy: VerifyPolicy = {

@@ -9,15 +9,27 @@ import type { Limits } from '../src';
 import { APP_NAMES, startEchoApps, type AppName, type EchoApps } from './support/echo-app';
 import { sign, type SignOptions } from './support/sign';
 
-const LIMITS: Limits = { authorizationHeader: 600, parameters: 12, credentialLength: 24, body: 100, jsonDepth: 3 };
+const LIMITS: Limits = {
+  authorizationHeader: 600,
+  parameters: 12,
+  credentialLength: 24,
+  body: 100,
+  jsonDepth: 3,
+  storeCallsWaiting: 2,
+};
 
-/** How long the token store takes to answer the next request. */
+/** How long the token store takes to answer the next request, and how often it was called. */
 let tokenDelayMs = 0;
+let tokenCalls = 0;
 const STORE_TIMEOUT_MS = 150;
 
 let apps: EchoApps;
 beforeAll(async () => {
-  apps = await startEchoApps({ limits: LIMITS, storeTimeoutMs: STORE_TIMEOUT_MS, tokenDelayMs: () => tokenDelayMs });
+  apps = await startEchoApps({
+    limits: LIMITS,
+    storeTimeoutMs: STORE_TIMEOUT_MS,
+    tokenDelayMs: () => (tokenCalls++, tokenDelayMs),
+  });
 });
 afterAll(() => apps.stop());
 
@@ -142,5 +154,19 @@ describe.each(APP_NAMES)('%s: each limit at its edge and one past it', (app) => 
       retryAfter: '1',
     });
     tokenDelayMs = 0;
+  });
+
+  test('limits.storeCallsWaiting (2): a third token lookup while two wait for the store, past their timeout', async () => {
+    await new Promise((resolve) => setTimeout(resolve, 500)); // the last test's lookup, answered by now
+    tokenDelayMs = 1000;
+    const timedOut = { status: 503, error: 'temporarily_unavailable' };
+    const stalled = await Promise.all([send(app, '/echo/query'), send(app, '/echo/query')]);
+    expect(stalled).toEqual([expect.objectContaining(timedOut), expect.objectContaining(timedOut)]);
+    tokenDelayMs = 0;
+    const called = tokenCalls;
+    expect(await send(app, '/echo/query')).toMatchObject(timedOut);
+    expect(tokenCalls).toBe(called); // refused without asking the store
+    await new Promise((resolve) => setTimeout(resolve, 1100)); // the two stalled lookups answer
+    expect(await send(app, '/echo/query')).toEqual({ status: 200 });
   });
 });

@@ -5,10 +5,11 @@ import IORedis, { type Cluster } from 'ioredis';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createExistsNonce, nonceKey, RedisNonceCache } from '../src';
+import { createExistsNonce, nonceKey, RedisNonceCache, ResourceProtector, type OAuthRequest } from '../src';
 import { startDemo } from './support/demo';
 import { startDemoProcess, stopProcess, type Running } from './support/demo-process';
 import { describeWithRedis, RedisServer } from './support/redis-server';
+import { client, token, WHO } from './support/fixtures';
 import { sign } from './support/sign';
 
 type Demo = Awaited<ReturnType<typeof startDemo>>;
@@ -183,6 +184,59 @@ describeWithRedis('replay protection on Redis', () => {
     }
     expect(status).toBe(200);
   }, 30_000);
+});
+
+describeWithRedis('a Redis that keeps its connection and stops answering', () => {
+  let redis: RedisServer;
+  let cache: RedisNonceCache;
+  beforeAll(async () => {
+    redis = await RedisServer.start();
+    cache = new RedisNonceCache(redis.url);
+  });
+  afterAll(async () => {
+    redis.resume();
+    await cache.close();
+    await redis.stop();
+  });
+
+  const signed = (): OAuthRequest => {
+    const url = 'https://api.example.com/items';
+    const authorization = sign({ url, who: WHO }).header;
+    return { method: 'GET', uri: url, secure: true, authorization, query: '', body: Buffer.alloc(0) };
+  };
+  const outcome = (verifying: Promise<unknown>) =>
+    verifying.then(
+      () => 'accepted',
+      (error: { code?: string }) => error.code,
+    );
+
+  it('answers 503 within the store timeout, at most limits.storeCallsWaiting nonces wait, and serves once it answers', async () => {
+    const protector = new ResourceProtector({
+      queryClient: () => client,
+      queryToken: () => token,
+      nonceCache: cache,
+      storeTimeoutMs: 100,
+      limits: { storeCallsWaiting: 3 },
+    });
+    expect(await outcome(protector.verify(signed()))).toBe('accepted');
+    redis.pause();
+    const started = Date.now();
+    const stalled = await Promise.all([1, 2, 3].map(() => outcome(protector.verify(signed()))));
+    expect(stalled).toEqual(['temporarily_unavailable', 'temporarily_unavailable', 'temporarily_unavailable']);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    // Three SETs still wait for Redis: the next request is refused before one more is sent.
+    const beyond = Date.now();
+    expect(await outcome(protector.verify(signed()))).toBe('temporarily_unavailable');
+    expect(Date.now() - beyond).toBeLessThan(50);
+    redis.resume();
+    const deadline = Date.now() + 10_000;
+    let last = await outcome(protector.verify(signed()));
+    while (last !== 'accepted' && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      last = await outcome(protector.verify(signed()));
+    }
+    expect(last).toBe('accepted');
+  }, 20_000);
 });
 
 describeWithRedis('two demo processes on one Redis', () => {

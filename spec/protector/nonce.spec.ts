@@ -1,6 +1,6 @@
 import { createExistsNonce, nonceKey } from '../../src/protector/exists-nonce';
 import { MemoryNonceCache, NonceCacheFullError } from '../../src/protector/memory-nonce-cache';
-import { storeCall } from '../../src/protector/store-call';
+import { StoreCalls } from '../../src/protector/store-call';
 import { TemporarilyUnavailableError } from '../../src/rfc5849/errors';
 
 describe('nonceKey', () => {
@@ -228,10 +228,12 @@ describe('createExistsNonce', () => {
   });
 });
 
-describe('storeCall', () => {
+describe('StoreCalls', () => {
+  const calls = (timeoutMs = 50, mostWaiting = 10) => new StoreCalls(timeoutMs, mostWaiting);
+
   it('passes values through, a synchronous answer synchronously (no timer)', async () => {
-    expect(storeCall(100, {}, () => 42)).toBe(42);
-    await expect(storeCall(100, {}, async () => 'x')).resolves.toBe('x');
+    expect(calls().run({}, () => 42)).toBe(42);
+    await expect(calls().run({}, async () => 'x')).resolves.toBe('x');
   });
 
   it.each([
@@ -243,9 +245,59 @@ describe('storeCall', () => {
     ],
     ['rejects', () => Promise.reject(new Error('down'))],
     ['never answers', () => new Promise(() => undefined)],
+    [
+      'answers a thenable whose then() throws',
+      () => ({
+        then() {
+          throw new Error('then() threw');
+        },
+      }),
+    ],
   ])('turns a store that %s into temporarily_unavailable', async (_case, call) => {
-    await expect(Promise.resolve().then(() => storeCall(50, {}, call))).rejects.toBeInstanceOf(
+    await expect(Promise.resolve().then(() => calls().run({}, call))).rejects.toBeInstanceOf(
       TemporarilyUnavailableError,
     );
+  });
+
+  it('counts a call as waiting until the store answers, its timeout passed or not', async () => {
+    const store = calls(20, 10);
+    let answer: (value: string) => void = () => undefined;
+    const timedOut = store.run({}, () => new Promise<string>((resolve) => (answer = resolve)));
+    await expect(timedOut).rejects.toBeInstanceOf(TemporarilyUnavailableError);
+    expect(store.waiting).toBe(1);
+    answer('late');
+    await Promise.resolve();
+    expect(store.waiting).toBe(0);
+    await expect(store.run({}, () => Promise.reject(new Error('down')))).rejects.toThrow();
+    expect(store.waiting).toBe(0);
+    const thenable = {
+      then: () => {
+        throw new Error('then() threw');
+      },
+    };
+    await expect(store.run({}, () => thenable)).rejects.toThrow();
+    expect(store.waiting).toBe(0);
+    const answersThenThrows = {
+      then: (answer?: ((value: number) => unknown) | null): PromiseLike<never> => {
+        answer?.(1);
+        throw new Error('then() threw after answering');
+      },
+    } as PromiseLike<number>;
+    await expect(store.run({}, () => answersThenThrows)).resolves.toBe(1);
+    expect(store.waiting).toBe(0);
+  });
+
+  it('refuses at once, without calling the store, while mostWaiting calls wait for its answer', async () => {
+    const store = calls(20, 2);
+    const answers: (() => void)[] = [];
+    const stalled = () => new Promise<number>((resolve) => answers.push(() => resolve(1)));
+    const waiting = [store.run({}, stalled), store.run({}, stalled)];
+    await Promise.allSettled(waiting);
+    const call = jest.fn(() => 3);
+    expect(() => store.run({}, call)).toThrow(TemporarilyUnavailableError);
+    expect(call).not.toHaveBeenCalled();
+    answers.forEach((answer) => answer());
+    await Promise.resolve();
+    expect(store.run({}, call)).toBe(3);
   });
 });

@@ -180,4 +180,14 @@ describe('access rules read scopes and answers exactly', () => {
   ])('an authorize predicate answering %s', async (_what, answer, expected) => {
     expect(await access(goodToken(), { authorize: () => answer as never })).toBe(expected);
   });
+
+  it('an authorize predicate or a scope lookup answering a thenable whose then() throws: a store fault', async () => {
+    const thenable = {
+      then() {
+        throw new Error('then() threw');
+      },
+    };
+    expect(await access(goodToken(), { authorize: () => thenable as never })).toBe(UNAVAILABLE);
+    expect(await access({ ...goodToken(), getScopes: () => thenable }, { scopes: ['admin'] })).toBe(UNAVAILABLE);
+  });
 });

@@ -50,6 +50,12 @@ describe('a setting that would not mean what it says is refused at construction'
     ['a fractional credential length', { limits: { credentialLength: 2.5 } }, /limits\.credentialLength/],
     ['a zero parameters limit', { limits: { parameters: 0 } }, /limits\.parameters must be a whole number from 1/],
     ['a zero JSON depth', { limits: { jsonDepth: 0 } }, /limits\.jsonDepth must be a whole number from 1/],
+    [
+      'no store call allowed to wait',
+      { limits: { storeCallsWaiting: 0 } },
+      /limits\.storeCallsWaiting must be a whole number from 1/,
+    ],
+    ['a NaN number of waiting store calls', { limits: { storeCallsWaiting: NaN } }, /limits\.storeCallsWaiting/],
     ['a limit given as text', { limits: { body: '1mb' as unknown as number } }, /limits\.body/],
     ['a zero window', { timestampWindowSeconds: 0 }, /timestampWindowSeconds/],
     [

@@ -114,7 +114,17 @@ export class RedisServer {
     }
   }
 
+  /** Freezes it (SIGSTOP): connections stay open and nothing is answered, as with a stalled host; `resume` thaws it. */
+  pause(): void {
+    this.process?.kill('SIGSTOP');
+  }
+
+  resume(): void {
+    this.process?.kill('SIGCONT');
+  }
+
   async stop(): Promise<void> {
+    this.resume(); // a frozen process takes SIGKILL too, but thawed it leaves no stopped child behind
     const child = this.process;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = once(child, 'exit');

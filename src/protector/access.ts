@@ -8,7 +8,7 @@ import { AccessDeniedError, InsufficientScopeError, type Claimed } from '../rfc5
 import { andThen, type MaybePromise } from '../rfc5849/maybe-promise';
 import type { FlatParameters } from '../http/flat-parameters';
 import type { HttpRequest } from '../http/http-request';
-import { BOOLEAN, storeCall, STRINGS, type StoreAnswer } from './store-call';
+import { BOOLEAN, STRINGS, type StoreAnswer, type StoreCalls } from './store-call';
 
 /** What an access rule sees of the request: the verified reading, in no framework's terms. */
 export interface AccessRequest {
@@ -47,8 +47,8 @@ export interface ScopedCredential {
 }
 
 export interface AccessContext<C> {
-  /** Each scope lookup and predicate runs under the store-fault rule with this timeout. */
-  storeTimeoutMs: number;
+  /** Each scope lookup and predicate runs under the store-fault rule through these. */
+  calls: StoreCalls;
   /** Granted scopes, when the credentials do not say themselves (`getScopes()`). */
   getScopes?(credential: C): MaybePromise<readonly string[]>;
 }
@@ -62,8 +62,7 @@ export function checkAccess<C extends TokenCredential | Client>(
   claimed: Claimed,
 ): MaybePromise<void> {
   const predicates = [rules.authorize ?? []].flat();
-  const ask = <R>(call: () => MaybePromise<R>, answer: StoreAnswer) =>
-    storeCall(context.storeTimeoutMs, claimed, call, answer);
+  const ask = <R>(call: () => MaybePromise<R>, answer: StoreAnswer) => context.calls.run(claimed, call, answer);
   const next = (at: number): MaybePromise<void> => {
     if (at === predicates.length) return;
     return andThen(

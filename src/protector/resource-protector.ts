@@ -24,7 +24,7 @@ import type { RouteOptions } from './route-options';
 import { checkSignatureMethods, resolveSettings, type Limits, type SettingOptions, type Settings } from './settings';
 import { guardRequest, type GuardContext, type GuardedRequest } from './guard-request';
 import type { RenderRefusal } from './refusal';
-import { BOOLEAN, MODEL, storeCall } from './store-call';
+import { BOOLEAN, MODEL, StoreCalls } from './store-call';
 
 /** Where nonces are kept: a cache (the protector derives keys and lifetimes), or a function of your own. */
 export type NonceStoreOptions =
@@ -73,9 +73,12 @@ interface Configured<C extends Client, T extends TokenCredential> {
   clockSeconds: () => number;
   /** Seconds a nonce is kept past its window: a store's answer may land up to `storeTimeoutMs` late. */
   nonceMarginSeconds: number;
+  /** The calls of the access rules (scopes, `authorize`) under the store-fault rule. */
+  accessCalls: StoreCalls;
 }
 
 const UNCONFIGURED = resolveSettings({});
+const UNCONFIGURED_CALLS = new StoreCalls(UNCONFIGURED.storeTimeoutMs, UNCONFIGURED.limits.storeCallsWaiting);
 
 /**
  * The latest second each clock function has read, for every protector of the process that uses it (the default clock
@@ -141,6 +144,8 @@ export class ResourceProtector<C extends Client = Client, T extends TokenCredent
     const settings = resolveSettings(options);
     const existsNonce = options.existsNonce ?? createExistsNonce(options.nonceCache as NonceCache);
     const ms = settings.storeTimeoutMs;
+    const calls = () => new StoreCalls(ms, settings.limits.storeCallsWaiting);
+    const [clients, tokens, nonces] = [calls(), calls(), calls()];
     this.#configured = {
       options,
       settings,
@@ -148,6 +153,7 @@ export class ResourceProtector<C extends Client = Client, T extends TokenCredent
       routeMethods: new WeakMap(),
       clockSeconds: nowSecondsBy(settings.clock),
       nonceMarginSeconds: Math.ceil(ms / 1000),
+      accessCalls: calls(),
       guardContext: {
         settings,
         audit: options.audit,
@@ -157,11 +163,10 @@ export class ResourceProtector<C extends Client = Client, T extends TokenCredent
         checkAccess: (verified, forRoute, request) => this.checkAccess(verified, forRoute, request),
       },
       stores: {
-        queryClient: (clientId, claimed) => storeCall(ms, claimed, () => options.queryClient(clientId), MODEL),
-        queryToken: (clientId, token, claimed) =>
-          storeCall(ms, claimed, () => options.queryToken(clientId, token), MODEL),
+        queryClient: (clientId, claimed) => clients.run(claimed, () => options.queryClient(clientId), MODEL),
+        queryToken: (clientId, token, claimed) => tokens.run(claimed, () => options.queryToken(clientId, token), MODEL),
         existsNonce: (nonce, timestamp, clientId, token, lifetime, claimed) =>
-          storeCall(ms, claimed, () => existsNonce(nonce, timestamp, clientId, token, lifetime), BOOLEAN),
+          nonces.run(claimed, () => existsNonce(nonce, timestamp, clientId, token, lifetime), BOOLEAN),
       },
     };
     if (options.debugSignatures) {
@@ -272,7 +277,8 @@ export class ResourceProtector<C extends Client = Client, T extends TokenCredent
    */
   checkAccess(verified: VerifiedRequest<C, T>, rules: AccessRules, request: AccessRequest): MaybePromise<void> {
     if (!rules.scopes?.length && !rules.authorize) return;
-    const context = { storeTimeoutMs: this.settings.storeTimeoutMs, getScopes: this.#configured?.options.getScopes };
+    const configured = this.#configured;
+    const context = { calls: configured?.accessCalls ?? UNCONFIGURED_CALLS, getScopes: configured?.options.getScopes };
     // The caller is proven here: its refusal names it.
     return checkAccess(verified.credential, rules, request, context, verified);
   }

@@ -17,6 +17,12 @@ export interface Limits extends ParameterLimits {
   body: number;
   /** Deepest nesting of arrays and objects in a JSON body. */
   jsonDepth: number;
+  /**
+   * Most calls of one store (clients, tokens, nonces, access rules) waiting for its answer at once, their requests'
+   * timeouts passed or not; beyond it a call is a store fault at once (503). Bounds what a store that stops
+   * answering can hold.
+   */
+  storeCallsWaiting: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
@@ -25,6 +31,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   credentialLength: 255,
   body: 64 * 1024,
   jsonDepth: 64,
+  storeCallsWaiting: 10_000,
 });
 
 /** The settings a protector's options may leave out, and their defaults. */
@@ -160,7 +167,13 @@ export function wholeNumber(name: string, value: unknown, least: number, most: n
  */
 function checkSettings(settings: Settings): void {
   const { limits } = settings;
-  for (const name of ['authorizationHeader', 'parameters', 'credentialLength', 'jsonDepth'] as const) {
+  for (const name of [
+    'authorizationHeader',
+    'parameters',
+    'credentialLength',
+    'jsonDepth',
+    'storeCallsWaiting',
+  ] as const) {
     wholeNumber(`limits.${name}`, limits[name], 1, Number.MAX_SAFE_INTEGER);
   }
   wholeNumber('limits.body', limits.body, 0, Number.MAX_SAFE_INTEGER);

@@ -4,39 +4,70 @@ import { isPromiseLike } from '../rfc5849/maybe-promise';
 const unavailable = (claimed: Claimed, cause: unknown) => new TemporarilyUnavailableError({ claimed, cause });
 
 /**
- * Runs one store call under the store-fault rule: a throw, a rejection or no answer within `timeoutMs`
- * becomes 503 `temporarily_unavailable` (naming the claimed caller, the store's error as its `cause`), never
- * a 500 and never a hang. A store that answers synchronously (an in-process cache, better-sqlite3) needs no
- * timer: it has already answered.
+ * The calls of one store (the clients, the tokens, the nonces or the access rules) under the store-fault rule: a
+ * throw, a rejection or no answer within `timeoutMs` becomes 503 `temporarily_unavailable` (naming the claimed
+ * caller, the store's error as its `cause`), never a 500 and never a hang. A store that answers synchronously (an
+ * in-process cache, better-sqlite3) needs no timer: it has already answered.
+ *
+ * A request whose call timed out has its answer, but the store's promise, and whatever its client keeps for the
+ * command, lives until the store answers: a store that accepts calls and never answers (a stopped Redis, a link
+ * that drops packets) would hold memory for every request until the process runs out. So at most `mostWaiting` calls
+ * wait for their answer at once; beyond that a call is a store fault at once, and the store is not called.
  */
-export function storeCall<R>(
-  timeoutMs: number,
-  claimed: Claimed,
-  call: () => R | PromiseLike<R>,
-  answer?: StoreAnswer,
-): R | Promise<R> {
-  let result: R | PromiseLike<R>;
-  try {
-    result = call();
-  } catch (cause) {
-    throw unavailable(claimed, cause);
+export class StoreCalls {
+  #waiting = 0;
+
+  constructor(
+    private readonly timeoutMs: number,
+    private readonly mostWaiting: number,
+  ) {}
+
+  /** Calls still waiting for the store's answer, their requests answered or not. */
+  get waiting(): number {
+    return this.#waiting;
   }
-  if (!isPromiseLike(result)) return checked(result, claimed, answer);
-  const pending = result;
-  return new Promise<R>((resolve, reject) => {
-    const timer = setTimeout(() => reject(unavailable(claimed, new Error('store call timed out'))), timeoutMs);
-    pending.then(
-      (value) => {
+
+  run<R>(claimed: Claimed, call: () => R | PromiseLike<R>, answer?: StoreAnswer): R | Promise<R> {
+    if (this.#waiting >= this.mostWaiting) {
+      throw unavailable(claimed, new Error(`${this.#waiting} calls are waiting for the store's answer`));
+    }
+    let result: R | PromiseLike<R>;
+    try {
+      result = call();
+    } catch (cause) {
+      throw unavailable(claimed, cause);
+    }
+    if (!isPromiseLike(result)) return checked(result, claimed, answer);
+    const pending = result;
+    this.#waiting++;
+    let answered = false;
+    const settle = () => {
+      if (answered) return;
+      answered = true;
+      this.#waiting--;
+    };
+    return new Promise<R>((resolve, reject) => {
+      const timer = setTimeout(() => reject(unavailable(claimed, new Error('store call timed out'))), this.timeoutMs);
+      const fail = (cause: unknown) => {
+        settle();
         clearTimeout(timer);
-        try {
-          resolve(checked(value, claimed, answer));
-        } catch (error) {
-          reject(error);
-        }
-      },
-      (cause) => (clearTimeout(timer), reject(unavailable(claimed, cause))),
-    );
-  });
+        reject(unavailable(claimed, cause));
+      };
+      try {
+        pending.then((value) => {
+          settle();
+          clearTimeout(timer);
+          try {
+            resolve(checked(value, claimed, answer));
+          } catch (error) {
+            reject(error);
+          }
+        }, fail);
+      } catch (cause) {
+        fail(cause); // a thenable whose then() throws
+      }
+    });
+  }
 }
 
 /** The store's answer, when it is of the type `answer` says (a fault of the store otherwise). */
