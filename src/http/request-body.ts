@@ -47,6 +47,8 @@ export function readBody(req: IncomingMessage, limit: number): MaybePromise<Buff
   const bytes = kept.get(req);
   if (bytes !== undefined) return withinLimit(bytes, limit);
   if (req.readableDidRead || req.readableEnded) return undefined;
+  // A client that went away while a middleware before this one waited: its stream will never emit again.
+  if (req.destroyed) throw incomplete();
   return readStream(req, limit).then((read) => (kept.set(req, read), read));
 }
 
@@ -55,6 +57,8 @@ export function withinLimit(bytes: Buffer, limit: number): Buffer {
   if (bytes.length > limit) throw new RequestTooLargeError(limit);
   return bytes;
 }
+
+const incomplete = () => new InvalidRequestError('The request body ended before it was complete.');
 
 function readStream(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] || 0);
@@ -76,7 +80,7 @@ function readStream(req: IncomingMessage, limit: number): Promise<Buffer> {
     };
     const onEnd = () => done();
     // A body cut short is the client's fault: a 400, which a client that is still listening receives.
-    const onIncomplete = () => done(new InvalidRequestError('The request body ended before it was complete.'));
+    const onIncomplete = () => done(incomplete());
     req.on('data', onData).on('end', onEnd).on('error', onIncomplete).on('aborted', onIncomplete);
   });
 }
