@@ -12,6 +12,8 @@ import {
   CurrentUser,
   Get,
   JsonController,
+  Post,
+  UploadedFile,
   useContainer,
   useExpressServer,
   useKoaServer,
@@ -98,6 +100,17 @@ class CheckedController {
   @RequireOAuth({ optional: true })
   optional(@Credential() credential?: typeof token) {
     return { user: credential?.user ?? null };
+  }
+
+  @Post('/upload')
+  @Authorized()
+  upload(@UploadedFile('f') file?: { buffer: Buffer }) {
+    return { file: file?.buffer.toString() ?? null };
+  }
+
+  @Post('/upload-user')
+  uploadUser(@UploadedFile('f') file?: { buffer: Buffer }, @CurrentUser() user?: string) {
+    return { file: file?.buffer.toString() ?? null, user: user ?? null };
   }
 }
 
@@ -202,6 +215,31 @@ describe.each(DRIVERS)('on %s', (_driver, makeApp) => {
 
   it("mirrors the credential as the framework's user (mirrorUser)", async () => {
     expect((await get('/c/authorized')).headers['x-user']).toBe('alice');
+  });
+
+  it('an upload (multipart) is not read by the checkers, which routing-controllers runs before multer', async () => {
+    const upload = (path: string, signed: boolean) => {
+      const sent = request(server).post(path);
+      if (signed) sent.set('Authorization', sign({ method: 'POST', url: base + path, who: ME }).header);
+      return sent.attach('f', Buffer.from('hello'), 'f.txt');
+    };
+    // Signed: refused before any store, where it was accepted, its nonce recorded, and then a 500 from multer.
+    for (const path of ['/c/upload', '/c/upload-user']) {
+      const refused = await upload(path, true);
+      expect({ status: refused.status, error: refused.body.error }).toEqual({ status: 400, error: 'invalid_request' });
+      expect(refused.body.error_description).toMatch(/multipart body is not verified by @Authorized\(\)/);
+    }
+    expect(nonceChecks).toBe(0);
+    // Without credentials, @CurrentUser() has no user and multer reads the upload (a 500 for every upload before).
+    expect((await upload('/c/upload-user', false)).body).toEqual({ file: 'hello', user: null });
+    expect((await upload('/c/upload', false)).status).toBe(401);
+    // OAuth in the query, however spelt, is not anonymous: its request would be verified without the upload.
+    const signedQuery = sign({ method: 'POST', url: `${base}/c/upload-user`, who: ME }).asQuery;
+    for (const query of [signedQuery.replaceAll('oauth_', 'oauth%5F'), signedQuery.replaceAll('oauth_', '%6Fauth_')]) {
+      const refused = await upload(`/c/upload-user?${query}`, false);
+      expect(refused.body.error_description).toMatch(/multipart body is not verified/);
+    }
+    expect((await upload('/c/upload-user?a=%zz', false)).body.error_description).toMatch(/multipart/);
   });
 
   it('optional authentication: an unsigned request passes without a credential, a signed one must verify', async () => {

@@ -27,7 +27,7 @@ export function actionAdapter(action: Action): ActionAdapter {
   if (action.context) {
     const ctx = action.context as Parameters<typeof koaRequest>[0];
     return {
-      request: koaRequest(ctx),
+      request: koaRequest(ctx, true), // routing-controllers runs its checkers before its upload parser
       install: (protector, guarded) => installOnKoa(protector, ctx, guarded),
       setHeaders: (headers) => ctx.set(headers),
     };
@@ -35,7 +35,7 @@ export function actionAdapter(action: Action): ActionAdapter {
   const req = action.request as ExpressRequest;
   const res = action.response as ExpressResponse;
   return {
-    request: expressRequest(req),
+    request: expressRequest(req, true),
     install: (protector, guarded) => installOnExpress(protector, req, res.locals, guarded),
     setHeaders: (headers) => res.set(headers),
   };

@@ -6,6 +6,7 @@
  * the body itself (routing-controllers runs its body-parser after the guard).
  */
 import { parsedBody } from '../http/body-value';
+import { isMultipart } from '../http/media-type';
 import { hasBody, readBody } from '../http/request-body';
 import type { ResourceProtector } from '../protector/resource-protector';
 import { OAuthError } from '../rfc5849/errors';
@@ -13,13 +14,11 @@ import { isPromiseLike } from '../rfc5849/maybe-promise';
 import type { ExpressMiddleware, ExpressRequest } from './express-types';
 import { renderOAuthError } from './render-error';
 
-const MULTIPART = /^multipart\//i;
-
 export function oauthBodyParser(protector: ResourceProtector): ExpressMiddleware {
   return (req, res, next) => {
     const headers = req.headers;
     const contentType = headers['content-type'];
-    if (!hasBody(headers) || MULTIPART.test(contentType ?? '')) return next();
+    if (!hasBody(headers) || isMultipart(contentType)) return next();
     const refuse = (error: unknown) =>
       error instanceof OAuthError ? renderOAuthError(res, error, protector.realm) : next(error);
     const parse = (bytes: Buffer | undefined) => {

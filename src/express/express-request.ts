@@ -25,6 +25,8 @@ function routeParams(params: ExpressRequest['params']): Record<string, string> {
   return flat;
 }
 
-export function expressRequest(req: ExpressRequest): AdapterRequest {
-  return { req, target: req.originalUrl, trustProxy: () => trustsProxy(req), params: routeParams(req.params) };
+/** `uploadsReadLater`: read for a routing-controllers checker (src/protector/adapter-request.ts). */
+export function expressRequest(req: ExpressRequest, uploadsReadLater = false): AdapterRequest {
+  const trustProxy = () => trustsProxy(req);
+  return { req, target: req.originalUrl, trustProxy, params: routeParams(req.params), uploadsReadLater };
 }

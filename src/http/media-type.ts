@@ -41,5 +41,8 @@ export function readableMediaType(headers: IncomingHttpHeaders): string | undefi
 }
 
 /** A JSON media type: application/json or a +json suffix (RFC 6839). */
+/** Whether a body is multipart (an upload, for routing-controllers' multer). */
+export const isMultipart = (contentType: string | undefined): boolean => /^multipart\//i.test(contentType ?? '');
+
 export const isJson = (type: string | undefined): boolean =>
   type !== undefined && (type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json')));

@@ -8,13 +8,15 @@ import { keepBody } from '../http/request-body';
 import type { AdapterRequest } from '../protector/adapter-request';
 import { InvalidRequestError } from '../rfc5849/errors';
 
-export function koaRequest(ctx: Context): AdapterRequest {
+/** `uploadsReadLater`: read for a routing-controllers checker (src/protector/adapter-request.ts). */
+export function koaRequest(ctx: Context, uploadsReadLater = false): AdapterRequest {
   return {
     req: ctx.req,
     target: ctx.originalUrl,
     trustProxy: ctx.app.proxy,
     params: (ctx as Context & { params?: Record<string, string> }).params ?? {},
     bodyReadElsewhere: () => rawBodyOfBodyParser(ctx),
+    uploadsReadLater,
   };
 }
 

@@ -4,7 +4,9 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { readHttpRequest, type HttpRequest } from '../http/http-request';
-import { readBody, withinLimit } from '../http/request-body';
+import { isMultipart } from '../http/media-type';
+import { NO_BODY, readBody, withinLimit } from '../http/request-body';
+import { InvalidRequestError } from '../rfc5849/errors';
 import type { MaybePromise } from '../rfc5849/maybe-promise';
 
 export interface AdapterRequest {
@@ -24,6 +26,12 @@ export interface AdapterRequest {
    * (koa-bodyparser's `rawBody`); it throws when they cannot be had exactly.
    */
   bodyReadElsewhere?: () => Buffer;
+  /**
+   * An upload parser reads a multipart body after this reading and needs the stream unread: routing-controllers runs
+   * its checkers (`@Authorized()`, `@CurrentUser()`) before multer. Such a body is not read, and a request with one
+   * is refused: nothing could verify it.
+   */
+  uploadsReadLater: boolean;
 }
 
 const NO_BYTES = () => {
@@ -33,13 +41,41 @@ const NO_BYTES = () => {
   );
 };
 
+const UPLOAD_LATER = () => {
+  throw new InvalidRequestError(
+    "A multipart body is not verified by @Authorized() or @CurrentUser(): routing-controllers' upload parser reads " +
+      'it after them. Send a file as the body, signed with its oauth_body_hash.',
+  );
+};
+
+/**
+ * Whether a request may carry OAuth credentials outside its body: any `Authorization` header, or `oauth_` in its
+ * query however encoded (a query that does not decode counts too). Only a request that cannot is anonymous without
+ * its multipart body, which no credential can be in.
+ */
+function mayClaimOAuth({ req, target }: AdapterRequest): boolean {
+  if (req.headers.authorization !== undefined) return true;
+  const at = target.indexOf('?');
+  if (at < 0) return false;
+  try {
+    return /oauth_/i.test(decodeURIComponent(target.slice(at + 1)));
+  } catch {
+    return true;
+  }
+}
+
+/** The body's reader when an upload parser reads a multipart body later: none, or the refusal of a signed one. */
+const uploadLater = (exchange: AdapterRequest) => (mayClaimOAuth(exchange) ? UPLOAD_LATER : () => NO_BODY);
+
 /** The request read once: the head first, then the body (the bytes kept, the stream, or the framework's). */
 export function readRequest(exchange: AdapterRequest, bodyLimit: number): MaybePromise<HttpRequest> {
   const { req, target, trustProxy } = exchange;
   return readHttpRequest(
     req,
     { target, trustProxy },
-    // A framework parser's bytes count against the protector's limit too: its own limit may be larger.
-    () => readBody(req, bodyLimit) ?? withinLimit((exchange.bodyReadElsewhere ?? NO_BYTES)(), bodyLimit),
+    exchange.uploadsReadLater && isMultipart(req.headers['content-type'])
+      ? uploadLater(exchange)
+      : // A framework parser's bytes count against the protector's limit too: its own limit may be larger.
+        () => readBody(req, bodyLimit) ?? withinLimit((exchange.bodyReadElsewhere ?? NO_BYTES)(), bodyLimit),
   );
 }
