@@ -20,7 +20,7 @@ import {
   type RoutingControllersOptions,
 } from 'routing-controllers';
 import request from 'supertest';
-import { Container, Service } from 'typedi';
+import { Container, Service, Token } from 'typedi';
 import {
   Credential,
   MemoryNonceCache,
@@ -63,6 +63,9 @@ function protectorWith(extra: Partial<ResourceProtectorOptions> = {}): ResourceP
   return extra.allowInsecureTransport === false ? make() : expectWarning(PLAIN_HTTP_NOTICE, make);
 }
 
+/** Another realm's protector, with stores of its own that know ME too. */
+const PARTNERS = new Token<ResourceProtector>('partners');
+
 @Service()
 @JsonController('/c')
 class CheckedController {
@@ -100,6 +103,13 @@ class CheckedController {
   @RequireOAuth({ optional: true })
   optional(@Credential() credential?: typeof token) {
     return { user: credential?.user ?? null };
+  }
+
+  @Get('/partner')
+  @RequireOAuth({ protector: PARTNERS })
+  @Authorized()
+  partner() {
+    return { ok: true };
   }
 
   @Post('/upload')
@@ -159,6 +169,7 @@ describe.each(DRIVERS)('on %s', (_driver, makeApp) => {
   beforeAll(async () => {
     useContainer(Container);
     Container.set(ResourceProtector, protectorWith());
+    Container.set(PARTNERS, protectorWith({ realm: 'partners' }));
     server = makeApp().listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
@@ -215,6 +226,13 @@ describe.each(DRIVERS)('on %s', (_driver, makeApp) => {
 
   it("mirrors the credential as the framework's user (mirrorUser)", async () => {
     expect((await get('/c/authorized')).headers['x-user']).toBe('alice');
+  });
+
+  it("is a TypeError, not a pass, on a route whose guard is another protector's than the checker's", async () => {
+    // The checker's protector would apply its access rules to a credential only the other protector's stores vouched for.
+    const res = await get('/c/partner');
+    expect(res.status).toBe(500);
+    expect(nonceChecks).toBe(1); // the partners' guard verified it; the checker asked nothing of its own stores
   });
 
   it('an upload (multipart) is not read by the checkers, which routing-controllers runs before multer', async () => {

@@ -6,7 +6,7 @@
  */
 import { HttpError, type Action } from 'routing-controllers';
 import { accessRequest } from '../protector/access';
-import { verifiedOf } from '../protector/current-credential';
+import { verifiedBy } from '../protector/current-credential';
 import { responseOf } from '../protector/refusal';
 import { ResourceProtector, type GuardedRequest } from '../protector/resource-protector';
 import type { RouteOptions } from '../protector/route-options';
@@ -61,7 +61,7 @@ function verifiedFor(
 ): MaybePromise<GuardedRequest | undefined> {
   const protector = protectorOf(options);
   const adapter = actionAdapter(action);
-  const earlier = verifiedOf(stateHolderOf(action));
+  const earlier = verifiedBy(stateHolderOf(action), protector);
   return recover(
     () => {
       if (earlier) {

@@ -36,6 +36,22 @@ export function verifiedOf(holder: object): GuardedRequest | undefined {
 }
 
 /**
+ * What a guard of `protector` accepted for this request, for a checker of that protector to reuse. A TypeError when
+ * another protector's guard accepted it: its stores vouched for the credential, not this one's, whose access rules
+ * (and `@CurrentUser()`) would then read a credential it never verified.
+ */
+export function verifiedBy(holder: object, protector: object): GuardedRequest | undefined {
+  const earlier = guarded.get(holder);
+  if (earlier !== undefined && acceptedBy.get(holder) !== protector) {
+    throw new TypeError(
+      "routing-controllers-oauth1: this request was verified by another protector's guard than the checker's. Give " +
+        "the route's guard and oauthAuthorizationChecker() / oauthCurrentUserChecker() the same protector.",
+    );
+  }
+  return earlier;
+}
+
+/**
  * Refuses to guard again, with the same protector, a request that recorded its nonce when a guard accepted it (a
  * router's `requireOAuth()` and the route's own): verified again, it would find that nonce and be refused as a replay,
  * a 401 that tells its client to re-sign. A TypeError instead, which the framework answers 500 and logs on the first
