@@ -263,7 +263,7 @@ async function verifyAwaiting(
   stores: VerifyStores<Client, TokenCredential>,
 ) {
   const parameters = collectRequestParameters(request, policy.limits);
-  const claimed = claimedBy(parameters.oauth);
+  const claimed = claimedBy(parameters.oauth, policy.credentialLength);
   const protocol = readProtocolParameters(parameters.oauth, policy, claimed);
   checkBodyCoverage(protocol.bodyHash, request, claimed);
   if (protocol.timestamp !== undefined) {

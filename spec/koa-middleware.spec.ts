@@ -239,6 +239,17 @@ describe('the audit hook', () => {
     for (const secret of ['cs', 'token-secret', 'wrong', forged.signature]) expect(text).not.toContain(`"${secret}"`);
   });
 
+  it('names a claimed identity only when it could be a credential: not 64 KiB, nor a forged log line', async () => {
+    const claims = ['x\n{"outcome":"accepted"}', '\u001b[31mred', 'k'.repeat(256)];
+    for (const claim of claims) {
+      const header = sign({ url: `${base}/me`, who: { ...ME, consumerKey: claim } }).header;
+      expect((await request(server).get('/me').set('Authorization', header)).status).toBe(400);
+    }
+    expect(events.map(({ outcome, status, clientId, token }) => ({ outcome, status, clientId, token }))).toEqual(
+      claims.map(() => ({ outcome: 'refused', status: 400, clientId: undefined, token: 'tk' })),
+    );
+  });
+
   it('names the proven caller of a request refused for its scopes', async () => {
     await request(server)
       .get('/scoped')

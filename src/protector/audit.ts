@@ -15,7 +15,10 @@ export interface AuditEvent {
   error?: string;
   method: string;
   path: string;
-  /** Consumer key and token as the request claimed them (verified only when accepted). */
+  /**
+   * Consumer key and token as the request claimed them (verified only when accepted); on a refusal, only a value that
+   * could be one (at most `limits.credentialLength` characters, no control character).
+   */
   clientId?: string;
   token?: string;
   signatureMethod?: string;

@@ -55,10 +55,20 @@ function checkLength(name: string, value: string | undefined, longest: number, c
   }
 }
 
-/** Who the request claims to be, from its protocol parameters: for the refusals built from here on. */
-export function claimedBy(oauth: ReadonlyMap<string, string>): Claimed {
-  return { clientId: oauth.get('oauth_consumer_key') || undefined, token: oauth.get('oauth_token') || undefined };
+/**
+ * Who the request claims to be, from its protocol parameters: for the refusals built from here on, and the audit
+ * events made of them. Only a value that could be a credential is named (at most `longest` characters, no control
+ * character): a refusal must not carry 64 KiB, or a line break that forges a line of a line-oriented log.
+ */
+export function claimedBy(oauth: ReadonlyMap<string, string>, longest: number): Claimed {
+  return {
+    clientId: claimable(oauth.get('oauth_consumer_key'), longest),
+    token: claimable(oauth.get('oauth_token'), longest),
+  };
 }
+
+const claimable = (value: string | undefined, longest: number) =>
+  value && value.length <= longest && !CONTROL_CHARACTER.test(value) ? value : undefined;
 
 /**
  * §3.1: "oauth_consumer_key", "oauth_signature_method", "oauth_signature", "oauth_timestamp" and

@@ -103,7 +103,7 @@ export function verifyRequest<C extends Client, T extends TokenCredential>(
   // 1. Parameters from the header, the query and a form body (§3.4.1.3.1), each decoded once, strictly.
   const parameters = collectRequestParameters(request, policy.limits);
   if (request.authorization === undefined && parameters.oauth.size === 0) throw new MissingCredentialsError();
-  const claimed = claimedBy(parameters.oauth);
+  const claimed = claimedBy(parameters.oauth, policy.credentialLength);
   // 2. Transport, now that the request is known to be an OAuth request.
   if (!request.secure && !policy.allowInsecureTransport) throw new InsecureTransportError({ claimed });
   // 3. Required parameters and their syntax (§3.1), where a Mastercard route needs them, and a body that the
