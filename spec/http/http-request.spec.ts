@@ -1,5 +1,24 @@
+import Koa from 'koa';
+import { once } from 'node:events';
+import { connect, createServer } from 'node:http2';
+import type { AddressInfo } from 'node:net';
+import { MemoryNonceCache, requireOAuth, ResourceProtector } from '../../src';
 import { readHttpRequest, type HttpRequest } from '../../src/http/http-request';
+import { expectWarning, PLAIN_HTTP_NOTICE } from '../support/console';
+import { client, token, WHO } from '../support/fixtures';
 import { nodeRequest } from '../support/node-request';
+import { sign } from '../support/sign';
+
+const protector = expectWarning(
+  PLAIN_HTTP_NOTICE,
+  () =>
+    new ResourceProtector({
+      queryClient: () => client,
+      queryToken: () => token,
+      nonceCache: new MemoryNonceCache(),
+      allowInsecureTransport: true,
+    }),
+);
 
 /** A bodiless GET with these headers. */
 const withHeaders = (headers: Record<string, string>) => nodeRequest({ target: '/a', headers });
@@ -105,5 +124,49 @@ describe('readHttpRequest: a head Node may not have read whole', () => {
 
   it('reads any number of lines on a server that keeps them all (maxHeadersCount 0)', () => {
     expect(withLines(5000, 0)).not.toThrow();
+  });
+});
+
+describe('readHttpRequest: HTTP/2', () => {
+  // Koa's ctx.host reads :authority on HTTP/2 where the guard reads Host, and an HTTP/2 request need not send Host.
+  it('refuses to verify an HTTP/2 request (h2c, Koa), rather than verify it for a host the action does not see', async () => {
+    const app = new Koa();
+    app.use(requireOAuth(protector));
+    app.use((ctx) => {
+      ctx.body = { host: ctx.host };
+    });
+    const server = createServer(app.callback());
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as AddressInfo;
+    const session = connect(`http://127.0.0.1:${port}`);
+    try {
+      const answer = (headers: Record<string, string>) =>
+        new Promise<{ status: number; body: string }>((resolve, reject) => {
+          const stream = session.request({ ':method': 'GET', ':path': '/me', ...headers });
+          let status = 0;
+          let body = '';
+          stream.on('response', (head) => (status = Number(head[':status'])));
+          stream.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          stream.on('end', () => resolve({ status, body }));
+          stream.on('error', reject);
+          stream.end();
+        });
+      const signedFor = (host: string) => sign({ url: `http://${host}/me`, who: WHO }).header;
+      for (const headers of <Record<string, string>[]>[
+        { ':authority': 'good.example', authorization: signedFor('good.example') },
+        { ':authority': 'good.example', host: 'evil.example', authorization: signedFor('evil.example') },
+      ]) {
+        const { status, body } = await answer(headers);
+        expect({ status, ...(JSON.parse(body) as object) }).toEqual({
+          status: 400,
+          error: 'invalid_request',
+          error_description: 'Only HTTP/1.x requests are verified.',
+        });
+      }
+    } finally {
+      session.close();
+      server.close();
+    }
   });
 });

@@ -95,6 +95,9 @@ export function readHttpRequest(
   options: ReadOptions,
   readBody: () => MaybePromise<Buffer>,
 ): MaybePromise<HttpRequest> {
+  // HTTP/2 names the authority in `:authority`, which frameworks read (Koa's `ctx.host`) where the guard reads Host,
+  // and its requests need not send Host at all: it is not verified, rather than verified for another host.
+  if (req.httpVersionMajor > 1) throw new InvalidRequestError('Only HTTP/1.x requests are verified.');
   if (req.rawHeaders.length >= 2 * headerLinesKept(req)) {
     throw new InvalidRequestError('The request has more header lines than the server reads whole.');
   }
