@@ -180,6 +180,17 @@ describe('parseRsaPublicKey', () => {
     expect(parseRsaPublicKey(pem)).toBe(first);
   });
 
+  it('keeps the 1,000 PEM texts parsed last: one is parsed again once 1,000 others came after it', () => {
+    const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
+    const pem = publicKey.export({ type: 'spki', format: 'pem' }) as string;
+    for (const others of [999, 1000]) {
+      const text = pem + '\n'.repeat(others); // a PEM text of its own each round
+      const first = parseRsaPublicKey(text);
+      for (let i = 0; i < others; i++) parseRsaPublicKey(`not a key ${others} ${i}`);
+      expect([others, parseRsaPublicKey(text) === first]).toEqual([others, others < 1000]);
+    }
+  });
+
   it('refuses what is not an RSA public key', () => {
     const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
     expect(parseRsaPublicKey(publicKey.export({ type: 'spki', format: 'pem' }) as string)).toBeUndefined();
