@@ -163,6 +163,29 @@ describe('two guards on one request', () => {
     expect(errors).toEqual([expect.stringMatching(/accepted by another guard already/)]);
   });
 
+  it('is the same TypeError for two protectors sharing one nonce cache (two realms)', async () => {
+    const shared = new MemoryNonceCache();
+    const realm = (name: string) =>
+      expectWarning(
+        PLAIN_HTTP_NOTICE,
+        () => new ResourceProtector({ ...stores(), nonceCache: shared, realm: name, existsNonce: undefined }),
+      );
+    const stacked = new Koa();
+    const errors: string[] = [];
+    stacked.on('error', (error: Error) => errors.push(error.message));
+    stacked.use(requireOAuth(realm('outer')));
+    stacked.use(requireOAuth(realm('inner')));
+    stacked.use((ctx) => {
+      ctx.body = {};
+    });
+    const res = await request(stacked.callback())
+      .get('/anything')
+      .set('Host', '127.0.0.1')
+      .set('Authorization', sign({ url: 'http://127.0.0.1/anything', who: ME }).header);
+    expect(res.status).toBe(500);
+    expect(errors).toEqual([expect.stringMatching(/accepted by another guard already/)]);
+  });
+
   it('verifies again where that finds no nonce of its own: another protector, or PLAINTEXT without one recorded', async () => {
     const plain = expectWarning(
       PLAIN_HTTP_NOTICE,

@@ -24,6 +24,17 @@ export function currentCredential<T extends TokenCredential | Client = TokenCred
 const guarded = requestSlot<GuardedRequest>('verified');
 /** The protector that accepted it. */
 const acceptedBy = requestSlot<object>('verified-by');
+/** The nonce store each configured protector records in: its `nonceCache`, or its `existsNonce` function. */
+const nonceStores = new WeakMap<object, object>();
+
+export function recordsNoncesIn(protector: object, store: object): void {
+  nonceStores.set(protector, store);
+}
+
+/** Whether two protectors would find each other's nonces: the same one, or two sharing one nonce store. */
+function shareNonces(a: object | undefined, b: object): boolean {
+  return a === b || (a !== undefined && nonceStores.get(a) === nonceStores.get(b));
+}
 
 export function rememberVerified(holder: object, verified: GuardedRequest, protector: object): void {
   guarded.set(holder, verified);
@@ -52,15 +63,19 @@ export function verifiedBy(holder: object, protector: object): GuardedRequest | 
 }
 
 /**
- * Refuses to guard again, with the same protector, a request that recorded its nonce when a guard accepted it (a
- * router's `requireOAuth()` and the route's own): verified again, it would find that nonce and be refused as a replay,
- * a 401 that tells its client to re-sign. A TypeError instead, which the framework answers 500 and logs on the first
- * such request, says what to change. Another protector has a nonce store of its own, and a request that recorded
- * no nonce (PLAINTEXT without one) verifies again as before.
+ * Refuses to guard again, with the same protector or one sharing its nonce store, a request that recorded its nonce
+ * when a guard accepted it (a router's `requireOAuth()` and the route's own): verified again, it would find that nonce
+ * and be refused as a replay, a 401 that tells its client to re-sign. A TypeError instead, which the framework answers
+ * 500 and logs on the first such request, says what to change. A protector with a nonce store of its own, and a
+ * request that recorded no nonce (PLAINTEXT without one), verifies again as before.
  */
 export function checkNotGuardedYet(holder: object, protector: object): void {
   const earlier = guarded.get(holder);
-  if (earlier?.nonce !== undefined && earlier.timestamp !== undefined && acceptedBy.get(holder) === protector) {
+  if (
+    earlier?.nonce !== undefined &&
+    earlier.timestamp !== undefined &&
+    shareNonces(acceptedBy.get(holder), protector)
+  ) {
     throw new TypeError(
       'routing-controllers-oauth1: this request was accepted by another guard already. Give a route one guard ' +
         "(a router's or its own) with all its options; a second would refuse the request as a replay of its own nonce.",
