@@ -53,7 +53,7 @@ export function bodyValue(form: readonly Parameter[] | undefined, json: unknown)
 export function parsedBody(headers: IncomingHttpHeaders, bytes: Buffer, limits: BodyLimits): unknown {
   const type = readableMediaType(headers);
   if (type === FORM) {
-    const params = parseFormBody(bytes.toString('latin1'), limits.parameters, bytes);
+    const params = parseFormBody(bytes.toString('latin1'), limits.parameters, bytes, true);
     if (params.length > limits.parameters) throw tooManyParameters(limits.parameters);
     return flatParameters(params);
   }

@@ -44,16 +44,18 @@ let lastBody: { bytes: Uint8Array; text: string; params: readonly Parameter[]; w
 
 /**
  * `parseFormEncoded` of a form body, `text` as read from `bytes`: the same answer, but a body's second reading
- * (the same bytes again) takes the parameters of its first, in an array of its own. Without `bytes`, it reads.
+ * (the same bytes again) takes the parameters of the first, in an array of its own, when the first was
+ * `remember`ed. Only the body parser's reading is: its parameters go to no one else, where the verifier's are handed
+ * to the application, which may change them, and a caller of the core may read every request into one buffer.
  */
-export function parseFormBody(text: string, most: number, bytes?: Uint8Array): Parameter[] {
+export function parseFormBody(text: string, most: number, bytes?: Uint8Array, remember = false): Parameter[] {
   const last = lastBody;
   lastBody = undefined;
   if (last !== undefined && last.bytes === bytes && last.text === text && (last.whole || last.params.length > most)) {
     return last.params.slice(0, Math.max(0, most + 1));
   }
   const params = parseFormEncoded(text, most);
-  if (bytes !== undefined && text.length <= REMEMBERED_BODY_CHARS) {
+  if (remember && bytes !== undefined && text.length <= REMEMBERED_BODY_CHARS) {
     lastBody = { bytes, text, params: params.slice(), whole: params.length <= most };
   }
   return params;
