@@ -1,5 +1,6 @@
 import { createHmac, generateKeyPairSync } from 'node:crypto';
 import fc from 'fast-check';
+import { DEFAULTS } from '../../src/protector/settings';
 import { percentEncode } from '../../src/rfc5849/encoding';
 import * as hmacModule from '../../src/rfc5849/hmac';
 import { hmacSha, KEY_CACHE_SIZE, PreparedKeys } from '../../src/rfc5849/hmac-sha';
@@ -26,6 +27,11 @@ describe('the signature method table', () => {
       expect(resolveSignatureMethod(name)).toBeDefined();
       expect(resolveSignatureMethod(name.toLowerCase())).toBeUndefined();
     }
+  });
+
+  it('shares frozen method objects: a change to one would reach every protector', () => {
+    for (const method of STANDARD_SIGNATURE_METHODS.values()) expect(Object.isFrozen(method)).toBe(true);
+    expect(Object.isFrozen(DEFAULTS.signatureMethods)).toBe(true);
   });
 
   it('lets an application add its own method to a table of its own, and changes no other table', () => {

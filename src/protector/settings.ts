@@ -82,7 +82,7 @@ export interface TunableSettings {
 }
 
 export const DEFAULTS: Readonly<TunableSettings> = Object.freeze({
-  signatureMethods: ['HMAC-SHA1'],
+  signatureMethods: Object.freeze(['HMAC-SHA1']),
   realm: '',
   timestampWindowSeconds: 300,
   twoLegged: false,

@@ -8,15 +8,20 @@ import { plaintext } from './plaintext';
 import { rsaSha } from './rsa-sha';
 import type { SignatureMethod } from './signature-method';
 
-export const STANDARD_SIGNATURE_METHODS: ReadonlyMap<string, SignatureMethod> = new Map([
-  ['HMAC-SHA1', hmacSha(new PreparedKeys('sha1'))],
-  ['HMAC-SHA256', hmacSha(new PreparedKeys('sha256'))],
-  ['HMAC-SHA512', hmacSha(new PreparedKeys('sha512'))],
-  ['RSA-SHA1', rsaSha('sha1')],
-  ['RSA-SHA256', rsaSha('sha256')],
-  ['RSA-SHA512', rsaSha('sha512')],
-  ['PLAINTEXT', plaintext],
-]);
+/** Frozen: every protector's table holds these very objects, so a change to one would reach them all. */
+export const STANDARD_SIGNATURE_METHODS: ReadonlyMap<string, SignatureMethod> = new Map(
+  (
+    [
+      ['HMAC-SHA1', hmacSha(new PreparedKeys('sha1'))],
+      ['HMAC-SHA256', hmacSha(new PreparedKeys('sha256'))],
+      ['HMAC-SHA512', hmacSha(new PreparedKeys('sha512'))],
+      ['RSA-SHA1', rsaSha('sha1')],
+      ['RSA-SHA256', rsaSha('sha256')],
+      ['RSA-SHA512', rsaSha('sha512')],
+      ['PLAINTEXT', plaintext],
+    ] as const
+  ).map(([name, method]) => [name, Object.freeze(method)]),
+);
 
 /** The standard methods with `extra` added (or replacing one of the same, case-sensitive name). */
 export function signatureMethodTable(
