@@ -22,8 +22,9 @@ export function koaRequest(ctx: Context, uploadsReadLater = false): AdapterReque
 
 /**
  * What routing-controllers' koa-bodyparser read, when `oauthBodyParser()` was not mounted before it: the
- * text it decoded as UTF-8. Bytes that were not UTF-8 are lost in that decoding; when the length no longer
- * matches Content-Length the body is refused rather than verified as something else.
+ * text it decoded as UTF-8. Bytes that were not UTF-8 are lost in that decoding, each sequence to a U+FFFD: when the
+ * text holds one, or its length no longer matches Content-Length, the body is refused rather than verified as
+ * something else (a chunked body has no length to compare, and an ill-formed three-byte sequence keeps it).
  */
 function rawBodyOfBodyParser(ctx: Context): Buffer {
   const raw = (ctx.request as { rawBody?: unknown }).rawBody;
@@ -35,8 +36,11 @@ function rawBodyOfBodyParser(ctx: Context): Buffer {
   }
   const bytes = Buffer.from(raw, 'utf8');
   const declared = ctx.req.headers['content-length'];
-  if (declared !== undefined && Number(declared) !== bytes.length) {
-    throw new InvalidRequestError('The request body is not valid UTF-8.');
+  if ((declared !== undefined && Number(declared) !== bytes.length) || raw.includes('\uFFFD')) {
+    throw new InvalidRequestError(
+      'The request body is not valid UTF-8, or holds U+FFFD, which a parser mounted before oauthBodyParser() ' +
+        'cannot tell apart.',
+    );
   }
   keepBody(ctx.req, bytes);
   return bytes;
