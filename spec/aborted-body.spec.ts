@@ -11,24 +11,13 @@ import Koa from 'koa';
 import { once } from 'node:events';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
-import { MemoryNonceCache, oauthBodyParser, requireOAuth, ResourceProtector, type AuditEvent } from '../src';
+import { oauthBodyParser, requireOAuth, type AuditEvent } from '../src';
 import { requireOAuth as expressGuard } from '../src/express';
-import { expectWarning, PLAIN_HTTP_NOTICE } from './support/console';
-import { client, token, WHO } from './support/fixtures';
+import { plainHttpProtector, WHO } from './support/fixtures';
 import { sign } from './support/sign';
 
 const events: AuditEvent[] = [];
-const protector = expectWarning(
-  PLAIN_HTTP_NOTICE,
-  () =>
-    new ResourceProtector({
-      queryClient: () => client,
-      queryToken: () => token,
-      nonceCache: new MemoryNonceCache(),
-      allowInsecureTransport: true,
-      audit: (event) => events.push(event),
-    }),
-);
+const protector = plainHttpProtector({ audit: (event) => events.push(event) });
 
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** What waits before the body's reader, as a session lookup would. */

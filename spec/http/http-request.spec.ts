@@ -2,23 +2,13 @@ import Koa from 'koa';
 import { once } from 'node:events';
 import { connect, createServer } from 'node:http2';
 import type { AddressInfo } from 'node:net';
-import { MemoryNonceCache, requireOAuth, ResourceProtector } from '../../src';
+import { requireOAuth } from '../../src';
 import { readHttpRequest, type HttpRequest } from '../../src/http/http-request';
-import { expectWarning, PLAIN_HTTP_NOTICE } from '../support/console';
-import { client, token, WHO } from '../support/fixtures';
+import { plainHttpProtector, WHO } from '../support/fixtures';
 import { nodeRequest } from '../support/node-request';
 import { sign } from '../support/sign';
 
-const protector = expectWarning(
-  PLAIN_HTTP_NOTICE,
-  () =>
-    new ResourceProtector({
-      queryClient: () => client,
-      queryToken: () => token,
-      nonceCache: new MemoryNonceCache(),
-      allowInsecureTransport: true,
-    }),
-);
+const protector = plainHttpProtector();
 
 /** A bodiless GET with these headers. */
 const withHeaders = (headers: Record<string, string>) => nodeRequest({ target: '/a', headers });

@@ -1,9 +1,30 @@
 /**
  * The one client and token most unit specs verify against: consumer `ck` / `cs`, token `tk` / `ts`.
  */
-import type { Client, TokenCredential } from '../../src';
+import {
+  MemoryNonceCache,
+  ResourceProtector,
+  type Client,
+  type ResourceProtectorOptions,
+  type TokenCredential,
+} from '../../src';
+import { expectWarning, PLAIN_HTTP_NOTICE } from './console';
 import type { Identity } from './sign';
 
 export const WHO: Identity = { consumerKey: 'ck', consumerSecret: 'cs', token: 'tk', tokenSecret: 'ts' };
 export const client: Client = { getClientSecret: () => 'cs', getRsaPublicKey: () => undefined };
 export const token: TokenCredential = { getOAuthToken: () => 'tk', getOAuthTokenSecret: () => 'ts' };
+
+/** A protector of `client` and `token`, nonces in a memory cache of its own, plain http allowed (its notice expected). */
+export const plainHttpProtector = (extra: Partial<ResourceProtectorOptions> = {}): ResourceProtector =>
+  expectWarning(
+    PLAIN_HTTP_NOTICE,
+    () =>
+      new ResourceProtector({
+        queryClient: () => client,
+        queryToken: () => token,
+        nonceCache: new MemoryNonceCache(),
+        allowInsecureTransport: true,
+        ...extra,
+      } as ResourceProtectorOptions),
+  );
