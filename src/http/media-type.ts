@@ -40,9 +40,9 @@ export function readableMediaType(headers: IncomingHttpHeaders): string | undefi
   return type;
 }
 
-/** A JSON media type: application/json or a +json suffix (RFC 6839). */
 /** Whether a body is multipart (an upload, for routing-controllers' multer). */
 export const isMultipart = (contentType: string | undefined): boolean => /^multipart\//i.test(contentType ?? '');
 
+/** A JSON media type: application/json or a +json suffix (RFC 6839). */
 export const isJson = (type: string | undefined): boolean =>
   type !== undefined && (type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json')));
