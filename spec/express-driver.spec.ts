@@ -28,6 +28,8 @@ import {
   RequireOAuth,
   ResourceProtector,
   type Client,
+  type ExistsNonce,
+  type ResourceProtectorOptions,
   type TokenCredential,
 } from '../src';
 import { oauthBodyParser, requireOAuth } from '../src/express';
@@ -43,7 +45,7 @@ const token: TokenCredential & { user: string } = {
 };
 let nonceChecks = 0;
 const cache = new MemoryNonceCache();
-const protector = new ResourceProtector({
+const protectorOptions: ResourceProtectorOptions = {
   queryClient: (id) => (id === 'ck' ? client : undefined),
   queryToken: (id, t) => (id === 'ck' && t === 'tk' ? token : undefined),
   existsNonce: (nonce, timestamp, clientId, tk, { ttlSeconds, nowSeconds }) => {
@@ -51,7 +53,8 @@ const protector = new ResourceProtector({
     return !cache.setIfAbsent(`${clientId} ${tk} ${timestamp} ${nonce}`, ttlSeconds, nowSeconds);
   },
   realm: 'express',
-});
+};
+const protector = new ResourceProtector(protectorOptions);
 
 class NoteDto {
   @IsString()
@@ -463,6 +466,26 @@ describe('two guards on one Express request', () => {
       res.status(500).json({});
     });
     const res = await request(app).get('/admin/x').set(signedHeaders('GET', '/admin/x'));
+    expect(res.status).toBe(500);
+    expect(errors).toEqual([expect.stringMatching(/accepted by another guard already/)]);
+  });
+
+  it("is the same TypeError where the second guard's protector keeps its nonces where the first's does", async () => {
+    const app = express4();
+    app.set('trust proxy', 'loopback');
+    const sameNonces = new ResourceProtector({
+      ...protectorOptions,
+      existsNonce: (...args) => (protectorOptions.existsNonce as ExistsNonce)(...args), // another function, one cache
+      realm: 'other',
+    });
+    app.get('/x', requireOAuth(protector), requireOAuth(sameNonces), (_req, res) => void res.json({}));
+    const errors: string[] = [];
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars -- Express knows an error handler by its four parameters
+    app.use((error: Error, _req: unknown, res: express4.Response, _next: unknown) => {
+      errors.push(error.message);
+      res.status(500).json({});
+    });
+    const res = await request(app).get('/x').set(signedHeaders('GET', '/x'));
     expect(res.status).toBe(500);
     expect(errors).toEqual([expect.stringMatching(/accepted by another guard already/)]);
   });

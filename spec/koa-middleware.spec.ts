@@ -14,6 +14,7 @@ import {
   ResourceProtector,
   type AuditEvent,
   type Client,
+  type ExistsNonce,
   type TokenCredential,
 } from '../src';
 import { expectWarning, PLAIN_HTTP_NOTICE } from './support/console';
@@ -163,27 +164,34 @@ describe('two guards on one request', () => {
     expect(errors).toEqual([expect.stringMatching(/accepted by another guard already/)]);
   });
 
-  it('is the same TypeError for two protectors sharing one nonce cache (two realms)', async () => {
-    const shared = new MemoryNonceCache();
-    const realm = (name: string) =>
+  it('is the same TypeError for two protectors keeping their nonces in one place (two realms)', async () => {
+    const realm = (name: string, nonces: { nonceCache: MemoryNonceCache } | { existsNonce: ExistsNonce }) =>
       expectWarning(
         PLAIN_HTTP_NOTICE,
-        () => new ResourceProtector({ ...stores(), nonceCache: shared, realm: name, existsNonce: undefined }),
+        () => new ResourceProtector({ ...stores(), existsNonce: undefined, ...nonces, realm: name }),
       );
-    const stacked = new Koa();
-    const errors: string[] = [];
-    stacked.on('error', (error: Error) => errors.push(error.message));
-    stacked.use(requireOAuth(realm('outer')));
-    stacked.use(requireOAuth(realm('inner')));
-    stacked.use((ctx) => {
-      ctx.body = {};
-    });
-    const res = await request(stacked.callback())
-      .get('/anything')
-      .set('Host', '127.0.0.1')
-      .set('Authorization', sign({ url: 'http://127.0.0.1/anything', who: ME }).header);
-    expect(res.status).toBe(500);
-    expect(errors).toEqual([expect.stringMatching(/accepted by another guard already/)]);
+    const shared = new MemoryNonceCache();
+    const other = new MemoryNonceCache();
+    const setups: [ResourceProtector, ResourceProtector][] = [
+      [realm('outer', { nonceCache: shared }), realm('inner', { nonceCache: shared })], // one cache object
+      [realm('outer', { nonceCache: other }), realm('inner', { existsNonce: createExistsNonce(other) })], // two over it
+    ];
+    for (const [outer, inner] of setups) {
+      const stacked = new Koa();
+      const errors: string[] = [];
+      stacked.on('error', (error: Error) => errors.push(error.message));
+      stacked.use(requireOAuth(outer));
+      stacked.use(requireOAuth(inner));
+      stacked.use((ctx) => {
+        ctx.body = {};
+      });
+      const res = await request(stacked.callback())
+        .get('/anything')
+        .set('Host', '127.0.0.1')
+        .set('Authorization', sign({ url: 'http://127.0.0.1/anything', who: ME }).header);
+      expect(res.status).toBe(500);
+      expect(errors).toEqual([expect.stringMatching(/accepted by another guard already/)]);
+    }
   });
 
   it('verifies again where that finds no nonce of its own: another protector, or PLAINTEXT without one recorded', async () => {

@@ -7,7 +7,7 @@
 import { defineOwnQuery } from '../http/own-query';
 import { keptBody } from '../http/request-body';
 import type { GuardTarget } from '../protector/route-options';
-import { checkNotGuardedYet, rememberVerified } from '../protector/current-credential';
+import { checkNotGuardedYet, checkNotOwnReplay, rememberVerified } from '../protector/current-credential';
 import type { GuardedRequest, ResourceProtector } from '../protector/resource-protector';
 import { OAuthError } from '../rfc5849/errors';
 import { isPromiseLike, type MaybePromise } from '../rfc5849/maybe-promise';
@@ -95,5 +95,10 @@ export function installGuarded(
 
 function refuse(res: ExpressResponse, next: NextFunction, error: unknown): void {
   if (!(error instanceof OAuthError)) return next(error);
+  try {
+    checkNotOwnReplay(res.locals, error);
+  } catch (mistake) {
+    return next(mistake);
+  }
   renderOAuthError(res, error);
 }

@@ -7,7 +7,7 @@
  */
 import type { Context, Middleware, Next } from 'koa';
 import { defineOwnQuery } from '../http/own-query';
-import { checkNotGuardedYet, rememberVerified } from '../protector/current-credential';
+import { checkNotGuardedYet, checkNotOwnReplay, rememberVerified } from '../protector/current-credential';
 import type { GuardedRequest, ResourceProtector } from '../protector/resource-protector';
 import type { GuardTarget } from '../protector/route-options';
 import type { Client, TokenCredential } from '../rfc5849/credentials';
@@ -69,5 +69,6 @@ function accept(protector: ResourceProtector, guarded: GuardedRequest | undefine
 
 function refuse(ctx: Context, error: unknown): void {
   if (!(error instanceof OAuthError)) throw error;
+  checkNotOwnReplay(ctx.req, error);
   renderOAuthError(ctx, error);
 }

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Client, TokenCredential } from '../rfc5849/credentials';
+import { InvalidNonceError } from '../rfc5849/errors';
 import type { VerifiedRequest } from '../rfc5849/verify-request';
 import { requestSlot } from '../http/request-slot';
 import type { GuardedRequest } from './guard-request';
@@ -24,17 +25,6 @@ export function currentCredential<T extends TokenCredential | Client = TokenCred
 const guarded = requestSlot<GuardedRequest>('verified');
 /** The protector that accepted it. */
 const acceptedBy = requestSlot<object>('verified-by');
-/** The nonce store each configured protector records in: its `nonceCache`, or its `existsNonce` function. */
-const nonceStores = new WeakMap<object, object>();
-
-export function recordsNoncesIn(protector: object, store: object): void {
-  nonceStores.set(protector, store);
-}
-
-/** Whether two protectors would find each other's nonces: the same one, or two sharing one nonce store. */
-function shareNonces(a: object | undefined, b: object): boolean {
-  return a === b || (a !== undefined && nonceStores.get(a) === nonceStores.get(b));
-}
 
 export function rememberVerified(holder: object, verified: GuardedRequest, protector: object): void {
   guarded.set(holder, verified);
@@ -62,23 +52,35 @@ export function verifiedBy(holder: object, protector: object): GuardedRequest | 
   return earlier;
 }
 
+/** Whether a guard accepted this request and recorded its nonce. */
+function recordedNonce(holder: object): boolean {
+  const earlier = guarded.get(holder);
+  return earlier?.nonce !== undefined && earlier.timestamp !== undefined;
+}
+
+const guardedTwice = () =>
+  new TypeError(
+    'routing-controllers-oauth1: this request was accepted by another guard already. Give a route one guard ' +
+      "(a router's or its own) with all its options; a second would refuse the request as a replay of its own nonce.",
+  );
+
 /**
- * Refuses to guard again, with the same protector or one sharing its nonce store, a request that recorded its nonce
- * when a guard accepted it (a router's `requireOAuth()` and the route's own): verified again, it would find that nonce
- * and be refused as a replay, a 401 that tells its client to re-sign. A TypeError instead, which the framework answers
- * 500 and logs on the first such request, says what to change. A protector with a nonce store of its own, and a
- * request that recorded no nonce (PLAINTEXT without one), verifies again as before.
+ * Refuses to guard again, with the same protector, a request that recorded its nonce when a guard accepted it (a
+ * router's `requireOAuth()` and the route's own): verified again, it would find that nonce and be refused as a replay,
+ * a 401 that tells its client to re-sign. A TypeError instead, which the framework answers 500 and logs on the first
+ * such request, says what to change. Another protector verifies again: with a nonce store of its own it accepts, and
+ * one that keeps its nonces where the first did finds this request's own (`checkNotOwnReplay`). A request that
+ * recorded no nonce (PLAINTEXT without one) verifies again as before.
  */
 export function checkNotGuardedYet(holder: object, protector: object): void {
-  const earlier = guarded.get(holder);
-  if (
-    earlier?.nonce !== undefined &&
-    earlier.timestamp !== undefined &&
-    shareNonces(acceptedBy.get(holder), protector)
-  ) {
-    throw new TypeError(
-      'routing-controllers-oauth1: this request was accepted by another guard already. Give a route one guard ' +
-        "(a router's or its own) with all its options; a second would refuse the request as a replay of its own nonce.",
-    );
-  }
+  if (recordedNonce(holder) && acceptedBy.get(holder) === protector) throw guardedTwice();
+}
+
+/**
+ * A refusal as a replay, of a request that another guard accepted and recorded the nonce of: the second protector keeps
+ * its nonces where the first did (one cache, or two clients of one Redis), and found the request's own. The same
+ * TypeError as a second guard of one protector.
+ */
+export function checkNotOwnReplay(holder: object, error: unknown): void {
+  if (error instanceof InvalidNonceError && recordedNonce(holder)) throw guardedTwice();
 }

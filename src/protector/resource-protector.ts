@@ -17,7 +17,7 @@ import type { BodyShape } from '../http/body-value';
 import type { AdapterRequest } from './adapter-request';
 import { checkAccess, type AccessRequest, type AccessRules } from './access';
 import type { AuditEvent, DebugSignatures } from './audit';
-import { recordsNoncesIn, verifiedRequests } from './current-credential';
+import { verifiedRequests } from './current-credential';
 import { createExistsNonce, type ExistsNonce } from './exists-nonce';
 import type { NonceCache } from './nonce-cache';
 import type { RouteOptions } from './route-options';
@@ -143,7 +143,6 @@ export class ResourceProtector<C extends Client = Client, T extends TokenCredent
     }
     const settings = resolveSettings(options);
     const existsNonce = options.existsNonce ?? createExistsNonce(options.nonceCache as NonceCache);
-    recordsNoncesIn(this, options.nonceCache ?? options.existsNonce);
     const ms = settings.storeTimeoutMs;
     const calls = () => new StoreCalls(ms, settings.limits.storeCallsWaiting);
     const [clients, tokens, nonces] = [calls(), calls(), calls()];
