@@ -251,6 +251,9 @@ describe.each(DRIVERS)('on %s', (_driver, makeApp) => {
     // Without credentials, @CurrentUser() has no user and multer reads the upload (a 500 for every upload before).
     expect((await upload('/c/upload-user', false)).body).toEqual({ file: 'hello', user: null });
     expect((await upload('/c/upload', false)).status).toBe(401);
+    // Another scheme (a proxy's Basic) carries no OAuth credentials: anonymous still.
+    const basic = await upload('/c/upload-user', false).set('Authorization', 'Basic dXNlcjpwYXNz');
+    expect(basic.body).toEqual({ file: 'hello', user: null });
     // OAuth in the query, however spelt, is not anonymous: its request would be verified without the upload.
     const signedQuery = sign({ method: 'POST', url: `${base}/c/upload-user`, who: ME }).asQuery;
     for (const query of [signedQuery.replaceAll('oauth_', 'oauth%5F'), signedQuery.replaceAll('oauth_', '%6Fauth_')]) {
@@ -258,6 +261,15 @@ describe.each(DRIVERS)('on %s', (_driver, makeApp) => {
       expect(refused.body.error_description).toMatch(/multipart body is not verified/);
     }
     expect((await upload('/c/upload-user?a=%zz', false)).body.error_description).toMatch(/multipart/);
+    // Media types are case-insensitive (RFC 9110 §8.3.1), and multer reads any multipart type.
+    for (const type of ['Multipart/Form-Data; boundary=x', 'multipart/mixed; boundary=x']) {
+      const signed = await request(server)
+        .post('/c/upload')
+        .set('Authorization', sign({ method: 'POST', url: `${base}/c/upload`, who: ME }).header)
+        .set('Content-Type', type)
+        .send('--x--\r\n');
+      expect(signed.body.error_description).toMatch(/multipart body is not verified/);
+    }
   });
 
   it('optional authentication: an unsigned request passes without a credential, a signed one must verify', async () => {

@@ -189,5 +189,29 @@ describe('access rules read scopes and answers exactly', () => {
     };
     expect(await access(goodToken(), { authorize: () => thenable as never })).toBe(UNAVAILABLE);
     expect(await access({ ...goodToken(), getScopes: () => thenable }, { scopes: ['admin'] })).toBe(UNAVAILABLE);
+    const thenGetterThrows = Object.defineProperty({}, 'then', {
+      get() {
+        throw new Error('then threw');
+      },
+    });
+    expect(await access(goodToken(), { authorize: () => thenGetterThrows as never })).toBe(UNAVAILABLE);
+  });
+
+  it('an authorize predicate that never answers: a third call while two wait is refused without asking it', async () => {
+    const protector = protectorWith({ storeTimeoutMs: 20, limits: { storeCallsWaiting: 2 } });
+    let asked = 0;
+    const authorize = () => (asked++, new Promise<boolean>(() => undefined));
+    const request = { method: 'GET', path: '/items', host: 'api.example.com', params: {}, query: {} };
+    const check = async () => {
+      const verified = await protector.verifyNow(requestOf());
+      try {
+        await protector.checkAccess(verified, { authorize }, request);
+        return 'ok';
+      } catch (error) {
+        return (error as { code: string }).code;
+      }
+    };
+    expect([await check(), await check(), await check()]).toEqual(Array(3).fill('temporarily_unavailable'));
+    expect(asked).toBe(2);
   });
 });

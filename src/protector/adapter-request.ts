@@ -6,6 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import { readHttpRequest, type HttpRequest } from '../http/http-request';
 import { isMultipart } from '../http/media-type';
 import { NO_BODY, readBody, withinLimit } from '../http/request-body';
+import { isOAuthScheme } from '../rfc5849/authorization-header';
 import { InvalidRequestError } from '../rfc5849/errors';
 import type { MaybePromise } from '../rfc5849/maybe-promise';
 
@@ -49,12 +50,13 @@ const UPLOAD_LATER = () => {
 };
 
 /**
- * Whether a request may carry OAuth credentials outside its body: any `Authorization` header, or `oauth_` in its
- * query however encoded (a query that does not decode counts too). Only a request that cannot is anonymous without
- * its multipart body, which no credential can be in.
+ * Whether a request may carry OAuth credentials outside its body: an `Authorization` header of the OAuth scheme (the
+ * only one the guard reads, with this very test), or `oauth_` in its query however encoded (a query that does not
+ * decode counts too). Only a request that cannot is anonymous without its multipart body, which no credential can be in.
  */
 function mayClaimOAuth({ req, target }: AdapterRequest): boolean {
-  if (req.headers.authorization !== undefined) return true;
+  const authorization = req.headers.authorization;
+  if (authorization !== undefined && isOAuthScheme(authorization)) return true;
   const at = target.indexOf('?');
   if (at < 0) return false;
   try {

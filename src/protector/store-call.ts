@@ -32,13 +32,15 @@ export class StoreCalls {
       throw unavailable(claimed, new Error(`${this.#waiting} calls are waiting for the store's answer`));
     }
     let result: R | PromiseLike<R>;
+    let promised: boolean;
     try {
       result = call();
+      promised = isPromiseLike(result); // reads `then`, which a getter of the application's may throw from
     } catch (cause) {
       throw unavailable(claimed, cause);
     }
-    if (!isPromiseLike(result)) return checked(result, claimed, answer);
-    const pending = result;
+    if (!promised) return checked(result as R, claimed, answer);
+    const pending = result as PromiseLike<R>;
     this.#waiting++;
     let answered = false;
     const settle = () => {
