@@ -21,10 +21,11 @@ export function koaRequest(ctx: Context, uploadsReadLater = false): AdapterReque
 }
 
 /**
- * What routing-controllers' koa-bodyparser read, when `oauthBodyParser()` was not mounted before it: the
- * text it decoded as UTF-8. Bytes that were not UTF-8 are lost in that decoding, each sequence to a U+FFFD: when the
- * text holds one, or its length no longer matches Content-Length, the body is refused rather than verified as
- * something else (a chunked body has no length to compare, and an ill-formed three-byte sequence keeps it).
+ * What routing-controllers' koa-bodyparser read, when `oauthBodyParser()` was not mounted before it: the text it
+ * decoded as UTF-8, after undoing any content coding and dropping a byte order mark. Only a text whose UTF-8 is the
+ * body as sent is verified: none of that happened (no content coding, the length Content-Length announced) and no
+ * byte was lost (no U+FFFD, which each ill-formed sequence becomes, one of three bytes keeping the length). A body
+ * without Content-Length (chunked) has no length to compare, and is refused.
  */
 function rawBodyOfBodyParser(ctx: Context): Buffer {
   const raw = (ctx.request as { rawBody?: unknown }).rawBody;
@@ -35,11 +36,12 @@ function rawBodyOfBodyParser(ctx: Context): Buffer {
     );
   }
   const bytes = Buffer.from(raw, 'utf8');
-  const declared = ctx.req.headers['content-length'];
-  if ((declared !== undefined && Number(declared) !== bytes.length) || raw.includes('\uFFFD')) {
+  const { 'content-length': declared, 'content-encoding': coding } = ctx.req.headers;
+  // Without Content-Length (chunked), Number(undefined) is NaN: no length matches it.
+  if (Number(declared) !== bytes.length || coding !== undefined || raw.includes('\uFFFD')) {
     throw new InvalidRequestError(
-      'The request body is not valid UTF-8, or holds U+FFFD, which a parser mounted before oauthBodyParser() ' +
-        'cannot tell apart.',
+      'The request body cannot be verified as sent: a parser mounted before oauthBodyParser() kept only its text ' +
+        '(a body that is not UTF-8, holds U+FFFD or a byte order mark, has a content coding or no Content-Length).',
     );
   }
   keepBody(ctx.req, bytes);
