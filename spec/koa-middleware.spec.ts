@@ -271,13 +271,20 @@ describe('the audit hook', () => {
   });
 
   it('names a claimed identity only when it could be a credential: not 64 KiB, nor a forged log line', async () => {
-    const claims = ['x\n{"outcome":"accepted"}', '\u001b[31mred', 'k'.repeat(256)];
-    for (const claim of claims) {
+    // Refused for their syntax (400), or as unknown clients (401): either way, not named.
+    const claims: [string, number][] = [
+      ['x\n{"outcome":"accepted"}', 400],
+      ['\u001b[31mred', 400],
+      ['k'.repeat(256), 400],
+      ['a\u2028b', 401],
+      ['evil\u202etxt.exe', 401],
+    ];
+    for (const [claim, status] of claims) {
       const header = sign({ url: `${base}/me`, who: { ...ME, consumerKey: claim } }).header;
-      expect((await request(server).get('/me').set('Authorization', header)).status).toBe(400);
+      expect((await request(server).get('/me').set('Authorization', header)).status).toBe(status);
     }
     expect(events.map(({ outcome, status, clientId, token }) => ({ outcome, status, clientId, token }))).toEqual(
-      claims.map(() => ({ outcome: 'refused', status: 400, clientId: undefined, token: 'tk' })),
+      claims.map(([, status]) => ({ outcome: 'refused', status, clientId: undefined, token: 'tk' })),
     );
   });
 

@@ -17,7 +17,7 @@ export interface AuditEvent {
   path: string;
   /**
    * Consumer key and token as the request claimed them (verified only when accepted); on a refusal, only a value that
-   * could be one (at most `limits.credentialLength` characters, no control character).
+   * could be one (at most `limits.credentialLength` characters of printable ASCII).
    */
   clientId?: string;
   token?: string;

@@ -57,8 +57,9 @@ function checkLength(name: string, value: string | undefined, longest: number, c
 
 /**
  * Who the request claims to be, from its protocol parameters: for the refusals built from here on, and the audit
- * events made of them. Only a value that could be a credential is named (at most `longest` characters, no control
- * character): a refusal must not carry 64 KiB, or a line break that forges a line of a line-oriented log.
+ * events made of them. Only a value that could be a credential is named (at most `longest` characters of printable
+ * ASCII): a refusal must not carry 64 KiB, nor a line break (U+2028 and NEL too) that forges a line of a line-oriented
+ * log, nor a bidirectional override that makes it read as another name.
  */
 export function claimedBy(oauth: ReadonlyMap<string, string>, longest: number): Claimed {
   return {
@@ -68,7 +69,8 @@ export function claimedBy(oauth: ReadonlyMap<string, string>, longest: number): 
 }
 
 const claimable = (value: string | undefined, longest: number) =>
-  value && value.length <= longest && !CONTROL_CHARACTER.test(value) ? value : undefined;
+  value && value.length <= longest && PRINTABLE_ASCII.test(value) ? value : undefined;
+const PRINTABLE_ASCII = /^[\x20-\x7e]+$/;
 
 /**
  * §3.1: "oauth_consumer_key", "oauth_signature_method", "oauth_signature", "oauth_timestamp" and
