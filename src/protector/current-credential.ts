@@ -37,16 +37,17 @@ export function verifiedOf(holder: object): GuardedRequest | undefined {
 }
 
 /**
- * What a guard of `protector` accepted for this request, for a checker of that protector to reuse. A TypeError when
- * another protector's guard accepted it: its stores vouched for the credential, not this one's, whose access rules
- * (and `@CurrentUser()`) would then read a credential it never verified.
+ * What a guard (or the other checker) of `protector` accepted for this request, for a checker of that protector to
+ * reuse. A TypeError when another protector accepted it: its stores vouched for the credential, not this one's, whose
+ * access rules (and `@CurrentUser()`) would then read a credential it never verified.
  */
 export function verifiedBy(holder: object, protector: object): GuardedRequest | undefined {
   const earlier = guarded.get(holder);
   if (earlier !== undefined && acceptedBy.get(holder) !== protector) {
     throw new TypeError(
-      "routing-controllers-oauth1: this request was verified by another protector's guard than the checker's. Give " +
-        "the route's guard and oauthAuthorizationChecker() / oauthCurrentUserChecker() the same protector.",
+      'routing-controllers-oauth1: this request was verified by another protector (a guard or the other checker) ' +
+        "than this checker's. Give a route's guard, oauthAuthorizationChecker() and oauthCurrentUserChecker() the " +
+        'same protector.',
     );
   }
   return earlier;
