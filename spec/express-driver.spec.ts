@@ -420,6 +420,17 @@ describe.each([
   });
 });
 
+/** Ends `app` with an error handler that answers 500 and keeps each error's message. */
+function logErrors(app: express4.Express): string[] {
+  const errors: string[] = [];
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- Express knows an error handler by its four parameters
+  app.use((error: Error, _req: unknown, res: express4.Response, _next: unknown) => {
+    errors.push(error.message);
+    if (!res.headersSent) res.status(500).json({});
+  });
+  return errors;
+}
+
 @Service()
 @JsonController('/uploads')
 class UploadController {
@@ -435,12 +446,7 @@ describe('a guarded action that takes an upload', () => {
     const app = express4();
     app.set('trust proxy', 'loopback');
     useExpressServer(app, { controllers: [UploadController], development: false });
-    const errors: string[] = [];
-    // eslint-disable-next-line @typescript-eslint/no-unused-vars -- Express knows an error handler by its four parameters
-    app.use((error: Error, _req: unknown, res: express4.Response, _next: unknown) => {
-      errors.push(error.message);
-      if (!res.headersSent) res.status(500).json({});
-    });
+    const errors = logErrors(app);
     nonceChecks = 0;
     const res = await request(app).post('/uploads/file').set(signedHeaders('POST', '/uploads/file'));
     expect(res.status).toBe(500);
@@ -459,12 +465,7 @@ describe('two guards on one Express request', () => {
       res.json({});
     });
     app.use('/admin', admin);
-    const errors: string[] = [];
-    // eslint-disable-next-line @typescript-eslint/no-unused-vars -- Express knows an error handler by its four parameters
-    app.use((error: Error, _req: unknown, res: express4.Response, _next: unknown) => {
-      errors.push(error.message);
-      res.status(500).json({});
-    });
+    const errors = logErrors(app);
     const res = await request(app).get('/admin/x').set(signedHeaders('GET', '/admin/x'));
     expect(res.status).toBe(500);
     expect(errors).toEqual([expect.stringMatching(/accepted by another guard already/)]);
@@ -479,12 +480,7 @@ describe('two guards on one Express request', () => {
       realm: 'other',
     });
     app.get('/x', requireOAuth(protector), requireOAuth(sameNonces), (_req, res) => void res.json({}));
-    const errors: string[] = [];
-    // eslint-disable-next-line @typescript-eslint/no-unused-vars -- Express knows an error handler by its four parameters
-    app.use((error: Error, _req: unknown, res: express4.Response, _next: unknown) => {
-      errors.push(error.message);
-      res.status(500).json({});
-    });
+    const errors = logErrors(app);
     const res = await request(app).get('/x').set(signedHeaders('GET', '/x'));
     expect(res.status).toBe(500);
     expect(errors).toEqual([expect.stringMatching(/accepted by another guard already/)]);
