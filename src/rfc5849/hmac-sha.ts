@@ -72,7 +72,9 @@ export function hmacSha(prepared: PreparedKeys): SignatureMethod {
     keyType: 'secret',
     bodyHashDigest: prepared.digest,
     sign: (baseString, keys) => hmac(prepared.keyFor(keys), baseString, 'base64'),
+    // A verifier that holds no client secret (an RSA client's keys) verifies nothing with it: '' would let anyone sign.
     verify: (baseString, signature, keys) =>
+      typeof keys.clientSecret === 'string' &&
       constantTimeEqual(hmac(prepared.keyFor(keys), baseString, 'base64'), signature),
   };
 }

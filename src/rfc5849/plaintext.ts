@@ -9,5 +9,6 @@ export const plaintext: SignatureMethod = {
   // The body hash extension leaves PLAINTEXT undefined; SHA-1 is what its implementations use.
   bodyHashDigest: 'sha1',
   sign: (_baseString, keys) => secretKey(keys),
-  verify: (_baseString, signature, keys) => constantTimeEqual(secretKey(keys), signature),
+  verify: (_baseString, signature, keys) =>
+    typeof keys.clientSecret === 'string' && constantTimeEqual(secretKey(keys), signature),
 };

@@ -43,7 +43,8 @@ export function rsaSha(digest: DigestName): SignatureMethod {
       return sign(digest, Buffer.from(baseString, 'utf8'), key).toString('base64');
     },
     verify: (baseString, signature, keys) => {
-      if (!keys.rsaPublicKey) return false;
+      // Only an RSA key verifies RSASSA-PKCS1-v1_5: node:crypto would verify ECDSA or RSA-PSS with another.
+      if (keys.rsaPublicKey?.asymmetricKeyType !== 'rsa') return false;
       const bytes = Buffer.from(signature, 'base64');
       // Only the canonical base64 spelling is the signature that was made: altered padding bits or a
       // missing "=" would otherwise decode to the same bytes.

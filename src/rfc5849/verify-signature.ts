@@ -1,6 +1,9 @@
 /**
- * RFC 5849 §3.4 alone: does the request's signature verify with these keys? No timestamp, nonce or
- * store is involved; `verifyRequest` is the complete check. Useful to tools, tests and benchmarks.
+ * RFC 5849 §3.4 alone: does the request's signature verify with these keys? No timestamp, nonce, store or
+ * `oauth_body_hash` is involved; `verifyRequest` is the complete check. Useful to tools, tests and benchmarks. The
+ * request names its method, and each method verifies only with its own keys: the secret methods with a
+ * `clientSecret` given (an RSA client's key alone verifies no HMAC request signed with empty secrets), RSA-SHA* with an
+ * RSA public key.
  */
 import { signatureBaseString } from './base-string';
 import { collectRequestParameters, type ParameterLimits } from './parameter-sources';
