@@ -26,8 +26,12 @@ export interface DemoConfig extends DemoProtectorConfig {
 export function demoConfigFromEnv(env: NodeJS.ProcessEnv = process.env): DemoConfig {
   const driver = env.DEMO_DRIVER || 'koa';
   if (driver !== 'koa' && driver !== 'express') throw new Error(`DEMO_DRIVER must be koa or express, not ${driver}`);
+  // ${PORT:-3000}: an empty PORT is no port; 0 asks the system for a free one.
+  const port = Number(env.PORT || 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`PORT must be a port number, not ${env.PORT}`);
   return {
-    port: Number(env.PORT ?? 3000),
+    port,
     driver,
     insecureTransport: env.OAUTH1_INSECURE_TRANSPORT !== '0',
     trustProxy: env.TRUST_PROXY === '1',

@@ -1,6 +1,7 @@
 /**
  * `npm run demo`: the demo API on 127.0.0.1:${PORT:-3000}.
  */
+import type { AddressInfo } from 'node:net';
 import { createDemoApp, demoConfigFromEnv } from './app';
 
 const config = demoConfigFromEnv();
@@ -14,7 +15,7 @@ console.log(`routing-controllers ${driver} driver; nonces kept in ${nonceStore}`
 if (config.trustProxy) console.log('trusting X-Forwarded-Proto and X-Forwarded-Host (TRUST_PROXY=1)');
 
 const server = app.listen(config.port, '127.0.0.1', () => {
-  console.log(`listening on http://127.0.0.1:${config.port}`);
+  console.log(`listening on http://127.0.0.1:${(server.address() as AddressInfo).port}`);
 });
 
 const shutdown = (signal: string) => {

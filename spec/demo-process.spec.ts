@@ -5,6 +5,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { demoConfigFromEnv } from '../demo/app';
 import { startDemoProcess, stopProcess as stop, type Running } from './support/demo-process';
 import { sign } from './support/sign';
 
@@ -41,7 +42,7 @@ describe('npm run demo', () => {
   it('runs the demo compiled to JavaScript in .demo-build/, not through a TypeScript loader', () => {
     const compiled = join(ROOT, '.demo-build', 'demo', 'main.js');
     expect(statSync(compiled).mtimeMs).toBeGreaterThanOrEqual(statSync(join(ROOT, 'demo', 'main.ts')).mtimeMs);
-    expect(readFileSync(join(ROOT, 'package.json'), 'utf8')).toMatch(/"demo": "node demo\/start\.mjs"/);
+    expect(readFileSync(join(ROOT, 'package.json'), 'utf8')).toMatch(/"demo": "exec node demo\/start\.mjs"/);
   });
 
   it('prints that it runs in development transport mode', () => {
@@ -102,5 +103,33 @@ describe('npm run demo with OAUTH1_INSECURE_TRANSPORT=0 and TRUST_PROXY=1', () =
     await stop(demo, 'SIGINT');
     expect(demo.output()).toMatch(/SIGINT: shutting down/);
     await expect(fetch(`${demo.base}/api/public`)).rejects.toThrow();
+  });
+});
+
+describe('npm run demo stopped as a supervisor stops it', () => {
+  it('shuts down on a SIGTERM to npm alone (the process started), not only to its process group', async () => {
+    const demo = await startDemoProcess();
+    try {
+      process.kill(demo.child.pid as number, 'SIGTERM'); // npm: its shell must not be left between it and the demo
+      let open = true;
+      for (const deadline = Date.now() + 10_000; open && Date.now() < deadline;) {
+        open = await fetch(`${demo.base}/api/public`).then(
+          () => true,
+          () => false,
+        );
+        if (open) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(open).toBe(false);
+      expect(demo.output()).toMatch(/SIGTERM: shutting down/);
+    } finally {
+      await stop(demo, 'SIGKILL');
+    }
+  }, 30_000);
+});
+
+describe("the demo's PORT, as ${PORT:-3000}", () => {
+  it('is 3000 when unset or empty, 0 for a port the system picks, and a start-up error when not a port', () => {
+    expect([undefined, '', '0', '8080'].map((PORT) => demoConfigFromEnv({ PORT }).port)).toEqual([3000, 3000, 0, 8080]);
+    for (const PORT of ['x', '-1', '65536', '80.5']) expect(() => demoConfigFromEnv({ PORT })).toThrow(/PORT/);
   });
 });

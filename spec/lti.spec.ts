@@ -4,7 +4,7 @@
 import { createHmac } from 'node:crypto';
 import OAuth from 'oauth-1.0a';
 import { startDemo } from './support/demo';
-import { enc, sign } from './support/sign';
+import { ALICE, BOB, enc, sign } from './support/sign';
 
 type Demo = Awaited<ReturnType<typeof startDemo>>;
 
@@ -97,6 +97,24 @@ describe('LTI 1.1 launch at POST /lti/launch', () => {
     const res = await fetch(url, { headers: { Authorization: header } });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error_description: string }).error_description).toMatch(/oauth_token/);
+  });
+
+  it("refuses a launch from another of the API's clients, or carrying a token: 403 access_denied", async () => {
+    const url = `${demo.base}/lti/launch`;
+    const form = Object.entries({ ...LAUNCH, roles: 'Instructor' }) as [string, string][];
+    const signers = [
+      { who: { ...BOB, tokenSecret: '' }, oauth: { oauth_token: undefined } }, // two-legged, another client
+      { who: ALICE, oauth: {} }, // a client and its token
+    ];
+    for (const { who, oauth } of signers) {
+      const signed = sign({ method: 'POST', url, form, who, oauth });
+      const body = `${form.map(([k, v]) => `${enc(k)}=${enc(v)}`).join('&')}&${signed.asQuery}`;
+      const res = await post(demo, body);
+      expect({ status: res.status, error: ((await res.json()) as { error: string }).error }).toEqual({
+        status: 403,
+        error: 'access_denied',
+      });
+    }
   });
 
   it('verifies a token when a two-legged request does carry one', async () => {
