@@ -3,6 +3,9 @@ import { useKoaServer } from 'routing-controllers';
 import { oauthBodyParser, type ResourceProtector } from '../src';
 import { ROUTING_OPTIONS } from './routing';
 
+/** The methods @koa/router routes (its `methods` default). */
+const ROUTED_METHODS = ['HEAD', 'OPTIONS', 'GET', 'PUT', 'PATCH', 'POST', 'DELETE'];
+
 /** The demo on routing-controllers' Koa driver. */
 export function koaDemo(protector: ResourceProtector, trustProxy: boolean): Koa {
   const app = new Koa();
@@ -14,6 +17,12 @@ export function koaDemo(protector: ResourceProtector, trustProxy: boolean): Koa 
   });
   app.use(async (ctx, next) => {
     ctx.set('X-Content-Type-Options', 'nosniff'); // every answer, errors of the app's own included
+    // @koa/router answers a method it does not route at all (TRACE, PROPFIND) with 501: a request's fault is a 4xx.
+    if (!ROUTED_METHODS.includes(ctx.method)) {
+      ctx.status = 405;
+      ctx.set('Allow', ROUTED_METHODS.join(', '));
+      return;
+    }
     await next();
   });
   // Before routing-controllers' own body parser: the guard and the handlers see the exact bytes sent.

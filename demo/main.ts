@@ -4,8 +4,21 @@
 import type { AddressInfo } from 'node:net';
 import { createDemoApp, demoConfigFromEnv } from './app';
 
-const config = demoConfigFromEnv();
-const { app, close, nonceStore, driver } = createDemoApp(config);
+/** A start-up failure is a line saying what to change, not a stack trace. */
+function fail(message: string): never {
+  console.error(`cannot start the demo: ${message}`);
+  process.exit(1);
+}
+
+const { config, demo } = (() => {
+  try {
+    const read = demoConfigFromEnv();
+    return { config: read, demo: createDemoApp(read) };
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+})();
+const { app, close, nonceStore, driver } = demo;
 console.log(
   config.insecureTransport
     ? 'development transport mode: plain http is allowed (OAUTH1_INSECURE_TRANSPORT=0 requires https)'
@@ -17,6 +30,7 @@ if (config.trustProxy) console.log('trusting X-Forwarded-Proto and X-Forwarded-H
 const server = app.listen(config.port, '127.0.0.1', () => {
   console.log(`listening on http://127.0.0.1:${(server.address() as AddressInfo).port}`);
 });
+server.on('error', (error: NodeJS.ErrnoException) => fail(`127.0.0.1:${config.port}: ${error.code ?? error.message}`));
 
 const shutdown = (signal: string) => {
   console.log(`${signal}: shutting down`);

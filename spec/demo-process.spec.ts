@@ -127,6 +127,25 @@ describe('npm run demo stopped as a supervisor stops it', () => {
   }, 30_000);
 });
 
+describe('npm run demo that cannot start', () => {
+  it.each([
+    ['a PORT that is no port', { PORT: 'abc' }, /PORT must be a port number/],
+    ['an unknown DEMO_DRIVER', { DEMO_DRIVER: 'hapi' }, /DEMO_DRIVER must be koa or express/],
+  ])('says why in one line, without a stack trace: %s', async (_case, env, why) => {
+    const failed = await promisify(execFile)('node', ['demo/start.mjs'], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+    }).then(
+      () => ({ code: 0, stderr: '' }),
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toMatch(why);
+    expect(failed.stderr).toMatch(/^cannot start the demo: /);
+    expect(failed.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
 describe("the demo's PORT, as ${PORT:-3000}", () => {
   it('is 3000 when unset or empty, 0 for a port the system picks, and a start-up error when not a port', () => {
     expect([undefined, '', '0', '8080'].map((PORT) => demoConfigFromEnv({ PORT }).port)).toEqual([3000, 3000, 0, 8080]);

@@ -9,6 +9,13 @@ beforeAll(async () => {
 afterAll(() => demo.stop());
 
 describe('demo routes', () => {
+  it('answers a method no route takes (TRACE, PROPFIND) with a 4xx, as any bad request', async () => {
+    for (const method of ['trace', 'propfind'] as const) {
+      const res = await request(demo.server)[method]('/api/public');
+      expect([method, res.status >= 400 && res.status < 500]).toEqual([method, true]);
+    }
+  });
+
   it('GET /api/me answers alice and her client key to a header-signed request', async () => {
     const url = `${demo.base}/api/me?greeting=hello%20world`;
     const res = await request(demo.server)
