@@ -48,6 +48,7 @@ import type { GuardedRequest } from '../src/protector/guard-request';
 import { createExistsNonce } from '../src/protector/exists-nonce';
 import { MemoryNonceCache } from '../src/protector/memory-nonce-cache';
 import { sipHash24, sipHashKey } from '../src/protector/siphash';
+import { DEFAULT_LIMITS, DEFAULTS } from '../src/protector/settings';
 import { StoreCalls } from '../src/protector/store-call';
 import { sortedParameters } from '../src/rfc5849/base-string';
 import { checkBodyCoverage } from '../src/rfc5849/body-hash';
@@ -298,7 +299,8 @@ async function syncPathTrick(): Promise<void> {
   als.enterWith(1); // as in a server once a guarded request ran: Node 20's promise hooks on
   const storesOf = (): VerifyStores<Client, TokenCredential> => {
     const existsNonce = createExistsNonce(new MemoryNonceCache());
-    const [clients, tokens, nonces] = [1, 2, 3].map(() => new StoreCalls(1000, 10_000));
+    const calls = () => new StoreCalls(DEFAULTS.storeTimeoutMs, DEFAULT_LIMITS.storeCallsWaiting); // as a protector's
+    const [clients, tokens, nonces] = [calls(), calls(), calls()];
     return {
       queryClient: (_id, claimed) => clients.run(claimed, () => HMAC_CLIENT),
       queryToken: (_id, _token, claimed) => tokens.run(claimed, () => HMAC_TOKEN),
