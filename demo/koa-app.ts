@@ -1,10 +1,11 @@
+import Router from '@koa/router';
 import Koa from 'koa';
 import { useKoaServer } from 'routing-controllers';
 import { oauthBodyParser, type ResourceProtector } from '../src';
 import { ROUTING_OPTIONS } from './routing';
 
-/** The methods @koa/router routes (its `methods` default). */
-const ROUTED_METHODS = ['HEAD', 'OPTIONS', 'GET', 'PUT', 'PATCH', 'POST', 'DELETE'];
+/** The methods @koa/router routes by default, as routing-controllers makes its router. */
+const ROUTED_METHODS: readonly string[] = new Router().methods;
 
 /** The demo on routing-controllers' Koa driver. */
 export function koaDemo(protector: ResourceProtector, trustProxy: boolean): Koa {
