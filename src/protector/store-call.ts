@@ -42,23 +42,23 @@ export class StoreCalls {
     if (!promised) return checked(result as R, claimed, answer);
     const pending = result as PromiseLike<R>;
     this.#waiting++;
-    let answered = false;
-    const settle = () => {
-      if (answered) return;
-      answered = true;
-      this.#waiting--;
-    };
     return new Promise<R>((resolve, reject) => {
       const timer = setTimeout(() => reject(unavailable(claimed, new Error('store call timed out'))), this.timeoutMs);
+      let answered = false;
+      /** The store answered (once: a thenable may call back and throw too). */
+      const settle = () => {
+        if (answered) return;
+        answered = true;
+        this.#waiting--;
+        clearTimeout(timer);
+      };
       const fail = (cause: unknown) => {
         settle();
-        clearTimeout(timer);
         reject(unavailable(claimed, cause));
       };
       try {
         pending.then((value) => {
           settle();
-          clearTimeout(timer);
           try {
             resolve(checked(value, claimed, answer));
           } catch (error) {
