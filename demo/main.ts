@@ -2,7 +2,7 @@
  * `npm run demo`: the demo API on 127.0.0.1:${PORT:-3000}.
  */
 import type { AddressInfo } from 'node:net';
-import { createDemoApp, demoConfigFromEnv } from './app';
+import { createDemoApp, demoConfigFromEnv, type DemoApp, type DemoConfig } from './app';
 
 /** A start-up failure is a line saying what to change, not a stack trace. */
 function fail(message: string): never {
@@ -10,14 +10,14 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-const { config, demo } = (() => {
-  try {
-    const read = demoConfigFromEnv();
-    return { config: read, demo: createDemoApp(read) };
-  } catch (error) {
-    return fail((error as Error).message);
-  }
-})();
+let config: DemoConfig;
+let demo: DemoApp;
+try {
+  config = demoConfigFromEnv();
+  demo = createDemoApp(config);
+} catch (error) {
+  fail((error as Error).message);
+}
 const { app, close, nonceStore, driver } = demo;
 console.log(
   config.insecureTransport
