@@ -34,6 +34,26 @@ describe('the signature method table', () => {
     expect(Object.isFrozen(DEFAULTS.signatureMethods)).toBe(true);
   });
 
+  it('lets no one add or replace a method in the shared table, nor in a protector-style table', () => {
+    const forged: SignatureMethod = { keyType: 'secret', bodyHashDigest: 'sha1', sign: () => '', verify: () => true };
+    for (const table of [STANDARD_SIGNATURE_METHODS, signatureMethodTable({ 'HMAC-SHA384': forged })]) {
+      const hmacSha1 = table.get('HMAC-SHA1');
+      const size = table.size;
+      // What JavaScript (or a cast) could try: the table has no set/delete/clear, and is no Map to borrow them for.
+      expect((table as unknown as Partial<Map<string, SignatureMethod>>).set).toBeUndefined();
+      expect(() => Map.prototype.set.call(table, 'HMAC-SHA1', forged)).toThrow(TypeError);
+      expect(() => Map.prototype.delete.call(table, 'HMAC-SHA1')).toThrow(TypeError);
+      expect(() => Object.assign(table, { get: () => forged })).toThrow(TypeError);
+      expect(table.get('HMAC-SHA1')).toBe(hmacSha1);
+      expect(table.size).toBe(size);
+      // Still read as a map: iteration, keys, forEach.
+      expect([...table.keys()]).toEqual([...table].map(([name]) => name));
+      const seen: string[] = [];
+      table.forEach((_method, name, map) => seen.push(map === table ? name : 'another map'));
+      expect(seen).toEqual([...table.keys()]);
+    }
+  });
+
   it('lets an application add its own method to a table of its own, and changes no other table', () => {
     const sha384 = (base: string, keys: { clientSecret?: string; tokenSecret?: string }) =>
       createHmac('sha384', `${percentEncode(keys.clientSecret ?? '')}&${percentEncode(keys.tokenSecret ?? '')}`)

@@ -8,8 +8,46 @@ import { plaintext } from './plaintext';
 import { rsaSha } from './rsa-sha';
 import type { SignatureMethod } from './signature-method';
 
-/** Frozen: every protector's table holds these very objects, so a change to one would reach them all. */
-export const STANDARD_SIGNATURE_METHODS: ReadonlyMap<string, SignatureMethod> = new Map(
+/**
+ * A table no one can change once made: a `Map` typed read-only would still take `set()` from JavaScript (or
+ * `Map.prototype.set.call`), and the standard table is every protector's and every core call's default.
+ */
+class FixedTable<K, V> implements ReadonlyMap<K, V> {
+  readonly #entries: Map<K, V>;
+
+  constructor(entries: Iterable<readonly [K, V]>) {
+    this.#entries = new Map(entries);
+    Object.freeze(this);
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+  get(key: K): V | undefined {
+    return this.#entries.get(key);
+  }
+  has(key: K): boolean {
+    return this.#entries.has(key);
+  }
+  forEach(callback: (value: V, key: K, map: ReadonlyMap<K, V>) => void, thisArg?: unknown): void {
+    this.#entries.forEach((value, key) => callback.call(thisArg, value, key, this));
+  }
+  keys(): MapIterator<K> {
+    return this.#entries.keys();
+  }
+  values(): MapIterator<V> {
+    return this.#entries.values();
+  }
+  entries(): MapIterator<[K, V]> {
+    return this.#entries.entries();
+  }
+  [Symbol.iterator](): MapIterator<[K, V]> {
+    return this.#entries[Symbol.iterator]();
+  }
+}
+
+/** Frozen, table and methods: every protector's table holds these very objects, so a change would reach them all. */
+export const STANDARD_SIGNATURE_METHODS: ReadonlyMap<string, SignatureMethod> = new FixedTable(
   (
     [
       ['HMAC-SHA1', hmacSha(new PreparedKeys('sha1'))],
@@ -20,14 +58,14 @@ export const STANDARD_SIGNATURE_METHODS: ReadonlyMap<string, SignatureMethod> = 
       ['RSA-SHA512', rsaSha('sha512')],
       ['PLAINTEXT', plaintext],
     ] as const
-  ).map(([name, method]) => [name, Object.freeze(method)]),
+  ).map(([name, method]) => [name, Object.freeze(method)] as const),
 );
 
 /** The standard methods with `extra` added (or replacing one of the same, case-sensitive name). */
 export function signatureMethodTable(
   extra: Readonly<Record<string, SignatureMethod>> = {},
 ): ReadonlyMap<string, SignatureMethod> {
-  return new Map([...STANDARD_SIGNATURE_METHODS, ...Object.entries(extra)]);
+  return new FixedTable([...STANDARD_SIGNATURE_METHODS, ...Object.entries(extra)]);
 }
 
 /** The method registered under exactly this name (names are case-sensitive, §3.4.1). */
