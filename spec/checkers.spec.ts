@@ -13,6 +13,7 @@ import {
   Get,
   JsonController,
   Post,
+  QueryParam,
   UploadedFile,
   useContainer,
   useExpressServer,
@@ -97,6 +98,18 @@ class CheckedController {
   @Get('/whoami')
   whoami(@CurrentUser() user?: string) {
     return { user: user ?? null };
+  }
+
+  // routing-controllers reads `owner` before it asks the checker: only a guard's verification comes before both.
+  @Get('/whoami-owner')
+  whoamiOwner(@QueryParam('owner') owner?: string, @CurrentUser() user?: string) {
+    return { owner: owner ?? null, user: user ?? null };
+  }
+
+  @Get('/whoami-optional')
+  @RequireOAuth({ optional: true })
+  whoamiOptional(@QueryParam('owner') owner?: string, @CurrentUser() user?: string) {
+    return { owner: owner ?? null, user: user ?? null };
   }
 
   @Get('/optional')
@@ -216,12 +229,25 @@ describe.each(DRIVERS)('on %s', (_driver, makeApp) => {
     expect(nonceChecks).toBe(1);
   });
 
-  it('@CurrentUser() alone: undefined without credentials, the user when signed, a refusal when forged', async () => {
+  it('@CurrentUser() alone: undefined without credentials, a refusal when forged, a TypeError when signed', async () => {
     expect((await request(server).get('/c/whoami')).body).toEqual({ user: null });
-    expect((await get('/c/whoami')).body).toEqual({ user: 'alice' });
     const forged = await get('/c/whoami', { ...ME, tokenSecret: 'wrong' });
     expect(forged.status).toBe(401);
     expect(forged.body.error).toBe('invalid_signature');
+    // Its action's other parameters were read before the checker ran: never handed over beside a verified user.
+    for (const path of ['/c/whoami', '/c/whoami-owner?owner%5B%24ne%5D=nobody']) {
+      const signed = await get(path);
+      expect({ status: signed.status, user: signed.body.user }).toEqual({ status: 500, user: undefined });
+    }
+  });
+
+  it('@CurrentUser() under @RequireOAuth({ optional: true }): every parameter reads the verified request', async () => {
+    // The flat reading names no `owner`; Express's own (qs) read `owner[$ne]` as { $ne: 'nobody' }.
+    const signed = await get('/c/whoami-optional?owner%5B%24ne%5D=nobody');
+    expect(signed.body).toEqual({ owner: null, user: 'alice' });
+    expect((await get('/c/whoami-optional?owner=bob')).body).toEqual({ owner: 'bob', user: 'alice' });
+    expect((await request(server).get('/c/whoami-optional?owner=bob')).body).toEqual({ owner: 'bob', user: null });
+    expect(nonceChecks).toBe(2);
   });
 
   it("mirrors the credential as the framework's user (mirrorUser)", async () => {

@@ -1,7 +1,7 @@
 /**
  * routing-controllers' own auth convention, on OAuth 1.0a: `authorizationChecker` for `@Authorized()` and
- * `currentUserChecker` for `@CurrentUser()`, for `useKoaServer` / `useExpressServer` options. They work with
- * or without `@RequireOAuth()` on the route: a request a guard verified is not verified again (its nonce is
+ * `currentUserChecker` for `@CurrentUser()`, for `useKoaServer` / `useExpressServer` options. `@Authorized()` works
+ * with or without `@RequireOAuth()` on the route: a request a guard verified is not verified again (its nonce is
  * already recorded), one that no guard saw is verified here. Refusals keep the OAuth error contract.
  */
 import { HttpError, type Action } from 'routing-controllers';
@@ -47,6 +47,16 @@ export class OAuthHttpError extends HttpError {
   }
 }
 
+/**
+ * routing-controllers asks `currentUserChecker` while it reads the action's parameters, each from its own reading of
+ * the request: a request verified there would hand the action a query and body the signature never covered
+ * (Express's `qs` objects among them) beside the verified credential. `@Authorized()` runs before them.
+ */
+const VERIFIED_AMONG_PARAMETERS =
+  'routing-controllers-oauth1: @CurrentUser() was asked to verify a signed request on an action without ' +
+  "@RequireOAuth() or @Authorized(): the action's other parameters are read before the checker runs, so they would " +
+  'not be the verified reading. Put @RequireOAuth({ optional: true }) (or @Authorized()) on the action.';
+
 const protectorOf = (options: OAuthCheckerOptions) => registeredProtector(options.protector ?? ResourceProtector);
 
 /**
@@ -58,6 +68,7 @@ function verifiedFor(
   action: Action,
   options: OAuthCheckerOptions,
   route: RouteOptions,
+  beforeParameters: boolean,
 ): MaybePromise<GuardedRequest | undefined> {
   const protector = protectorOf(options);
   const adapter = actionAdapter(action);
@@ -70,6 +81,7 @@ function verifiedFor(
       }
       // No guard saw this request, and none can see the action's DTO: a JSON body must be an object here.
       return andThen(protector.guard(adapter.request, route, 'object'), (guarded) => {
+        if (guarded && !beforeParameters) throw new TypeError(VERIFIED_AMONG_PARAMETERS);
         if (guarded) adapter.install(protector, guarded);
         return guarded;
       });
@@ -92,7 +104,7 @@ export function oauthAuthorizationChecker(
   options: OAuthCheckerOptions = {},
 ): (action: Action, roles: string[]) => boolean | Promise<boolean> {
   const checker = (action: Action, roles: string[]) => {
-    const allowed = andThen(verifiedFor(action, options, { scopes: roles }), () => true);
+    const allowed = andThen(verifiedFor(action, options, { scopes: roles }, true), () => true);
     return isPromiseLike(allowed) ? Promise.resolve(allowed) : allowed;
   };
   return Object.defineProperty(checker, OAUTH_CHECKER, { value: true });
@@ -109,7 +121,8 @@ export const isOAuthAuthorizationChecker = (checker: unknown): boolean =>
  * `currentUserChecker` for routing-controllers: `@CurrentUser()` gives the verified credential (the client on
  * a two-legged request), or what `toUser` makes of it. A request without credentials gives `undefined`
  * (routing-controllers answers a required `@CurrentUser({ required: true })` with its own 401); a signed one
- * must verify.
+ * must have been verified by the action's `@RequireOAuth()` or `@Authorized()` (a forged one is refused here, a
+ * valid one is a `TypeError`: see `VERIFIED_AMONG_PARAMETERS`).
  */
 export function oauthCurrentUserChecker<U = TokenCredential | Client>(
   toUser: (credential: TokenCredential | Client, verified: GuardedRequest) => MaybePromise<U> = (credential) =>
@@ -117,7 +130,7 @@ export function oauthCurrentUserChecker<U = TokenCredential | Client>(
   options: OAuthCheckerOptions = {},
 ): (action: Action) => MaybePromise<U | undefined> {
   return (action) =>
-    andThen(verifiedFor(action, options, { optional: true }), (verified) =>
+    andThen(verifiedFor(action, options, { optional: true }, false), (verified) =>
       verified === undefined ? undefined : toUser(verified.credential, verified),
     );
 }
