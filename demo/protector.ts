@@ -32,6 +32,8 @@ export function createDemoProtector(config: DemoProtectorConfig): DemoProtector 
     nonceCache, // kept as long as the protector's window and clock need
     signatureMethods: DEMO_METHODS,
     realm: 'demo',
+    // The error contract requires both of every method: a PLAINTEXT request without them could be replayed.
+    requireTimestampAndNonce: true,
     allowInsecureTransport: config.insecureTransport,
     // Development mode explains refused signatures in the server log (never in responses).
     debugSignatures: config.insecureTransport,

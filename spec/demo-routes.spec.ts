@@ -1,5 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import request from 'supertest';
-import { ALICE, BOB, formBody, RSA_ONLY, sign } from './support/sign';
+import { ALICE, BOB, enc, formBody, RSA_ONLY, sign } from './support/sign';
 import { startDemo } from './support/demo';
 
 let demo: Awaited<ReturnType<typeof startDemo>>;
@@ -23,6 +24,23 @@ describe('demo routes', () => {
       .set('Authorization', sign({ url }).header);
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ user: { id: 1, name: 'alice' }, client_id: 'demo-client' });
+  });
+
+  it('PLAINTEXT needs oauth_timestamp and oauth_nonce as every method does (the error contract): never replayable', async () => {
+    const signature = enc(`${enc(ALICE.consumerSecret)}&${enc(ALICE.tokenSecret ?? '')}`);
+    const header = (more: string) =>
+      `OAuth oauth_consumer_key="${ALICE.consumerKey}", oauth_token="${ALICE.token}", ` +
+      `oauth_signature_method="PLAINTEXT"${more}, oauth_signature="${signature}"`;
+    const get = (authorization: string) => request(demo.server).get('/api/me').set('Authorization', authorization);
+    for (const without of ['', `, oauth_timestamp="${Math.floor(Date.now() / 1000)}"`, ', oauth_nonce="n1"']) {
+      const refused = await get(header(without));
+      expect([refused.status, refused.body.error]).toEqual([400, 'missing_required_parameter']);
+    }
+    const once = header(
+      `, oauth_timestamp="${Math.floor(Date.now() / 1000)}", oauth_nonce="${randomBytes(8).toString('hex')}"`,
+    );
+    expect((await get(once)).body.client_id).toBe('demo-client');
+    expect((await get(once)).body.error).toBe('invalid_nonce');
   });
 
   it('GET /api/users/me (class-level guard) answers bob', async () => {
