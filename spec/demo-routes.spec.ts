@@ -27,7 +27,7 @@ describe('demo routes', () => {
   });
 
   it('PLAINTEXT needs oauth_timestamp and oauth_nonce as every method does (the error contract): never replayable', async () => {
-    const signature = enc(`${enc(ALICE.consumerSecret)}&${enc(ALICE.tokenSecret ?? '')}`);
+    const signature = enc(`${enc(ALICE.consumerSecret ?? '')}&${enc(ALICE.tokenSecret ?? '')}`);
     const header = (more: string) =>
       `OAuth oauth_consumer_key="${ALICE.consumerKey}", oauth_token="${ALICE.token}", ` +
       `oauth_signature_method="PLAINTEXT"${more}, oauth_signature="${signature}"`;

@@ -70,6 +70,16 @@ describe('a setting that would not mean what it says is refused at construction'
       /storeTimeoutMs must be a whole number from 1 to 2147483647/,
     ],
     ['a clock that is not a function', { clock: 0 as unknown as () => number }, /clock must be a function/],
+    // Read as truthy before: "false" from an environment variable allowed plain http, and every route two-legged.
+    [
+      'insecure transport as the text "false"',
+      { allowInsecureTransport: 'false' as never },
+      /allowInsecureTransport must be true or false, not "false"/,
+    ],
+    ['two-legged as the text "false"', { twoLegged: 'false' as never }, /twoLegged must be true or false/],
+    ['requireTimestampAndNonce as 0', { requireTimestampAndNonce: 0 as never }, /requireTimestampAndNonce/],
+    ['currentCredential as null', { currentCredential: null as never }, /currentCredential must be true or false/],
+    ['mirrorUser as 1', { mirrorUser: 1 as never }, /mirrorUser must be true or false, not 1/],
     ['a realm with a line break', { realm: 'a\r\nSet-Cookie: x=1' }, /realm/],
     ['a realm beyond Latin-1', { realm: 'café ☕' }, /realm/],
     ['no signature method', { signatureMethods: [] }, /at least one method/],

@@ -179,6 +179,15 @@ function checkSettings(settings: Settings): void {
   wholeNumber('limits.body', limits.body, 0, Number.MAX_SAFE_INTEGER);
   wholeNumber('timestampWindowSeconds', settings.timestampWindowSeconds, 1, LONGEST_WINDOW_SECONDS);
   wholeNumber('storeTimeoutMs', settings.storeTimeoutMs, 1, LONGEST_TIMER_MS);
+  // Read as truthy otherwise: `allowInsecureTransport: 'false'` (an environment variable passed on) would allow http.
+  for (const [name, fallback] of Object.entries(DEFAULTS)) {
+    const value = settings[name as keyof TunableSettings];
+    if (typeof fallback === 'boolean' && typeof value !== 'boolean') {
+      throw new TypeError(
+        `${name} must be true or false, not ${typeof value === 'string' ? `"${value}"` : String(value)}.`,
+      );
+    }
+  }
   if (typeof settings.clock !== 'function') throw new TypeError('clock must be a function answering milliseconds.');
   checkRealm(settings.realm);
   checkBaseString(settings.baseString);
