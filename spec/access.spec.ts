@@ -16,6 +16,9 @@ import {
   type Client,
   type TokenCredential,
 } from '../src';
+import { checkAccess } from '../src/protector/access';
+import { StoreCalls } from '../src/protector/store-call';
+import { InsufficientScopeError } from '../src/rfc5849/errors';
 import { expectWarning, PLAIN_HTTP_NOTICE } from './support/console';
 import { startDemo } from './support/demo';
 import { BOB, RSA_ONLY, sign, type Identity } from './support/sign';
@@ -228,5 +231,18 @@ describe('the demo: DELETE /api/notes/:id needs notes:write', () => {
     expect(res.status).toBe(403);
     expect(res.body.error).toBe('insufficient_scope');
     expect(res.body.error_description).toContain('notes:write');
+  });
+});
+
+describe("the protector's getScopes", () => {
+  const request = { method: 'GET', path: '/', host: 'h', params: {}, query: {} };
+  const reader = new ScopedToken('reader', ['photos:read']);
+  const check = (scopes: string[], getScopes?: () => string[]) =>
+    checkAccess(reader, { scopes }, request, { calls: new StoreCalls(100, 10), getScopes }, {});
+
+  it("answers for every credential when given: the token's own getScopes() is not asked (as documented)", () => {
+    expect(() => check(['photos:read'])).not.toThrow();
+    expect(() => check(['photos:read'], () => ['photos:write'])).toThrow(InsufficientScopeError);
+    expect(() => check(['photos:write'], () => ['photos:write'])).not.toThrow();
   });
 });

@@ -49,7 +49,7 @@ export interface ScopedCredential {
 export interface AccessContext<C> {
   /** Each scope lookup and predicate runs under the store-fault rule through these. */
   calls: StoreCalls;
-  /** Granted scopes, when the credentials do not say themselves (`getScopes()`). */
+  /** Granted scopes, for models that do not say themselves: given, it answers for every credential (none asked). */
   getScopes?(credential: C): MaybePromise<readonly string[]>;
 }
 

@@ -45,7 +45,7 @@ export type ResourceProtectorOptions<
      * mistakes. `true` logs with console.warn; a function receives the report. Off by default.
      */
     debugSignatures?: DebugSignatures;
-    /** Granted scopes of a credential, when the credentials do not say themselves (`getScopes()`). */
+    /** Granted scopes of a credential, for models that do not say themselves: given, it answers for every credential. */
     getScopes?(credential: T | C): MaybePromise<readonly string[]>;
     /** Called on every request a guard accepts or refuses, for audit logs and metrics. */
     audit?: (event: AuditEvent) => void;
