@@ -25,14 +25,17 @@ import { Container, Service, Token } from 'typedi';
 import {
   Credential,
   MemoryNonceCache,
+  oauthBodyParser,
   oauthAuthorizationChecker,
   oauthCurrentUserChecker,
   RequireOAuth,
   ResourceProtector,
+  type AuditEvent,
   type Client,
   type ResourceProtectorOptions,
   type TokenCredential,
 } from '../src';
+import { oauthBodyParser as expressBodyParser } from '../src/express';
 import { expectWarning, PLAIN_HTTP_NOTICE } from './support/console';
 import { sign, type Identity } from './support/sign';
 
@@ -93,6 +96,13 @@ class CheckedController {
   @Authorized('notes:read')
   both(@CurrentUser() user: string) {
     return { user };
+  }
+
+  @Get('/both-admin')
+  @RequireOAuth()
+  @Authorized('admin')
+  bothAdmin() {
+    return { ok: true };
   }
 
   @Get('/whoami')
@@ -398,5 +408,54 @@ describe('protector options for proxies and for rendering refusals', () => {
     } finally {
       process.off('unhandledRejection', onUnhandled);
     }
+  });
+});
+
+describe.each(['Koa', 'Express'])("refusals outside the guard's own verification, on %s", (driver) => {
+  let server: Server;
+  afterEach(() => new Promise((resolve) => server.close(resolve)));
+
+  it("a checker's access refusal after a guard, and the body parser's, are rendered (and the first audited) as the guard's", async () => {
+    const events: Pick<AuditEvent, 'outcome' | 'status' | 'error'>[] = [];
+    const rendered: string[] = [];
+    const protector = protectorWith({
+      audit: ({ outcome, status, error }) => events.push({ outcome, status, error }),
+      renderRefusal: ({ error }) => {
+        rendered.push(error.code);
+        return { status: 302, headers: { Location: 'https://lms.example/return' } };
+      },
+    });
+    Container.set(ResourceProtector, protector);
+    if (driver === 'Koa') {
+      const app = new Koa();
+      app.use(oauthBodyParser(protector));
+      server = useKoaServer(app, routing).listen(0, '127.0.0.1');
+    } else {
+      const app = express();
+      app.use(expressBodyParser(protector));
+      server = useExpressServer(app, routing).listen(0, '127.0.0.1');
+    }
+    await new Promise((resolve) => server.once('listening', resolve));
+    const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    // The guard accepts; @Authorized('admin') refuses: a 403 audited as such, where it was counted as accepted only.
+    const scoped = await request(server)
+      .get('/c/both-admin')
+      .set('Authorization', sign({ url: `${base}/c/both-admin`, who: ME }).header);
+    expect({ status: scoped.status, location: scoped.headers.location }).toEqual({
+      status: 302,
+      location: 'https://lms.example/return',
+    });
+    expect(events).toEqual([
+      { outcome: 'accepted', status: 200, error: undefined },
+      { outcome: 'refused', status: 403, error: 'insufficient_scope' },
+    ]);
+    // A body refused by oauthBodyParser() before any route: rendered the app's way too (not audited: no route yet).
+    const malformed = await request(server).post('/c/whoami').type('form').send('a=%FF');
+    expect({ status: malformed.status, location: malformed.headers.location }).toEqual({
+      status: 302,
+      location: 'https://lms.example/return',
+    });
+    expect(rendered).toEqual(['insufficient_scope', 'invalid_request']);
+    expect(events).toHaveLength(2);
   });
 });

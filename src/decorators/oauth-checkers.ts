@@ -5,7 +5,6 @@
  * already recorded), one that no guard saw is verified here. Refusals keep the OAuth error contract.
  */
 import { HttpError, type Action } from 'routing-controllers';
-import { accessRequest } from '../protector/access';
 import { verifiedBy } from '../protector/current-credential';
 import { responseOf } from '../protector/refusal';
 import { ResourceProtector, type GuardedRequest } from '../protector/resource-protector';
@@ -75,10 +74,7 @@ function verifiedFor(
   const earlier = verifiedBy(stateHolderOf(action), protector);
   return recover(
     () => {
-      if (earlier) {
-        const access = accessRequest(earlier.request, adapter.request.params, earlier.query);
-        return andThen(protector.checkAccess(earlier, route, access), () => earlier);
-      }
+      if (earlier) return andThen(protector.checkGuardedAccess(adapter.request, earlier, route), () => earlier);
       // No guard saw this request, and none can see the action's DTO: a JSON body must be an object here.
       return andThen(protector.guard(adapter.request, route, 'object'), (guarded) => {
         if (guarded && !beforeParameters) throw new TypeError(VERIFIED_AMONG_PARAMETERS);

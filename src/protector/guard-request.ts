@@ -87,19 +87,32 @@ export function guardRequest<C extends Client, T extends TokenCredential>(
   return recover(guarded, (error): undefined => {
     if (!(error instanceof OAuthError)) throw error;
     if (route.optional && error instanceof MissingCredentialsError) return undefined; // anonymous, by choice
-    const { status, code, clientId, token } = error;
-    reportAudit(context.audit, () => auditEvent(exchange, 'refused', status, { error: code, clientId, token }));
-    const diagnosis = diagnosisOf(error);
-    const read = request;
-    if (diagnosis && read) {
-      reportSignature(context.debugSignatures, () => {
-        const report = diagnosis();
-        return { ...report, hints: signatureHints(read, report) };
-      });
-    }
-    const response = errorResponse(error, route.realm ?? context.settings.realm);
-    throw withResponse({ error, response, request: read }, context.renderRefusal);
+    throw reportRefusal(context, exchange, route, error, request);
   });
+}
+
+/**
+ * A refusal of the guard's, or of a checker's access rules after a guard accepted: audited, its signature explained
+ * when asked, and given its response (the contract's, or the application's `renderRefusal`).
+ */
+export function reportRefusal<C extends Client, T extends TokenCredential>(
+  context: GuardContext<C, T>,
+  exchange: AdapterRequest,
+  route: RouteOptions,
+  error: OAuthError,
+  read: HttpRequest | undefined,
+): OAuthError {
+  const { status, code, clientId, token } = error;
+  reportAudit(context.audit, () => auditEvent(exchange, 'refused', status, { error: code, clientId, token }));
+  const diagnosis = diagnosisOf(error);
+  if (diagnosis && read) {
+    reportSignature(context.debugSignatures, () => {
+      const report = diagnosis();
+      return { ...report, hints: signatureHints(read, report) };
+    });
+  }
+  const response = errorResponse(error, route.realm ?? context.settings.realm);
+  return withResponse({ error, response, request: read }, context.renderRefusal);
 }
 
 /** The audit event of one outcome. */

@@ -15,15 +15,16 @@ import {
 } from '../rfc5849/verify-request';
 import type { BodyShape } from '../http/body-value';
 import type { AdapterRequest } from './adapter-request';
-import { checkAccess, type AccessRequest, type AccessRules } from './access';
+import { accessRequest, checkAccess, type AccessRequest, type AccessRules } from './access';
 import type { AuditEvent, DebugSignatures } from './audit';
 import { verifiedRequests } from './current-credential';
 import { createExistsNonce, type ExistsNonce } from './exists-nonce';
 import type { NonceCache } from './nonce-cache';
 import type { RouteOptions } from './route-options';
 import { checkSignatureMethods, resolveSettings, type Limits, type SettingOptions, type Settings } from './settings';
-import { guardRequest, type GuardContext, type GuardedRequest } from './guard-request';
-import type { RenderRefusal } from './refusal';
+import { errorResponse } from './error-response';
+import { guardRequest, reportRefusal, type GuardContext, type GuardedRequest } from './guard-request';
+import { withResponse, type RenderRefusal } from './refusal';
 import { BOOLEAN, MODEL, StoreCalls } from './store-call';
 
 /** Where nonces are kept: a cache (the protector derives keys and lifetimes), or a function of your own. */
@@ -258,8 +259,7 @@ export class ResourceProtector<C extends Client = Client, T extends TokenCredent
     route: RouteOptions,
     bodyShape: BodyShape = 'any',
   ): MaybePromise<GuardedRequest<C, T> | undefined> {
-    const context = this.#configured?.guardContext ?? this.#unconfiguredContext();
-    return guardRequest(context, exchange, route, bodyShape);
+    return guardRequest(this.#guardContext(), exchange, route, bodyShape);
   }
 
   /** The guard of a protector not yet configured: its verification says so. */
@@ -281,6 +281,34 @@ export class ResourceProtector<C extends Client = Client, T extends TokenCredent
     const context = { calls: configured?.accessCalls ?? UNCONFIGURED_CALLS, getScopes: configured?.options.getScopes };
     // The caller is proven here: its refusal names it.
     return checkAccess(verified.credential, rules, request, context, verified);
+  }
+
+  /**
+   * The access rules of a checker (`@Authorized('scope')`) for a request a guard already accepted: refused as the
+   * guard refuses, audited and rendered (`renderRefusal`), with the router's parameters and the verified query.
+   */
+  checkGuardedAccess(exchange: AdapterRequest, guarded: GuardedRequest<C, T>, rules: RouteOptions): MaybePromise<void> {
+    const access = accessRequest(guarded.request, exchange.params, guarded.query);
+    return recover(
+      () => this.checkAccess(guarded, rules, access),
+      (error): never => {
+        if (!(error instanceof OAuthError)) throw error;
+        throw reportRefusal(this.#guardContext(), exchange, rules, error, guarded.request);
+      },
+    );
+  }
+
+  /**
+   * A refusal made before any route was matched (`oauthBodyParser()`'s: a body over the limit, a malformed form):
+   * given its response as the guard's are, the application's `renderRefusal` included; not audited.
+   */
+  refusalOf(error: OAuthError): OAuthError {
+    const context = this.#guardContext();
+    return withResponse({ error, response: errorResponse(error, this.realm) }, context.renderRefusal);
+  }
+
+  #guardContext(): GuardContext<C, T> {
+    return this.#configured?.guardContext ?? this.#unconfiguredContext();
   }
 
   /** Runs `next` where `currentCredential()` finds this request's credential (unless switched off). */
