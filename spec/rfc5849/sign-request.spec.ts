@@ -264,6 +264,10 @@ describe('signRequest', () => {
       ['a relative URL', { url: '/api/me' }, TypeError, "'/api/me' is not an absolute URL."],
       ['another scheme', { url: 'ftp://e.x/' }, RangeError, 'http or https'],
       ['credentials in the URL', { url: 'http://u:p@e.x/' }, RangeError, 'user name or password'],
+      // The guard refuses these paths (400) before it verifies; the query's own escapes are checked as its parameters.
+      ['a path escape that is not UTF-8', { url: 'http://e.x/files/%FF' }, RangeError, "URL's path"],
+      ['a malformed path escape', { url: 'http://e.x/files/%zz' }, RangeError, 'malformed percent-escape'],
+      ['a path escape cut short', { url: 'http://e.x/a%2' }, RangeError, "URL's path"],
       ['an empty nonce', { nonce: '' }, RangeError, 'must not be empty'],
       ['a timestamp that is not whole seconds', { timestamp: 1.5 }, RangeError, 'positive whole number'],
       ['a method that is not a token', { method: 'GET /' }, RangeError, 'is not an HTTP method'],

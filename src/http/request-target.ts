@@ -9,6 +9,7 @@
  * WHATWG URL serializers (browsers, fetch) leave `[ ] { } | \ ^` and the backquote unescaped in paths and
  * queries; they delimit nothing there, every reader takes them as themselves, and they are accepted.
  */
+import { decodesAsUtf8 } from '../rfc5849/encoding';
 import { InvalidRequestError } from '../rfc5849/errors';
 
 /** Printable ASCII without `"`, `#`, `<`, `>`. */
@@ -35,14 +36,4 @@ export function parseRequestTarget(target: string): RequestTarget {
     throw new InvalidRequestError('The request path has percent-escapes that are not UTF-8.');
   }
   return { path, query: queryAt < 0 ? '' : target.slice(queryAt + 1) };
-}
-
-/** Whether the escapes of a path decode to UTF-8 (decodeURIComponent refuses overlong forms and surrogates too). */
-function decodesAsUtf8(path: string): boolean {
-  try {
-    decodeURIComponent(path);
-    return true;
-  } catch {
-    return false;
-  }
 }

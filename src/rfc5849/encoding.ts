@@ -151,3 +151,16 @@ function decodeUtf8(text: string): string {
     throw new InvalidRequestError('A parameter has malformed percent-encoding or is not valid UTF-8.');
   }
 }
+
+/**
+ * Whether a URI component's escapes are well formed and spell UTF-8 (decodeURIComponent refuses overlong forms and
+ * surrogates too): what a request path must be for the guard, and for a signer to make a request it accepts.
+ */
+export function decodesAsUtf8(text: string): boolean {
+  try {
+    decodeURIComponent(text);
+    return true;
+  } catch {
+    return false;
+  }
+}

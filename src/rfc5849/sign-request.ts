@@ -7,6 +7,7 @@ import { randomBytes, type KeyObject } from 'node:crypto';
 import { formatAuthorizationHeader } from './authorization-header';
 import { baseStringUri, signatureBaseString } from './base-string';
 import { digest } from './digest';
+import { decodesAsUtf8 } from './encoding';
 import { OAuthError } from './errors';
 import { formatFormEncoded, parseFormEncoded } from './form-encoded';
 import { mastercardBaseString, mastercardPairs } from './mastercard-base-string';
@@ -199,6 +200,10 @@ function requestUrl(text: string | URL): URL {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new RangeError('The URL must be http or https.');
   if (url.username !== '' || url.password !== '') {
     throw new RangeError('The URL must not hold a user name or password.');
+  }
+  // The guard refuses such a path (400) before it verifies anything.
+  if (!decodesAsUtf8(url.pathname)) {
+    throw new RangeError("The URL's path has a malformed percent-escape, or escapes that are not UTF-8.");
   }
   return url;
 }
