@@ -251,6 +251,17 @@ describe('routing-controllers-oauth1 explain (child process)', () => {
     });
   });
 
+  it('names parameters encoded in its hints: a name a request chose cannot add a line or drive the terminal', async () => {
+    // Decoded, these names held a line break (a forged "hint:" line) and ESC sequences (a window title, a cleared screen).
+    const out = await cli(['explain', 'POST', 'http://h/?x%0Ahint%3A%20all%20good%2541=1&y%1B%5D0%3Bpwned%07%2541=2']);
+    const hint = out.stdout.split('\n').filter((line) => line.startsWith('hint:'));
+    expect(hint.at(-1)).toBe(
+      'hint: a value still contains %XX after decoding: encoded twice? (x%0Ahint%3A%20all%20good%2541, y%1B%5D0%3Bpwned%07%2541)',
+    );
+    expect([...out.stdout].filter((c) => c !== '\n' && (c < ' ' || c === '\x7f'))).toEqual([]);
+    expect(out.stdout.split('\n').filter((line) => line.startsWith('hint: all good'))).toEqual([]);
+  });
+
   it('bad input: exit 2, a clear message on stderr, nothing on stdout', async () => {
     const url = 'http://example.com/request';
     const cases: [string[], string][] = [
@@ -285,6 +296,14 @@ describe('routing-controllers-oauth1 explain (child process)', () => {
         'The oauth_nonce parameter is repeated.',
       ],
       [['GET', 'http://example.com/a b'], 'The URL has a space'],
+      // A server refuses these paths unsigned; explain read them as fine (exit 0) before.
+      [['GET', 'http://example.com/x%zz'], "The URL's path has a malformed percent-escape"],
+      [
+        ['GET', 'http://example.com/%FF'],
+        "The URL's path has a malformed percent-escape, or escapes that are not UTF-8",
+      ],
+      // WHATWG reads "\\" as "/": explain took "h\\x" for the host and sign "/x/y" for the path.
+      [['GET', 'http://example.com\\x/y'], 'The URL has a backslash before its query'],
       [['GET', '/request'], "'/request' is not an absolute URL."],
       [['GET'], 'Missing URL after GET.'],
       [['--json', '{}', 'GET', url], 'Unknown option --json for explain.'],

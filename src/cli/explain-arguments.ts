@@ -1,6 +1,7 @@
 /**
  * The arguments of `routing-controllers-oauth1 explain`, and the request URL taken apart as a server sees it.
  */
+import { decodesAsUtf8 } from '../rfc5849/encoding';
 import { checkMethodAndUrl, parseUrl, scanArguments, UsageError } from './arguments';
 import type { ExplainInput } from './explain';
 
@@ -50,6 +51,10 @@ export function parseExplainArguments(argv: readonly string[]): ExplainInput {
  */
 export function splitRequestUrl(text: string): Pick<ExplainInput, 'scheme' | 'host' | 'path' | 'query'> {
   const url = parseUrl(text);
+  // WHATWG URLs read "\" as "/" before the query, where the split below would read it as part of the host.
+  if (/^[^?#]*\\/.test(text)) {
+    throw new UsageError(`The URL has a backslash before its query: write "/" or "%5C", as the client sends it.`);
+  }
   const match = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*([^?#]*)(?:\?([^#]*))?/.exec(text.trim());
   if (!match) throw new UsageError(`'${text}' is not an absolute URL.`);
   const [, path, query = ''] = match;
@@ -57,6 +62,11 @@ export function splitRequestUrl(text: string): Pick<ExplainInput, 'scheme' | 'ho
     throw new UsageError(
       `The URL has a space, a control character or a non-ASCII character in its path or query: ` +
         `percent-encode it as the client sends it (for example ${url.pathname}${url.search}).`,
+    );
+  }
+  if (!decodesAsUtf8(path)) {
+    throw new UsageError(
+      "The URL's path has a malformed percent-escape, or escapes that are not UTF-8: a server refuses it unsigned.",
     );
   }
   return { scheme: url.protocol.slice(0, -1), host: url.host, path, query };

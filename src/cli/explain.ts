@@ -125,8 +125,9 @@ function hintsFor(input: ExplainInput, all: readonly Parameter[], hasOAuth: bool
     hints.push('the path has dot segments (. or ..), which most clients remove before sending: sign the path as sent');
   }
   const twice = new Set<string>();
-  for (const { name, value } of all) {
-    if (name !== 'oauth_signature' && (PERCENT_ESCAPE.test(name) || PERCENT_ESCAPE.test(value))) twice.add(name);
+  // Named encoded, as the parameter list shows them: a decoded name could end the line, or drive the terminal.
+  for (const { name, value, encodedName } of all) {
+    if (name !== 'oauth_signature' && (PERCENT_ESCAPE.test(name) || PERCENT_ESCAPE.test(value))) twice.add(encodedName);
   }
   if (twice.size > 0) {
     hints.push(`a value still contains %XX after decoding: encoded twice? (${[...twice].join(', ')})`);

@@ -61,9 +61,11 @@ Options:
   METHOD is any HTTP method. The URL is taken as the client sends it: its path and
   query are not re-encoded (percent-encode spaces and other characters yourself).
 
-Exit status: 0 on success, 2 for invalid arguments or a request that a server
-would refuse before checking its signature (malformed Authorization header, bad
-percent-encoding, protocol parameters repeated or in more than one place).
+Exit status: 0 on success, 2 for invalid arguments or a request whose parameters
+a server cannot read (malformed Authorization header, bad percent-encoding,
+protocol parameters repeated or in more than one place), 1 for anything else.
+explain reports on any request it can read, exit 0, even one a server would
+refuse for another reason (oauth_version, a timestamp that is not a number).
 
 Examples:
   OAUTH1_CONSUMER_SECRET=demo-client-secret OAUTH1_TOKEN_SECRET=demo-token-secret \\

@@ -66,22 +66,24 @@ function loadPrivateKey(file: string, readFile: SignDependencies['readFile']): K
 
 /** Signs the request the arguments describe, with the protocol parameters in the Authorization header. */
 export function signFromArguments(args: SignArguments, deps: SignDependencies = defaultDependencies): PrintedRequest {
-  const signed = signRequest({
-    method: args.method,
-    url: args.url,
-    consumerKey: args.consumerKey,
-    consumerSecret: args.consumerSecret,
-    token: args.token,
-    tokenSecret: args.tokenSecret,
-    rsaPrivateKey: args.privateKeyFile === undefined ? undefined : loadPrivateKey(args.privateKeyFile, deps.readFile),
-    signatureMethod: args.signatureMethod,
-    realm: args.realm,
-    form: args.data.length > 0 ? args.data : undefined,
-    body: args.json,
-    contentType: args.json === undefined ? undefined : 'application/json',
-    timestamp: args.timestamp ?? deps.now(),
-    nonce: args.nonce ?? deps.nonce(),
-  });
+  const signed = signedAsArguments(() =>
+    signRequest({
+      method: args.method,
+      url: args.url,
+      consumerKey: args.consumerKey,
+      consumerSecret: args.consumerSecret,
+      token: args.token,
+      tokenSecret: args.tokenSecret,
+      rsaPrivateKey: args.privateKeyFile === undefined ? undefined : loadPrivateKey(args.privateKeyFile, deps.readFile),
+      signatureMethod: args.signatureMethod,
+      realm: args.realm,
+      form: args.data.length > 0 ? args.data : undefined,
+      body: args.json,
+      contentType: args.json === undefined ? undefined : 'application/json',
+      timestamp: args.timestamp ?? deps.now(),
+      nonce: args.nonce ?? deps.nonce(),
+    }),
+  );
   const warnings: string[] = [];
   if (signed.body !== undefined && args.method === 'GET') {
     warnings.push('a GET request with a body: many servers ignore or refuse it.');
@@ -99,4 +101,17 @@ export function signFromArguments(args: SignArguments, deps: SignDependencies = 
     baseString: signed.baseString,
     warnings,
   };
+}
+
+/**
+ * What `signRequest` refuses (a control character in a key, a path the guard would refuse, a key too short for its
+ * digest) comes from the arguments: a usage error, exit code 2.
+ */
+function signedAsArguments(sign: () => ReturnType<typeof signRequest>): ReturnType<typeof signRequest> {
+  try {
+    return sign();
+  } catch (error) {
+    if (error instanceof TypeError || error instanceof RangeError) throw new UsageError(error.message);
+    throw error;
+  }
 }
