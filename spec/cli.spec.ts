@@ -54,6 +54,17 @@ const X = (
 const xParam = (name: string) => X.params.find(([n]) => n === name)![1];
 
 describe('routing-controllers-oauth1 sign (child process)', () => {
+  it('a reader that stops early (| head) gets what it read, and no stack trace follows', async () => {
+    // A 100 KB body makes a command longer than a pipe holds: the CLI is still writing when head leaves.
+    const command = `"${process.execPath}" -r ts-node/register/transpile-only src/cli/main.ts sign --consumer-key k \
+      --consumer-secret s --data "t=$BODY" POST http://e.x/ | head -c 4`;
+    const out = await run('sh', ['-c', command], {
+      cwd: join(__dirname, '..'),
+      env: { PATH: process.env.PATH, BODY: 'x'.repeat(100_000) },
+    });
+    expect(out).toEqual({ stdout: 'curl', stderr: '' });
+  });
+
   it('--header-only reproduces the X (Twitter) "Creating a signature" vector', async () => {
     expect(X.signature).toBe('hCtSmYh+iHYCEqBWrE7C7hYmtUk=');
     const out = await cli(
@@ -343,13 +354,13 @@ describe('sign (in process)', () => {
   it('curl: no progress meter, -X only when curl would not pick the method, --head for HEAD, everything quoted', () => {
     const request = { url: "http://e.x/it's", authorization: 'OAuth a="b"', baseString: '', warnings: [] };
     expect(curlCommand({ ...request, method: 'GET' })).toBe(
-      `curl --globoff --silent --show-error \\\n  -H 'Authorization: OAuth a="b"' \\\n  'http://e.x/it'\\''s'`,
+      `curl -q --globoff --silent --show-error \\\n  -H 'Authorization: OAuth a="b"' \\\n  'http://e.x/it'\\''s'`,
     );
     expect(curlCommand({ ...request, method: 'HEAD' })).toMatch(
-      /^curl --globoff --silent --show-error \\\n {2}--head \\\n/,
+      /^curl -q --globoff --silent --show-error \\\n {2}--head \\\n/,
     );
     expect(curlCommand({ ...request, method: 'DELETE' })).toMatch(
-      /^curl --globoff --silent --show-error \\\n {2}-X DELETE \\\n/,
+      /^curl -q --globoff --silent --show-error \\\n {2}-X DELETE \\\n/,
     );
     const post = curlCommand({
       ...request,
@@ -407,7 +418,10 @@ describe('sign (in process)', () => {
       ['sign', '--consumer-key', 'k', '--consumer-secret', 's', '--bogus', 'GET', 'http://e.x/'],
       'Unknown option --bogus.',
     ],
-    [['sign', '--consumer-key', 'k', '--consumer-secret'], '--consumer-secret needs a value.'],
+    [['sign', '--consumer-key', 'k', '--consumer-secret'], '--consumer-secret needs a value'],
+    // A value that starts with "-" only as --name=VALUE: the next option is never taken for a secret.
+    [['sign', '--consumer-key', 'k', '--consumer-secret', '--header-only', 'GET', 'http://e.x/'], 'needs a value'],
+    [['sign', '--consumer-key', '-k', '--consumer-secret', 's', 'GET', 'http://e.x/'], '--consumer-key=VALUE'],
     [
       ['sign', '--consumer-key', 'k', '--consumer-key', 'l', 'GET', 'http://e.x/'],
       '--consumer-key is given more than once.',

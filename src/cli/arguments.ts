@@ -24,7 +24,8 @@ export interface ScannedArguments<V extends string> {
 
 /**
  * Reads argv: "--" ends the options; `--name=value` or `--name value` for the value options (--data may
- * repeat, the others may not); the flags take no value. Throws UsageError for anything else.
+ * repeat, the others may not; a value that starts with "-" only in the first form); the flags take no value.
+ * Throws UsageError for anything else.
  */
 export function scanArguments<V extends string>(
   argv: readonly string[],
@@ -67,7 +68,10 @@ export function scanArguments<V extends string>(
 /** The value of an option given as `--name=value` or `--name value`, and the index of the last argument read. */
 function optionValue(argv: readonly string[], i: number, arg: string, eq: number, option: string): [string, number] {
   if (eq >= 0) return [arg.slice(eq + 1), i];
-  if (i + 1 >= argv.length) throw new UsageError(`${option} needs a value.`);
+  // Else `--consumer-secret --header-only` signed with the secret "--header-only", and `--realm -h` showed help.
+  if (i + 1 >= argv.length || /^-./.test(argv[i + 1])) {
+    throw new UsageError(`${option} needs a value (one that starts with "-" is given as ${option}=VALUE).`);
+  }
   return [argv[i + 1], i + 1];
 }
 

@@ -10,9 +10,10 @@ export function shellQuote(word: string): string {
 
 /** A curl command line that sends exactly the signed request, one option per line. */
 export function curlCommand(request: PrintedRequest): string {
+  // -q (first, or curl ignores it): no ~/.curlrc, whose `request = PUT` or headers would change the signed request.
   // --globoff: brackets and braces in the URL are characters, not curl's URL patterns. --silent --show-error:
   // no progress meter (curl draws one on stderr whenever its output is piped), but errors still.
-  const parts: string[] = ['curl --globoff --silent --show-error'];
+  const parts: string[] = ['curl -q --globoff --silent --show-error'];
   if (request.method === 'HEAD') parts.push('--head');
   else if (request.method !== (request.body === undefined ? 'GET' : 'POST')) parts.push(`-X ${request.method}`);
   parts.push(`-H ${shellQuote(`Authorization: ${request.authorization}`)}`);

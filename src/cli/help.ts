@@ -14,7 +14,7 @@ Arguments:
   METHOD                      GET, HEAD, POST, PUT, PATCH, DELETE or OPTIONS
   URL                         absolute http:// or https:// URL; its query parameters are signed too
 
-Options:
+Options (each as --name VALUE or --name=VALUE; a VALUE that starts with "-" only as --name=VALUE):
   --consumer-key KEY          client (consumer) key (required)
   --consumer-secret SECRET    client secret, for HMAC-* and PLAINTEXT
                               (or the environment variable OAUTH1_CONSUMER_SECRET)

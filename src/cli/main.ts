@@ -4,6 +4,13 @@
  */
 import { runCli } from './run';
 
+// A reader that stops early (`| head`) closes the pipe: what is left unwritten is dropped, never a stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') return;
+  process.stderr.write(`routing-controllers-oauth1: error: ${error.message}\n`);
+  process.exitCode = 1;
+});
+
 try {
   const result = runCli(process.argv.slice(2), process.env);
   process.stdout.write(result.stdout);
