@@ -56,7 +56,7 @@ describe('npm run demo', () => {
     const sh = (command: string) => promisify(execFile)('sh', ['-c', command], { cwd: ROOT, timeout: 60_000 });
     const [curl, note, explained] = await Promise.all(commands.map(sh));
     expect(curl.stdout).toMatch(
-      /^curl --globoff --silent --show-error \\\n {2}-H 'Authorization: OAuth oauth_consumer_key="demo-client"/,
+      /^curl -q --globoff --silent --show-error \\\n {2}-H 'Authorization: OAuth oauth_consumer_key="demo-client"/,
     );
     expect(JSON.parse((await sh(curl.stdout)).stdout)).toEqual({
       user: { id: 1, name: 'alice' },

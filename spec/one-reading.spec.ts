@@ -152,17 +152,17 @@ describe('no leaks', () => {
 });
 
 describe('interop', () => {
-  it('accepts PLAINTEXT without oauth_timestamp and oauth_nonce (RFC 5849 §3.1), with no nonce to record', async () => {
+  // The library's default accepts PLAINTEXT without them (RFC 5849 §3.1; spec/protector/settings.spec.ts); the demo
+  // requires them, as the error contract does.
+  it('the demo refuses PLAINTEXT without oauth_timestamp and oauth_nonce, which would have no nonce to record', async () => {
     const url = `${demo.base}/api/me`;
     const signed = sign({
       url,
       signatureMethod: 'PLAINTEXT',
       oauth: { oauth_timestamp: undefined, oauth_nonce: undefined },
     });
-    for (let i = 0; i < 2; i++) {
-      const res = await request(demo.server).get('/api/me').set('Authorization', signed.header);
-      expect(res.status).toBe(200);
-    }
+    const res = await request(demo.server).get('/api/me').set('Authorization', signed.header);
+    expect({ status: res.status, error: res.body.error }).toEqual({ status: 400, error: 'missing_required_parameter' });
   });
 
   it('still requires both for the other methods', async () => {
@@ -205,5 +205,21 @@ describe('what the action reads', () => {
       .send('text=%3Fx');
     expect(res.status).toBe(200);
     expect(res.body.text).toBe('?x');
+  });
+
+  it('holds every signed parameter: one moved from the query or the form into the header is refused', async () => {
+    // Signed where the application reads it, then moved where the signature still covers it and no action reads it.
+    const query = sign({ method: 'DELETE', url: `${demo.base}/api/notes/1?dryRun=true` });
+    const moved = await request(demo.server)
+      .delete('/api/notes/1')
+      .set('Authorization', `${query.header}, dryRun="true"`);
+    expect({ status: moved.status, error: moved.body.error }).toEqual({ status: 400, error: 'invalid_request' });
+    expect(moved.body.error_description).toMatch(/not an oauth_ protocol parameter/);
+    const form = sign({ method: 'POST', url: `${demo.base}/api/notes`, form: [['text', 'hi']] });
+    const fromForm = await request(demo.server).post('/api/notes').set('Authorization', `${form.header}, text="hi"`);
+    expect({ status: fromForm.status, error: fromForm.body.error }).toEqual({ status: 400, error: 'invalid_request' });
+    // The realm is no parameter (never signed), in any case.
+    const realm = sign({ url: `${demo.base}/api/me` }).header.replace('realm="demo"', 'Realm="demo"');
+    expect((await request(demo.server).get('/api/me').set('Authorization', realm)).status).toBe(200);
   });
 });
