@@ -2,10 +2,10 @@
  * The middleware that `@RequireOAuth()` registers for one action, on whichever routing-controllers driver
  * runs it: the Koa driver calls a middleware with (ctx, next), the Express driver with (req, res, next).
  */
-import type { Context, Next } from 'koa';
 import { createExpressGuard } from '../express/guard';
 import type { ExpressRequest, ExpressResponse, NextFunction } from '../express/express-types';
 import { createGuard } from '../koa/guard';
+import type { KoaContext, KoaNext } from '../koa/koa-types';
 import type { GuardTarget } from '../protector/route-options';
 import type { ResourceProtector } from '../protector/resource-protector';
 
@@ -29,6 +29,6 @@ export function actionGuard(bind: () => ActionBinding): (...args: never[]) => un
   const middleware = (first: unknown, second: unknown, third?: unknown) =>
     typeof third === 'function'
       ? express(first as ExpressRequest, second as ExpressResponse, third as NextFunction)
-      : koa(first as Context, second as Next);
+      : koa(first as KoaContext, second as KoaNext);
   return Object.defineProperty(middleware, GUARD, { value: true });
 }

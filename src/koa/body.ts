@@ -5,20 +5,20 @@
  * bytes with the library's own decoders (so koa-bodyparser leaves it alone). On a guarded route the guard
  * then replaces it with the verified reading; other routes keep this one.
  */
-import type { Context, Middleware, Next } from 'koa';
 import { parsedBody } from '../http/body-value';
 import { hasBody, readBody } from '../http/request-body';
 import type { ResourceProtector } from '../protector/resource-protector';
 import { OAuthError } from '../rfc5849/errors';
+import type { KoaContext, KoaMiddleware, KoaNext } from './koa-types';
 import { renderOAuthError } from './render-error';
 
-export function oauthBodyParser(protector: ResourceProtector): Middleware {
+export function oauthBodyParser(protector: ResourceProtector): KoaMiddleware {
   // A bodiless request (most GETs) passes straight on: no async function, so no promise of its own.
   return (ctx, next) => (!hasBody(ctx.req.headers) || ctx.is('multipart') ? next() : readKoaBody(protector, ctx, next));
 }
 
-async function readKoaBody(protector: ResourceProtector, ctx: Context, next: Next): Promise<unknown> {
-  const request = ctx.request as Context['request'] & { rawBody?: string; body?: unknown };
+async function readKoaBody(protector: ResourceProtector, ctx: KoaContext, next: KoaNext): Promise<unknown> {
+  const request = ctx.request as { rawBody?: string; body?: unknown };
   try {
     const bytes = await readBody(ctx.req, protector.limits.body);
     if (bytes === undefined) return next(); // read by a parser mounted earlier; the guard will say so

@@ -5,7 +5,6 @@
  * `ctx.query` and `ctx.request.body` are made from the verified parameters and bytes, replacing whatever
  * Koa or a body parser read. A refusal is rendered here, with its response from the protector.
  */
-import type { Context, Middleware, Next } from 'koa';
 import { defineOwnQuery } from '../http/own-query';
 import { checkNotGuardedYet, checkNotOwnReplay, rememberVerified } from '../protector/current-credential';
 import type { GuardedRequest, ResourceProtector } from '../protector/resource-protector';
@@ -14,6 +13,7 @@ import type { Client, TokenCredential } from '../rfc5849/credentials';
 import { OAuthError } from '../rfc5849/errors';
 import { isPromiseLike, type MaybePromise } from '../rfc5849/maybe-promise';
 import { koaRequest } from './koa-request';
+import type { KoaContext, KoaMiddleware, KoaNext } from './koa-types';
 import { renderOAuthError } from './render-error';
 
 /** Where the guard leaves its result: `ctx.state.oauth` (all of it) and `ctx.state.credential`. */
@@ -30,8 +30,8 @@ export interface OAuthState<C extends Client = Client, T extends TokenCredential
  * time is the one used; the target is resolved once the decorators have all run). When the stores answer
  * synchronously the guard makes no promise of its own: it verifies, then calls `next()` in the same turn.
  */
-export function createGuard(getProtector: () => ResourceProtector, getTarget: () => GuardTarget): Middleware {
-  return (ctx: Context, next: Next) => {
+export function createGuard(getProtector: () => ResourceProtector, getTarget: () => GuardTarget): KoaMiddleware {
+  return (ctx: KoaContext, next: KoaNext) => {
     const protector = getProtector();
     checkNotGuardedYet(ctx.req, protector);
     const { route, bodyShape } = getTarget();
@@ -50,7 +50,7 @@ export function createGuard(getProtector: () => ResourceProtector, getTarget: ()
 }
 
 /** Gives the action the verified reading: the state, `ctx.query`, `ctx.request.body`. */
-export function installGuarded(protector: ResourceProtector, ctx: Context, guarded: GuardedRequest): void {
+export function installGuarded(protector: ResourceProtector, ctx: KoaContext, guarded: GuardedRequest): void {
   const state = ctx.state as Partial<OAuthState>;
   state.oauth = guarded;
   state.credential = guarded.credential;
@@ -61,13 +61,13 @@ export function installGuarded(protector: ResourceProtector, ctx: Context, guard
   (ctx.request as { body?: unknown }).body = guarded.body;
 }
 
-function accept(protector: ResourceProtector, guarded: GuardedRequest | undefined, ctx: Context, next: Next) {
+function accept(protector: ResourceProtector, guarded: GuardedRequest | undefined, ctx: KoaContext, next: KoaNext) {
   if (guarded === undefined) return next(); // an optional route, a request without credentials
   installGuarded(protector, ctx, guarded);
   return protector.runWithCredential(guarded, next);
 }
 
-function refuse(ctx: Context, error: unknown): void {
+function refuse(ctx: KoaContext, error: unknown): void {
   if (!(error instanceof OAuthError)) throw error;
   checkNotOwnReplay(ctx.req, error);
   renderOAuthError(ctx, error);

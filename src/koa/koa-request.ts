@@ -3,18 +3,18 @@
  * (the original target, whether the app trusts its proxy, the route's parameters) and the body that
  * koa-bodyparser may have read first.
  */
-import type { Context } from 'koa';
 import { keepBody } from '../http/request-body';
 import type { AdapterRequest } from '../protector/adapter-request';
 import { InvalidRequestError } from '../rfc5849/errors';
+import type { KoaContext } from './koa-types';
 
 /** `uploadsReadLater`: read for a routing-controllers checker (src/protector/adapter-request.ts). */
-export function koaRequest(ctx: Context, uploadsReadLater = false): AdapterRequest {
+export function koaRequest(ctx: KoaContext, uploadsReadLater = false): AdapterRequest {
   return {
     req: ctx.req,
     target: ctx.originalUrl,
     trustProxy: ctx.app.proxy,
-    params: (ctx as Context & { params?: Record<string, string> }).params ?? {},
+    params: (ctx as KoaContext & { params?: Record<string, string> }).params ?? {},
     bodyReadElsewhere: () => rawBodyOfBodyParser(ctx),
     uploadsReadLater,
   };
@@ -27,7 +27,7 @@ export function koaRequest(ctx: Context, uploadsReadLater = false): AdapterReque
  * byte was lost (no U+FFFD, which each ill-formed sequence becomes, one of three bytes keeping the length). A body
  * without Content-Length (chunked) has no length to compare, and is refused.
  */
-function rawBodyOfBodyParser(ctx: Context): Buffer {
+function rawBodyOfBodyParser(ctx: KoaContext): Buffer {
   const raw = (ctx.request as { rawBody?: unknown }).rawBody;
   if (typeof raw !== 'string') {
     throw new Error(

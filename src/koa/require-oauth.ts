@@ -1,7 +1,7 @@
-import type { Middleware } from 'koa';
 import type { ResourceProtector } from '../protector/resource-protector';
 import { checkRouteOptions, type RouteOptions } from '../protector/route-options';
 import { createGuard } from './guard';
+import type { KoaMiddleware } from './koa-types';
 
 /**
  * The same guard as plain Koa middleware, for apps on @koa/router (or bare Koa) without
@@ -9,7 +9,7 @@ import { createGuard } from './guard';
  * on `ctx.state.credential` and from `currentCredential()`; `ctx.query` and `ctx.request.body` hold what
  * was verified.
  */
-export function requireOAuth(protector: ResourceProtector, route: RouteOptions = {}): Middleware {
+export function requireOAuth(protector: ResourceProtector, route: RouteOptions = {}): KoaMiddleware {
   checkRouteOptions(route);
   const target = { route, bodyShape: 'any' as const };
   return createGuard(
