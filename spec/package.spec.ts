@@ -47,6 +47,8 @@ const ALLOWED = [
   /^package\/LICENSE$/,
   /^package\/dist\/[\w./-]+\.js$/,
   /^package\/dist\/[\w./-]+\.d\.ts$/,
+  // The README links them.
+  /^package\/docs\/[\w-]+\.md$/,
 ];
 
 /**
@@ -247,11 +249,14 @@ describe('the packed package', () => {
     for (const dir of [packDir, appDir, ...tourDirs]) if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('holds compiled JavaScript, declarations, package.json, README and LICENSE only', () => {
+  it('holds compiled JavaScript, declarations, package.json, README, LICENSE and the docs only', () => {
     expect(files.filter((f) => !ALLOWED.some((re) => re.test(f)))).toEqual([]);
     for (const f of ['package.json', 'README.md', 'LICENSE', 'dist/index.js', 'dist/index.d.ts']) {
       expect(files).toContain(`package/${f}`);
     }
+    // Every document the README links to is in the package.
+    const linked = [...readFileSync(join(ROOT, 'README.md'), 'utf8').matchAll(/\]\((docs\/[\w-]+\.md)/g)];
+    for (const [, doc] of linked) expect(files).toContain(`package/${doc}`);
     // Every module has its declaration beside it.
     const js = files.filter((f) => f.endsWith('.js')).map((f) => f.slice(0, -3));
     const dts = files.filter((f) => f.endsWith('.d.ts')).map((f) => f.slice(0, -5));
@@ -309,6 +314,14 @@ describe('the packed package', () => {
     expect(stderr).not.toMatch(/Error/);
   });
 
+  it('ships no source-map comment pointing at a map it does not hold', async () => {
+    const { stdout } = await run('tar', ['-xzOf', tarball, '--wildcards', 'package/dist/*.js'], {
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    expect(stdout).toContain('ResourceProtector');
+    expect(stdout).not.toMatch(/sourceMappingURL/);
+  });
+
   /** The repo's own tsc on the consumer file, strict, node16 resolution, library declarations checked too. */
   async function typeCheck(): Promise<{ code: number | undefined; out: string }> {
     const file = writeApp('consumer.ts', CONSUMER_TS);
@@ -349,6 +362,13 @@ describe('the packed package', () => {
     const source = readmeBlock('<!-- tour: common -->', 'ts') + readmeBlock(`<!-- tour: ${ending} -->`, 'ts');
     writeFileSync(join(dir, 'tsconfig.json'), readmeBlock('with decorators on in `tsconfig.json`', 'json'));
     writeFileSync(join(dir, 'app.ts'), source);
+    // As a build compiles it, every library's declarations checked too: an Express app has no Koa types installed.
+    await run(process.execPath, [TSC, '-p', '.', '--noEmit', '--skipLibCheck', 'false'], {
+      cwd: dir,
+      env: cleanEnv(),
+    }).catch((error: { stdout?: string }) => {
+      throw new Error(`tsc refused the README's ${ending} app:\n${error.stdout}`);
+    });
     const child = spawn(process.execPath, [TS_NODE, 'app.ts'], {
       cwd: dir,
       env: { ...cleanEnv(), PORT: '0' },
