@@ -322,6 +322,19 @@ describe('sign (in process)', () => {
     expect(signed.warnings).toEqual([]);
   });
 
+  it('warns of a body the printed command cannot carry as signed: carriage returns (pasted), over 128 KiB', () => {
+    const signWith = (...extra: string[]) =>
+      signRequest(
+        parseSignArguments(['--consumer-key', 'c', '--consumer-secret', 's', ...extra, 'POST', 'https://e.x/']),
+        fixed,
+      );
+    expect(signWith('--json', '{\r\n  "a": 1\r\n}').warnings).toEqual([expect.stringMatching(/carriage returns/)]);
+    expect(signWith('--json', '{"a": 1}').warnings).toEqual([]);
+    // 21,845 "é" are 131,070 bytes percent-encoded (%C3%A9 each), 131,072 with "t=": one over Linux's limit.
+    expect(signWith('--data', `t=${'é'.repeat(21_845)}`).warnings).toEqual([expect.stringMatching(/at most 131071/)]);
+    expect(signWith('--data', `t=${'x'.repeat(131_069)}`).warnings).toEqual([]);
+  });
+
   it('a flag wins over its environment variable', () => {
     const args = parseSignArguments(['--consumer-key', 'c', '--consumer-secret', 'flag', 'GET', 'https://e.x/'], {
       OAUTH1_CONSUMER_SECRET: 'env',

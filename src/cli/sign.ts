@@ -18,6 +18,9 @@ export interface SignDependencies {
   readFile(path: string): string;
 }
 
+/** Linux's limit on one argument of a command (MAX_ARG_STRLEN, 32 pages), which the printed curl's body is. */
+const MOST_ARGUMENT_BYTES = 128 * 1024 - 1;
+
 /** A PEM key is a few kilobytes: a device, a pipe or a huge file (`/dev/zero`) is not read. */
 const MOST_KEY_FILE_BYTES = 1024 * 1024;
 
@@ -90,6 +93,19 @@ export function signFromArguments(args: SignArguments, deps: SignDependencies = 
   }
   if (args.signatureMethod === 'PLAINTEXT' && args.url.protocol !== 'https:') {
     warnings.push('PLAINTEXT over http:// sends the secrets in the clear.');
+  }
+  const body = signed.body === undefined ? '' : String(signed.body);
+  if (body.includes('\r')) {
+    // A terminal hands a pasted carriage return to the shell as a line feed: the body sent would not be the one signed.
+    warnings.push(
+      'the body holds carriage returns: pipe the command to sh, as pasting it would send line feeds instead.',
+    );
+  }
+  if (Buffer.byteLength(body) > MOST_ARGUMENT_BYTES) {
+    warnings.push(
+      `the body is ${Buffer.byteLength(body)} bytes: a command line argument holds at most ${MOST_ARGUMENT_BYTES} ` +
+        'on Linux, so the printed command cannot run; use --header-only and send the body another way.',
+    );
   }
   return {
     method: signed.method,
