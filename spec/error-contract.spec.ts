@@ -619,6 +619,16 @@ describe('400 invalid_request: a body that would be read as something other than
     expectOAuthError(reply, 400, 'invalid_request', { signed: [signed] });
   });
 
+  test("a signed form declared ISO-8859-1 (Apache HttpClient's default) is served while it encodes ASCII alone", async () => {
+    const type = `${FORM}; charset=ISO-8859-1`;
+    const ascii = signFor('/api/notes', { method: 'POST', form });
+    expectServed(await demoCall('/api/notes', { auth: ascii.header, type, body: formBody(form) }));
+    const accented: [string, string][] = [['text', 'café']];
+    const signed = signFor('/api/notes', { method: 'POST', form: accented });
+    const reply = await demoCall('/api/notes', { auth: signed.header, type, body: formBody(accented) });
+    expectOAuthError(reply, 400, 'invalid_request', { signed: [signed] });
+  });
+
   test('a signed form sent with Transfer-Encoding: gzip, chunked (Node undoes only chunked)', async () => {
     const signed = signFor('/api/notes', { method: 'POST', form });
     const body = formBody(form);

@@ -42,11 +42,26 @@ describe('oauthBodyParser() reads an unguarded form or JSON body only as it was 
     parsedBody({ 'content-type': 'application/x-www-form-urlencoded', ...headers }, Buffer.from('a=1'), DEFAULT_LIMITS);
 
   it.each([
-    ['another charset', { 'content-type': 'application/x-www-form-urlencoded; charset=iso-8859-1' }, 'must be UTF-8'],
+    ['another charset', { 'content-type': 'application/x-www-form-urlencoded; charset=utf-16' }, 'must be UTF-8'],
+    ['JSON in a single-byte charset', { 'content-type': 'application/json; charset=iso-8859-1' }, 'must be UTF-8'],
     ['two charsets', { 'content-type': 'application/json; charset=utf-8; Charset=utf-8' }, 'more than one charset'],
     ['a content coding', { 'content-encoding': 'gzip' }, 'must not be content-coded'],
   ])('refuses %s', (_case, headers, message) => {
     expect(() => read(headers)).toThrow(message);
+  });
+
+  it("reads a form declared ISO-8859-1 (Apache HttpClient's default) while it encodes ASCII alone", () => {
+    const latin = (body: string, charset = 'ISO-8859-1') =>
+      parsedBody(
+        { 'content-type': `application/x-www-form-urlencoded; charset=${charset}` },
+        Buffer.from(body),
+        DEFAULT_LIMITS,
+      );
+    expect(latin('a=1&b=x%20y%7E')).toEqual({ a: '1', b: 'x y~' });
+    expect(latin('a=1', 'windows-1252')).toEqual({ a: '1' });
+    // é as ISO-8859-1 (%E9) and as UTF-8 (%C3%A9, which ISO-8859-1 reads as "Ã©"): neither is read.
+    for (const body of ['a=%E9', 'a=%C3%A9', 'a=%c3%a9']) expect(() => latin(body)).toThrow(/may encode only ASCII/);
+    expect(() => latin('a=%C3%A9', 'utf-8')).not.toThrow();
   });
 
   it('reads UTF-8 declared once, and an identity coding', () => {

@@ -10,7 +10,7 @@ import type { Parameter } from '../rfc5849/parameter';
 import { InvalidRequestError } from '../rfc5849/errors';
 import { flatParameters } from './flat-parameters';
 import type { HttpRequest } from './http-request';
-import { FORM, isJson, readableMediaType } from './media-type';
+import { checkFormCharset, FORM, isJson, readableMediaType } from './media-type';
 import { parseFormBody } from '../rfc5849/form-encoded';
 import { tooManyParameters } from '../rfc5849/parameter-sources';
 import type { Limits } from '../protector/settings';
@@ -53,7 +53,9 @@ export function bodyValue(form: readonly Parameter[] | undefined, json: unknown)
 export function parsedBody(headers: IncomingHttpHeaders, bytes: Buffer, limits: BodyLimits): unknown {
   const type = readableMediaType(headers);
   if (type === FORM) {
-    const params = parseFormBody(bytes.toString('latin1'), limits.parameters, bytes, true);
+    const form = bytes.toString('latin1');
+    checkFormCharset(headers, form);
+    const params = parseFormBody(form, limits.parameters, bytes, true);
     if (params.length > limits.parameters) throw tooManyParameters(limits.parameters);
     return flatParameters(params);
   }

@@ -3,14 +3,14 @@
  * from the Node request once, by the rules of RFC 9110, 9112 and 3986. Both adapters (Koa, Express) build
  * it the same way; neither the guard nor the action re-parses what is read here.
  */
-import type { IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { InvalidRequestError } from '../rfc5849/errors';
 import { isOAuthScheme } from '../rfc5849/authorization-header';
 import { baseStringUri } from '../rfc5849/base-string';
 import type { OAuthRequest } from '../rfc5849/verify-request';
 import { andThen, type MaybePromise } from '../rfc5849/maybe-promise';
 import { isAuthority } from './authority';
-import { FORM, readableMediaType } from './media-type';
+import { checkFormCharset, FORM, readableMediaType } from './media-type';
 import { hasBody, NO_BODY } from './request-body';
 import { parseRequestTarget } from './request-target';
 
@@ -144,13 +144,19 @@ export function readHttpRequest(
     query,
     authorization: authorization !== undefined && isOAuthScheme(authorization) ? authorization : undefined,
     mediaType: type,
-    // Only a single-part form body carries parameters (§3.4.1.3.1); its bytes must be ASCII.
-    form: type === FORM ? body.toString('latin1') : undefined,
+    form: type === FORM ? formText(headers, body) : undefined,
     hasBody: announced,
     body,
     ignoredForwarded,
     usedForwarded,
   }));
+}
+
+/** A single-part form's text, the only body that carries parameters (§3.4.1.3.1): its bytes must be ASCII. */
+function formText(headers: IncomingHttpHeaders, body: Buffer): string {
+  const form = body.toString('latin1'); // any other byte is refused by the form's parser
+  checkFormCharset(headers, form);
+  return form;
 }
 
 const isEncrypted = (req: IncomingMessage): boolean => (req.socket as { encrypted?: boolean }).encrypted === true;
