@@ -44,6 +44,8 @@ describe('the signature method table', () => {
       expect(() => Map.prototype.set.call(table, 'HMAC-SHA1', forged)).toThrow(TypeError);
       expect(() => Map.prototype.delete.call(table, 'HMAC-SHA1')).toThrow(TypeError);
       expect(() => Object.assign(table, { get: () => forged })).toThrow(TypeError);
+      // Nor through the class every table shares.
+      expect(() => Object.assign(Object.getPrototypeOf(table) as object, { get: () => forged })).toThrow(TypeError);
       expect(table.get('HMAC-SHA1')).toBe(hmacSha1);
       expect(table.size).toBe(size);
       // Still read as a map: iteration, keys, forEach.

@@ -45,6 +45,8 @@ class FixedTable<K, V> implements ReadonlyMap<K, V> {
     return this.#entries[Symbol.iterator]();
   }
 }
+// Its methods are every table's: one assigned here would reach them all.
+Object.freeze(FixedTable.prototype);
 
 /** Frozen, table and methods: every protector's table holds these very objects, so a change would reach them all. */
 export const STANDARD_SIGNATURE_METHODS: ReadonlyMap<string, SignatureMethod> = new FixedTable(
