@@ -963,10 +963,7 @@ describe('401 invalid_nonce: nonce already used for this client, token and times
 describe('400 invalid_request: over a limit (Authorization 8 KiB, credential 255 characters, 2,000 parameters)', () => {
   const AUTHORIZATION_LIMIT = 8 * 1024;
 
-  /**
-   * A signed header of exactly `length` characters, padded with its realm (never signed; a parameter of another name
-   * is refused in the header).
-   */
+  /** A signed header of exactly `length` characters, padded with its realm (never signed, so the signature holds). */
   function signedHeaderOfLength(length: number): string {
     for (let attempt = 0; attempt < 100; attempt++) {
       const nonce = randomBytes(12).toString('hex');

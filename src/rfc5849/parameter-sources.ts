@@ -26,9 +26,6 @@ export interface CollectedParameters extends ParameterSources {
 
 const PLACES = { header: 'Authorization header', query: 'query string', form: 'form body' } as const;
 
-const NOT_PROTOCOL_IN_HEADER =
-  'The Authorization header carries a parameter that is not an oauth_ protocol parameter: send it in the query or the body.';
-
 export function collectParameters(sources: ParameterSources): CollectedParameters {
   const collected: CollectedParameters = {
     header: sources.header,
@@ -55,12 +52,7 @@ function collect(
   for (let i = 0; i < params.length; i++) {
     const param = params[i];
     all.push(param);
-    if (!param.name.startsWith('oauth_')) {
-      // §3.5.1 puts the protocol parameters there: another one would be signed, yet read by no application, so a
-      // query parameter moved into the header (`dryRun`, `confirm`) would verify and be gone.
-      if (place === 'header') throw new InvalidRequestError(NOT_PROTOCOL_IN_HEADER);
-      continue;
-    }
+    if (!param.name.startsWith('oauth_')) continue;
     if (oauthPlace !== undefined && oauthPlace !== place) {
       throw new DuplicatedParameterError(
         `OAuth protocol parameters were sent in both the ${PLACES[oauthPlace]} and the ${PLACES[place]}.`,
