@@ -5,6 +5,8 @@
  * already recorded), one that no guard saw is verified here. Refusals keep the OAuth error contract.
  */
 import { HttpError, type Action } from 'routing-controllers';
+import { isMultipart } from '../http/media-type';
+import { mayClaimOAuth } from '../protector/adapter-request';
 import { verifiedBy } from '../protector/current-credential';
 import { responseOf } from '../protector/refusal';
 import { ResourceProtector, type GuardedRequest } from '../protector/resource-protector';
@@ -75,9 +77,18 @@ function verifiedFor(
   return recover(
     () => {
       if (earlier) return andThen(protector.checkGuardedAccess(adapter.request, earlier, route), () => earlier);
+      // Before anything is verified or recorded (the nonce, the audit): whatever it proves, it is not anonymous. (An
+      // upload's refusal comes first: the action could not be guarded either.)
+      if (
+        !beforeParameters &&
+        !isMultipart(adapter.request.req.headers['content-type']) &&
+        mayClaimOAuth(adapter.request)
+      ) {
+        throw new TypeError(VERIFIED_AMONG_PARAMETERS);
+      }
       // No guard saw this request, and none can see the action's DTO: a JSON body must be an object here.
       return andThen(protector.guard(adapter.request, route, 'object'), (guarded) => {
-        if (guarded && !beforeParameters) throw new TypeError(VERIFIED_AMONG_PARAMETERS);
+        if (guarded && !beforeParameters) throw new TypeError(VERIFIED_AMONG_PARAMETERS); // its credentials in a form
         if (guarded) adapter.install(protector, guarded);
         return guarded;
       });

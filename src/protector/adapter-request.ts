@@ -54,7 +54,7 @@ const UPLOAD_LATER = () => {
  * only one the guard reads, with this very test), or `oauth_` in its query however encoded (a query that does not
  * decode counts too). Only a request that cannot is anonymous without its multipart body, which no credential can be in.
  */
-function mayClaimOAuth({ req, target }: AdapterRequest): boolean {
+export function mayClaimOAuth({ req, target }: AdapterRequest): boolean {
   const authorization = req.headers.authorization;
   if (authorization !== undefined && isOAuthScheme(authorization)) return true;
   const at = target.indexOf('?');
