@@ -15,6 +15,7 @@ import {
   type AuditEvent,
   type Client,
   type ExistsNonce,
+  type OAuthState,
   type TokenCredential,
 } from '../src';
 import { expectWarning, PLAIN_HTTP_NOTICE } from './support/console';
@@ -142,6 +143,33 @@ describe('requireOAuth() on @koa/router without routing-controllers', () => {
     const res = await request(server).get('/consumer').set('Authorization', signed.header);
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ consumer: 'ck' });
+  });
+});
+
+describe("on an app of typed state (Koa's own types, checked by the suite's type check)", () => {
+  it('mounts as Koa.Middleware<AppState>, on Koa<AppState> and a Router<AppState>, and verifies', async () => {
+    interface AppState extends Partial<OAuthState> {
+      requestId?: string;
+    }
+    const guard: Koa.Middleware<AppState> = requireOAuth(protector);
+    const router = new Router<AppState>();
+    router.get('/typed', guard, (ctx) => {
+      ctx.body = { user: (ctx.state.credential as UserToken).user };
+    });
+    const app = new Koa<AppState>();
+    app.use(oauthBodyParser(protector));
+    app.use(router.routes());
+    const typed = app.listen(0, '127.0.0.1');
+    try {
+      await new Promise((resolve) => typed.once('listening', resolve));
+      const url = `http://127.0.0.1:${(typed.address() as { port: number }).port}/typed`;
+      const res = await request(typed)
+        .get('/typed')
+        .set('Authorization', sign({ url, who: ME }).header);
+      expect({ status: res.status, body: res.body }).toEqual({ status: 200, body: { user: 'alice' } });
+    } finally {
+      await new Promise((resolve) => typed.close(resolve));
+    }
   });
 });
 

@@ -15,6 +15,7 @@ export { currentCredential } from './protector/current-credential';
 export { requireOAuth } from './koa/require-oauth';
 export { oauthBodyParser } from './koa/body';
 export type { OAuthState } from './koa/guard';
+export type { KoaContext, KoaMiddleware, KoaNext } from './koa/koa-types';
 export {
   ResourceProtector,
   type GuardedRequest,

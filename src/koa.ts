@@ -5,3 +5,4 @@
 export { requireOAuth } from './koa/require-oauth';
 export { oauthBodyParser } from './koa/body';
 export type { OAuthState } from './koa/guard';
+export type { KoaContext, KoaMiddleware, KoaNext } from './koa/koa-types';

@@ -12,7 +12,8 @@ export interface KoaContext {
   app: { proxy: boolean };
   /** Read and written as the body parser and the guard need (`body`, `rawBody`, an own `query`). */
   request: object;
-  state: Record<string, unknown>;
+  /** An app's own state type (an interface, without an index signature) fits `object`. */
+  state: object;
   status: number;
   body: unknown;
   set(fields: Record<string, string>): void;
