@@ -17,7 +17,7 @@ try {
   process.stderr.write(result.stderr);
   process.exitCode = result.exitCode;
 } catch (error) {
-  // What signing refused (a key too short for its digest, say): one line, as a usage error, never a stack trace.
+  // Anything else than a usage error (those are runCli's, exit 2): one line, never a stack trace.
   process.stderr.write(
     `routing-controllers-oauth1: error: ${error instanceof Error ? error.message : String(error)}\n`,
   );

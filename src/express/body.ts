@@ -20,7 +20,7 @@ export function oauthBodyParser(protector: ResourceProtector): ExpressMiddleware
     const contentType = headers['content-type'];
     if (!hasBody(headers) || isMultipart(contentType)) return next();
     const refuse = (error: unknown) =>
-      error instanceof OAuthError ? renderOAuthError(res, protector.refusalOf(error), protector.realm) : next(error);
+      error instanceof OAuthError ? renderOAuthError(res, protector.refusalOf(error)) : next(error);
     const parse = (bytes: Buffer | undefined) => {
       if (bytes === undefined) return next(); // read by a parser mounted earlier; the guard will say so
       try {

@@ -9,12 +9,12 @@ import type { ExpressResponse } from './express-types';
  * whose head was sent but not its end (a stream's) is cut off, as Express cuts off a response its error handler
  * cannot answer, rather than left open with nothing more to come.
  */
-export function renderOAuthError(res: ExpressResponse, error: OAuthError, realm?: string): void {
+export function renderOAuthError(res: ExpressResponse, error: OAuthError): void {
   if (res.headersSent) {
     if (!res.writableEnded) res.destroy();
     return;
   }
-  const { status, headers, body } = responseOf(error, realm);
+  const { status, headers, body } = responseOf(error);
   res.status(status).set(headers);
   if (typeof body === 'string' || body === undefined) res.end(body ?? '');
   else res.json(body);

@@ -25,7 +25,7 @@ async function readKoaBody(protector: ResourceProtector, ctx: KoaContext, next: 
     request.rawBody = bytes.toString('utf8');
     request.body = parsedBody(ctx.req.headers, bytes, protector.limits);
   } catch (error) {
-    if (error instanceof OAuthError) return renderOAuthError(ctx, protector.refusalOf(error), protector.realm);
+    if (error instanceof OAuthError) return renderOAuthError(ctx, protector.refusalOf(error));
     throw error;
   }
   return next();

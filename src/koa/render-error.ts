@@ -3,8 +3,8 @@ import type { OAuthError } from '../rfc5849/errors';
 import type { KoaContext } from './koa-types';
 
 /** Writes a refusal's response (src/protector/refusal.ts) on a Koa context. */
-export function renderOAuthError(ctx: KoaContext, error: OAuthError, realm?: string): void {
-  const response = responseOf(error, realm);
+export function renderOAuthError(ctx: KoaContext, error: OAuthError): void {
+  const response = responseOf(error);
   ctx.status = response.status;
   ctx.set(response.headers);
   ctx.body = response.body ?? '';
