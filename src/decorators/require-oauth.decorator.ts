@@ -61,7 +61,8 @@ export function RequireOAuth(options: RequireOAuthOptions = {}): ClassDecorator 
   return (target: object, method?: string | symbol) => {
     if (method === undefined) {
       const controller = target as Function;
-      classOptions.set(controller, options);
+      // Two on one class are one guard too, the outer one's options laid over the inner one's.
+      classOptions.set(controller, mergeRouteOptions(classOptions.get(controller), options));
       const guarded = ownMethodOptions(controller);
       for (const action of actionsOf(controller)) {
         if (!guarded.has(action) && !guardedActions.get(controller)?.has(action)) guardAction(controller, action);
@@ -83,9 +84,11 @@ export function RequireOAuth(options: RequireOAuthOptions = {}): ClassDecorator 
 export function requireOAuthMetadata(controller: Function, method?: string): RequireOAuthOptions | undefined {
   let onMethod: RequireOAuthOptions | undefined;
   let onClass: RequireOAuthOptions | undefined;
-  // A subclass keeps its superclasses' guards: their options, the outermost first, then its own laid over them.
+  // A subclass keeps its superclasses' guards: their options, the outermost first, then its own laid over them; a
+  // method it overrides keeps the overridden one's too (scopes and rules add up, as the README says).
   for (let c: unknown = controller; typeof c === 'function' && c !== Function.prototype; c = Object.getPrototypeOf(c)) {
-    if (method !== undefined) onMethod ??= methodOptions.get(c)?.get(method);
+    const ownMethod = method === undefined ? undefined : methodOptions.get(c)?.get(method);
+    if (ownMethod) onMethod = onMethod ? mergeRouteOptions(ownMethod, onMethod) : ownMethod;
     const own = classOptions.get(c);
     if (own) onClass = onClass ? mergeRouteOptions(own, onClass) : own;
   }

@@ -1,0 +1,97 @@
+/**
+ * @RequireOAuth() options merged where README says they add up: a method that overrides a guarded one keeps its
+ * scopes and rules, and two decorators on one class are one guard with both.
+ */
+import 'reflect-metadata';
+import Koa from 'koa';
+import { Get, JsonController, useContainer, useKoaServer } from 'routing-controllers';
+import request from 'supertest';
+import { Container, Service } from 'typedi';
+import {
+  MemoryNonceCache,
+  oauthBodyParser,
+  RequireOAuth,
+  requireOAuthMetadata,
+  ResourceProtector,
+  type TokenCredential,
+} from '../../src';
+import { expectWarning, PLAIN_HTTP_NOTICE } from '../support/console';
+import { sign, type Identity } from '../support/sign';
+
+const ADMIN: Identity = { consumerKey: 'ck', consumerSecret: 'cs', token: 'admin', tokenSecret: 'ts' };
+const EXTRA: Identity = { ...ADMIN, token: 'extra' };
+const SCOPES: Record<string, string[]> = { admin: ['admin', 'extra'], extra: ['extra'] };
+
+class AdminBase {
+  @Get('/x')
+  @RequireOAuth({ scopes: ['admin'] })
+  x() {
+    return { base: true };
+  }
+}
+
+@Service()
+@JsonController('/sub')
+class Sub extends AdminBase {
+  @Get('/x')
+  @RequireOAuth({ scopes: ['extra'] })
+  override x() {
+    return { sub: true };
+  }
+}
+
+@Service()
+@JsonController('/stacked')
+@RequireOAuth({ realm: 'stacked' })
+@RequireOAuth({ scopes: ['admin'] })
+class Stacked {
+  @Get('/y')
+  y() {
+    return { y: true };
+  }
+}
+
+let app: Koa;
+beforeAll(() => {
+  const protector = expectWarning(
+    PLAIN_HTTP_NOTICE,
+    () =>
+      new ResourceProtector({
+        queryClient: (id) =>
+          id === 'ck' ? { getClientSecret: () => 'cs', getRsaPublicKey: () => undefined } : undefined,
+        queryToken: (_id, token): TokenCredential | undefined =>
+          SCOPES[token] && {
+            getOAuthToken: () => token,
+            getOAuthTokenSecret: () => 'ts',
+            getScopes: () => SCOPES[token],
+          },
+        nonceCache: new MemoryNonceCache(),
+        allowInsecureTransport: true,
+      }),
+  );
+  useContainer(Container);
+  Container.set(ResourceProtector, protector);
+  app = new Koa();
+  app.use(oauthBodyParser(protector));
+  useKoaServer(app, { controllers: [Sub, Stacked], development: false });
+});
+
+const get = (path: string, who: Identity) =>
+  request(app.callback())
+    .get(path)
+    .set('Host', '127.0.0.1')
+    .set('Authorization', sign({ url: `http://127.0.0.1${path}`, who }).header);
+
+it("an overriding method keeps the overridden one's scopes (it was served to tokens without them)", async () => {
+  expect(requireOAuthMetadata(Sub, 'x')?.scopes).toEqual(['admin', 'extra']);
+  const refused = await get('/sub/x', EXTRA);
+  expect({ status: refused.status, error: refused.body.error }).toEqual({ status: 403, error: 'insufficient_scope' });
+  expect((await get('/sub/x', ADMIN)).body).toEqual({ sub: true });
+});
+
+it("two @RequireOAuth() on one class are one guard with both's options (the inner one was lost)", async () => {
+  expect(requireOAuthMetadata(Stacked, 'y')).toMatchObject({ realm: 'stacked', scopes: ['admin'] });
+  const refused = await get('/stacked/y', EXTRA);
+  expect({ status: refused.status, error: refused.body.error }).toEqual({ status: 403, error: 'insufficient_scope' });
+  expect((await get('/stacked/y', ADMIN)).body).toEqual({ y: true });
+});
