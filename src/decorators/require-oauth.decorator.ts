@@ -2,7 +2,7 @@ import { getMetadataArgsStorage, UseBefore } from 'routing-controllers';
 import { checkRouteOptions, mergeRouteOptions, type RouteOptions } from '../protector/route-options';
 import { ResourceProtector } from '../protector/resource-protector';
 import { bodyShapeOf, checkNoUploads } from './action-body';
-import { actionGuard } from './action-guard';
+import { actionGuard, isActionGuard } from './action-guard';
 import { registeredProtector, type ProtectorKey } from './registered-protector';
 
 export interface RequireOAuthOptions extends RouteOptions {
@@ -113,6 +113,9 @@ function guardInheritedActions(): void {
   }
 }
 
+/** A guard's registration among routing-controllers' middleware registrations. */
+const isGuardUse = (use: { middleware: unknown }): boolean => isActionGuard(use.middleware);
+
 /**
  * It runs when routing-controllers reads the middlewares of the first action it builds, which is after it has
  * imported every controller (a glob in `controllers` is imported inside useKoaServer() and useExpressServer()), and
@@ -136,7 +139,10 @@ function guardInheritedActionsWhenRoutesAreBuilt(): void {
       seen = { controllers, actions, count };
       guardInheritedActions();
     }
-    return filterUses.call(this, target, method);
+    const uses = filterUses.call(this, target, method);
+    // An action's guard before its own middlewares, whatever the decorators' order: a class's @RequireOAuth() is
+    // applied after its methods' @UseBefore(), and one of those answering by itself (a cache) answered unverified.
+    return method === undefined ? uses : [...uses.filter(isGuardUse), ...uses.filter((use) => !isGuardUse(use))];
   };
 }
 
