@@ -32,7 +32,11 @@ const server = app.listen(config.port, '127.0.0.1', () => {
 });
 server.on('error', (error: NodeJS.ErrnoException) => fail(`127.0.0.1:${config.port}: ${error.code ?? error.message}`));
 
+let stopping = false;
 const shutdown = (signal: string) => {
+  // A second signal (npm forwards the one its process group got too) changes nothing: the first one's shutdown goes on.
+  if (stopping) return;
+  stopping = true;
   console.log(`${signal}: shutting down`);
   server.close(() => {
     void close().finally(() => process.exit(0));
@@ -40,5 +44,5 @@ const shutdown = (signal: string) => {
   server.closeIdleConnections();
   setTimeout(() => process.exit(0), 5000).unref();
 };
-process.once('SIGINT', () => shutdown('SIGINT'));
-process.once('SIGTERM', () => shutdown('SIGTERM'));
+process.on('SIGINT', () => shutdown('SIGINT'));
+process.on('SIGTERM', () => shutdown('SIGTERM'));
