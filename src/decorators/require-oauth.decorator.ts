@@ -29,6 +29,9 @@ function actionsOf(controller: Function): Set<string> {
   return methods;
 }
 
+/** `@RequireOAuth()` applications so far: each may give classes already defined guards to register. */
+let decorations = 0;
+
 /** The actions that have their guard, by controller class. */
 const guardedActions = new WeakMap<Function, Set<string>>();
 
@@ -59,6 +62,7 @@ function guardAction(controller: Function, method: string): void {
 export function RequireOAuth(options: RequireOAuthOptions = {}): ClassDecorator & MethodDecorator {
   checkRouteOptions(options);
   return (target: object, method?: string | symbol) => {
+    decorations++;
     if (method === undefined) {
       const controller = target as Function;
       // Two on one class are one guard too, the outer one's options laid over the inner one's.
@@ -130,11 +134,12 @@ function guardInheritedActionsWhenRoutesAreBuilt(): void {
   if (typeof filterUses !== 'function') {
     throw new Error('routing-controllers-oauth1: this routing-controllers has no filterUsesWithTargetAndMethod.');
   }
-  // What was registered when it last ran: reset() replaces the arrays, and definitions only add to them.
+  // What was registered when it last ran: reset() replaces the arrays, and definitions only add to them; a guard
+  // applied since (to a base class, after an app was built) may have given existing subclasses inherited guards.
   let seen: { controllers?: unknown[]; actions?: unknown[]; count: number } = { count: -1 };
   storage.filterUsesWithTargetAndMethod = function (target, method) {
     const { controllers, actions } = storage;
-    const count = controllers.length + actions.length;
+    const count = controllers.length + actions.length + decorations;
     if (seen.controllers !== controllers || seen.actions !== actions || seen.count !== count) {
       seen = { controllers, actions, count };
       guardInheritedActions();

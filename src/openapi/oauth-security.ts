@@ -89,8 +89,9 @@ export function withOAuthSecurity<S extends OpenAPIDocument>(
 ): S {
   const generator = specGenerator();
   const paths = spec.paths as { [path: string]: { [method: string]: Operation | undefined } | undefined };
+  // Only what `options` mounts: another controller's route (a RegExp path) is no business of this document.
   const routes = generator
-    .parseRoutes(storage, options)
+    .parseRoutes(mountedOnly(storage, options), options)
     .filter((route) => route.controller) // actions of an undecorated base class have no path of their own
     .map((route) => ({
       route,
@@ -121,8 +122,8 @@ export function withOAuthSecurity<S extends OpenAPIDocument>(
     if (!operation) continue; // an action this document does not describe
     const declared = operation.security;
     operation.security = withRequirement(declared, [...(guard?.scopes ?? []), ...(roles ?? [])]);
-    // An optional route also serves a request with no credentials at all: the empty requirement says so.
-    if (guard?.optional && !declared?.length) operation.security.push({});
+    // An optional route also serves a request with no credentials at all, unless @Authorized() asks for them.
+    if (guard?.optional && !roles && !declared?.length) operation.security.push({});
   }
   const components = (spec.components ??= {});
   const schemes = (components.securitySchemes ??= {});
@@ -130,19 +131,20 @@ export function withOAuthSecurity<S extends OpenAPIDocument>(
   return spec;
 }
 
-/** OAuth, with these scopes, in every alternative of `existing`; alone when there is none. */
-/** The roles of `@Authorized()` on an action or its class, or undefined when neither has it. */
+/**
+ * The roles of `@Authorized()` on an action and its class, or undefined when neither has it: as routing-controllers
+ * reads them, the class's first mark and the action's first (another on the same one is never checked).
+ */
 function authorizedRoles(storage: MetadataArgsStorage, target: Function, method: string): string[] | undefined {
   const marks = storage.responseHandlers.filter(
-    (handler) =>
-      handler.type === 'authorized' &&
-      handler.target === target &&
-      (handler.method === undefined || handler.method === method),
+    (handler) => handler.type === 'authorized' && handler.target === target,
   );
-  if (marks.length === 0) return undefined;
-  return marks.flatMap((mark) => [mark.value ?? []].flat() as string[]);
+  const used = [marks.find((mark) => !mark.method), marks.find((mark) => mark.method === method)];
+  if (!used[0] && !used[1]) return undefined;
+  return used.flatMap((mark) => (mark ? ([mark.value ?? []].flat() as string[]) : []));
 }
 
+/** OAuth, with these scopes, in every alternative of `existing`; alone when there is none. */
 function withRequirement(
   existing: OpenAPISecurityRequirement[] | undefined,
   scopes: readonly string[],
