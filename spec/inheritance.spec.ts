@@ -11,31 +11,12 @@ import Koa from 'koa';
 import { Get, JsonController, useContainer, useExpressServer, useKoaServer } from 'routing-controllers';
 import request from 'supertest';
 import { Container, Service } from 'typedi';
-import { MemoryNonceCache, oauthBodyParser, RequireOAuth, ResourceProtector, type TokenCredential } from '../src';
+import { oauthBodyParser, RequireOAuth, ResourceProtector } from '../src';
 import { oauthBodyParser as expressBodyParser } from '../src/express';
-import { expectWarning, PLAIN_HTTP_NOTICE } from './support/console';
+import { ADMIN, EXTRA, scopedProtector } from './support/fixtures';
 import { sign, type Identity } from './support/sign';
 
-const ADMIN: Identity = { consumerKey: 'ck', consumerSecret: 'cs', token: 'admin', tokenSecret: 'ts' };
-const EXTRA: Identity = { ...ADMIN, token: 'extra' };
-const SCOPES: Record<string, string[]> = { admin: ['admin', 'extra'], extra: ['extra'] };
-
-const protector = expectWarning(
-  PLAIN_HTTP_NOTICE,
-  () =>
-    new ResourceProtector({
-      queryClient: (id) =>
-        id === 'ck' ? { getClientSecret: () => 'cs', getRsaPublicKey: () => undefined } : undefined,
-      queryToken: (_id, token): TokenCredential | undefined =>
-        SCOPES[token] && {
-          getOAuthToken: () => token,
-          getOAuthTokenSecret: () => 'ts',
-          getScopes: () => SCOPES[token],
-        },
-      nonceCache: new MemoryNonceCache(),
-      allowInsecureTransport: true,
-    }),
-);
+const protector = scopedProtector();
 useContainer(Container);
 Container.set(ResourceProtector, protector);
 

@@ -7,20 +7,9 @@ import Koa from 'koa';
 import { Get, JsonController, UseBefore, useContainer, useKoaServer } from 'routing-controllers';
 import request from 'supertest';
 import { Container, Service } from 'typedi';
-import {
-  MemoryNonceCache,
-  oauthBodyParser,
-  RequireOAuth,
-  requireOAuthMetadata,
-  ResourceProtector,
-  type TokenCredential,
-} from '../../src';
-import { expectWarning, PLAIN_HTTP_NOTICE } from '../support/console';
+import { oauthBodyParser, RequireOAuth, requireOAuthMetadata, ResourceProtector } from '../../src';
+import { ADMIN, EXTRA, scopedProtector } from '../support/fixtures';
 import { sign, type Identity } from '../support/sign';
-
-const ADMIN: Identity = { consumerKey: 'ck', consumerSecret: 'cs', token: 'admin', tokenSecret: 'ts' };
-const EXTRA: Identity = { ...ADMIN, token: 'extra' };
-const SCOPES: Record<string, string[]> = { admin: ['admin', 'extra'], extra: ['extra'] };
 
 class AdminBase {
   @Get('/x')
@@ -53,22 +42,7 @@ class Stacked {
 
 let app: Koa;
 beforeAll(() => {
-  const protector = expectWarning(
-    PLAIN_HTTP_NOTICE,
-    () =>
-      new ResourceProtector({
-        queryClient: (id) =>
-          id === 'ck' ? { getClientSecret: () => 'cs', getRsaPublicKey: () => undefined } : undefined,
-        queryToken: (_id, token): TokenCredential | undefined =>
-          SCOPES[token] && {
-            getOAuthToken: () => token,
-            getOAuthTokenSecret: () => 'ts',
-            getScopes: () => SCOPES[token],
-          },
-        nonceCache: new MemoryNonceCache(),
-        allowInsecureTransport: true,
-      }),
-  );
+  const protector = scopedProtector();
   useContainer(Container);
   Container.set(ResourceProtector, protector);
   app = new Koa();

@@ -28,3 +28,15 @@ export const plainHttpProtector = (extra: Partial<ResourceProtectorOptions> = {}
         ...extra,
       } as ResourceProtectorOptions),
   );
+
+/** Tokens of client `ck` for the scope specs: `admin` granted admin and extra, `extra` granted extra alone. */
+export const ADMIN: Identity = { ...WHO, token: 'admin' };
+export const EXTRA: Identity = { ...WHO, token: 'extra' };
+const SCOPES: Record<string, string[]> = { admin: ['admin', 'extra'], extra: ['extra'] };
+
+/** `plainHttpProtector()` whose tokens are ADMIN's and EXTRA's, with their scopes. */
+export const scopedProtector = (): ResourceProtector =>
+  plainHttpProtector({
+    queryToken: (_id: string, tk: string): TokenCredential | undefined =>
+      SCOPES[tk] && { getOAuthToken: () => tk, getOAuthTokenSecret: () => 'ts', getScopes: () => SCOPES[tk] },
+  });
