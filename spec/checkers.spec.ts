@@ -241,6 +241,10 @@ describe.each(DRIVERS)('on %s', (_driver, makeApp) => {
 
   it('@CurrentUser() alone: undefined without credentials, a TypeError for any request that carries some', async () => {
     expect((await request(server).get('/c/whoami')).body).toEqual({ user: null });
+    // oauth_ in a query value names no credential: still anonymous.
+    for (const query of ['q=how%20to%20get%20an%20oauth_token', 'next=%2Fcb%3Foauth_verifier%3Dabc']) {
+      expect((await request(server).get(`/c/whoami?${query}`)).body).toEqual({ user: null });
+    }
     // Its action's other parameters were read before the checker ran: never handed over beside a verified user. The
     // TypeError comes before anything is verified: no nonce recorded, so the request can be sent again once fixed.
     for (const path of ['/c/whoami', '/c/whoami-owner?owner%5B%24ne%5D=nobody']) {

@@ -29,6 +29,24 @@ class Sub extends AdminBase {
   }
 }
 
+class OptionalBase {
+  @Get('/feed')
+  @RequireOAuth({ optional: true })
+  feed(): { feed: string } {
+    return { feed: 'public' };
+  }
+}
+
+@Service()
+@JsonController('/private')
+class PrivateFeed extends OptionalBase {
+  @Get('/feed')
+  @RequireOAuth({ scopes: ['extra'] })
+  override feed() {
+    return { feed: 'private' };
+  }
+}
+
 @Service()
 @JsonController('/stacked')
 @RequireOAuth({ realm: 'stacked' })
@@ -47,7 +65,7 @@ beforeAll(() => {
   Container.set(ResourceProtector, protector);
   app = new Koa();
   app.use(oauthBodyParser(protector));
-  useKoaServer(app, { controllers: [Sub, Stacked], development: false });
+  useKoaServer(app, { controllers: [Sub, Stacked, PrivateFeed], development: false });
 });
 
 const get = (path: string, who: Identity) =>
@@ -61,6 +79,16 @@ it("an overriding method keeps the overridden one's scopes (it was served to tok
   const refused = await get('/sub/x', EXTRA);
   expect({ status: refused.status, error: refused.body.error }).toEqual({ status: 403, error: 'insufficient_scope' });
   expect((await get('/sub/x', ADMIN)).body).toEqual({ from: 'sub' });
+});
+
+it("an overriding method's guard states its own settings: the overridden one's optional does not open it", async () => {
+  expect(requireOAuthMetadata(PrivateFeed, 'feed')).toEqual({ scopes: ['extra'] });
+  const anonymous = await request(app.callback()).get('/private/feed').set('Host', '127.0.0.1');
+  expect({ status: anonymous.status, error: anonymous.body.error }).toEqual({
+    status: 401,
+    error: 'missing_credentials',
+  });
+  expect((await get('/private/feed', EXTRA)).body).toEqual({ feed: 'private' });
 });
 
 it("two @RequireOAuth() on one class are one guard with both's options (the inner one was lost)", async () => {
@@ -89,16 +117,24 @@ class Ordered {
     return { secret: 'fresh' };
   }
 
-  // On a method, the guard above its @UseBefore() in the source ran after it too.
+  // On a method, the decorators' order decides, as routing-controllers orders them: a @UseBefore() written below
+  // the guard runs first (a rate limit before verification), one written above it runs after.
   @Get('/method/cached')
+  @UseBefore(cached)
+  @RequireOAuth({ scopes: ['extra'] })
+  methodCache() {
+    return { secret: 'fresh' };
+  }
+
+  @Get('/method/limited/cached')
   @RequireOAuth({ scopes: ['extra'] })
   @UseBefore(cached)
-  methodCache() {
+  methodLimited() {
     return { secret: 'fresh' };
   }
 }
 
-it("runs the guard before the action's own middlewares, a class's guard too (one that answered was served unsigned)", async () => {
+it("runs a class's guard before the action's own middlewares (one answering by itself was served unsigned)", async () => {
   const ordered = new Koa();
   useKoaServer(ordered, { controllers: [Ordered], development: false });
   for (const path of ['/ordered/cached', '/ordered/method/cached']) {
@@ -114,4 +150,7 @@ it("runs the guard before the action's own middlewares, a class's guard too (one
       .set('Authorization', sign({ url: `http://127.0.0.1${path}`, who: EXTRA }).header);
     expect(signed.body).toEqual({ secret: 'from the cache' });
   }
+  // A method's own order kept: its @UseBefore() written below its guard runs first.
+  const limited = await request(ordered.callback()).get('/ordered/method/limited/cached').set('Host', '127.0.0.1');
+  expect(limited.body).toEqual({ secret: 'from the cache' });
 });

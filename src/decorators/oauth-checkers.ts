@@ -6,7 +6,7 @@
  */
 import { HttpError, type Action } from 'routing-controllers';
 import { isMultipart } from '../http/media-type';
-import { mayClaimOAuth } from '../protector/adapter-request';
+import { namesOAuth } from '../protector/adapter-request';
 import { verifiedBy } from '../protector/current-credential';
 import { responseOf } from '../protector/refusal';
 import { ResourceProtector, type GuardedRequest } from '../protector/resource-protector';
@@ -82,7 +82,7 @@ function verifiedFor(
       if (
         !beforeParameters &&
         !isMultipart(adapter.request.req.headers['content-type']) &&
-        mayClaimOAuth(adapter.request)
+        namesOAuth(adapter.request)
       ) {
         throw new TypeError(VERIFIED_AMONG_PARAMETERS);
       }

@@ -29,6 +29,9 @@ function actionsOf(controller: Function): Set<string> {
   return methods;
 }
 
+/** An overridden method's requirements, which add to its override's: its scopes and `authorize` rules alone. */
+const requirementsOf = ({ scopes, authorize }: RequireOAuthOptions): RequireOAuthOptions => ({ scopes, authorize });
+
 /** `@RequireOAuth()` applications so far: each may give classes already defined guards to register. */
 let decorations = 0;
 
@@ -36,10 +39,17 @@ let decorations = 0;
 const guardedActions = new WeakMap<Function, Set<string>>();
 
 /**
+ * Guards that run before their action's own `@UseBefore()` middlewares: a class's (applied after its methods'
+ * decorators, it would otherwise run after them) and an inherited one. A method's guard keeps its place among its
+ * method's decorators, as routing-controllers orders them.
+ */
+const runsFirst = new WeakSet<object>();
+
+/**
  * Each action gets exactly one guard, with the class's and the method's options merged; they are read on
  * the first request, once every decorator has run (method decorators run before class decorators).
  */
-function guardAction(controller: Function, method: string): void {
+function guardAction(controller: Function, method: string, first: boolean): void {
   let forClass = guardedActions.get(controller);
   if (!forClass) guardedActions.set(controller, (forClass = new Set()));
   forClass.add(method);
@@ -51,6 +61,7 @@ function guardAction(controller: Function, method: string): void {
       target: { route, bodyShape: bodyShapeOf(controller, method) },
     };
   });
+  if (first) runsFirst.add(middleware);
   (UseBefore(middleware) as (target: object, method: string) => void)(controller.prototype, method);
 }
 
@@ -69,14 +80,14 @@ export function RequireOAuth(options: RequireOAuthOptions = {}): ClassDecorator 
       classOptions.set(controller, mergeRouteOptions(classOptions.get(controller), options));
       const guarded = ownMethodOptions(controller);
       for (const action of actionsOf(controller)) {
-        if (!guarded.has(action) && !guardedActions.get(controller)?.has(action)) guardAction(controller, action);
+        if (!guarded.has(action) && !guardedActions.get(controller)?.has(action)) guardAction(controller, action, true);
       }
     } else {
       // Two decorators on one action are one guard too, the outer one's options laid over the inner one's.
       const controller = target.constructor;
       const own = ownMethodOptions(controller);
       own.set(method, mergeRouteOptions(own.get(method), options));
-      if (!guardedActions.get(controller)?.has(String(method))) guardAction(controller, String(method));
+      if (!guardedActions.get(controller)?.has(String(method))) guardAction(controller, String(method), false);
     }
   };
 }
@@ -88,11 +99,12 @@ export function RequireOAuth(options: RequireOAuthOptions = {}): ClassDecorator 
 export function requireOAuthMetadata(controller: Function, method?: string): RequireOAuthOptions | undefined {
   let onMethod: RequireOAuthOptions | undefined;
   let onClass: RequireOAuthOptions | undefined;
-  // A subclass keeps its superclasses' guards: their options, the outermost first, then its own laid over them; a
-  // method it overrides keeps the overridden one's too (scopes and rules add up, as the README says).
+  // A subclass keeps its superclasses' guards: their options, the outermost first, then its own laid over them. A
+  // method it overrides with a guard of its own keeps the overridden one's requirements (scopes and rules add up),
+  // but states its own settings: an overridden `optional: true` would otherwise open it to anyone.
   for (let c: unknown = controller; typeof c === 'function' && c !== Function.prototype; c = Object.getPrototypeOf(c)) {
     const ownMethod = method === undefined ? undefined : methodOptions.get(c)?.get(method);
-    if (ownMethod) onMethod = onMethod ? mergeRouteOptions(ownMethod, onMethod) : ownMethod;
+    if (ownMethod) onMethod = onMethod ? mergeRouteOptions(requirementsOf(ownMethod), onMethod) : ownMethod;
     const own = classOptions.get(c);
     if (own) onClass = onClass ? mergeRouteOptions(own, onClass) : own;
   }
@@ -111,14 +123,15 @@ function guardInheritedActions(): void {
     const controller = target as Function;
     for (const method of actionsOf(controller)) {
       if (!guardedActions.get(controller)?.has(method) && requireOAuthMetadata(controller, method)) {
-        guardAction(controller, method);
+        guardAction(controller, method, true);
       }
     }
   }
 }
 
-/** A guard's registration among routing-controllers' middleware registrations. */
-const isGuardUse = (use: { middleware: unknown }): boolean => isActionGuard(use.middleware);
+/** The registration of a guard that runs before its action's own middlewares (`runsFirst`). */
+const isFirstGuardUse = (use: { middleware: unknown }): boolean =>
+  isActionGuard(use.middleware) && runsFirst.has(use.middleware as object);
 
 /**
  * It runs when routing-controllers reads the middlewares of the first action it builds, which is after it has
@@ -145,9 +158,10 @@ function guardInheritedActionsWhenRoutesAreBuilt(): void {
       guardInheritedActions();
     }
     const uses = filterUses.call(this, target, method);
-    // An action's guard before its own middlewares, whatever the decorators' order: a class's @RequireOAuth() is
-    // applied after its methods' @UseBefore(), and one of those answering by itself (a cache) answered unverified.
-    return method === undefined ? uses : [...uses.filter(isGuardUse), ...uses.filter((use) => !isGuardUse(use))];
+    // A class's (or inherited) guard before the action's own middlewares: applied after its methods' @UseBefore(), it
+    // ran after them, and one answering by itself (a cache) answered unverified requests.
+    if (method === undefined) return uses;
+    return [...uses.filter(isFirstGuardUse), ...uses.filter((use) => !isFirstGuardUse(use))];
   };
 }
 

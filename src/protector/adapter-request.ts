@@ -66,6 +66,29 @@ export function mayClaimOAuth({ req, target }: AdapterRequest): boolean {
   }
 }
 
+/**
+ * Whether a request names OAuth credentials outside its body: an `Authorization` header of the OAuth scheme, or a query
+ * parameter whose name, decoded, starts with `oauth_`. Narrower than `mayClaimOAuth` (no value is looked at, and a
+ * query that does not decode is left for the guard to refuse): a request it says no to may still be anonymous.
+ */
+export function namesOAuth({ req, target }: AdapterRequest): boolean {
+  const authorization = req.headers.authorization;
+  if (authorization !== undefined && isOAuthScheme(authorization)) return true;
+  const at = target.indexOf('?');
+  if (at < 0) return false;
+  return target
+    .slice(at + 1)
+    .split('&')
+    .some((pair) => {
+      const name = pair.split('=', 1)[0].replaceAll('+', ' ');
+      try {
+        return decodeURIComponent(name).startsWith('oauth_');
+      } catch {
+        return false;
+      }
+    });
+}
+
 /** The body's reader when an upload parser reads a multipart body later: none, or the refusal of a signed one. */
 const uploadLater = (exchange: AdapterRequest) => (mayClaimOAuth(exchange) ? UPLOAD_LATER : () => NO_BODY);
 
