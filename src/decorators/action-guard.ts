@@ -15,12 +15,8 @@ export interface ActionBinding {
   target: GuardTarget;
 }
 
-/** Marks the middleware of a guard, for what reads routing-controllers' metadata. */
+/** Marks the middleware of a guard, for tools that read routing-controllers' metadata. */
 const GUARD = Symbol('routing-controllers-oauth1.guard');
-
-/** Whether a middleware of routing-controllers' metadata is a guard made here. */
-export const isActionGuard = (middleware: unknown): boolean =>
-  typeof middleware === 'function' && (middleware as { [GUARD]?: boolean })[GUARD] === true;
 
 export function actionGuard(bind: () => ActionBinding): (...args: never[]) => unknown {
   let binding: ActionBinding | undefined;

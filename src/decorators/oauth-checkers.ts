@@ -128,8 +128,8 @@ export const isOAuthAuthorizationChecker = (checker: unknown): boolean =>
  * `currentUserChecker` for routing-controllers: `@CurrentUser()` gives the verified credential (the client on
  * a two-legged request), or what `toUser` makes of it. A request without credentials gives `undefined`
  * (routing-controllers answers a required `@CurrentUser({ required: true })` with its own 401); a signed one
- * must have been verified by the action's `@RequireOAuth()` or `@Authorized()` (a forged one is refused here, a
- * valid one is a `TypeError`: see `VERIFIED_AMONG_PARAMETERS`).
+ * must have been verified by the action's `@RequireOAuth()` or `@Authorized()`: here it is a `TypeError`, forged or
+ * not (see `VERIFIED_AMONG_PARAMETERS`).
  */
 export function oauthCurrentUserChecker<U = TokenCredential | Client>(
   toUser: (credential: TokenCredential | Client, verified: GuardedRequest) => MaybePromise<U> = (credential) =>

@@ -2,7 +2,7 @@ import { getMetadataArgsStorage, UseBefore } from 'routing-controllers';
 import { checkRouteOptions, mergeRouteOptions, type RouteOptions } from '../protector/route-options';
 import { ResourceProtector } from '../protector/resource-protector';
 import { bodyShapeOf, checkNoUploads } from './action-body';
-import { actionGuard, isActionGuard } from './action-guard';
+import { actionGuard } from './action-guard';
 import { registeredProtector, type ProtectorKey } from './registered-protector';
 
 export interface RequireOAuthOptions extends RouteOptions {
@@ -130,8 +130,7 @@ function guardInheritedActions(): void {
 }
 
 /** The registration of a guard that runs before its action's own middlewares (`runsFirst`). */
-const isFirstGuardUse = (use: { middleware: unknown }): boolean =>
-  isActionGuard(use.middleware) && runsFirst.has(use.middleware as object);
+const isFirstGuardUse = (use: { middleware: unknown }): boolean => runsFirst.has(use.middleware as object);
 
 /**
  * It runs when routing-controllers reads the middlewares of the first action it builds, which is after it has
