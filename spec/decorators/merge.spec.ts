@@ -47,6 +47,19 @@ class PrivateFeed extends OptionalBase {
   }
 }
 
+@RequireOAuth({ optional: true, scopes: ['extra'] })
+class OptionalClass {
+  @Get('/list')
+  list() {
+    return { list: true };
+  }
+}
+
+@Service()
+@JsonController('/admin-list')
+@RequireOAuth({ scopes: ['admin'] })
+class AdminList extends OptionalClass {}
+
 @Service()
 @JsonController('/stacked')
 @RequireOAuth({ realm: 'stacked' })
@@ -65,7 +78,7 @@ beforeAll(() => {
   Container.set(ResourceProtector, protector);
   app = new Koa();
   app.use(oauthBodyParser(protector));
-  useKoaServer(app, { controllers: [Sub, Stacked, PrivateFeed], development: false });
+  useKoaServer(app, { controllers: [Sub, Stacked, PrivateFeed, AdminList], development: false });
 });
 
 const get = (path: string, who: Identity) =>
@@ -89,6 +102,17 @@ it("an overriding method's guard states its own settings: the overridden one's o
     error: 'missing_credentials',
   });
   expect((await get('/private/feed', EXTRA)).body).toEqual({ feed: 'private' });
+});
+
+it("a subclass's own guard states its own settings too, and keeps the base class's scopes", async () => {
+  expect(requireOAuthMetadata(AdminList, 'list')).toEqual({ scopes: ['extra', 'admin'] });
+  const anonymous = await request(app.callback()).get('/admin-list/list').set('Host', '127.0.0.1');
+  expect({ status: anonymous.status, error: anonymous.body.error }).toEqual({
+    status: 401,
+    error: 'missing_credentials',
+  });
+  expect((await get('/admin-list/list', EXTRA)).status).toBe(403);
+  expect((await get('/admin-list/list', ADMIN)).body).toEqual({ list: true });
 });
 
 it("two @RequireOAuth() on one class are one guard with both's options (the inner one was lost)", async () => {

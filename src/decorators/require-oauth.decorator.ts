@@ -29,7 +29,7 @@ function actionsOf(controller: Function): Set<string> {
   return methods;
 }
 
-/** An overridden method's requirements, which add to its override's: its scopes and `authorize` rules alone. */
+/** What a guard passes on to the guards that extend or override it: its scopes and `authorize` rules alone. */
 const requirementsOf = ({ scopes, authorize }: RequireOAuthOptions): RequireOAuthOptions => ({ scopes, authorize });
 
 /** `@RequireOAuth()` applications so far: each may give classes already defined guards to register. */
@@ -99,14 +99,14 @@ export function RequireOAuth(options: RequireOAuthOptions = {}): ClassDecorator 
 export function requireOAuthMetadata(controller: Function, method?: string): RequireOAuthOptions | undefined {
   let onMethod: RequireOAuthOptions | undefined;
   let onClass: RequireOAuthOptions | undefined;
-  // A subclass keeps its superclasses' guards: their options, the outermost first, then its own laid over them. A
-  // method it overrides with a guard of its own keeps the overridden one's requirements (scopes and rules add up),
-  // but states its own settings: an overridden `optional: true` would otherwise open it to anyone.
+  // A subclass keeps its superclasses' guards. A class or method with a guard of its own keeps the requirements of
+  // the guards it extends or overrides (scopes and rules add up) but states its own settings: an inherited
+  // `optional: true` would otherwise open to anyone what its author guarded with scopes.
   for (let c: unknown = controller; typeof c === 'function' && c !== Function.prototype; c = Object.getPrototypeOf(c)) {
     const ownMethod = method === undefined ? undefined : methodOptions.get(c)?.get(method);
     if (ownMethod) onMethod = onMethod ? mergeRouteOptions(requirementsOf(ownMethod), onMethod) : ownMethod;
     const own = classOptions.get(c);
-    if (own) onClass = onClass ? mergeRouteOptions(own, onClass) : own;
+    if (own) onClass = onClass ? mergeRouteOptions(requirementsOf(own), onClass) : own;
   }
   if (!onClass && !onMethod) return undefined;
   return onMethod ? mergeRouteOptions(onClass, onMethod) : onClass;
