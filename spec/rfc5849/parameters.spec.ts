@@ -61,8 +61,15 @@ describe('parseAuthorizationHeader (RFC 5849 §3.5.1)', () => {
     expect(isOAuthScheme('Bearer abc')).toBe(false);
   });
 
+  it("reads the realm's quoted-pair escapes (RFC 2617's quoted-string), and no other value's", () => {
+    const header = parseAuthorizationHeader('OAuth Realm="The \\"demo\\" API \\\\ 2", oauth_token="t"');
+    expect(header.realm).toBe('The "demo" API \\ 2');
+    expect(header.params).toEqual([['oauth_token', 't']]);
+  });
+
   it.each([
     ['an unquoted value', 'OAuth oauth_token=abc'],
+    ['a realm whose last quote is escaped', 'OAuth realm="abc\\", oauth_token="t"'],
     ['an unterminated quote', 'OAuth oauth_token="abc'],
     ['a stray token', 'OAuth oauth_token="abc" junk'],
     ['a missing comma', 'OAuth a="1" b="2"'],

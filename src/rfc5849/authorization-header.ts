@@ -22,6 +22,7 @@ const SPACE = 0x20;
 const TAB = 0x09;
 const COMMA = 0x2c;
 const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
 
 /** 1 for the characters of an RFC 9110 token, by character code. */
 const TOKEN_CHARS = new Uint8Array(128);
@@ -75,20 +76,33 @@ export function parseAuthorizationHeader(value: string): AuthorizationHeader {
     if (known === undefined && !isTokenAt(value, i, nameEnd)) throw malformed('invalid parameter name');
     const open = skipWhitespace(value, eq + 1);
     if (value.charCodeAt(open) !== QUOTE) throw malformed('parameter values must be quoted');
-    const close = value.indexOf('"', open + 1);
+    // auth-param names are case-insensitive (RFC 7235 §2.1): "Realm" is the realm too.
+    const isRealm = known === undefined && nameEnd - i === 5 && value.slice(i, nameEnd).toLowerCase() === 'realm';
+    const close = isRealm ? closingQuote(value, open + 1) : value.indexOf('"', open + 1);
     if (close < 0) throw malformed('unterminated quoted value');
-    const plain = unreservedAt(value, open + 1, close);
-    if (!plain && value.slice(open + 1, close).includes('\\')) throw malformed('escapes are not allowed in values');
-    if (known === undefined && nameEnd - i === 5 && value.slice(i, nameEnd).toLowerCase() === 'realm') {
-      // auth-param names are case-insensitive (RFC 7235 §2.1): "Realm" is the realm too.
+    if (isRealm) {
       if (realm !== undefined) throw malformed('realm is repeated');
-      realm = value.slice(open + 1, close);
+      // The realm is RFC 2617's quoted-string, escapes and all (`realm="The \"demo\" API"`); it is never signed.
+      realm = value.slice(open + 1, close).replace(/\\(.)/gs, '$1');
     } else {
+      // The other values are percent-encoded (§3.5.1): a backslash in one is no escape of theirs.
+      const plain = unreservedAt(value, open + 1, close);
+      if (!plain && value.slice(open + 1, close).includes('\\')) throw malformed('escapes are not allowed in values');
       params.push(receiveParameter(value, i, nameEnd, open + 1, close, false, known, plain));
     }
     i = close + 1;
   }
   return { realm, params };
+}
+
+/** The index of the quote that ends a quoted-string begun before `from` (a backslash escapes what follows), or -1. */
+function closingQuote(value: string, from: number): number {
+  for (let k = from; k < value.length; k++) {
+    const c = value.charCodeAt(k);
+    if (c === QUOTE) return k;
+    if (c === BACKSLASH) k++;
+  }
+  return -1;
 }
 
 /** What the writer takes as a realm: printable ASCII without `"` or `\`, as it writes no escapes. */
