@@ -83,7 +83,8 @@ export function parseAuthorizationHeader(value: string): AuthorizationHeader {
     if (isRealm) {
       if (realm !== undefined) throw malformed('realm is repeated');
       // The realm is RFC 2617's quoted-string, escapes and all (`realm="The \"demo\" API"`); it is never signed.
-      realm = value.slice(open + 1, close).replace(/\\(.)/gs, '$1');
+      const quoted = value.slice(open + 1, close);
+      realm = quoted.includes('\\') ? quoted.replace(/\\(.)/gs, '$1') : quoted;
     } else {
       // The other values are percent-encoded (§3.5.1): a backslash in one is no escape of theirs.
       const plain = unreservedAt(value, open + 1, close);
@@ -97,6 +98,9 @@ export function parseAuthorizationHeader(value: string): AuthorizationHeader {
 
 /** The index of the quote that ends a quoted-string begun before `from` (a backslash escapes what follows), or -1. */
 function closingQuote(value: string, from: number): number {
+  const quote = value.indexOf('"', from);
+  // Most realms hold no backslash: the first quote ends them.
+  if (quote < 0 || value.lastIndexOf('\\', quote) < from) return quote;
   for (let k = from; k < value.length; k++) {
     const c = value.charCodeAt(k);
     if (c === QUOTE) return k;
