@@ -47,8 +47,9 @@ const ALLOWED = [
   /^package\/LICENSE$/,
   /^package\/dist\/[\w./-]+\.js$/,
   /^package\/dist\/[\w./-]+\.d\.ts$/,
-  // The README links them.
+  // The README links them, and the benchmarks page shows the latest results' chart.
   /^package\/docs\/[\w-]+\.md$/,
+  /^package\/bench\/results\/latest\.svg$/,
 ];
 
 /**
@@ -254,9 +255,14 @@ describe('the packed package', () => {
     for (const f of ['package.json', 'README.md', 'LICENSE', 'dist/index.js', 'dist/index.d.ts']) {
       expect(files).toContain(`package/${f}`);
     }
-    // Every document the README links to is in the package.
+    // Every document the README links to is in the package, and every image those documents show.
     const linked = [...readFileSync(join(ROOT, 'README.md'), 'utf8').matchAll(/\]\((docs\/[\w-]+\.md)/g)];
-    for (const [, doc] of linked) expect(files).toContain(`package/${doc}`);
+    for (const [, doc] of linked) {
+      expect(files).toContain(`package/${doc}`);
+      for (const [, image] of readFileSync(join(ROOT, doc), 'utf8').matchAll(/!\[[^\]]*\]\(([^)#\s]+)\)/g)) {
+        expect(files).toContain(`package/${join('docs', image)}`);
+      }
+    }
     // Every module has its declaration beside it.
     const js = files.filter((f) => f.endsWith('.js')).map((f) => f.slice(0, -3));
     const dts = files.filter((f) => f.endsWith('.d.ts')).map((f) => f.slice(0, -5));
