@@ -49,14 +49,19 @@ const UPLOAD_LATER = () => {
   );
 };
 
+/** An `Authorization` header of the OAuth scheme: the only one the guard reads, by this very test. */
+const hasOAuthAuthorization = (req: AdapterRequest['req']): boolean => {
+  const authorization = req.headers.authorization;
+  return authorization !== undefined && isOAuthScheme(authorization);
+};
+
 /**
  * Whether a request may carry OAuth credentials outside its body: an `Authorization` header of the OAuth scheme (the
  * only one the guard reads, with this very test), or `oauth_` in its query however encoded (a query that does not
  * decode counts too). Only a request that cannot is anonymous without its multipart body, which no credential can be in.
  */
 export function mayClaimOAuth({ req, target }: AdapterRequest): boolean {
-  const authorization = req.headers.authorization;
-  if (authorization !== undefined && isOAuthScheme(authorization)) return true;
+  if (hasOAuthAuthorization(req)) return true;
   const at = target.indexOf('?');
   if (at < 0) return false;
   try {
@@ -72,8 +77,7 @@ export function mayClaimOAuth({ req, target }: AdapterRequest): boolean {
  * query that does not decode is left for the guard to refuse): a request it says no to may still be anonymous.
  */
 export function namesOAuth({ req, target }: AdapterRequest): boolean {
-  const authorization = req.headers.authorization;
-  if (authorization !== undefined && isOAuthScheme(authorization)) return true;
+  if (hasOAuthAuthorization(req)) return true;
   const at = target.indexOf('?');
   if (at < 0) return false;
   return target
