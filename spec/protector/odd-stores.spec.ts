@@ -121,6 +121,49 @@ describe('an answer of the wrong type is a store fault, never read by its truthi
     expect(await outcome(protectorWith(options))).toBe(UNAVAILABLE);
   });
 
+  const token = (more: object) => ({ queryToken: () => ({ ...goodToken(), ...more }) as never });
+  const client = (more: object) => ({ queryClient: () => ({ ...goodClient(), ...more }) as never });
+
+  it.each<[string, Partial<ResourceProtectorOptions>, string]>([
+    ['isRevoked() that forgot to return', token({ isRevoked: () => undefined }), 'HMAC-SHA1'],
+    ['isRevoked() answering a promise', token({ isRevoked: async () => false }), 'HMAC-SHA1'],
+    ['isRevoked() answering "false"', token({ isRevoked: () => 'false' }), 'HMAC-SHA1'],
+    ['isExpired() answering a promise', token({ isExpired: async () => false }), 'HMAC-SHA1'],
+    ['isExpired() answering 0', token({ isExpired: () => 0 }), 'HMAC-SHA1'],
+    ['getOAuthToken() answering a promise', token({ getOAuthToken: async () => 'tk' }), 'HMAC-SHA1'],
+    ['getClientId() answering a number', token({ getClientId: () => 42 }), 'HMAC-SHA1'],
+    ['getClientId() that forgot to return', token({ getClientId: () => undefined }), 'HMAC-SHA1'],
+    ['getClientSecret() answering a promise', client({ getClientSecret: async () => 'cs' }), 'HMAC-SHA1'],
+    ['getClientSecret() answering a Buffer', client({ getClientSecret: () => Buffer.from('cs') }), 'HMAC-SHA1'],
+    ['getRsaPublicKey() answering a promise', client({ getRsaPublicKey: async () => PUBLIC_KEY }), 'RSA-SHA1'],
+    ['getRsaPublicKey() answering a Buffer', client({ getRsaPublicKey: () => Buffer.from(PUBLIC_KEY) }), 'RSA-SHA1'],
+  ])('a model method: %s', async (_what, options, method) => {
+    expect(await outcome(protectorWith(options), method)).toBe(UNAVAILABLE);
+  });
+
+  it('a token that says it is revoked or expired, and a client without the key, are refused as before', async () => {
+    const ok = async (options: Partial<ResourceProtectorOptions>, method = 'HMAC-SHA1') =>
+      outcome(protectorWith(options), method);
+    expect(await ok(token({ isRevoked: () => true }))).toBe('401 invalid_token');
+    expect(await ok(token({ isExpired: () => true }))).toBe('401 invalid_token');
+    expect(await ok(token({ isRevoked: () => false, isExpired: () => false, getClientId: () => 'ck' }))).toBe('ok');
+    expect(await ok(token({ getClientId: () => 'other' }))).toBe('401 invalid_token');
+    expect(await ok(client({ getClientSecret: () => null }))).toBe('400 unsupported_signature_method');
+    expect(await ok(client({ getClientSecret: () => undefined }))).toBe('400 unsupported_signature_method');
+    expect(await ok(client({ getRsaPublicKey: () => null }), 'RSA-SHA1')).toBe('400 unsupported_signature_method');
+    expect(await ok(client({ getRsaPublicKey: () => '' }), 'RSA-SHA1')).toBe('400 unsupported_signature_method');
+    expect(await ok(client({ getRsaPublicKey: () => createPublicKey(PUBLIC_KEY) }), 'RSA-SHA1')).toBe('ok');
+  });
+
+  it.each<[string, unknown]>([
+    ['resolving null (a previous value: absent)', Promise.resolve(null)],
+    ['resolving "1" (a previous value: present)', Promise.resolve('1')],
+    ['answering null at once', null],
+    ['answering "OK" at once', 'OK'],
+  ])('a NonceCache %s is a store fault', async (_what, answer) => {
+    expect(await outcome(protectorWith({ nonceCache: { setIfAbsent: () => answer as boolean } }))).toBe(UNAVAILABLE);
+  });
+
   it('allowed methods are compared whole', async () => {
     const allowing = (methods: string[]) =>
       protectorWith({ queryClient: () => ({ ...goodClient(), getAllowedSignatureMethods: () => methods }) });

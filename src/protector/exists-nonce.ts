@@ -1,3 +1,4 @@
+import { isPromiseLike } from '../rfc5849/maybe-promise';
 import type { NonceLifetime } from '../rfc5849/verify-request';
 import type { NonceCache } from './nonce-cache';
 
@@ -30,6 +31,17 @@ export function createExistsNonce(cache: NonceCache): ExistsNonce {
     const key = nonceKey(clientId, token, timestamp, nonce);
     const firstUse = cache.setIfAbsent(key, lifetime.ttlSeconds, lifetime.nowSeconds);
     // Stay synchronous for a synchronous cache: no promise, and no store timer, per request.
-    return typeof firstUse === 'boolean' ? !firstUse : firstUse.then((first) => !first);
+    if (typeof firstUse === 'boolean') return !firstUse;
+    return isPromiseLike(firstUse) ? Promise.resolve(firstUse).then(used) : used(firstUse);
   };
+}
+
+/**
+ * Used before, from a cache's answer: a fault of the cache (503) unless true or false. Never read by its truthiness:
+ * a cache answering the key's previous value (`null`, `'1'`) would otherwise accept replays and refuse fresh nonces.
+ */
+function used(firstUse: unknown): boolean {
+  if (typeof firstUse !== 'boolean')
+    throw new TypeError(`setIfAbsent() answered ${typeof firstUse}, not true or false.`);
+  return !firstUse;
 }

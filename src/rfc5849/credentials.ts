@@ -25,3 +25,14 @@ export interface TokenCredential {
   /** Scopes granted to this token, checked against `@RequireOAuth({ scopes })`. */
   getScopes?(): readonly string[];
 }
+
+/**
+ * A model method's answer of a type its interface does not allow: a fault of the application's models, which the
+ * protector answers 503 like a store that throws, never read by its truthiness (an `isRevoked()` that forgot to
+ * return would otherwise let every revoked token in) nor blamed on the client.
+ */
+export function wrongAnswer(method: string, value: unknown): TypeError {
+  return new TypeError(
+    `${method} answered ${value === null ? 'null' : typeof value}, which its interface does not allow.`,
+  );
+}

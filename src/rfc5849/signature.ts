@@ -2,9 +2,10 @@
  * RFC 5849 §3.4 Signature, on the server's side: the client's key material for the method it chose, then
  * the signature over the base string and the body hash it covers.
  */
+import { KeyObject } from 'node:crypto';
 import { normalizedPairs, signatureBaseString } from './base-string';
 import { checkBodyHash, type RequestBody } from './body-hash';
-import type { Client } from './credentials';
+import { wrongAnswer, type Client } from './credentials';
 import { withDiagnosis } from './diagnosis';
 import { InvalidSignatureError, UnsupportedSignatureMethodError, type Claimed } from './errors';
 import { mastercardBaseString, mastercardPairs, type MastercardParameters } from './mastercard-base-string';
@@ -35,14 +36,18 @@ export function clientKeys(client: Client, protocol: ProtocolParameters, claimed
       claimed,
     });
   if (allowed && !allowed.includes(protocol.signatureMethod)) throw refuse();
+  // No key (undefined, null) is a client that cannot use the method, 400; a key of another type is a fault, 503.
   if (protocol.method.keyType === 'rsa') {
     const pem = client.getRsaPublicKey();
-    const rsaPublicKey = pem ? parseRsaPublicKey(pem) : undefined;
+    if (pem === undefined || pem === null || pem === '') throw refuse();
+    if (typeof pem !== 'string' && !(pem instanceof KeyObject)) throw wrongAnswer('getRsaPublicKey()', pem);
+    const rsaPublicKey = parseRsaPublicKey(pem);
     if (!rsaPublicKey) throw refuse();
     return { clientSecret: undefined, tokenSecret: undefined, rsaPublicKey };
   }
   const clientSecret = client.getClientSecret();
-  if (typeof clientSecret !== 'string') throw refuse();
+  if (clientSecret === undefined || clientSecret === null) throw refuse();
+  if (typeof clientSecret !== 'string') throw wrongAnswer('getClientSecret()', clientSecret);
   return { clientSecret, tokenSecret: undefined, rsaPublicKey: undefined };
 }
 

@@ -7,7 +7,7 @@
  * stores the whole verification runs without a promise.
  */
 import { checkBodyCoverage } from './body-hash';
-import type { Client, TokenCredential } from './credentials';
+import { wrongAnswer, type Client, type TokenCredential } from './credentials';
 import {
   InsecureTransportError,
   InvalidClientError,
@@ -158,16 +158,30 @@ function findCredential<C extends Client, T extends TokenCredential>(
   const { clientId, token } = protocol;
   if (token === undefined) return client;
   return andThen(stores.queryToken(clientId, token, claimed), (credential) => {
-    if (!credential || credential.getOAuthToken() !== token) throw new InvalidTokenError('token_rejected', { claimed });
-    if ((credential.getClientId?.() ?? clientId) !== clientId)
-      throw new InvalidTokenError('token_rejected', { claimed });
+    if (!credential) throw new InvalidTokenError('token_rejected', { claimed });
+    const issued = credential.getOAuthToken();
+    if (typeof issued !== 'string') throw wrongAnswer('getOAuthToken()', issued);
+    if (issued !== token) throw new InvalidTokenError('token_rejected', { claimed });
+    if (credential.getClientId !== undefined) {
+      const issuedTo = credential.getClientId();
+      if (typeof issuedTo !== 'string') throw wrongAnswer('getClientId()', issuedTo);
+      if (issuedTo !== clientId) throw new InvalidTokenError('token_rejected', { claimed });
+    }
     return credential;
   });
 }
 
 function checkLifecycle(credential: TokenCredential, claimed: Claimed): void {
-  if (credential.isRevoked?.()) throw new InvalidTokenError('token_revoked', { claimed });
-  if (credential.isExpired?.()) throw new InvalidTokenError('token_expired', { claimed });
+  if (credential.isRevoked !== undefined && answersTrue(credential.isRevoked(), 'isRevoked()'))
+    throw new InvalidTokenError('token_revoked', { claimed });
+  if (credential.isExpired !== undefined && answersTrue(credential.isExpired(), 'isExpired()'))
+    throw new InvalidTokenError('token_expired', { claimed });
+}
+
+/** A lifecycle answer, true or false: anything else (a promise, `undefined` from a method that forgot to return). */
+function answersTrue(answer: unknown, method: string): boolean {
+  if (typeof answer !== 'boolean') throw wrongAnswer(method, answer);
+  return answer;
 }
 
 /**
