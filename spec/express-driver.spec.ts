@@ -6,7 +6,9 @@ import 'reflect-metadata';
 import { IsString } from 'class-validator';
 import express4 from 'express';
 import express5 from 'express5';
-import type { Server } from 'node:http';
+import { once } from 'node:events';
+import { request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import {
   Body,
   BodyParam,
@@ -406,6 +408,36 @@ describe.each([
     });
     const form = await request(app).post('/form').type('form').send('a=1&b=x+y');
     expect(form.body).toEqual({ body: { a: '1', b: 'x y' }, credential: false });
+  });
+
+  it('reads an empty JSON body as none however it is framed (chunked, Content-Length: 00), as the guard did', async () => {
+    const server = app.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as AddressInfo;
+    const post = (headers: Record<string, string>) =>
+      new Promise<{ status?: number; body: string }>((resolve, reject) => {
+        const req = httpRequest({ port, host: '127.0.0.1', method: 'POST', path: '/json', headers }, (res) => {
+          let body = '';
+          res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+          res.on('end', () => resolve({ status: res.statusCode, body }));
+        });
+        req.on('error', reject).end();
+      });
+    try {
+      for (const framing of <Record<string, string>[]>[
+        { 'transfer-encoding': 'chunked' },
+        { 'content-length': '00' },
+        { 'content-length': '0' },
+      ]) {
+        const res = await post({ 'content-type': 'application/json', ...framing });
+        expect({ status: res.status, body: JSON.parse(res.body) as unknown }).toEqual({
+          status: 200,
+          body: { body: {}, credential: false },
+        });
+      }
+    } finally {
+      server.close();
+    }
   });
 
   it('refuses a malformed body as the OAuth error, and verifies a signed request as ever', async () => {

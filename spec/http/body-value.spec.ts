@@ -32,6 +32,11 @@ describe('a JSON body is read strictly: UTF-8 only, nested no deeper than limits
     expect(readJson(Buffer.from('{"a":"café ☕ 𝄞"}'))).toEqual({ a: 'café ☕ 𝄞' });
   });
 
+  it('an empty JSON body is none, {}, as the guard reads it (a chunked body of no bytes, Content-Length: 00)', () => {
+    expect(readJson('')).toEqual({});
+    expect(() => readJson(' ')).toThrow('The JSON body cannot be parsed.');
+  });
+
   it('a byte order mark is not JSON, as before', () => {
     expect(() => readJson(Buffer.from('\ufeff{}'))).toThrow('The JSON body cannot be parsed.');
   });

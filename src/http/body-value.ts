@@ -59,7 +59,8 @@ export function parsedBody(headers: IncomingHttpHeaders, bytes: Buffer, limits: 
     if (params.length > limits.parameters) throw tooManyParameters(limits.parameters);
     return flatParameters(params);
   }
-  return isJson(type) ? decodeJson(bytes, limits.jsonDepth) : {};
+  // An empty JSON body is none, as the guard reads it (parseJsonBody), however it was framed (chunked, length 00).
+  return isJson(type) && bytes.length > 0 ? decodeJson(bytes, limits.jsonDepth) : {};
 }
 
 /**
