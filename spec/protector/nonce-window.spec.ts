@@ -8,6 +8,7 @@ import {
   MemoryNonceCache,
   ResourceProtector,
   type ExistsNonce,
+  type NonceStoreOptions,
   type OAuthRequest,
   type ResourceProtectorOptions,
 } from '../../src';
@@ -94,6 +95,27 @@ describe('the lifetime handed to a nonce store', () => {
       expect(seen).toEqual([{ ttlSeconds, nowSeconds: START }]);
     },
   );
+
+  it.each([
+    ['another window', { timestampWindowSeconds: 600 }],
+    ['a store timeout of another whole second', { storeTimeoutMs: 2500 }],
+  ])('is the same for every protector on one nonce store: %s is refused at init()', (_what, other) => {
+    const cache = new MemoryNonceCache();
+    const stores = { queryClient: () => client, queryToken: () => token, clock: () => START * 1000 };
+    const first = new ResourceProtector({ ...stores, nonceCache: cache });
+    const refused = /protectors sharing a nonce store need the same timestampWindowSeconds and storeTimeoutMs/;
+    expect(() => new ResourceProtector({ ...stores, nonceCache: cache, ...other })).toThrow(refused);
+    expect(() => new ResourceProtector({ ...stores, existsNonce: createExistsNonce(cache), ...other })).toThrow(
+      refused,
+    );
+    // Re-init() too: the store may hold nonces kept for the old lifetime, and another protector may still use it.
+    expect(() => first.init({ ...stores, nonceCache: cache, ...other })).toThrow(refused);
+    // The same lifetime in whole seconds; or a store of its own.
+    const same = new ResourceProtector({ ...stores, nonceCache: cache, storeTimeoutMs: 800 });
+    expect(same.verifyNow(signedAt(START))).toMatchObject({ clientId: 'ck' });
+    const own = new ResourceProtector({ ...stores, nonceCache: new MemoryNonceCache(), ...other });
+    expect(own.verifyNow(signedAt(START))).toMatchObject({ clientId: 'ck' });
+  });
 
   it('a protector needs exactly one nonce store', () => {
     const stores = { queryClient: () => client, queryToken: () => token };
@@ -184,15 +206,53 @@ describe('the clock, as verification and the nonce store read it', () => {
     expect(() => second.verifyNow(captured)).toThrow(expect.objectContaining({ code: 'invalid_timestamp' }));
   });
 
-  it("init() with another clock starts from that clock's readings, not the old clock's", () => {
+  // Two protectors read one time source through clock functions of their own, as `() => Date.now()` and `Date.now`.
+  const STORE_PAIRS: [string, () => [NonceStoreOptions, NonceStoreOptions]][] = [
+    ['one MemoryNonceCache', () => ((cache) => [{ nonceCache: cache }, { nonceCache: cache }])(new MemoryNonceCache())],
+    [
+      'a cache and an existsNonce made on it',
+      () => ((cache) => [{ nonceCache: cache }, { existsNonce: createExistsNonce(cache) }])(new MemoryNonceCache()),
+    ],
+    ['one custom existsNonce', () => ((existsNonce) => [{ existsNonce }, { existsNonce }])(customExistsNonce())],
+  ];
+
+  it.each(STORE_PAIRS)(
+    'a clock stepped back lets no replay in through another clock function on the same nonce store: %s',
+    (_stores, pair) => {
+      let now = START * 1000;
+      const [firstStore, secondStore] = pair();
+      const stores = { queryClient: () => client, queryToken: () => token, timestampWindowSeconds: W };
+      const first = new ResourceProtector({ ...stores, ...firstStore, clock: () => now });
+      const second = new ResourceProtector({ ...stores, ...secondStore, realm: 'other', clock: () => now });
+      const captured = signedAt(START - W + 5);
+      expect(first.verifyNow(captured)).toMatchObject({ clientId: 'ck' });
+      expect(() => second.verifyNow(captured)).toThrow(expect.objectContaining({ code: 'invalid_nonce' }));
+      now = (START + 8) * 1000; // the first protector moves the store past the captured nonce's lifetime
+      expect(first.verifyNow(signedAt(START + 8))).toMatchObject({ clientId: 'ck' });
+      now = (START - 2) * 1000; // stepped back 10 s: the second protector's clock has read nothing later
+      expect(() => second.verifyNow(captured)).toThrow(expect.objectContaining({ code: 'invalid_timestamp' }));
+    },
+  );
+
+  it('a reading ahead that recorded no nonce leaves no mark; init() with another clock starts from its readings', () => {
     let ahead = (START + 3600) * 1000;
     const options = { queryClient: () => client, queryToken: () => token, nonceCache: new MemoryNonceCache() };
     const protector = new ResourceProtector({ ...options, clock: () => ahead });
     expect(() => protector.verifyNow(signedAt(START))).toThrow(expect.objectContaining({ code: 'invalid_timestamp' }));
-    ahead = START * 1000; // the same clock, back: its mark holds
-    expect(() => protector.verifyNow(signedAt(START))).toThrow(expect.objectContaining({ code: 'invalid_timestamp' }));
+    ahead = START * 1000; // the same clock, back: the store was never handed the later second
+    expect(protector.verifyNow(signedAt(START))).toMatchObject({ clientId: 'ck' });
     protector.init({ ...options, clock: () => START * 1000 });
     expect(protector.verifyNow(signedAt(START))).toMatchObject({ clientId: 'ck' });
+  });
+
+  it('a nonce store handed a second ahead holds it, through init() with another clock too (it fails closed)', () => {
+    const options = { queryClient: () => client, queryToken: () => token, nonceCache: new MemoryNonceCache() };
+    const protector = new ResourceProtector({ ...options, clock: () => (START + 3600) * 1000 });
+    // A client whose clock is as far ahead: its nonce moves the store an hour on, past every nonce recorded before.
+    expect(protector.verifyNow(signedAt(START + 3600))).toMatchObject({ clientId: 'ck' });
+    protector.init({ ...options, clock: () => START * 1000 });
+    expect(() => protector.verifyNow(signedAt(START))).toThrow(expect.objectContaining({ code: 'invalid_timestamp' }));
+    expect(protector.verifyNow(signedAt(START + 3600 - W))).toMatchObject({ clientId: 'ck' });
   });
 
   it.each([

@@ -25,15 +25,28 @@ export function nonceKey(clientId: string, token: string, timestamp: number, non
   return `${clientId.length}:${clientId}${token.length}:${token}${timestamp}:${nonce.length}:${nonce}`;
 }
 
+/** The cache each `existsNonce` made by `createExistsNonce` records in. */
+const caches = new WeakMap<ExistsNonce, NonceCache>();
+
 /** Builds `existsNonce` on a cache's atomic set-if-absent (Authlib: `create_exists_nonce_func`). */
 export function createExistsNonce(cache: NonceCache): ExistsNonce {
-  return (nonce, timestamp, clientId, token, lifetime) => {
+  const existsNonce: ExistsNonce = (nonce, timestamp, clientId, token, lifetime) => {
     const key = nonceKey(clientId, token, timestamp, nonce);
     const firstUse = cache.setIfAbsent(key, lifetime.ttlSeconds, lifetime.nowSeconds);
     // Stay synchronous for a synchronous cache: no promise, and no store timer, per request.
     if (typeof firstUse === 'boolean') return !firstUse;
     return isPromiseLike(firstUse) ? Promise.resolve(firstUse).then(used) : used(firstUse);
   };
+  caches.set(existsNonce, cache);
+  return existsNonce;
+}
+
+/**
+ * Where an `existsNonce` keeps its nonces: the cache it was made on, or itself. Protectors given the cache and
+ * protectors given functions made on it then count as sharing one store.
+ */
+export function nonceStoreOf(existsNonce: ExistsNonce): object {
+  return caches.get(existsNonce) ?? existsNonce;
 }
 
 /**

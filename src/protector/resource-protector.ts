@@ -18,7 +18,7 @@ import type { AdapterRequest } from './adapter-request';
 import { accessRequest, checkAccess, type AccessRequest, type AccessRules } from './access';
 import type { AuditEvent, DebugSignatures } from './audit';
 import { verifiedRequests } from './current-credential';
-import { createExistsNonce, type ExistsNonce } from './exists-nonce';
+import { createExistsNonce, nonceStoreOf, type ExistsNonce } from './exists-nonce';
 import type { NonceCache } from './nonce-cache';
 import type { RouteOptions } from './route-options';
 import { checkSignatureMethods, resolveSettings, type Limits, type SettingOptions, type Settings } from './settings';
@@ -70,7 +70,7 @@ interface Configured<C extends Client, T extends TokenCredential> {
   methods: ReadonlyMap<string, SignatureMethod>;
   /** Those of each route's own `signatureMethods` list, with the names they were found for. */
   routeMethods: WeakMap<readonly string[], { names: readonly string[]; methods: ReadonlyMap<string, SignatureMethod> }>;
-  /** The clock in whole seconds, never back (`markOf`): for the window and again where a nonce is recorded. */
+  /** The clock in whole seconds, never before its nonce store's: for the window and again where a nonce is recorded. */
   clockSeconds: () => number;
   /** Seconds a nonce is kept past its window: a store's answer may land up to `storeTimeoutMs` late. */
   nonceMarginSeconds: number;
@@ -82,24 +82,38 @@ const UNCONFIGURED = resolveSettings({});
 const UNCONFIGURED_CALLS = new StoreCalls(UNCONFIGURED.storeTimeoutMs, UNCONFIGURED.limits.storeCallsWaiting);
 
 /**
- * The latest second each clock function has read, for every protector of the process that uses it (the default clock
- * is one function): a nonce store shared by several protectors (two realms on one cache) is moved on by whichever read
- * the latest time, so the window's past edge must not go back for any of them (docs/decisions.md).
+ * What the process knows of each nonce store (the cache, or the application's `existsNonce`), shared by every protector
+ * that records in it (docs/decisions.md, "The clock never goes back"):
+ * - `seconds`: the latest second handed to it with a nonce. It forgets a nonce once the nonce's timestamp has left the
+ *   window by the seconds it was handed, so no window on it may start before that one's, whatever a clock reads.
+ * - `keptSeconds`: how long past its timestamp its protectors keep a nonce (the window, a second and the store
+ *   timeout): one keeping them shorter would leave replays of its requests open to another's window.
  */
-const marks = new WeakMap<() => number, { seconds: number }>();
-function markOf(clock: () => number): { seconds: number } {
-  let mark = marks.get(clock);
-  if (mark === undefined) marks.set(clock, (mark = { seconds: 0 }));
-  return mark;
+interface NonceStoreRecord {
+  seconds: number;
+  readonly keptSeconds: number;
+}
+const nonceStores = new WeakMap<object, NonceStoreRecord>();
+
+function nonceStoreRecord(store: object, keptSeconds: number): NonceStoreRecord {
+  let record = nonceStores.get(store);
+  if (record === undefined) nonceStores.set(store, (record = { seconds: 0, keptSeconds }));
+  if (record.keptSeconds !== keptSeconds) {
+    throw new TypeError(
+      `This protector keeps a nonce ${keptSeconds} s past its timestamp, another on the same nonce store ` +
+        `${record.keptSeconds} s: protectors sharing a nonce store need the same timestampWindowSeconds and ` +
+        'storeTimeoutMs, or the shorter lifetime lets the longer window accept replays.',
+    );
+  }
+  return record;
 }
 
 /**
- * `clock` in whole seconds, never earlier than its mark: a nonce store forgets a nonce once its timestamp has left the
- * window, so a clock stepped back must not let that timestamp in again. A clock that throws or answers no finite
- * number is a fault of the application's, as a store's is: 503.
+ * `clock` in whole seconds, never earlier than the second its nonce store was last handed: a clock stepped back, or
+ * another protector's clock behind, must not let in again a timestamp whose nonce the store has forgotten. A clock that
+ * throws or answers no finite number is a fault of the application's, as a store's is: 503.
  */
-function nowSecondsBy(clock: () => number): () => number {
-  const mark = markOf(clock);
+function nowSecondsBy(clock: () => number, store: NonceStoreRecord): () => number {
   return () => {
     let seconds: number;
     try {
@@ -110,7 +124,7 @@ function nowSecondsBy(clock: () => number): () => number {
     if (!Number.isFinite(seconds)) {
       throw new TemporarilyUnavailableError({ cause: new TypeError('The clock answered no finite number.') });
     }
-    return seconds > mark.seconds ? (mark.seconds = seconds) : mark.seconds;
+    return seconds > store.seconds ? seconds : store.seconds;
   };
 }
 
@@ -145,6 +159,9 @@ export class ResourceProtector<C extends Client = Client, T extends TokenCredent
     const settings = resolveSettings(options);
     const existsNonce = options.existsNonce ?? createExistsNonce(options.nonceCache as NonceCache);
     const ms = settings.storeTimeoutMs;
+    const nonceMarginSeconds = Math.ceil(ms / 1000);
+    const keptSeconds = settings.timestampWindowSeconds + 1 + nonceMarginSeconds;
+    const store = nonceStoreRecord(nonceStoreOf(existsNonce), keptSeconds);
     const calls = () => new StoreCalls(ms, settings.limits.storeCallsWaiting);
     const [clients, tokens, nonces] = [calls(), calls(), calls()];
     this.#configured = {
@@ -152,8 +169,8 @@ export class ResourceProtector<C extends Client = Client, T extends TokenCredent
       settings,
       methods: enabledMethods(settings.signatureMethods, settings),
       routeMethods: new WeakMap(),
-      clockSeconds: nowSecondsBy(settings.clock),
-      nonceMarginSeconds: Math.ceil(ms / 1000),
+      clockSeconds: nowSecondsBy(settings.clock, store),
+      nonceMarginSeconds,
       accessCalls: calls(),
       guardContext: {
         settings,
@@ -166,8 +183,11 @@ export class ResourceProtector<C extends Client = Client, T extends TokenCredent
       stores: {
         queryClient: (clientId, claimed) => clients.run(claimed, () => options.queryClient(clientId), MODEL),
         queryToken: (clientId, token, claimed) => tokens.run(claimed, () => options.queryToken(clientId, token), MODEL),
-        existsNonce: (nonce, timestamp, clientId, token, lifetime, claimed) =>
-          nonces.run(claimed, () => existsNonce(nonce, timestamp, clientId, token, lifetime), BOOLEAN),
+        existsNonce: (nonce, timestamp, clientId, token, lifetime, claimed) => {
+          // Raised before the store is called: it may forget by this second before it answers.
+          if (lifetime.nowSeconds > store.seconds) store.seconds = lifetime.nowSeconds;
+          return nonces.run(claimed, () => existsNonce(nonce, timestamp, clientId, token, lifetime), BOOLEAN);
+        },
       },
     };
     if (options.debugSignatures) {

@@ -67,7 +67,10 @@ export interface TunableSettings {
    * only can turn this off, and `currentCredential()` then answers undefined.
    */
   currentCredential: boolean;
-  /** Clock in milliseconds since the epoch; default `Date.now`. The nonce stores follow it too. */
+  /**
+   * Clock in milliseconds since the epoch; default `() => Date.now()`, which follows a `Date.now` replaced later (a
+   * fake clock in tests). The nonce stores follow it too.
+   */
   clock: () => number;
   /**
    * The public URL the API is served under, when a proxy rewrites paths or sends no X-Forwarded-* headers
