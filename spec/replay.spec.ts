@@ -70,6 +70,24 @@ describeWithRedis('RedisNonceCache', () => {
     }
   });
 
+  it('works under a client’s keyPrefix, and on a Redis that forgot its script (SCRIPT FLUSH)', async () => {
+    const own = new IORedis(redis.url, { keyPrefix: 'tenant:' });
+    const inspect = new IORedis(redis.url);
+    try {
+      const shared = new RedisNonceCache(own, { prefix: 'app:' });
+      expect(await shared.setIfAbsent('p', 10)).toBe(true);
+      const keys = await inspect.keys('tenant:app:*');
+      expect(keys).toHaveLength(1);
+      expect(await inspect.object('ENCODING', keys[0])).toBe('int'); // the call's id, 16 bytes a key more than 1
+      await inspect.script('FLUSH');
+      expect(await shared.setIfAbsent('p', 10)).toBe(false);
+      expect(await shared.setIfAbsent('q', 10)).toBe(true);
+    } finally {
+      own.disconnect();
+      inspect.disconnect();
+    }
+  });
+
   it('answers first use once, then refuses the same key', async () => {
     expect(await cache.setIfAbsent('b0', 10)).toBe(true);
     expect(await cache.setIfAbsent('b0', 10)).toBe(false);

@@ -1,7 +1,8 @@
 /**
- * RedisNonceCache against an in-memory fake of the few Redis commands it uses, on a fake clock: what it sends
- * (one `SET key 1 PX ttl NX` per check, the key and the time to live), what it answers, and which client it
- * closes. spec/replay.spec.ts runs it against a real redis-server (and a Cluster) as well.
+ * RedisNonceCache against an in-memory fake of the two Redis commands it uses, EVALSHA and EVAL of its script, on a
+ * fake clock: what it sends (one call per check: the key, an id of the call's own, the time to live), what it
+ * answers, and which client it closes. spec/replay.spec.ts runs the script on a real redis-server (and a Cluster) as well, and
+ * spec/redis-lost-reply.spec.ts on a connection that drops before its reply.
  */
 import { createHash } from 'node:crypto';
 import { RedisNonceCache, type RedisClientLike } from '../../src';
@@ -13,33 +14,53 @@ const IORedis = jest.requireMock<{ default: jest.Mock }>('ioredis').default;
 /** A clock the fake Redis reads, moved by hand. */
 const clock = { now: 1_700_000_000_000 };
 
-type SetArgs = Parameters<RedisClientLike['set']>;
+type Call = [command: 'evalsha' | 'eval', key: string, id: string, milliseconds: number];
 
-/** `SET key value PX ms NX` as Redis does it, on `clock`; anything else is refused as Redis would. */
+/**
+ * EVALSHA and EVAL of the cache's script, which this does itself, on `clock`: sets the key to the id unless it is
+ * there, and answers 1 when it set it or the key holds that very id, 0 otherwise. EVALSHA answers NOSCRIPT until an
+ * EVAL has given it a script of that SHA-1, as a Redis does after a start.
+ */
 class FakeRedis implements RedisClientLike {
   readonly entries = new Map<string, { value: string; expiresAt: number }>();
-  readonly sets: SetArgs[] = [];
+  readonly calls: Call[] = [];
+  readonly scripts = new Set<string>();
   quit = jest.fn(() => Promise.resolve('OK'));
   disconnect = jest.fn();
   on = jest.fn();
-  /** When set, the next SET fails with it (as a lost connection or a READONLY replica does). */
+  /** When set, the next call fails with it (as a lost connection or a READONLY replica does). */
   failure?: Error;
 
-  set(...args: SetArgs): Promise<string | null> {
-    this.sets.push(args);
-    const [key, value, px, milliseconds, nx] = args;
+  evalsha(sha1: string, keys: number, key: string, id: string, milliseconds: number): Promise<unknown> {
+    this.calls.push(['evalsha', key, id, milliseconds]);
     if (this.failure) return Promise.reject(this.failure);
-    if (px !== 'PX' || nx !== 'NX' || !Number.isInteger(milliseconds) || milliseconds <= 0) {
-      return Promise.reject(new Error('ERR syntax error'));
+    if (!this.scripts.has(sha1)) return Promise.reject(new Error('NOSCRIPT No matching script. Please use EVAL.'));
+    return this.run(keys, key, id, milliseconds);
+  }
+
+  eval(script: string, keys: number, key: string, id: string, milliseconds: number): Promise<unknown> {
+    this.calls.push(['eval', key, id, milliseconds]);
+    if (this.failure) return Promise.reject(this.failure);
+    this.scripts.add(createHash('sha1').update(script).digest('hex'));
+    return this.run(keys, key, id, milliseconds);
+  }
+
+  private run(keys: number, key: string, id: string, milliseconds: number): Promise<number> {
+    expect(keys).toBe(1); // one key, which a Cluster routes
+    if (!Number.isInteger(milliseconds) || milliseconds <= 0) {
+      return Promise.reject(new Error('ERR invalid expire time in set'));
     }
     const held = this.entries.get(key);
-    if (held && held.expiresAt > clock.now) return Promise.resolve(null);
-    this.entries.set(key, { value, expiresAt: clock.now + milliseconds });
-    return Promise.resolve('OK');
+    if (held && held.expiresAt > clock.now) return Promise.resolve(held.value === id ? 1 : 0);
+    this.entries.set(key, { value: id, expiresAt: clock.now + milliseconds });
+    return Promise.resolve(1);
   }
 }
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('base64url');
+
+/** The keys of the EVALSHA calls, one a check (a first check's EVAL after NOSCRIPT repeats its key). */
+const keysChecked = () => redis.calls.filter(([command]) => command === 'evalsha').map(([, key]) => key);
 
 let redis: FakeRedis;
 beforeEach(() => {
@@ -56,13 +77,13 @@ describe('RedisNonceCache keys', () => {
     ['a key with the separators of nonceKey', '11:client|5:token|10:1700000000|1:n'],
   ])('stores %s as the prefix and the base64url SHA-256 of its UTF-8 bytes', async (_name, key) => {
     await new RedisNonceCache(redis).setIfAbsent(key, 300);
-    expect(redis.sets.map(([k]) => k)).toEqual([`oauth1:nonce:${sha256(key)}`]);
-    expect(redis.sets[0][0]).toHaveLength('oauth1:nonce:'.length + 43); // fixed size, whatever the client sent
+    expect(keysChecked()).toEqual([`oauth1:nonce:${sha256(key)}`]);
+    expect(keysChecked()[0]).toHaveLength('oauth1:nonce:'.length + 43); // fixed size, whatever the client sent
   });
 
   it('uses a custom prefix in place of oauth1:nonce:', async () => {
     await new RedisNonceCache(redis, { prefix: 'app:replay:' }).setIfAbsent('k', 300);
-    expect(redis.sets.map(([k]) => k)).toEqual([`app:replay:${sha256('k')}`]);
+    expect(keysChecked()).toEqual([`app:replay:${sha256('k')}`]);
   });
 
   it('keeps caches with different prefixes apart on one Redis, and shares one prefix between instances', async () => {
@@ -76,16 +97,32 @@ describe('RedisNonceCache keys', () => {
 });
 
 describe('RedisNonceCache checks', () => {
-  it('sends exactly one SET key 1 PX ttl NX per check', async () => {
+  it('sends one EVALSHA per check, after an EVAL of the same call where Redis answers NOSCRIPT', async () => {
     const cache = new RedisNonceCache(redis);
     await cache.setIfAbsent('a', 300);
     await cache.setIfAbsent('a', 300);
     await cache.setIfAbsent('b', 300);
-    expect(redis.sets).toEqual([
-      [`oauth1:nonce:${sha256('a')}`, '1', 'PX', 300_000, 'NX'],
-      [`oauth1:nonce:${sha256('a')}`, '1', 'PX', 300_000, 'NX'],
-      [`oauth1:nonce:${sha256('b')}`, '1', 'PX', 300_000, 'NX'],
+    const [first, , second, third] = redis.calls.map(([, , id]) => id); // the EVAL's is asserted to be the first's
+    expect(redis.calls).toEqual([
+      ['evalsha', `oauth1:nonce:${sha256('a')}`, first, 300_000],
+      ['eval', `oauth1:nonce:${sha256('a')}`, first, 300_000],
+      ['evalsha', `oauth1:nonce:${sha256('a')}`, second, 300_000],
+      ['evalsha', `oauth1:nonce:${sha256('b')}`, third, 300_000],
     ]);
+  });
+
+  it('gives each call an id of its own: 19 digits below 2^63, which Redis keeps as an integer', async () => {
+    const cache = new RedisNonceCache(redis);
+    const other = new RedisNonceCache(new FakeRedis());
+    for (let i = 0; i < 1000; i++) await cache.setIfAbsent('k', 300);
+    await other.setIfAbsent('k', 300);
+    const ids = redis.calls.filter(([command]) => command === 'evalsha').map(([, , id]) => id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of ids) {
+      expect(id).toMatch(/^[1-9][0-9]{18}$/);
+      expect(BigInt(id)).toBeLessThan(2n ** 63n);
+    }
+    expect(ids).not.toContain((other.client as FakeRedis).calls[0][2]); // one counter for the process
   });
 
   it.each([
@@ -99,7 +136,7 @@ describe('RedisNonceCache checks', () => {
     [-5, 1_000],
   ])('keeps a key for %p s as %p ms: whole seconds rounded up, at least one', async (ttlSeconds, milliseconds) => {
     await new RedisNonceCache(redis).setIfAbsent('k', ttlSeconds);
-    expect(redis.sets.map(([, , , ms]) => ms)).toEqual([milliseconds]);
+    expect(redis.calls.map(([, , , ms]) => ms)).toEqual([milliseconds, milliseconds]); // EVALSHA, then EVAL
   });
 
   it('answers true on first use and false on reuse, key by key', async () => {
@@ -110,11 +147,11 @@ describe('RedisNonceCache checks', () => {
     expect(await cache.setIfAbsent('a', 300)).toBe(false);
   });
 
-  it.each([['QUEUED'], [undefined], ['ok'], [1], [0]])(
-    'reads a reply of %p, neither OK nor nil, as a store fault: never as a used nonce',
+  it.each([['QUEUED'], [undefined], [null], ['OK'], ['1'], ['0'], [true], [false], [2], [-1]])(
+    'reads a reply of %p, neither 1 nor 0, as a store fault: never as a used nonce',
     async (reply) => {
-      const odd: RedisClientLike = { ...redis, set: () => Promise.resolve(reply as string | null) };
-      await expect(new RedisNonceCache(odd).setIfAbsent('k', 300)).rejects.toThrow(/SET NX/);
+      const odd: RedisClientLike = Object.assign(new FakeRedis(), { evalsha: () => Promise.resolve(reply) });
+      await expect(new RedisNonceCache(odd).setIfAbsent('k', 300)).rejects.toThrow(/nonce script/);
     },
   );
 
@@ -127,10 +164,11 @@ describe('RedisNonceCache checks', () => {
     expect(await cache.setIfAbsent('k', 1.5)).toBe(true);
   });
 
-  it('rejects when the SET is rejected, with the client’s error (not a silent true or false)', async () => {
+  it('rejects when the script is rejected, with the client’s error (not a silent true or false)', async () => {
     const cache = new RedisNonceCache(redis);
     redis.failure = new Error("READONLY You can't write against a read only replica.");
     await expect(cache.setIfAbsent('k', 300)).rejects.toThrow(/READONLY/);
+    expect(redis.calls.map(([command]) => command)).toEqual(['evalsha']); // only NOSCRIPT is sent again as EVAL
   });
 });
 

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { digest } from '../rfc5849/digest';
 import type { NonceCache } from './nonce-cache';
 
@@ -6,9 +7,38 @@ import type { NonceCache } from './nonce-cache';
  * imported from ioredis, so that applications without the optional ioredis dependency still compile.
  */
 export interface RedisClientLike {
-  set(key: string, value: string, px: 'PX', milliseconds: number, nx: 'NX'): Promise<string | null>;
+  evalsha(sha1: string, numberOfKeys: number, key: string, id: string, milliseconds: number): Promise<unknown>;
+  eval(script: string, numberOfKeys: number, key: string, id: string, milliseconds: number): Promise<unknown>;
   quit(): Promise<unknown>;
   disconnect(): void;
+}
+
+/**
+ * Records the key with this call's id unless it is there. A key that holds this call's own id is its first use too:
+ * a client that lost the reply on a dropped connection sends the call again, which then finds its own write. One key,
+ * so a Cluster routes it; GET and SET as Redis 2.6 has them.
+ */
+const FIRST_USE = `local v = redis.call('GET', KEYS[1])
+if not v then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  return 1
+elseif v == ARGV[1] then
+  return 1
+else
+  return 0
+end`;
+const FIRST_USE_SHA1 = digest('sha1', FIRST_USE, 'hex');
+
+/**
+ * An id per call, no two alike in this process nor likely across processes: a random part drawn once and a counter
+ * from a random start, 19 digits below 2^63, which Redis keeps as an integer (16 bytes more a key than the value 1,
+ * where a string would take 32 to 48).
+ */
+const processPart = String(randomInt(100_000_000, 920_000_000));
+let counter = randomInt(1_000_000_000, 10_000_000_000);
+function nextId(): string {
+  if (++counter === 10_000_000_000) counter = 1_000_000_000; // ten digits, wrapping after nine billion calls
+  return processPart + String(counter);
 }
 
 export interface RedisNonceCacheOptions {
@@ -26,21 +56,22 @@ type RedisConstructor = new (
 };
 
 /**
- * `SET … NX` answers `OK` when it set the key and nil when the key was there. Anything else (a client in `MULTI`
- * answers `QUEUED`, another client library something of its own) says nothing about the nonce: a store fault (503),
- * never read as "already used", which would refuse every request as a replay and tell its client to re-sign.
+ * The script answers 1 for a first use and 0 for a used nonce. Anything else (a client in `MULTI` answers `QUEUED`,
+ * another client library something of its own) says nothing about the nonce: a store fault (503), never read as
+ * "already used", which would refuse every request as a replay and tell its client to re-sign.
  */
 function firstUse(reply: unknown): boolean {
-  if (reply === 'OK') return true;
-  if (reply === null) return false;
+  if (reply === 1) return true;
+  if (reply === 0) return false;
   throw new TypeError(
-    `Redis answered SET NX with ${typeof reply === 'string' ? JSON.stringify(reply) : String(reply)}.`,
+    `Redis answered the nonce script with ${typeof reply === 'string' ? JSON.stringify(reply) : String(reply)}.`,
   );
 }
 
 /**
- * A nonce cache shared by every instance on one Redis (or Redis Cluster): one `SET key 1 NX PX ttl` per
- * check, atomic on the server, so two copies of a request arriving at two instances cannot both pass.
+ * A nonce cache shared by every instance on one Redis (or Redis Cluster): one script per check (`SET key id PX ttl`
+ * unless the key is there), atomic on the server, so two copies of a request arriving at two instances cannot both
+ * pass, while a call resent after its reply was lost still finds its own write a first use.
  *
  * Keys are the prefix and a SHA-256 of the (length-prefixed) nonce key: fixed-size, whatever the client
  * sends, and one key per call, so it works on a Cluster too.
@@ -78,7 +109,14 @@ export class RedisNonceCache implements NonceCache {
 
   setIfAbsent(key: string, ttlSeconds: number): Promise<boolean> {
     const ttlMs = Math.max(1, Math.ceil(ttlSeconds)) * 1000;
-    return this.client.set(this.prefix + digest('sha256', key, 'base64url'), '1', 'PX', ttlMs, 'NX').then(firstUse);
+    const redisKey = this.prefix + digest('sha256', key, 'base64url');
+    const id = nextId();
+    // EVALSHA as a plain command: ioredis's defineCommand cost about 1 µs more a call (docs/decisions.md).
+    return this.client.evalsha(FIRST_USE_SHA1, 1, redisKey, id, ttlMs).then(firstUse, (error: unknown) => {
+      // A Redis that has not run the script since it started: EVAL runs it and keeps it for the next EVALSHA.
+      if (!(error instanceof Error && error.message.startsWith('NOSCRIPT'))) throw error;
+      return this.client.eval(FIRST_USE, 1, redisKey, id, ttlMs).then(firstUse);
+    });
   }
 
   /** Closes the client if this cache created it. */
