@@ -2,6 +2,7 @@
  * The guard without routing-controllers (Koa + @koa/router), and the audit hook.
  */
 import Router from '@koa/router';
+import express from 'express';
 import Koa from 'koa';
 import type { Server } from 'node:http';
 import request from 'supertest';
@@ -173,6 +174,30 @@ describe("on an app of typed state (Koa's own types, checked by the suite's type
   });
 });
 
+describe('a Koa app mounted under a path by Express (Connect)', () => {
+  it('verifies the target the client sent and signed, which Express keeps in req.originalUrl', async () => {
+    const koa = new Koa();
+    const router = new Router();
+    router.get('/me', requireOAuth(protector), (ctx) => {
+      ctx.body = { path: ctx.path, original: ctx.originalUrl };
+    });
+    koa.use(router.routes());
+    const outer = express();
+    outer.use('/k', koa.callback());
+    const get = (target: string, signed: string) =>
+      request(outer)
+        .get(target)
+        .set('Host', '127.0.0.1')
+        .set('Authorization', sign({ url: `http://127.0.0.1${signed}`, who: ME }).header);
+    const res = await get('/k/me?a=1', '/k/me?a=1');
+    expect({ status: res.status, body: res.body as unknown }).toEqual({
+      status: 200,
+      body: { path: '/me', original: '/me?a=1' },
+    });
+    expect((await get('/k/me', '/me')).status).toBe(401); // signed for the path Express left to Koa
+  });
+});
+
 describe('two guards on one request', () => {
   it('is a TypeError naming the mistake, not the request refused as a replay of its own nonce', async () => {
     const stacked = new Koa();
@@ -314,6 +339,36 @@ describe('the audit hook', () => {
     expect(events.map(({ outcome, status, clientId, token }) => ({ outcome, status, clientId, token }))).toEqual(
       claims.map(([, status]) => ({ outcome: 'refused', status, clientId: undefined, token: 'tk' })),
     );
+  });
+
+  it("hands the hook the cause of a 503, the store's own error, which the response never shows", async () => {
+    const fault = new Error('ECONNREFUSED postgres:5432');
+    const seen: AuditEvent[] = [];
+    const failing = expectWarning(
+      PLAIN_HTTP_NOTICE,
+      () =>
+        new ResourceProtector({
+          ...stores(),
+          queryToken: () => Promise.reject(fault),
+          audit: (event) => seen.push(event),
+        }),
+    );
+    const app = new Koa().use(requireOAuth(failing)).use((ctx) => {
+      ctx.body = {};
+    });
+    const res = await request(app.callback())
+      .get('/me')
+      .set('Host', '127.0.0.1')
+      .set('Authorization', sign({ url: 'http://127.0.0.1/me', who: ME }).header);
+    expect({ status: res.status, error: (res.body as { error?: string }).error }).toEqual({
+      status: 503,
+      error: 'temporarily_unavailable',
+    });
+    expect(res.text).not.toContain('postgres');
+    expect(seen).toEqual([expect.objectContaining({ outcome: 'refused', status: 503, cause: fault })]);
+    // Refusals of the client's own making carry none.
+    await request(server).get('/me');
+    expect(events[0]).not.toHaveProperty('cause');
   });
 
   it('names the proven caller of a request refused for its scopes', async () => {

@@ -12,12 +12,22 @@ import type { KoaContext } from './koa-types';
 export function koaRequest(ctx: KoaContext, uploadsReadLater = false): AdapterRequest {
   return {
     req: ctx.req,
-    target: ctx.originalUrl,
+    target: originalTarget(ctx),
     trustProxy: ctx.app.proxy,
     params: (ctx as KoaContext & { params?: Record<string, string> }).params ?? {},
     bodyReadElsewhere: () => rawBodyOfBodyParser(ctx),
     uploadsReadLater,
   };
+}
+
+/**
+ * The request-target as the client sent it: Koa's `ctx.originalUrl` is `req.url` when Koa made its context, which an
+ * Express (or Connect) app that mounted Koa's callback under a path has already cut; such an app keeps the target it
+ * received in `req.originalUrl`.
+ */
+function originalTarget(ctx: KoaContext): string {
+  const mounted = (ctx.req as { originalUrl?: unknown }).originalUrl;
+  return typeof mounted === 'string' ? mounted : ctx.originalUrl;
 }
 
 /**

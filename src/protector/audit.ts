@@ -6,7 +6,7 @@
 import { formatSignatureReport, type SignatureReport } from '../rfc5849/diagnosis';
 import { isPromiseLike } from '../rfc5849/maybe-promise';
 
-/** One verification outcome, for audit logs and metrics. Never carries a secret or a signature. */
+/** One verification outcome, for audit logs and metrics. Never carries a secret or a signature of the request's. */
 export interface AuditEvent {
   outcome: 'accepted' | 'refused';
   /** HTTP status of the answer: 200 when accepted (the action may still answer otherwise). */
@@ -22,6 +22,12 @@ export interface AuditEvent {
   clientId?: string;
   token?: string;
   signatureMethod?: string;
+  /**
+   * What lay behind a 503 `temporarily_unavailable`: what a store or model threw or rejected with, the TypeError for an
+   * answer of the wrong type, or the timeout. The application's own error, for its logs (it carries whatever the store
+   * put in it); never in a response.
+   */
+  cause?: unknown;
 }
 
 /** Where refused signatures are explained: `true` for console.warn, or a function of the report. */

@@ -8,7 +8,7 @@ import { flatParameters, type FlatParameters } from '../http/flat-parameters';
 import { oauthRequestOf, type HttpRequest } from '../http/http-request';
 import type { Client, TokenCredential } from '../rfc5849/credentials';
 import { diagnosisOf } from '../rfc5849/diagnosis';
-import { MissingCredentialsError, OAuthError } from '../rfc5849/errors';
+import { MissingCredentialsError, OAuthError, TemporarilyUnavailableError } from '../rfc5849/errors';
 import { andThen, recover, type MaybePromise } from '../rfc5849/maybe-promise';
 import type { OAuthRequest, VerifiedRequest } from '../rfc5849/verify-request';
 import { accessRequest, type AccessRequest } from './access';
@@ -103,7 +103,11 @@ export function reportRefusal<C extends Client, T extends TokenCredential>(
   read: HttpRequest | undefined,
 ): OAuthError {
   const { status, code, clientId, token } = error;
-  reportAudit(context.audit, () => auditEvent(exchange, 'refused', status, { error: code, clientId, token }));
+  reportAudit(context.audit, () => {
+    const event = auditEvent(exchange, 'refused', status, { error: code, clientId, token });
+    if (error instanceof TemporarilyUnavailableError) event.cause = error.cause; // the server's fault, for its logs
+    return event;
+  });
   const diagnosis = diagnosisOf(error);
   if (diagnosis && read) {
     reportSignature(context.debugSignatures, () => {
