@@ -8,6 +8,7 @@ import { defineOwnQuery } from '../http/own-query';
 import { keptBody } from '../http/request-body';
 import type { GuardTarget } from '../protector/route-options';
 import { checkNotGuardedYet, checkNotOwnReplay, rememberVerified } from '../protector/current-credential';
+import { frameworkQuery } from '../protector/guard-request';
 import type { GuardedRequest, ResourceProtector } from '../protector/resource-protector';
 import { OAuthError } from '../rfc5849/errors';
 import { isPromiseLike, type MaybePromise } from '../rfc5849/maybe-promise';
@@ -85,8 +86,8 @@ export function installGuarded(
   rememberVerified(locals, guarded, protector);
   // The verified reading replaces Express's own: Express 4 sets req.query on the request, Express 5 defines it
   // as a getter, which only an own property can stand in front of.
-  if (Object.hasOwn(req, 'query')) (req as ExpressRequest & { query: unknown }).query = guarded.query;
-  else defineOwnQuery(req, guarded.query);
+  if (Object.hasOwn(req, 'query')) (req as ExpressRequest & { query: unknown }).query = frameworkQuery(guarded);
+  else defineOwnQuery(req, frameworkQuery(guarded));
   serveVerifiedBody(req, guarded);
   // body-parser 1 skips a request so marked (body-parser 2 sees the stream is finished); one without a body it
   // leaves alone anyway.

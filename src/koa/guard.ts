@@ -7,6 +7,7 @@
  */
 import { defineOwnQuery } from '../http/own-query';
 import { checkNotGuardedYet, checkNotOwnReplay, rememberVerified } from '../protector/current-credential';
+import { frameworkQuery } from '../protector/guard-request';
 import type { GuardedRequest, ResourceProtector } from '../protector/resource-protector';
 import type { GuardTarget } from '../protector/route-options';
 import type { Client, TokenCredential } from '../rfc5849/credentials';
@@ -57,7 +58,7 @@ export function installGuarded(protector: ResourceProtector, ctx: KoaContext, gu
   if (protector.settings.mirrorUser) state.user = guarded.credential;
   rememberVerified(ctx.req, guarded, protector);
   // The verified reading replaces Koa's own (an own property in front of the request's query getter).
-  defineOwnQuery(ctx.request, guarded.query);
+  defineOwnQuery(ctx.request, frameworkQuery(guarded));
   (ctx.request as { body?: unknown }).body = guarded.body;
 }
 

@@ -27,11 +27,18 @@ export type GuardedRequest<C extends Client = Client, T extends TokenCredential 
 > & {
   /** The request as read once: the application reads this, never a second parse. */
   request: HttpRequest;
-  /** The verified query parameters, flat: the query the application gets. */
+  /** The verified query parameters, flat: the record; the framework's query is a copy (`frameworkQuery`). */
   query: FlatParameters;
   /** The body the application gets: the verified form parameters, flat; parsed JSON; or `{}`. */
   body: unknown;
 };
+
+/**
+ * The query the framework's request gets (`ctx.query`, `req.query`): the verified parameters, flat, in an object of its
+ * own, so that what the framework does to it leaves the record as verified. routing-controllers converts the fields of
+ * a `@QueryParams()` class in place (a `page: number` field's "2" becomes 2, an `object` field's text is parsed as JSON).
+ */
+export const frameworkQuery = (guarded: GuardedRequest): FlatParameters => flatParameters(guarded.parameters.query);
 
 /** What the guard needs of its protector. */
 export interface GuardContext<C extends Client, T extends TokenCredential> {
