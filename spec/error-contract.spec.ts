@@ -1065,6 +1065,15 @@ describe('413 request_too_large: a body over 64 KiB', () => {
     expectOAuthError(await rawCall(demo.server, lines), 413, 'request_too_large', { signed: [signed] });
   });
 
+  test('and the connection is closed, not kept reading a body of a terabyte until requestTimeout', async () => {
+    const signed = signFor('/api/notes', { method: 'POST' });
+    const head = ['POST /api/notes HTTP/1.1', hostLine(), `Authorization: ${signed.header}`];
+    const lines = [...head, `Content-Type: ${JSON_TYPE}`, `Content-Length: ${10 ** 12}`];
+    const reply = await rawCall(demo.server, lines); // answers when the server ends the connection
+    expectOAuthError(reply, 413, 'request_too_large', { signed: [signed] });
+    expect(reply.headers.connection).toBe('close');
+  }, 10_000);
+
   test.each([
     ['with Content-Length', false],
     ['chunked', true],
