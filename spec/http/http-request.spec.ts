@@ -43,6 +43,21 @@ describe('readHttpRequest: whether the proxy is trusted', () => {
     expect(read.ignoredForwarded).toEqual(['X-Forwarded-Proto']);
   });
 
+  it("takes a trusted proxy's X-Forwarded-Proto over a TLS hop too: the client's hop may have been plain http", () => {
+    const overTls = (headers: Record<string, string>, trustProxy: boolean) => {
+      const req = withHeaders({ Host: 'api.example', ...headers });
+      Object.defineProperty(req.socket, 'encrypted', { value: true });
+      return readHttpRequest(req, { target: '/a', trustProxy }, noBody) as HttpRequest;
+    };
+    expect(overTls({}, true).scheme).toBe('https');
+    expect(overTls({ 'X-Forwarded-Proto': 'http' }, true).scheme).toBe('http');
+    expect(overTls({ 'X-Forwarded-Proto': 'HTTPS' }, true).scheme).toBe('https');
+    expect(overTls({ 'X-Forwarded-Proto': 'http' }, false).scheme).toBe('https');
+    expect(() => overTls({ 'X-Forwarded-Proto': 'gopher' }, true)).toThrow(
+      'The X-Forwarded-Proto is not http or https.',
+    );
+  });
+
   it('refuses an empty forwarded header of a trusted proxy, as a boolean or a function says', () => {
     for (const trustProxy of [true, () => true]) {
       expect(() =>

@@ -123,10 +123,12 @@ export function readHttpRequest(
       throw new InvalidRequestError('A forwarded header of the trusted proxy is empty.');
     }
     if (forwardedHost) host = forwardedHost;
-    if (forwardedProto && scheme === 'http') {
+    if (forwardedProto) {
       const proto = forwardedProto.toLowerCase();
       if (proto !== 'http' && proto !== 'https')
         throw new InvalidRequestError('The X-Forwarded-Proto is not http or https.');
+      // The proxy's word whatever its own hop to the app was (as Express reads it): over TLS it can only say that the
+      // client came in plain http, the URI it signed, and a PLAINTEXT secret's hop that TLS did not cover.
       scheme = proto;
     }
   }
