@@ -554,6 +554,11 @@ describe('400 invalid_request: oauth_body_hash on a form-encoded body', () => {
     const reply = await demoCall('/api/notes', { auth: signed.header, type: FORM, body: formBody(form) });
     expectOAuthError(reply, 400, 'invalid_request', { signed: [signed] });
   });
+
+  test('control: a bodiless request that names the form type, carrying the hash of the empty string, is served', async () => {
+    const signed = signFor('/api/me', { body: '', bodyHash: true });
+    expectServed(await demoCall('/api/me', { auth: signed.header, type: FORM }));
+  });
 });
 
 describe('400 missing_required_parameter: a body-hash route gets a non-form body without oauth_body_hash', () => {

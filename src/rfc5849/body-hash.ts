@@ -22,7 +22,9 @@ const EMPTY = new Uint8Array(0);
  * action must never act on what no signature covers: without `oauth_body_hash` it is refused.
  */
 export function checkBodyCoverage(bodyHash: string | undefined, request: RequestBody, claimed: Claimed): void {
-  if (bodyHash !== undefined && request.form !== undefined) {
+  // A bodiless request that names the form type (some clients always send it) has no body to refuse it for: its hash
+  // is the empty string's, as the extension says of a request without a body.
+  if (bodyHash !== undefined && request.form !== undefined && request.form !== '') {
     throw new InvalidRequestError('The oauth_body_hash must not be sent with a form-encoded body.', { claimed });
   }
   // An empty value counts as absent, as for the required parameters (§3.1).
