@@ -4,7 +4,9 @@
 import Router from '@koa/router';
 import express from 'express';
 import Koa from 'koa';
+import { once } from 'node:events';
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import {
   createExistsNonce,
@@ -20,6 +22,9 @@ import {
   type TokenCredential,
 } from '../src';
 import { expectWarning, PLAIN_HTTP_NOTICE } from './support/console';
+import { closesConnection } from '../src/protector/refusal';
+import { RequestTooLargeError, TemporarilyUnavailableError } from '../src/rfc5849/errors';
+import { untilClosed } from './support/raw-http';
 import { formBody, sign, type Identity } from './support/sign';
 import { expectUnguardedFormLimit } from './support/unguarded-form';
 
@@ -174,6 +179,46 @@ describe("on an app of typed state (Koa's own types, checked by the suite's type
   });
 });
 
+describe('a 413', () => {
+  it("closes the connection, whatever response an application's renderRefusal makes of it", async () => {
+    const rendered = expectWarning(
+      PLAIN_HTTP_NOTICE,
+      () =>
+        new ResourceProtector({
+          ...stores(),
+          renderRefusal: () => ({ status: 413, headers: {}, body: 'too big' }),
+        }),
+    );
+    const app = new Koa().use(oauthBodyParser(rendered)).use((ctx) => {
+      ctx.body = {};
+    });
+    const server = app.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const { port } = server.address() as AddressInfo;
+      const head = [
+        'POST /x HTTP/1.1',
+        'Host: 127.0.0.1',
+        'Content-Type: application/json',
+        `Content-Length: ${10 ** 12}`,
+      ];
+      const reply = await untilClosed(port, head); // ends when the server closes the connection
+      expect(reply).toMatch(/^HTTP\/1\.1 413 [^]*\r\nConnection: close\r\n[^]*too big$/);
+    } finally {
+      server.close();
+    }
+  }, 10_000);
+});
+
+describe('closesConnection', () => {
+  it('ends the connection with a 413 on HTTP/1.x only: HTTP/2 has no Connection header (Node warns of one)', () => {
+    const tooLarge = new RequestTooLargeError(1);
+    expect(closesConnection(tooLarge, { httpVersionMajor: 1 })).toBe(true);
+    expect(closesConnection(tooLarge, { httpVersionMajor: 2 })).toBe(false);
+    expect(closesConnection(new TemporarilyUnavailableError(), { httpVersionMajor: 1 })).toBe(false);
+  });
+});
+
 describe('a Koa app mounted under a path by Express (Connect)', () => {
   it('verifies the target the client sent and signed, which Express keeps in req.originalUrl', async () => {
     const koa = new Koa();
@@ -195,6 +240,36 @@ describe('a Koa app mounted under a path by Express (Connect)', () => {
       body: { path: '/me', original: '/me?a=1' },
     });
     expect((await get('/k/me', '/me')).status).toBe(401); // signed for the path Express left to Koa
+  });
+
+  it('keeps the target Koa received when an Express app runs inside it on a cut path (koa-mount, koa-connect)', async () => {
+    const koa = new Koa();
+    koa.use(async (ctx, next) => {
+      if (ctx.path.startsWith('/k/')) ctx.path = ctx.path.slice(2); // what koa-mount('/k', ...) does
+      await next();
+    });
+    const inner = express(); // run as koa-connect runs it: it sets req.originalUrl to the path it was handed
+    inner.use((_req, _res, next) => next());
+    koa.use(
+      (ctx, next) =>
+        new Promise<void>((resolve, reject) => {
+          inner(ctx.req as express.Request, ctx.res as express.Response, (error?: unknown) =>
+            error ? reject(error as Error) : resolve(next()),
+          );
+        }),
+    );
+    koa.use(requireOAuth(protector));
+    koa.use((ctx) => {
+      ctx.body = { path: ctx.path };
+    });
+    const get = (signed: string) =>
+      request(koa.callback())
+        .get('/k/me')
+        .set('Host', '127.0.0.1')
+        .set('Authorization', sign({ url: `http://127.0.0.1${signed}`, who: ME }).header);
+    const res = await get('/k/me');
+    expect({ status: res.status, body: res.body as unknown }).toEqual({ status: 200, body: { path: '/me' } });
+    expect((await get('/me')).status).toBe(401);
   });
 });
 

@@ -172,17 +172,17 @@ describe('an answer of the wrong type is a store fault, never read by its truthi
   });
 
   it.each([
-    ['undefined (a NULL column)', undefined],
-    ['a number', 0],
-  ])('a token whose secret is %s is refused, not verified with an empty secret', async (_what, secret) => {
+    ['undefined (a NULL column)', undefined, 'invalid_token'],
+    ['null', null, 'invalid_token'],
+    ['a number: a store fault', 0, 'temporarily_unavailable'],
+    ['a promise (an async method): a store fault', Promise.resolve(''), 'temporarily_unavailable'],
+  ])('a token whose secret is %s is refused, not verified with an empty secret', async (_what, secret, code) => {
     const protector = protectorWith({
       queryToken: () => ({ ...goodToken(), getOAuthTokenSecret: () => secret as never }),
     });
     // Signed with the key "cs&": what a token secret of "" would verify.
     const request = { ...requestOf(), authorization: sign({ url: URL, who: { ...WHO, tokenSecret: '' } }).header };
-    await expect(Promise.resolve().then(() => protector.verifyNow(request))).rejects.toMatchObject({
-      code: 'invalid_token',
-    });
+    await expect(Promise.resolve().then(() => protector.verifyNow(request))).rejects.toMatchObject({ code });
   });
 
   it("an RSA request does not ask for the token's secret, which RSA-SHA1 does not use", async () => {

@@ -1,4 +1,4 @@
-import { responseOf } from '../protector/refusal';
+import { closesConnection, responseOf } from '../protector/refusal';
 import type { OAuthError } from '../rfc5849/errors';
 import type { ExpressResponse } from './express-types';
 
@@ -16,6 +16,7 @@ export function renderOAuthError(res: ExpressResponse, error: OAuthError): void 
   }
   const { status, headers, body } = responseOf(error);
   res.status(status).set(headers);
+  if (closesConnection(error, res.req)) res.set({ Connection: 'close' });
   if (typeof body === 'string' || body === undefined) res.end(body ?? '');
   else res.json(body);
 }

@@ -23,11 +23,14 @@ export function koaRequest(ctx: KoaContext, uploadsReadLater = false): AdapterRe
 /**
  * The request-target as the client sent it: Koa's `ctx.originalUrl` is `req.url` when Koa made its context, which an
  * Express (or Connect) app that mounted Koa's callback under a path has already cut; such an app keeps the target it
- * received in `req.originalUrl`.
+ * received in `req.originalUrl`. Each framework only ever cuts a mount path off the target, so the longer of the two
+ * readings is the one received: an Express app run inside Koa (koa-connect, after koa-mount cut the path) sets
+ * `req.originalUrl` to what it was handed, shorter than Koa's.
  */
 function originalTarget(ctx: KoaContext): string {
   const mounted = (ctx.req as { originalUrl?: unknown }).originalUrl;
-  return typeof mounted === 'string' ? mounted : ctx.originalUrl;
+  const own = ctx.originalUrl;
+  return typeof mounted === 'string' && mounted.length > own.length ? mounted : own;
 }
 
 /**

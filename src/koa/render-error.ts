@@ -1,4 +1,4 @@
-import { responseOf } from '../protector/refusal';
+import { closesConnection, responseOf } from '../protector/refusal';
 import type { OAuthError } from '../rfc5849/errors';
 import type { KoaContext } from './koa-types';
 
@@ -7,5 +7,6 @@ export function renderOAuthError(ctx: KoaContext, error: OAuthError): void {
   const response = responseOf(error);
   ctx.status = response.status;
   ctx.set(response.headers);
+  if (closesConnection(error, ctx.req)) ctx.set({ Connection: 'close' });
   ctx.body = response.body ?? '';
 }

@@ -1,7 +1,7 @@
 /**
  * An OAuth error as an HTTP response, the same on every framework: JSON `{ error, error_description }`,
  * `Cache-Control: no-store`, `X-Content-Type-Options: nosniff`, the `WWW-Authenticate: OAuth realm=...`
- * challenge (with Problem Reporting parameters) on a 401, `Retry-After` on a 503 and `Connection: close` on a 413.
+ * challenge (with Problem Reporting parameters) on a 401, and `Retry-After` on a 503.
  * Adapters write it as it is: routing-controllers would turn a thrown middleware error into its own 500 or text body.
  */
 import type { OAuthError } from '../rfc5849/errors';
@@ -23,8 +23,5 @@ export function errorResponse(error: OAuthError, realm: string): ErrorResponse {
     headers['WWW-Authenticate'] = `OAuth ${params.join(', ')}`;
   }
   if ('retryAfterSeconds' in error) headers['Retry-After'] = String(error.retryAfterSeconds);
-  // RFC 9110 §15.5.14: the server may close the connection. Kept alive, Node would read the refused body to its end
-  // to find the next request: a Content-Length of a terabyte held the connection until requestTimeout (300 s).
-  if (error.status === 413) headers.Connection = 'close';
   return { status: error.status, headers, body: { error: error.code, error_description: error.message } };
 }

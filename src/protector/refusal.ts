@@ -63,6 +63,14 @@ function isWritable(value: unknown): value is RefusalResponse {
   return true;
 }
 
+/**
+ * Whether the connection ends with this refusal, whatever response renders it: a 413's (RFC 9110 §15.5.14: the server
+ * may close it). Kept alive, Node would read the refused body to its end to find the next request: a Content-Length of
+ * a terabyte held the connection until requestTimeout (300 s). HTTP/1.x only: HTTP/2 has no such header.
+ */
+export const closesConnection = (error: OAuthError, req: { httpVersionMajor: number }): boolean =>
+  error.status === 413 && req.httpVersionMajor === 1;
+
 /** The response to write for a refused request: the one the guard attached, or the contract's. */
 export function responseOf(error: OAuthError, realm = ''): RefusalResponse {
   return (error as OAuthError & { [RESPONSE]?: RefusalResponse })[RESPONSE] ?? errorResponse(error, realm);

@@ -39,7 +39,7 @@ export function clientKeys(client: Client, protocol: ProtocolParameters, claimed
   // No key (undefined, null) is a client that cannot use the method, 400; a key of another type is a fault, 503.
   if (protocol.method.keyType === 'rsa') {
     const pem = client.getRsaPublicKey();
-    if (pem === undefined || pem === null || pem === '') throw refuse();
+    if (pem === undefined || pem === null) throw refuse();
     if (typeof pem !== 'string' && !(pem instanceof KeyObject)) throw wrongAnswer('getRsaPublicKey()', pem);
     const rsaPublicKey = parseRsaPublicKey(pem);
     if (!rsaPublicKey) throw refuse();

@@ -127,8 +127,9 @@ export function verifyRequest<C extends Client, T extends TokenCredential>(
       // 6. Signature and body hash (§3.4), then the token's lifecycle: a forger learns nothing of it.
       if (credential !== client && protocol.method.keyType === 'secret') {
         const secret = (credential as T).getOAuthTokenSecret();
-        // A token with no secret signs nothing: verified with '' it would need the client secret alone.
-        if (typeof secret !== 'string') throw new InvalidTokenError('token_rejected', { claimed });
+        // A token with no secret (a NULL column) signs nothing: verified with '' it would need the client secret alone.
+        if (secret === undefined || secret === null) throw new InvalidTokenError('token_rejected', { claimed });
+        if (typeof secret !== 'string') throw wrongAnswer('getOAuthTokenSecret()', secret);
         keys.tokenSecret = secret;
       }
       checkSignature(request, parameters.all, protocol, keys, claimed, mastercard);
