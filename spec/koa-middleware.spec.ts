@@ -3,6 +3,7 @@
  */
 import Router from '@koa/router';
 import express from 'express';
+import express5 from 'express5';
 import Koa from 'koa';
 import { once } from 'node:events';
 import type { Server } from 'node:http';
@@ -23,7 +24,7 @@ import {
 } from '../src';
 import { expectWarning, PLAIN_HTTP_NOTICE } from './support/console';
 import { closesConnection } from '../src/protector/refusal';
-import { RequestTooLargeError, TemporarilyUnavailableError } from '../src/rfc5849/errors';
+import { InvalidRequestError, RequestTooLargeError } from '../src/rfc5849/errors';
 import { untilClosed } from './support/raw-http';
 import { formBody, sign, type Identity } from './support/sign';
 import { expectUnguardedFormLimit } from './support/unguarded-form';
@@ -211,15 +212,28 @@ describe('a 413', () => {
 });
 
 describe('closesConnection', () => {
-  it('ends the connection with a 413 on HTTP/1.x only: HTTP/2 has no Connection header (Node warns of one)', () => {
-    const tooLarge = new RequestTooLargeError(1);
-    expect(closesConnection(tooLarge, { httpVersionMajor: 1 })).toBe(true);
-    expect(closesConnection(tooLarge, { httpVersionMajor: 2 })).toBe(false);
-    expect(closesConnection(new TemporarilyUnavailableError(), { httpVersionMajor: 1 })).toBe(false);
+  const req = (httpVersionMajor: number, complete: boolean, headers: Record<string, string> = {}) => ({
+    httpVersionMajor,
+    complete,
+    headers,
+  });
+  const refused = new InvalidRequestError('refused');
+
+  it('ends the connection with a 413, and with any refusal before an announced body was read to its end', () => {
+    expect(closesConnection(new RequestTooLargeError(1), req(1, true))).toBe(true);
+    expect(closesConnection(refused, req(1, false, { 'content-length': '1000000000000' }))).toBe(true);
+    expect(closesConnection(refused, req(1, false, { 'transfer-encoding': 'chunked' }))).toBe(true);
+  });
+
+  it('keeps it for a refusal of a bodiless request or of a body read whole, and on HTTP/2, which has no such header', () => {
+    expect(closesConnection(refused, req(1, false))).toBe(false);
+    expect(closesConnection(refused, req(1, false, { 'content-length': '0' }))).toBe(false);
+    expect(closesConnection(refused, req(1, true, { 'content-length': '10' }))).toBe(false);
+    expect(closesConnection(new RequestTooLargeError(1), req(2, false, { 'content-length': '10' }))).toBe(false);
   });
 });
 
-describe('a Koa app mounted under a path by Express (Connect)', () => {
+describe('a Koa app run by Express, or running Express', () => {
   it('verifies the target the client sent and signed, which Express keeps in req.originalUrl', async () => {
     const koa = new Koa();
     const router = new Router();
@@ -270,6 +284,60 @@ describe('a Koa app mounted under a path by Express (Connect)', () => {
     const res = await get('/k/me');
     expect({ status: res.status, body: res.body as unknown }).toEqual({ status: 200, body: { path: '/me' } });
     expect((await get('/me')).status).toBe(401);
+  });
+
+  it.each([
+    ['Express 4', express],
+    ['Express 5', express5],
+  ])("verifies the target %s received when it rewrote it before Koa's mount, not the rewrite", async (_name, make) => {
+    const koa = new Koa();
+    const router = new Router();
+    router.get('/users/current/profile', requireOAuth(protector), (ctx) => {
+      ctx.body = { path: ctx.path };
+    });
+    koa.use(router.routes());
+    const outer = make();
+    outer.use((req: express.Request, _res: express.Response, next: express.NextFunction) => {
+      if (req.url === '/k/me') req.url = '/k/users/current/profile'; // an alias: Express keeps req.originalUrl
+      next();
+    });
+    outer.use('/k', koa.callback());
+    const get = (signed: string) =>
+      request(outer)
+        .get('/k/me')
+        .set('Host', '127.0.0.1')
+        .set('Authorization', sign({ url: `http://127.0.0.1${signed}`, who: ME }).header);
+    expect((await get('/k/me')).status).toBe(200);
+    expect((await get('/users/current/profile')).status).toBe(401);
+  });
+
+  it('verifies the target Koa received when an Express app inside it saw a longer rewrite (koa-rewrite, koa-connect)', async () => {
+    const koa = new Koa();
+    koa.use(async (ctx, next) => {
+      if (ctx.path === '/me') ctx.url = '/v2/users/current/profile'; // Koa keeps ctx.originalUrl
+      await next();
+    });
+    const inner = express();
+    inner.use((_req, _res, next) => next());
+    koa.use(
+      (ctx, next) =>
+        new Promise<void>((resolve, reject) => {
+          inner(ctx.req as express.Request, ctx.res as express.Response, (error?: unknown) =>
+            error ? reject(error as Error) : resolve(next()),
+          );
+        }),
+    );
+    koa.use(requireOAuth(protector));
+    koa.use((ctx) => {
+      ctx.body = {};
+    });
+    const get = (signed: string) =>
+      request(koa.callback())
+        .get('/me')
+        .set('Host', '127.0.0.1')
+        .set('Authorization', sign({ url: `http://127.0.0.1${signed}`, who: ME }).header);
+    expect((await get('/me')).status).toBe(200);
+    expect((await get('/v2/users/current/profile')).status).toBe(401);
   });
 });
 

@@ -8,7 +8,7 @@ import { HttpError, type Action } from 'routing-controllers';
 import { isMultipart } from '../http/media-type';
 import { namesOAuth } from '../protector/adapter-request';
 import { verifiedBy } from '../protector/current-credential';
-import { responseOf } from '../protector/refusal';
+import { closesConnection, responseOf } from '../protector/refusal';
 import { ResourceProtector, type GuardedRequest } from '../protector/resource-protector';
 import type { RouteOptions } from '../protector/route-options';
 import type { Client, TokenCredential } from '../rfc5849/credentials';
@@ -97,6 +97,7 @@ function verifiedFor(
       if (!(error instanceof OAuthError)) throw error;
       const refusal = new OAuthHttpError(error);
       adapter.setHeaders(refusal.headers);
+      if (closesConnection(error, adapter.request.req)) adapter.setHeaders({ Connection: 'close' });
       throw refusal;
     },
   );

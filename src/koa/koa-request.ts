@@ -21,16 +21,16 @@ export function koaRequest(ctx: KoaContext, uploadsReadLater = false): AdapterRe
 }
 
 /**
- * The request-target as the client sent it: Koa's `ctx.originalUrl` is `req.url` when Koa made its context, which an
- * Express (or Connect) app that mounted Koa's callback under a path has already cut; such an app keeps the target it
- * received in `req.originalUrl`. Each framework only ever cuts a mount path off the target, so the longer of the two
- * readings is the one received: an Express app run inside Koa (koa-connect, after koa-mount cut the path) sets
- * `req.originalUrl` to what it was handed, shorter than Koa's.
+ * The request-target as the client sent it. Koa's `ctx.originalUrl` is `req.url` when Koa made its context, which an
+ * Express app that runs Koa's callback (`app.use('/k', koa.callback())`) has already cut, or rewritten; Express keeps
+ * the target it received in `req.originalUrl`, and the path it cut in `req.baseUrl` while its handler runs, which Koa's
+ * callback never returns from. An Express app run inside Koa (koa-connect) sets `req.originalUrl` to whatever Koa's
+ * middlewares left in `req.url`, and takes `req.baseUrl` back when it hands the request on: Koa's reading is then the
+ * one received.
  */
 function originalTarget(ctx: KoaContext): string {
-  const mounted = (ctx.req as { originalUrl?: unknown }).originalUrl;
-  const own = ctx.originalUrl;
-  return typeof mounted === 'string' && mounted.length > own.length ? mounted : own;
+  const { originalUrl, baseUrl } = ctx.req as { originalUrl?: unknown; baseUrl?: unknown };
+  return typeof originalUrl === 'string' && typeof baseUrl === 'string' ? originalUrl : ctx.originalUrl;
 }
 
 /**

@@ -4,8 +4,9 @@
  * `launch_presentation_return_url`, a page for browsers). The guard attaches it to the error it throws, out
  * of sight, so that every adapter writes the same response.
  */
-import { validateHeaderName, validateHeaderValue } from 'node:http';
+import { validateHeaderName, validateHeaderValue, type IncomingMessage } from 'node:http';
 import type { HttpRequest } from '../http/http-request';
+import { hasBody } from '../http/request-body';
 import type { OAuthError } from '../rfc5849/errors';
 import { errorResponse, type ErrorResponse } from './error-response';
 
@@ -65,11 +66,14 @@ function isWritable(value: unknown): value is RefusalResponse {
 
 /**
  * Whether the connection ends with this refusal, whatever response renders it: a 413's (RFC 9110 §15.5.14: the server
- * may close it). Kept alive, Node would read the refused body to its end to find the next request: a Content-Length of
- * a terabyte held the connection until requestTimeout (300 s). HTTP/1.x only: HTTP/2 has no such header.
+ * may close it), and any refusal written before an announced body was read to its end. Kept alive, Node would read the
+ * refused body to find the next request: a Content-Length of a terabyte held the connection until requestTimeout
+ * (300 s). HTTP/1.x only: HTTP/2 has no such header.
  */
-export const closesConnection = (error: OAuthError, req: { httpVersionMajor: number }): boolean =>
-  error.status === 413 && req.httpVersionMajor === 1;
+export const closesConnection = (
+  error: OAuthError,
+  req: Pick<IncomingMessage, 'httpVersionMajor' | 'complete' | 'headers'>,
+): boolean => req.httpVersionMajor === 1 && (error.status === 413 || (!req.complete && hasBody(req.headers)));
 
 /** The response to write for a refused request: the one the guard attached, or the contract's. */
 export function responseOf(error: OAuthError, realm = ''): RefusalResponse {

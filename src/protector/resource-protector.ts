@@ -6,6 +6,7 @@ import type { Client, TokenCredential } from '../rfc5849/credentials';
 import { recover, type MaybePromise } from '../rfc5849/maybe-promise';
 import { OAuthError, TemporarilyUnavailableError } from '../rfc5849/errors';
 import type { SignatureMethod } from '../rfc5849/signature-method';
+import { nonceLifetimeSeconds } from '../rfc5849/timestamp-nonce';
 import {
   verifyRequest,
   type OAuthRequest,
@@ -160,7 +161,8 @@ export class ResourceProtector<C extends Client = Client, T extends TokenCredent
     const existsNonce = options.existsNonce ?? createExistsNonce(options.nonceCache as NonceCache);
     const ms = settings.storeTimeoutMs;
     const nonceMarginSeconds = Math.ceil(ms / 1000);
-    const keptSeconds = settings.timestampWindowSeconds + 1 + nonceMarginSeconds;
+    // How long it keeps a nonce stamped now (the window, a second, the store timeout), from the lifetime's one owner.
+    const keptSeconds = nonceLifetimeSeconds(0, 0, settings.timestampWindowSeconds) + nonceMarginSeconds;
     const store = nonceStoreRecord(nonceStoreOf(existsNonce), keptSeconds);
     const calls = () => new StoreCalls(ms, settings.limits.storeCallsWaiting);
     const [clients, tokens, nonces] = [calls(), calls(), calls()];
