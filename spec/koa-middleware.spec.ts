@@ -233,6 +233,21 @@ describe('closesConnection', () => {
   });
 });
 
+/**
+ * An Express app run as Koa middleware, as koa-connect runs it: it sets `req.originalUrl` to the path it is handed,
+ * then hands the request on to Koa's next middleware.
+ */
+function expressInside(): Koa.Middleware {
+  const inner = express();
+  inner.use((_req, _res, next) => next());
+  return (ctx, next) =>
+    new Promise<void>((resolve, reject) => {
+      inner(ctx.req as express.Request, ctx.res as express.Response, (error?: unknown) =>
+        error ? reject(error as Error) : resolve(next()),
+      );
+    });
+}
+
 describe('a Koa app run by Express, or running Express', () => {
   it('verifies the target the client sent and signed, which Express keeps in req.originalUrl', async () => {
     const koa = new Koa();
@@ -262,16 +277,7 @@ describe('a Koa app run by Express, or running Express', () => {
       if (ctx.path.startsWith('/k/')) ctx.path = ctx.path.slice(2); // what koa-mount('/k', ...) does
       await next();
     });
-    const inner = express(); // run as koa-connect runs it: it sets req.originalUrl to the path it was handed
-    inner.use((_req, _res, next) => next());
-    koa.use(
-      (ctx, next) =>
-        new Promise<void>((resolve, reject) => {
-          inner(ctx.req as express.Request, ctx.res as express.Response, (error?: unknown) =>
-            error ? reject(error as Error) : resolve(next()),
-          );
-        }),
-    );
+    koa.use(expressInside());
     koa.use(requireOAuth(protector));
     koa.use((ctx) => {
       ctx.body = { path: ctx.path };
@@ -317,16 +323,7 @@ describe('a Koa app run by Express, or running Express', () => {
       if (ctx.path === '/me') ctx.url = '/v2/users/current/profile'; // Koa keeps ctx.originalUrl
       await next();
     });
-    const inner = express();
-    inner.use((_req, _res, next) => next());
-    koa.use(
-      (ctx, next) =>
-        new Promise<void>((resolve, reject) => {
-          inner(ctx.req as express.Request, ctx.res as express.Response, (error?: unknown) =>
-            error ? reject(error as Error) : resolve(next()),
-          );
-        }),
-    );
+    koa.use(expressInside());
     koa.use(requireOAuth(protector));
     koa.use((ctx) => {
       ctx.body = {};
