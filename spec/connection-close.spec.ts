@@ -5,13 +5,12 @@
  */
 import 'reflect-metadata';
 import Koa from 'koa';
-import { once } from 'node:events';
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Authorized, JsonController, Post, useContainer, useKoaServer } from 'routing-controllers';
 import { Container } from 'typedi';
 import { oauthAuthorizationChecker, requireOAuth, ResourceProtector } from '../src';
 import { plainHttpProtector, WHO } from './support/fixtures';
+import { loopbackListen, type Listen } from './support/listen';
 import { untilClosed } from './support/raw-http';
 import { sign } from './support/sign';
 
@@ -25,20 +24,9 @@ class CheckedController {
 }
 
 const protector = plainHttpProtector();
-const servers: Server[] = [];
-afterAll(() => {
-  for (const server of servers) {
-    server.closeAllConnections();
-    server.close();
-  }
-});
-
-async function listen(app: { listen(port: number, host: string): Server }): Promise<number> {
-  const server = app.listen(0, '127.0.0.1');
-  servers.push(server);
-  await once(server, 'listening');
-  return (server.address() as AddressInfo).port;
-}
+const listenOn = loopbackListen();
+const listen: (app: Parameters<Listen>[0]) => Promise<number> = async (app) =>
+  ((await listenOn(app)).address() as AddressInfo).port;
 
 const TERABYTE = `Content-Length: ${10 ** 12}`;
 

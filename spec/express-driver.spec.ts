@@ -6,7 +6,6 @@ import 'reflect-metadata';
 import { IsString } from 'class-validator';
 import express4 from 'express';
 import express5 from 'express5';
-import { once } from 'node:events';
 import { request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
@@ -35,6 +34,7 @@ import {
   type TokenCredential,
 } from '../src';
 import { oauthBodyParser, requireOAuth } from '../src/express';
+import { loopbackListen } from './support/listen';
 import { formBody, sign, type Identity } from './support/sign';
 import { expectUnguardedFormLimit } from './support/unguarded-form';
 
@@ -380,6 +380,7 @@ describe.each([
   ['Express 4', express4],
   ['Express 5', express5],
 ])('on %s without oauthBodyParser(), an optional route', (_name, express) => {
+  const listen = loopbackListen();
   const app = express();
   app.set('trust proxy', 'loopback');
   const optional = requireOAuth(protector, { optional: true });
@@ -411,9 +412,7 @@ describe.each([
   });
 
   it('reads an empty JSON body as none however it is framed (chunked, Content-Length: 00), as the guard did', async () => {
-    const server = app.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    const { port } = server.address() as AddressInfo;
+    const { port } = (await listen(app)).address() as AddressInfo;
     const post = (headers: Record<string, string>) =>
       new Promise<{ status?: number; body: string }>((resolve, reject) => {
         const req = httpRequest({ port, host: '127.0.0.1', method: 'POST', path: '/json', headers }, (res) => {
@@ -423,20 +422,16 @@ describe.each([
         });
         req.on('error', reject).end();
       });
-    try {
-      for (const framing of <Record<string, string>[]>[
-        { 'transfer-encoding': 'chunked' },
-        { 'content-length': '00' },
-        { 'content-length': '0' },
-      ]) {
-        const res = await post({ 'content-type': 'application/json', ...framing });
-        expect({ status: res.status, body: JSON.parse(res.body) as unknown }).toEqual({
-          status: 200,
-          body: { body: {}, credential: false },
-        });
-      }
-    } finally {
-      server.close();
+    for (const framing of <Record<string, string>[]>[
+      { 'transfer-encoding': 'chunked' },
+      { 'content-length': '00' },
+      { 'content-length': '0' },
+    ]) {
+      const res = await post({ 'content-type': 'application/json', ...framing });
+      expect({ status: res.status, body: JSON.parse(res.body) as unknown }).toEqual({
+        status: 200,
+        body: { body: {}, credential: false },
+      });
     }
   });
 

@@ -5,7 +5,6 @@ import Router from '@koa/router';
 import express from 'express';
 import express5 from 'express5';
 import Koa from 'koa';
-import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
@@ -25,6 +24,7 @@ import {
 import { expectWarning, PLAIN_HTTP_NOTICE } from './support/console';
 import { closesConnection } from '../src/protector/refusal';
 import { InvalidRequestError, RequestTooLargeError } from '../src/rfc5849/errors';
+import { loopbackListen } from './support/listen';
 import { untilClosed } from './support/raw-http';
 import { formBody, sign, type Identity } from './support/sign';
 import { expectUnguardedFormLimit } from './support/unguarded-form';
@@ -181,6 +181,8 @@ describe("on an app of typed state (Koa's own types, checked by the suite's type
 });
 
 describe('a 413', () => {
+  const listen = loopbackListen();
+
   it("closes the connection, whatever response an application's renderRefusal makes of it", async () => {
     const rendered = expectWarning(
       PLAIN_HTTP_NOTICE,
@@ -193,21 +195,15 @@ describe('a 413', () => {
     const app = new Koa().use(oauthBodyParser(rendered)).use((ctx) => {
       ctx.body = {};
     });
-    const server = app.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    try {
-      const { port } = server.address() as AddressInfo;
-      const head = [
-        'POST /x HTTP/1.1',
-        'Host: 127.0.0.1',
-        'Content-Type: application/json',
-        `Content-Length: ${10 ** 12}`,
-      ];
-      const reply = await untilClosed(port, head); // ends when the server closes the connection
-      expect(reply).toMatch(/^HTTP\/1\.1 413 [^]*\r\nConnection: close\r\n[^]*too big$/);
-    } finally {
-      server.close();
-    }
+    const { port } = (await listen(app)).address() as AddressInfo;
+    const head = [
+      'POST /x HTTP/1.1',
+      'Host: 127.0.0.1',
+      'Content-Type: application/json',
+      `Content-Length: ${10 ** 12}`,
+    ];
+    const reply = await untilClosed(port, head); // ends when the server closes the connection
+    expect(reply).toMatch(/^HTTP\/1\.1 413 [^]*\r\nConnection: close\r\n[^]*too big$/);
   }, 10_000);
 });
 

@@ -9,8 +9,6 @@ import { IsInt, IsOptional } from 'class-validator';
 import express4 from 'express';
 import express5 from 'express5';
 import Koa from 'koa';
-import { once } from 'node:events';
-import type { Server } from 'node:http';
 import {
   Ctx,
   Get,
@@ -25,6 +23,7 @@ import request from 'supertest';
 import { Container, Service } from 'typedi';
 import { oauthBodyParser, RequireOAuth, ResourceProtector, type GuardedRequest, type OAuthState } from '../src';
 import { plainHttpProtector, WHO } from './support/fixtures';
+import { loopbackListen } from './support/listen';
 import { sign } from './support/sign';
 
 class Page {
@@ -59,19 +58,11 @@ class ExpressRecordController {
 }
 
 const protector = plainHttpProtector();
-const servers: Server[] = [];
+const listen = loopbackListen();
 beforeAll(() => {
   useContainer(Container);
   Container.set(ResourceProtector, protector);
 });
-afterAll(() => Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve)))));
-
-const listen = async (app: { listen(port: number, host: string): Server }) => {
-  const server = app.listen(0, '127.0.0.1');
-  servers.push(server);
-  await once(server, 'listening');
-  return server;
-};
 
 describe.each([
   [

@@ -1,8 +1,8 @@
 /**
  * An OAuth error as an HTTP response, the same on every framework: JSON `{ error, error_description }`,
  * `Cache-Control: no-store`, `X-Content-Type-Options: nosniff`, the `WWW-Authenticate: OAuth realm=...`
- * challenge (with Problem Reporting parameters) on a 401, and `Retry-After` on a 503.
- * Adapters write it as it is: routing-controllers would turn a thrown middleware error into its own 500 or text body.
+ * challenge (with Problem Reporting parameters) on a 401, and `Retry-After` on a 503. Adapters write it as
+ * it is: routing-controllers would turn a thrown middleware error into its own 500 or text body.
  */
 import type { OAuthError } from '../rfc5849/errors';
 
