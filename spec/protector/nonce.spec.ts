@@ -63,6 +63,15 @@ describe('MemoryNonceCache', () => {
     },
   );
 
+  it('refuses options that are not { capacity } when made: a number alone, or a misspelt name', () => {
+    // Both made a cache of the default capacity (6,000,000) without a word.
+    expect(() => new MemoryNonceCache(1000 as never)).toThrow(/MemoryNonceCache option must be an object, not 1000/);
+    expect(() => new MemoryNonceCache({ capacty: 1000 } as never)).toThrow(
+      /Unknown MemoryNonceCache option "capacty"; known: capacity/,
+    );
+    expect(() => new MemoryNonceCache({ capacity: '1000' as never })).toThrow(/not "1000"/);
+  });
+
   it.each([
     [NaN, 1_700_000_000],
     [300, NaN],

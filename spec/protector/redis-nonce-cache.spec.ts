@@ -214,4 +214,23 @@ describe('RedisNonceCache clients', () => {
     await expect(new RedisNonceCache('redis://localhost').close()).resolves.toBeUndefined();
     expect(redis.disconnect).toHaveBeenCalledTimes(1);
   });
+
+  // `new RedisNonceCache(process.env.REDIS_URL!)` with the variable unset failed every request (503); set but empty,
+  // ioredis connected to localhost:6379 without a word.
+  it.each<[string, unknown]>([
+    ['undefined', undefined],
+    ['the empty string', ''],
+    ['a number', 6379],
+    ['an object that is no client', { set() {} }],
+  ])('refuses %s for a URL or client when made', (_what, redisOrUrl) => {
+    expect(() => new RedisNonceCache(redisOrUrl as never)).toThrow(TypeError);
+    expect(IORedis).not.toHaveBeenCalled();
+  });
+
+  it('refuses a prefix that is not text, and an option of another name, when made', () => {
+    expect(() => new RedisNonceCache(redis, { prefix: 5 as never })).toThrow(/prefix must be text/);
+    expect(() => new RedisNonceCache(redis, { keyPrefix: 'x:' } as never)).toThrow(
+      /Unknown RedisNonceCache option "keyPrefix"; known: prefix, redisOptions/,
+    );
+  });
 });

@@ -9,8 +9,8 @@ import {
   type RouteOptions,
   type SignatureMethod,
 } from '../../src';
-import { requireOAuth as expressRequireOAuth } from '../../src/express';
-import { requireOAuth as koaRequireOAuth } from '../../src/koa';
+import { oauthBodyParser as expressBodyParser, requireOAuth as expressRequireOAuth } from '../../src/express';
+import { oauthBodyParser as koaBodyParser, requireOAuth as koaRequireOAuth } from '../../src/koa';
 import { errorResponse } from '../../src/protector/error-response';
 import { DEFAULT_LIMITS, DEFAULTS } from '../../src/protector/settings';
 import { client, token, WHO } from '../support/fixtures';
@@ -88,6 +88,35 @@ describe('a setting that would not mean what it says is refused at construction'
       { baseString: 'MasterCard' as never },
       /baseString is one of 'rfc5849', 'mastercard'/,
     ],
+    // A name that is no setting left the setting at its default without a word.
+    [
+      'a misspelt limit',
+      { limits: { maxBody: 1024 } as never },
+      /Unknown limits "maxBody"; known: authorizationHeader, parameters,/,
+    ],
+    ['limits that are no object', { limits: 5 as never }, /limits must be an object, not 5/],
+    ['a misspelt setting', { timestampWindow: 60 } as never, /Unknown option "timestampWindow"; known: /],
+    ['a limit given as text shows it was text', { limits: { body: '65536' as never } }, /not "65536"/],
+    // A form or JSON body is read as one string: a longer one than V8 makes threw, a 500.
+    [
+      'a body limit over the longest string V8 makes',
+      { limits: { body: 2 ** 29 } },
+      /limits\.body must be a whole number from 0 to 536870888/,
+    ],
+    // Stores and hooks that are not functions failed every request later (503), or were ignored without a word.
+    ['no queryClient', { queryClient: undefined }, /queryClient must be a function, not undefined/],
+    ['queryToken given as text', { queryToken: 'SELECT 1' as never }, /queryToken must be a function, not string/],
+    ['a nonceCache without setIfAbsent()', { nonceCache: {} as never }, /nonceCache must be a NonceCache/],
+    ['an audit hook that is an object', { audit: { info() {} } as never }, /audit must be a function, not object/],
+    ['renderRefusal given as text', { renderRefusal: 'x' as never }, /renderRefusal must be a function/],
+    ['getScopes given an array', { getScopes: ['admin'] as never }, /getScopes must be a function/],
+    // 'false' from an environment variable logged the base string of every refused signature.
+    ['debugSignatures as text', { debugSignatures: 'false' as never }, /debugSignatures must be true, false or a/],
+    [
+      'a custom signature method that is no method',
+      { customSignatureMethods: { 'MY-HMAC': 1 as never } },
+      /customSignatureMethods\["MY-HMAC"\] is no signature method/,
+    ],
     [
       'a misspelt signature method',
       { signatureMethods: ['HMAC-SHA1', 'hmac-sha256'] },
@@ -139,6 +168,9 @@ describe("a route's options are checked where the route is declared", () => {
     expect(() => declare({ optional: 'yes' as never })).toThrow(/optional is true or false/);
     expect(() => declare({ twoLegged: 1 as never })).toThrow(/twoLegged is true or false/);
     expect(() => declare({ baseString: 'RFC5849' as never })).toThrow(/baseString is one of 'rfc5849', 'mastercard'/);
+    // A misspelt name left the route open to every valid token: no scope, no predicate.
+    expect(() => declare({ scope: ['admin'] } as never)).toThrow(/Unknown route option "scope"; known: realm,/);
+    expect(() => declare({ authorise: () => false } as never)).toThrow(/Unknown route option "authorise"/);
     expect(() =>
       declare({
         realm: 'fine',
@@ -218,5 +250,20 @@ describe('settings that change what a request must carry', () => {
       expect.objectContaining({ code: 'unsupported_signature_method' }),
     );
     expect(() => verifierWith({ signatureMethods: ['X-LENGTH'] })).toThrow(/Unknown signature method "X-LENGTH"/);
+  });
+});
+
+describe('a middleware is given a protector, whose settings it reads', () => {
+  // 0.1's `oauthBodyParser()` and `oauthBodyParser({ limit })` were mounted without a word, then answered 500.
+  it.each([
+    ['Koa oauthBodyParser', koaBodyParser],
+    ['Express oauthBodyParser', expressBodyParser],
+    ['Koa requireOAuth', koaRequireOAuth],
+    ['Express requireOAuth', expressRequireOAuth],
+  ])('%s', (_name, middleware) => {
+    for (const given of [undefined, { limit: 1_000_000 }]) {
+      expect(() => (middleware as (protector: unknown) => unknown)(given)).toThrow(/takes a ResourceProtector/);
+    }
+    expect(() => (middleware as (protector: unknown) => unknown)(protectorWith({}))).not.toThrow();
   });
 });

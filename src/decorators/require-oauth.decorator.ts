@@ -1,5 +1,10 @@
 import { getMetadataArgsStorage, UseBefore } from 'routing-controllers';
-import { checkRouteOptions, mergeRouteOptions, type RouteOptions } from '../protector/route-options';
+import {
+  checkRouteOptions,
+  mergeRouteOptions,
+  ROUTE_OPTION_NAMES,
+  type RouteOptions,
+} from '../protector/route-options';
 import { ResourceProtector } from '../protector/resource-protector';
 import { bodyShapeOf, checkNoUploads } from './action-body';
 import { actionGuard } from './action-guard';
@@ -71,7 +76,7 @@ function guardAction(controller: Function, method: string, first: boolean): void
  * add to the class's), and the action has one guard, which verifies the request once.
  */
 export function RequireOAuth(options: RequireOAuthOptions = {}): ClassDecorator & MethodDecorator {
-  checkRouteOptions(options);
+  checkRouteOptions(options, [...ROUTE_OPTION_NAMES, 'protector']);
   return (target: object, method?: string | symbol) => {
     decorations++;
     if (method === undefined) {

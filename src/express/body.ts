@@ -8,13 +8,14 @@
 import { parsedBody } from '../http/body-value';
 import { isMultipart } from '../http/media-type';
 import { hasBody, readBody } from '../http/request-body';
-import type { ResourceProtector } from '../protector/resource-protector';
+import { checkProtector, type ResourceProtector } from '../protector/resource-protector';
 import { OAuthError } from '../rfc5849/errors';
 import { isPromiseLike } from '../rfc5849/maybe-promise';
 import type { ExpressMiddleware, ExpressRequest } from './express-types';
 import { renderOAuthError } from './render-error';
 
 export function oauthBodyParser(protector: ResourceProtector): ExpressMiddleware {
+  checkProtector(protector, 'oauthBodyParser(protector)');
   return (req, res, next) => {
     const headers = req.headers;
     const contentType = headers['content-type'];

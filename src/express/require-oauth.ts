@@ -1,4 +1,4 @@
-import type { ResourceProtector } from '../protector/resource-protector';
+import { checkProtector, type ResourceProtector } from '../protector/resource-protector';
 import { checkRouteOptions, type RouteOptions } from '../protector/route-options';
 import type { ExpressMiddleware } from './express-types';
 import { createExpressGuard } from './guard';
@@ -9,6 +9,7 @@ import { createExpressGuard } from './guard';
  * and from `currentCredential()`; `req.query` and `req.body` hold what was verified.
  */
 export function requireOAuth(protector: ResourceProtector, route: RouteOptions = {}): ExpressMiddleware {
+  checkProtector(protector, 'requireOAuth(protector)');
   checkRouteOptions(route);
   const target = { route, bodyShape: 'any' as const };
   return createExpressGuard(

@@ -7,12 +7,13 @@
  */
 import { parsedBody } from '../http/body-value';
 import { hasBody, readBody } from '../http/request-body';
-import type { ResourceProtector } from '../protector/resource-protector';
+import { checkProtector, type ResourceProtector } from '../protector/resource-protector';
 import { OAuthError } from '../rfc5849/errors';
 import type { KoaContext, KoaMiddleware, KoaNext } from './koa-types';
 import { renderOAuthError } from './render-error';
 
 export function oauthBodyParser(protector: ResourceProtector): KoaMiddleware {
+  checkProtector(protector, 'oauthBodyParser(protector)');
   // A bodiless request (most GETs) passes straight on: no async function, so no promise of its own.
   return (ctx, next) => (!hasBody(ctx.req.headers) || ctx.is('multipart') ? next() : readKoaBody(protector, ctx, next));
 }

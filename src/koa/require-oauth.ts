@@ -1,4 +1,4 @@
-import type { ResourceProtector } from '../protector/resource-protector';
+import { checkProtector, type ResourceProtector } from '../protector/resource-protector';
 import { checkRouteOptions, type RouteOptions } from '../protector/route-options';
 import { createGuard } from './guard';
 import type { KoaMiddleware } from './koa-types';
@@ -10,6 +10,7 @@ import type { KoaMiddleware } from './koa-types';
  * was verified.
  */
 export function requireOAuth(protector: ResourceProtector, route: RouteOptions = {}): KoaMiddleware {
+  checkProtector(protector, 'requireOAuth(protector)');
   checkRouteOptions(route);
   const target = { route, bodyShape: 'any' as const };
   return createGuard(

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { NonceCache } from './nonce-cache';
-import { wholeNumber } from './settings';
+import { checkNames, wholeNumber } from './settings';
 import { sipHash24, sipHashKey } from './siphash';
 
 export interface MemoryNonceCacheOptions {
@@ -73,6 +73,8 @@ export class MemoryNonceCache implements NonceCache {
   private sweptUpTo = -1;
 
   constructor(options: MemoryNonceCacheOptions = {}) {
+    // `new MemoryNonceCache(1000)` or `{ capacty }` would make a cache of the default capacity without a word.
+    checkNames('MemoryNonceCache option', options, ['capacity']);
     const capacity = options.capacity ?? 6_000_000;
     // NaN (an unset environment variable, read with Number()) would never count as full and the table, never grown,
     // would fill until a probe found no empty slot: a process at 100% CPU. Zero would refuse every request.

@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { digest } from '../rfc5849/digest';
 import type { NonceCache } from './nonce-cache';
+import { checkNames } from './settings';
 
 /**
  * What the cache needs of a Redis client: an ioredis `Redis` or `Cluster` fits. Declared here, not
@@ -89,6 +90,16 @@ export class RedisNonceCache implements NonceCache {
    * less than a write (and a wake-up of Redis) per request.
    */
   constructor(redis: RedisClientLike | string, options: RedisNonceCacheOptions = {}) {
+    // `new RedisNonceCache(process.env.REDIS_URL!)` with the variable unset made a cache that failed every request
+    // (503), and with it empty ('') one on localhost:6379, ioredis's default.
+    const client = redis as Partial<RedisClientLike> | string | null | undefined;
+    if (typeof client === 'string' ? client === '' : typeof client?.evalsha !== 'function') {
+      throw new TypeError('RedisNonceCache needs a redis:// URL, or an ioredis client (Redis or Cluster).');
+    }
+    checkNames('RedisNonceCache option', options, ['prefix', 'redisOptions']);
+    if (options.prefix !== undefined && typeof options.prefix !== 'string') {
+      throw new TypeError('The RedisNonceCache prefix must be text.');
+    }
     this.prefix = options.prefix ?? 'oauth1:nonce:';
     this.ownsClient = typeof redis === 'string';
     if (typeof redis === 'string') {

@@ -22,7 +22,15 @@ import { verifiedRequests } from './current-credential';
 import { createExistsNonce, nonceStoreOf, type ExistsNonce } from './exists-nonce';
 import type { NonceCache } from './nonce-cache';
 import type { RouteOptions } from './route-options';
-import { checkSignatureMethods, resolveSettings, type Limits, type SettingOptions, type Settings } from './settings';
+import {
+  checkNames,
+  checkSignatureMethods,
+  DEFAULTS,
+  resolveSettings,
+  type Limits,
+  type SettingOptions,
+  type Settings,
+} from './settings';
 import { errorResponse } from './error-response';
 import { guardRequest, reportRefusal, type GuardContext, type GuardedRequest } from './guard-request';
 import { withResponse, type RenderRefusal } from './refusal';
@@ -129,6 +137,67 @@ function nowSecondsBy(clock: () => number, store: NonceStoreRecord): () => numbe
   };
 }
 
+/** The options that are no settings: the stores and the hooks. */
+const STORES_AND_HOOKS = [
+  'queryClient',
+  'queryToken',
+  'nonceCache',
+  'existsNonce',
+  'debugSignatures',
+  'getScopes',
+  'audit',
+  'renderRefusal',
+] as const;
+const OPTION_NAMES: readonly string[] = [
+  ...Object.keys(DEFAULTS),
+  'limits',
+  'customSignatureMethods',
+  ...STORES_AND_HOOKS,
+];
+
+const kindOf = (value: unknown): string => (value === null ? 'null' : typeof value);
+
+/**
+ * The options that are not settings, checked as the settings are (docs/decisions.md): a misspelt name, a store that is
+ * not a function, a nonce cache without `setIfAbsent()`, a hook that is not a function (it failed on every request
+ * later, or was ignored without a word), `debugSignatures` as text (`'false'` from an environment variable logged every
+ * refused signature's base string).
+ */
+function checkOptions(options: ResourceProtectorOptions<Client, TokenCredential>): void {
+  checkNames('option', options, OPTION_NAMES);
+  const given = options as unknown as Record<(typeof STORES_AND_HOOKS)[number], unknown>;
+  const mustBeFunction = (name: (typeof STORES_AND_HOOKS)[number], required: boolean) => {
+    const value = given[name];
+    if ((required || value !== undefined) && typeof value !== 'function') {
+      throw new TypeError(`${name} must be a function, not ${kindOf(value)}.`);
+    }
+  };
+  mustBeFunction('queryClient', true);
+  mustBeFunction('queryToken', true);
+  for (const name of ['getScopes', 'audit', 'renderRefusal'] as const) mustBeFunction(name, false);
+  if (given.existsNonce !== undefined) mustBeFunction('existsNonce', true);
+  const cache = given.nonceCache as { setIfAbsent?: unknown } | null | undefined;
+  if (cache !== undefined && typeof cache?.setIfAbsent !== 'function') {
+    throw new TypeError('nonceCache must be a NonceCache, with a setIfAbsent(key, ttlSeconds, nowSeconds) method.');
+  }
+  const debug = given.debugSignatures;
+  if (debug !== undefined && typeof debug !== 'boolean' && typeof debug !== 'function') {
+    throw new TypeError(`debugSignatures must be true, false or a function, not ${kindOf(debug)}.`);
+  }
+}
+
+/**
+ * What a middleware is given as its protector is one (by its methods: a second copy of the library in node_modules makes
+ * another class): `oauthBodyParser()` and `oauthBodyParser({ limit })`, 0.1's forms, mounted without a word and then
+ * answered every request with a body 500, the limit's owner missing.
+ */
+export function checkProtector(protector: unknown, where: string): void {
+  const p = protector as { guard?: unknown; refusalOf?: unknown; limits?: unknown } | null | undefined;
+  if (typeof p?.guard !== 'function' || typeof p.refusalOf !== 'function') {
+    throw new TypeError(`${where} takes a ResourceProtector, whose settings it reads (limits.body among them).`);
+  }
+}
+
 const sameNames = (a: readonly string[], b: readonly string[]) =>
   a.length === b.length && a.every((name, i) => name === b[i]);
 
@@ -157,6 +226,7 @@ export class ResourceProtector<C extends Client = Client, T extends TokenCredent
     if ((options.nonceCache === undefined) === (options.existsNonce === undefined)) {
       throw new TypeError('A ResourceProtector needs exactly one of nonceCache and existsNonce.');
     }
+    checkOptions(options as unknown as ResourceProtectorOptions<Client, TokenCredential>);
     const settings = resolveSettings(options);
     const existsNonce = options.existsNonce ?? createExistsNonce(options.nonceCache as NonceCache);
     const ms = settings.storeTimeoutMs;

@@ -1,7 +1,7 @@
 import type { BodyShape } from '../http/body-value';
 import type { AccessRules, Authorize } from './access';
 import { checkBaseString, type BaseStringRule } from '../rfc5849/signature';
-import { checkRealm } from './settings';
+import { checkNames, checkRealm } from './settings';
 
 /** What a route may set for itself over the protector's settings. */
 export interface RouteOptions extends AccessRules {
@@ -21,6 +21,17 @@ export interface RouteOptions extends AccessRules {
   optional?: boolean;
 }
 
+/** The options a route may set. */
+export const ROUTE_OPTION_NAMES: readonly string[] = [
+  'realm',
+  'signatureMethods',
+  'twoLegged',
+  'baseString',
+  'optional',
+  'scopes',
+  'authorize',
+];
+
 /** A scope as a token may be granted it: one non-empty token, no spaces (RFC 6749 §3.3's scope-token). */
 const SCOPE = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
 
@@ -32,7 +43,9 @@ const isArrayOf = (value: unknown, item: (element: unknown) => boolean) => Array
  * `'read admin'` could only match a scope of that very spelling), signature methods that are not an array of names,
  * a predicate that is not a function, a switch that is not a boolean.
  */
-export function checkRouteOptions(route: RouteOptions): void {
+export function checkRouteOptions(route: RouteOptions, known: readonly string[] = ROUTE_OPTION_NAMES): void {
+  // A misspelt name (`scope`, `authorise`) would leave the route open to every valid token without a word.
+  checkNames('route option', route, known);
   if (route.realm !== undefined) checkRealm(route.realm);
   if (route.baseString !== undefined) checkBaseString(route.baseString);
   const refuse = (what: string) => {

@@ -3,7 +3,9 @@
  * lifetime on the window and clock, the body parser's limit, each store call's timeout) reads it from the
  * protector's resolved settings: nothing restates a default.
  */
+import { constants } from 'node:buffer';
 import type { PublicBase } from '../http/http-request';
+import { DIGEST_SIZES } from '../rfc5849/digest';
 import type { ParameterLimits } from '../rfc5849/parameter-sources';
 import { checkBaseString, type BaseStringRule } from '../rfc5849/signature';
 import type { SignatureMethod } from '../rfc5849/signature-method';
@@ -124,6 +126,8 @@ const given = <O extends object>(options: O | undefined): Partial<O> =>
 export function resolveSettings(options: SettingOptions): Readonly<Settings> {
   const { limits, customSignatureMethods, ...tunable } = options;
   const known = new Set<string>(Object.keys(DEFAULTS));
+  checkNames('limits', limits, Object.keys(DEFAULT_LIMITS));
+  checkCustomSignatureMethods(customSignatureMethods);
   const settings: Settings = {
     ...DEFAULTS,
     ...(Object.fromEntries(
@@ -147,6 +151,12 @@ const LONGEST_TIMER_MS = 2 ** 31 - 1;
  */
 const LONGEST_WINDOW_SECONDS = 365 * 24 * 60 * 60;
 
+/**
+ * The largest body: every body is kept as one Buffer, and a form or JSON body, and `oauthBodyParser()`'s
+ * `rawBody` on Koa, is read as one string, which V8 makes at most 2^29 − 24 characters long (a longer one threw, a 500).
+ */
+const LARGEST_BODY = Math.min(constants.MAX_STRING_LENGTH, constants.MAX_LENGTH);
+
 /** What an HTTP quoted-string may carry (RFC 9110 §5.6.4: tab, visible ASCII and space, obs-text). */
 const QUOTABLE = /^[\t\x20-\x7e\x80-\xff]*$/;
 
@@ -160,7 +170,48 @@ export function checkRealm(realm: unknown): void {
 /** A setting that must be a whole number in [least, most]: NaN, Infinity or text would switch its limit off. */
 export function wholeNumber(name: string, value: unknown, least: number, most: number): void {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < least || value > most) {
-    throw new TypeError(`${name} must be a whole number from ${least} to ${most}, not ${String(value)}.`);
+    throw new TypeError(`${name} must be a whole number from ${least} to ${most}, not ${shown(value)}.`);
+  }
+}
+
+/** A value as a message shows it: text in quotes, so that "1000" is not read as the number 1000. */
+export const shown = (value: unknown): string => (typeof value === 'string' ? JSON.stringify(value) : String(value));
+
+/**
+ * Refuses a name `options` has that is not among `names` (a misspelt `limits.maxBody` would otherwise leave the limit at
+ * its default without a word); an entry given as `undefined` is no entry, as everywhere.
+ */
+export function checkNames(what: string, options: unknown, names: readonly string[]): void {
+  if (options === undefined || options === null) return;
+  if (typeof options !== 'object') throw new TypeError(`${what} must be an object, not ${shown(options)}.`);
+  const unknown = Object.entries(options)
+    .filter(([name, value]) => value !== undefined && !names.includes(name))
+    .map(([name]) => JSON.stringify(name));
+  if (unknown.length > 0) {
+    throw new TypeError(`Unknown ${what} ${unknown.join(', ')}; known: ${names.join(', ')}.`);
+  }
+}
+
+/** Each of a protector's own methods is a method: a key type, a body-hash digest, `sign()` and `verify()`. */
+function checkCustomSignatureMethods(methods: unknown): void {
+  if (methods === undefined) return;
+  if (typeof methods !== 'object' || methods === null) throw new TypeError('customSignatureMethods must be an object.');
+  for (const [name, method] of Object.entries(methods)) {
+    const m = method as Partial<SignatureMethod> | null;
+    if (
+      typeof m !== 'object' ||
+      m === null ||
+      (m.keyType !== 'secret' && m.keyType !== 'rsa') ||
+      typeof m.bodyHashDigest !== 'string' ||
+      !Object.hasOwn(DIGEST_SIZES, m.bodyHashDigest) ||
+      typeof m.sign !== 'function' ||
+      typeof m.verify !== 'function'
+    ) {
+      throw new TypeError(
+        `customSignatureMethods[${JSON.stringify(name)}] is no signature method: keyType 'secret' or 'rsa', ` +
+          `bodyHashDigest one of ${Object.keys(DIGEST_SIZES).join(', ')}, sign() and verify().`,
+      );
+    }
   }
 }
 
@@ -179,16 +230,14 @@ function checkSettings(settings: Settings): void {
   ] as const) {
     wholeNumber(`limits.${name}`, limits[name], 1, Number.MAX_SAFE_INTEGER);
   }
-  wholeNumber('limits.body', limits.body, 0, Number.MAX_SAFE_INTEGER);
+  wholeNumber('limits.body', limits.body, 0, LARGEST_BODY);
   wholeNumber('timestampWindowSeconds', settings.timestampWindowSeconds, 1, LONGEST_WINDOW_SECONDS);
   wholeNumber('storeTimeoutMs', settings.storeTimeoutMs, 1, LONGEST_TIMER_MS);
   // Read as truthy otherwise: `allowInsecureTransport: 'false'` (an environment variable passed on) would allow http.
   for (const [name, fallback] of Object.entries(DEFAULTS)) {
     const value = settings[name as keyof TunableSettings];
     if (typeof fallback === 'boolean' && typeof value !== 'boolean') {
-      throw new TypeError(
-        `${name} must be true or false, not ${typeof value === 'string' ? `"${value}"` : String(value)}.`,
-      );
+      throw new TypeError(`${name} must be true or false, not ${shown(value)}.`);
     }
   }
   if (typeof settings.clock !== 'function') throw new TypeError('clock must be a function answering milliseconds.');
