@@ -31,7 +31,10 @@ export function parseFormEncoded(text: string, most = Infinity): Parameter[] {
   return params;
 }
 
-/** The longest form body remembered, in characters: larger ones are read again rather than kept. */
+/**
+ * The longest form body remembered, in characters: larger ones are read again rather than kept. Not the body limit
+ * (`limits.body`, whose default it happens to equal): a bound on what the process holds between two requests.
+ */
 const REMEMBERED_BODY_CHARS = 64 * 1024;
 
 /**
