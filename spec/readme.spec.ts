@@ -168,6 +168,15 @@ describe('the README', () => {
     expect(blocks.length).toBeGreaterThan(15);
   });
 
+  it('installs a TypeScript that ts-node runs on (TypeScript 7, npm’s latest, has no JavaScript API)', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const start = readme.indexOf('## Quick start');
+    const quickStart = readme.slice(start, readme.indexOf('\n## ', start));
+    expect(quickStart.split('\n').find((line) => /^npm install .*\bts-node\b/.test(line))).toMatch(
+      /\btypescript@[56]\b/,
+    );
+  });
+
   it('declares the reader’s names without a mistake of its own', () => {
     expect(diagnostics.get(join(HERE, 'world.d.ts'))).toEqual([]);
     expect(diagnostics.get('') ?? []).toEqual([]);
