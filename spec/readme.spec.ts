@@ -28,14 +28,14 @@ declare const koaApp: import('koa');
 declare const expressApp: import('express').Express;
 declare const launchHandler: import('koa').Middleware & import('express').RequestHandler;
 declare const logger: { info(record: object): void };
-declare const db: { prepare(sql: string): { get(...values: unknown[]): any } };
+declare const db: import('better-sqlite3').Database;
 declare class DemoClient implements import('routing-controllers-oauth1').Client {
   constructor(key: string, secret: string | null, rsaPublicKey: string | null, methods?: string[] | null);
   getClientSecret(): string | undefined;
   getRsaPublicKey(): string | undefined;
 }
 declare class DemoToken implements import('routing-controllers-oauth1').TokenCredential {
-  constructor(clientKey: string, token: string, secret: string, user: unknown);
+  constructor(clientKey: string, token: string, secret: string, user: User, scopes?: readonly string[]);
   user: User;
   getOAuthToken(): string;
   getOAuthTokenSecret(): string;
