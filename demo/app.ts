@@ -35,8 +35,27 @@ export function demoConfigFromEnv(env: NodeJS.ProcessEnv = process.env): DemoCon
     driver,
     insecureTransport: env.OAUTH1_INSECURE_TRANSPORT !== '0',
     trustProxy: env.TRUST_PROXY === '1',
-    redisUrl: env.REDIS_URL || undefined,
+    redisUrl: redisUrlOf(env.REDIS_URL),
   };
+}
+
+/**
+ * REDIS_URL as ioredis takes it (a redis:// or rediss:// URL, or a unix socket's absolute path), or a start-up
+ * error: ioredis reads any other text as a host (`notaurl`, `http://host`), which would start a demo whose every
+ * guarded request is a 503. The value is not echoed: it may hold a password.
+ */
+function redisUrlOf(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  if (value.startsWith('/')) return value;
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== 'redis:' && url.protocol !== 'rediss:') || url.hostname === '')
+    throw new Error("REDIS_URL must be a redis:// or rediss:// URL with a host, or a unix socket's absolute path");
+  return value;
 }
 
 export type DemoApp = DemoProtector & ({ driver: 'koa'; app: Koa } | { driver: 'express'; app: Express });

@@ -128,6 +128,7 @@ describe('npm run demo that cannot start', () => {
   it.each([
     ['a PORT that is no port', { PORT: 'abc' }, /PORT must be a port number/],
     ['an unknown DEMO_DRIVER', { DEMO_DRIVER: 'hapi' }, /DEMO_DRIVER must be koa or express/],
+    ['a REDIS_URL that is not a Redis URL', { REDIS_URL: 'http://127.0.0.1:6379' }, /REDIS_URL must be a redis:\/\//],
   ])('says why in one line, without a stack trace: %s', async (_case, env, why) => {
     const failed = await promisify(execFile)('node', ['demo/start.mjs'], {
       cwd: ROOT,
@@ -140,6 +141,26 @@ describe('npm run demo that cannot start', () => {
     expect(failed.stderr).toMatch(why);
     expect(failed.stderr).toMatch(/^cannot start the demo: /);
     expect(failed.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe("the demo's REDIS_URL", () => {
+  it('is a redis:// or rediss:// URL with a host, or a socket path; none when unset; else a start-up error', () => {
+    const ok = [
+      'redis://127.0.0.1:6379',
+      'rediss://:secret@cache.example:6380/2',
+      'redis://localhost',
+      '/run/redis.sock',
+    ];
+    expect(ok.map((REDIS_URL) => demoConfigFromEnv({ REDIS_URL }).redisUrl)).toEqual(ok);
+    expect([undefined, ''].map((REDIS_URL) => demoConfigFromEnv({ REDIS_URL }).redisUrl)).toEqual([
+      undefined,
+      undefined,
+    ]);
+    for (const REDIS_URL of ['notaurl', '127.0.0.1:6379', 'http://127.0.0.1:6379', 'redis:/127.0.0.1', 'redis://'])
+      expect(() => demoConfigFromEnv({ REDIS_URL })).toThrow(/^REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/);
+    // The message does not repeat the value, which may hold a password.
+    expect(() => demoConfigFromEnv({ REDIS_URL: 'http://:hunter2@host' })).toThrow(/^(?!.*hunter2)/);
   });
 });
 
