@@ -177,6 +177,13 @@ describe('the README', () => {
     );
   });
 
+  it('ends the tour with the server options its "Errors" section asks for: no stack traces, no submitted values', () => {
+    for (const ending of [tour.koa, tour.express]) {
+      expect(ending).toMatch(/development: false/);
+      expect(ending).toMatch(/validation: \{ validationError: \{ target: false, value: false \} \}/);
+    }
+  });
+
   it('declares the reader’s names without a mistake of its own', () => {
     expect(diagnostics.get(join(HERE, 'world.d.ts'))).toEqual([]);
     expect(diagnostics.get('') ?? []).toEqual([]);
