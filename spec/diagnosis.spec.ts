@@ -18,7 +18,12 @@ import {
 } from '../src';
 import { formatSignatureReport } from '../src/core';
 import * as baseString from '../src/rfc5849/base-string';
-import { DEBUG_SIGNATURES_NOTICE, expectWarning, PLAIN_HTTP_NOTICE } from './support/console';
+import {
+  DEBUG_SIGNATURES_HOOK_NOTICE,
+  DEBUG_SIGNATURES_NOTICE,
+  expectWarning,
+  PLAIN_HTTP_NOTICE,
+} from './support/console';
 import { formBody, sign, type Identity } from './support/sign';
 
 const client: Client = { getClientSecret: () => 'cs', getRsaPublicKey: () => undefined };
@@ -49,7 +54,7 @@ let server: Server;
 let base: string;
 beforeAll(async () => {
   const protector = expectWarning(
-    [PLAIN_HTTP_NOTICE, DEBUG_SIGNATURES_NOTICE],
+    [PLAIN_HTTP_NOTICE, DEBUG_SIGNATURES_HOOK_NOTICE],
     () => new ResourceProtector({ ...stores, debugSignatures: (r) => reports.push(r) }),
   );
   ({ server, base } = await serve(protector));
@@ -140,6 +145,9 @@ describe('debugSignatures', () => {
       const forged = sign({ url: `${logged.base}/me`, who: { ...ME, tokenSecret: 'wrong' } });
       await request(logged.server).get('/me').set('Authorization', forged.header);
       const text = warn.mock.calls.map((call) => String(call[0])).join('\n');
+      expect(warn.mock.calls.map((call) => String(call[0]))).toContainEqual(
+        expect.stringMatching(DEBUG_SIGNATURES_NOTICE),
+      );
       expect(text).toContain('signature refused');
       expect(text).toContain(`uri:         ${logged.base}/me`);
       expect(text).toContain('base string: GET&');

@@ -111,6 +111,9 @@ export function allowWarnings(pattern: RegExp): () => void {
 /** The notices a protector prints when it is configured: plain http allowed, and refused signatures logged. */
 export const PLAIN_HTTP_NOTICE = /^routing-controllers-oauth1: plain http is allowed \(development transport mode\)/;
 export const DEBUG_SIGNATURES_NOTICE = /^routing-controllers-oauth1: refused signatures are logged/;
+/** The same notice for a `debugSignatures` function, which is handed the reports rather than logging them. */
+export const DEBUG_SIGNATURES_HOOK_NOTICE =
+  /^routing-controllers-oauth1: refused signatures are reported .* to debugSignatures/;
 
 /**
  * Runs `fn`, which must console.warn at least one message matching each pattern; those are not printed. Other

@@ -264,7 +264,9 @@ export class ResourceProtector<C extends Client = Client, T extends TokenCredent
     };
     if (options.debugSignatures) {
       console.warn(
-        'routing-controllers-oauth1: refused signatures are logged with their base strings (debugSignatures).',
+        typeof options.debugSignatures === 'function'
+          ? 'routing-controllers-oauth1: refused signatures are reported with their base strings to debugSignatures.'
+          : 'routing-controllers-oauth1: refused signatures are logged with their base strings (debugSignatures).',
       );
     }
     if (settings.allowInsecureTransport) {
