@@ -178,6 +178,11 @@ import {
   type Client,
   type TokenCredential,
   type ResourceProtectorOptions,
+  type AccessRules,
+  type BodyShape,
+  type CollectedParameters,
+  type Parameter,
+  type SettingOptions,
 } from 'routing-controllers-oauth1';
 
 class MyClient implements Client {
@@ -214,6 +219,14 @@ export class MeController {
     return { name: credential.user.name, again: currentCredential<MyToken>()?.user.name };
   }
 }
+
+// The types the public ones refer to can be named from the package (a helper taking oauth.parameters on, say).
+export const named = (
+  parameters: CollectedParameters,
+  shape: BodyShape,
+  rules: AccessRules,
+  settings: SettingOptions,
+): [Parameter[], BodyShape, AccessRules, SettingOptions] => [parameters.all, shape, rules, settings];
 
 // The declarations are real types, not \`any\`: a protector without its stores must not compile.
 // @ts-expect-error queryToken and existsNonce are required

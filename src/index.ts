@@ -22,15 +22,23 @@ export {
   type NonceStoreOptions,
   type ResourceProtectorOptions,
 } from './protector/resource-protector';
-export { DEFAULTS, DEFAULT_LIMITS, type Limits, type Settings, type TunableSettings } from './protector/settings';
+export {
+  DEFAULTS,
+  DEFAULT_LIMITS,
+  type Limits,
+  type SettingOptions,
+  type Settings,
+  type TunableSettings,
+} from './protector/settings';
 export { mergeRouteOptions, type GuardTarget, type RouteOptions } from './protector/route-options';
-export type { AccessRequest, Authorize, ScopedCredential } from './protector/access';
+export type { AccessRequest, AccessRules, Authorize, ScopedCredential } from './protector/access';
 export type { AuditEvent, DebugSignatures } from './protector/audit';
 export type { AdapterRequest } from './protector/adapter-request';
 export type { Refusal, RefusalResponse, RenderRefusal } from './protector/refusal';
 export type { ErrorResponse } from './protector/error-response';
 export type { HttpRequest, PublicBase } from './http/http-request';
 export type { FlatParameters } from './http/flat-parameters';
+export type { BodyShape } from './http/body-value';
 export { createExistsNonce, nonceKey, type ExistsNonce, type NonceLifetime } from './protector/exists-nonce';
 export type { NonceCache } from './protector/nonce-cache';
 export { MemoryNonceCache, NonceCacheFullError, type MemoryNonceCacheOptions } from './protector/memory-nonce-cache';
@@ -40,6 +48,8 @@ export * from './rfc5849/errors';
 export type { MaybePromise, OAuthRequest, VerifiedRequest } from './rfc5849/verify-request';
 export type { SignatureMethod, SignatureKeys, SigningKeys } from './rfc5849/signature-method';
 export type { BaseStringRule } from './rfc5849/signature';
+export type { CollectedParameters, ParameterSources } from './rfc5849/parameter-sources';
+export type { Parameter } from './rfc5849/parameter';
 export type { DigestName } from './rfc5849/digest';
 export type { SignatureReport } from './rfc5849/diagnosis';
 export { signRequest, type SignRequestOptions, type SignRequestResult } from './rfc5849/sign-request';
