@@ -11,6 +11,7 @@ import { verifiedBy } from '../protector/current-credential';
 import { closesConnection, responseOf } from '../protector/refusal';
 import { ResourceProtector, type GuardedRequest } from '../protector/resource-protector';
 import type { RouteOptions } from '../protector/route-options';
+import { checkNames } from '../protector/settings';
 import type { Client, TokenCredential } from '../rfc5849/credentials';
 import { OAuthError } from '../rfc5849/errors';
 import { andThen, isPromiseLike, recover, type MaybePromise } from '../rfc5849/maybe-promise';
@@ -21,6 +22,15 @@ export interface OAuthCheckerOptions {
   /** The protector, by class or typedi `Token`; default `ResourceProtector` from routing-controllers' container. */
   protector?: ProtectorKey;
 }
+
+const CHECKER_OPTION_NAMES = Object.keys({ protector: true } satisfies Record<keyof OAuthCheckerOptions, true>);
+
+/**
+ * A checker's options, checked when it is made as a protector's are: `{ protecter }`, or the protector's key given
+ * for the options, would check every request with the default `ResourceProtector` (another realm's stores).
+ */
+const checkCheckerOptions = (what: string, options: OAuthCheckerOptions) =>
+  checkNames(`${what} option`, options, CHECKER_OPTION_NAMES);
 
 /**
  * A refusal as routing-controllers renders errors: its status as `httpCode`, the OAuth body from `toJSON()`
@@ -111,6 +121,7 @@ function verifiedFor(
 export function oauthAuthorizationChecker(
   options: OAuthCheckerOptions = {},
 ): (action: Action, roles: string[]) => boolean | Promise<boolean> {
+  checkCheckerOptions('oauthAuthorizationChecker', options);
   const checker = (action: Action, roles: string[]) => {
     const allowed = andThen(verifiedFor(action, options, { scopes: roles }, true), () => true);
     return isPromiseLike(allowed) ? Promise.resolve(allowed) : allowed;
@@ -137,6 +148,10 @@ export function oauthCurrentUserChecker<U = TokenCredential | Client>(
     credential as U,
   options: OAuthCheckerOptions = {},
 ): (action: Action) => MaybePromise<U | undefined> {
+  if (typeof toUser !== 'function') {
+    throw new TypeError('oauthCurrentUserChecker(toUser, options) takes a function first (its options come second).');
+  }
+  checkCheckerOptions('oauthCurrentUserChecker', options);
   return (action) =>
     andThen(verifiedFor(action, options, { optional: true }, false), (verified) =>
       verified === undefined ? undefined : toUser(verified.credential, verified),

@@ -15,6 +15,12 @@ export interface RequireOAuthOptions extends RouteOptions {
   protector?: ProtectorKey;
 }
 
+/** A route's options and the decorator's own (`protector`), each named once for its type. */
+const REQUIRE_OAUTH_OPTION_NAMES: readonly string[] = [
+  ...ROUTE_OPTION_NAMES,
+  ...Object.keys({ protector: true } satisfies Record<Exclude<keyof RequireOAuthOptions, keyof RouteOptions>, true>),
+];
+
 /** Options of every `@RequireOAuth()` use: per class, and per class and method. */
 const classOptions = new WeakMap<Function, RequireOAuthOptions>();
 const methodOptions = new WeakMap<Function, Map<string | symbol, RequireOAuthOptions>>();
@@ -76,7 +82,7 @@ function guardAction(controller: Function, method: string, first: boolean): void
  * add to the class's), and the action has one guard, which verifies the request once.
  */
 export function RequireOAuth(options: RequireOAuthOptions = {}): ClassDecorator & MethodDecorator {
-  checkRouteOptions(options, [...ROUTE_OPTION_NAMES, 'protector']);
+  checkRouteOptions(options, REQUIRE_OAUTH_OPTION_NAMES);
   return (target: object, method?: string | symbol) => {
     decorations++;
     if (method === undefined) {

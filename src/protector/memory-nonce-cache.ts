@@ -12,6 +12,11 @@ export interface MemoryNonceCacheOptions {
   capacity?: number;
 }
 
+const MEMORY_NONCE_CACHE_OPTION_NAMES = Object.keys({ capacity: true } satisfies Record<
+  keyof MemoryNonceCacheOptions,
+  true
+>);
+
 export class NonceCacheFullError extends Error {
   constructor() {
     super('The nonce cache is full of live nonces.');
@@ -74,7 +79,7 @@ export class MemoryNonceCache implements NonceCache {
 
   constructor(options: MemoryNonceCacheOptions = {}) {
     // `new MemoryNonceCache(1000)` or `{ capacty }` would make a cache of the default capacity without a word.
-    checkNames('MemoryNonceCache option', options, ['capacity']);
+    checkNames('MemoryNonceCache option', options, MEMORY_NONCE_CACHE_OPTION_NAMES);
     const capacity = options.capacity ?? 6_000_000;
     // NaN (an unset environment variable, read with Number()) would never count as full and the table, never grown,
     // would fill until a probe found no empty slot: a process at 100% CPU. Zero would refuse every request.

@@ -49,6 +49,11 @@ export interface RedisNonceCacheOptions {
   redisOptions?: Record<string, unknown>;
 }
 
+const REDIS_NONCE_CACHE_OPTION_NAMES = Object.keys({ prefix: true, redisOptions: true } satisfies Record<
+  keyof RedisNonceCacheOptions,
+  true
+>);
+
 type RedisConstructor = new (
   url: string,
   options: Record<string, unknown>,
@@ -96,7 +101,7 @@ export class RedisNonceCache implements NonceCache {
     if (typeof client === 'string' ? client === '' : typeof client?.evalsha !== 'function') {
       throw new TypeError('RedisNonceCache needs a redis:// URL, or an ioredis client (Redis or Cluster).');
     }
-    checkNames('RedisNonceCache option', options, ['prefix', 'redisOptions']);
+    checkNames('RedisNonceCache option', options, REDIS_NONCE_CACHE_OPTION_NAMES);
     if (options.prefix !== undefined && typeof options.prefix !== 'string') {
       throw new TypeError('The RedisNonceCache prefix must be text.');
     }

@@ -25,8 +25,8 @@ import type { RouteOptions } from './route-options';
 import {
   checkNames,
   checkSignatureMethods,
-  DEFAULTS,
   resolveSettings,
+  SETTING_OPTION_NAMES,
   type Limits,
   type SettingOptions,
   type Settings,
@@ -137,23 +137,22 @@ function nowSecondsBy(clock: () => number, store: NonceStoreRecord): () => numbe
   };
 }
 
-/** The options that are no settings: the stores and the hooks. */
-const STORES_AND_HOOKS = [
-  'queryClient',
-  'queryToken',
-  'nonceCache',
-  'existsNonce',
-  'debugSignatures',
-  'getScopes',
-  'audit',
-  'renderRefusal',
-] as const;
-const OPTION_NAMES: readonly string[] = [
-  ...Object.keys(DEFAULTS),
-  'limits',
-  'customSignatureMethods',
-  ...STORES_AND_HOOKS,
-];
+/**
+ * The options that are no settings: the stores and the hooks, named once for the type that owns them (a name added to
+ * `ResourceProtectorOptions` and not here fails to compile, rather than being refused as unknown at run time).
+ */
+const STORES_AND_HOOKS = {
+  queryClient: true,
+  queryToken: true,
+  nonceCache: true,
+  existsNonce: true,
+  debugSignatures: true,
+  getScopes: true,
+  audit: true,
+  renderRefusal: true,
+} as const satisfies Record<Exclude<keyof ResourceProtectorOptions, keyof SettingOptions>, true>;
+type StoreOrHook = keyof typeof STORES_AND_HOOKS;
+const OPTION_NAMES: readonly string[] = [...SETTING_OPTION_NAMES, ...Object.keys(STORES_AND_HOOKS)];
 
 const kindOf = (value: unknown): string => (value === null ? 'null' : typeof value);
 
@@ -161,14 +160,14 @@ const kindOf = (value: unknown): string => (value === null ? 'null' : typeof val
  * The options that are not settings, checked as the settings are (docs/decisions.md): a misspelt name, a store that is
  * not a function, a nonce cache without `setIfAbsent()`, a hook that is not a function (it failed on every request
  * later, or was ignored without a word), `debugSignatures` as text (`'false'` from an environment variable logged every
- * refused signature's base string).
+ * refused signature's base string). An optional hook given as `null` is none, as it always was.
  */
 function checkOptions(options: ResourceProtectorOptions<Client, TokenCredential>): void {
   checkNames('option', options, OPTION_NAMES);
-  const given = options as unknown as Record<(typeof STORES_AND_HOOKS)[number], unknown>;
-  const mustBeFunction = (name: (typeof STORES_AND_HOOKS)[number], required: boolean) => {
+  const given = options as unknown as Record<StoreOrHook, unknown>;
+  const mustBeFunction = (name: StoreOrHook, required: boolean) => {
     const value = given[name];
-    if ((required || value !== undefined) && typeof value !== 'function') {
+    if ((required || value != null) && typeof value !== 'function') {
       throw new TypeError(`${name} must be a function, not ${kindOf(value)}.`);
     }
   };
@@ -181,7 +180,7 @@ function checkOptions(options: ResourceProtectorOptions<Client, TokenCredential>
     throw new TypeError('nonceCache must be a NonceCache, with a setIfAbsent(key, ttlSeconds, nowSeconds) method.');
   }
   const debug = given.debugSignatures;
-  if (debug !== undefined && typeof debug !== 'boolean' && typeof debug !== 'function') {
+  if (debug != null && typeof debug !== 'boolean' && typeof debug !== 'function') {
     throw new TypeError(`debugSignatures must be true, false or a function, not ${kindOf(debug)}.`);
   }
 }

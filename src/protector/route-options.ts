@@ -21,16 +21,16 @@ export interface RouteOptions extends AccessRules {
   optional?: boolean;
 }
 
-/** The options a route may set. */
-export const ROUTE_OPTION_NAMES: readonly string[] = [
-  'realm',
-  'signatureMethods',
-  'twoLegged',
-  'baseString',
-  'optional',
-  'scopes',
-  'authorize',
-];
+/** The options a route may set, named once for `RouteOptions` (a name missing here, or extra, fails to compile). */
+export const ROUTE_OPTION_NAMES: readonly string[] = Object.keys({
+  realm: true,
+  signatureMethods: true,
+  twoLegged: true,
+  baseString: true,
+  optional: true,
+  scopes: true,
+  authorize: true,
+} satisfies Record<keyof RouteOptions, true>);
 
 /** A scope as a token may be granted it: one non-empty token, no spaces (RFC 6749 §3.3's scope-token). */
 const SCOPE = /^[\x21\x23-\x5b\x5d-\x7e]+$/;

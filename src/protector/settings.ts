@@ -115,25 +115,39 @@ export interface SettingOptions extends Partial<TunableSettings> {
   customSignatureMethods?: Readonly<Record<string, SignatureMethod>>;
 }
 
-/** The entries of `options` that are not undefined: an option given as `undefined` keeps its default. */
-const given = <O extends object>(options: O | undefined): Partial<O> =>
-  Object.fromEntries(Object.entries(options ?? {}).filter(([, value]) => value !== undefined)) as Partial<O>;
+/** The names of every setting option: the tunable settings' (their defaults' owner) and the two that are not. */
+export const SETTING_OPTION_NAMES: readonly string[] = [
+  ...Object.keys(DEFAULTS),
+  ...Object.keys({ limits: true, customSignatureMethods: true } satisfies Record<
+    Exclude<keyof SettingOptions, keyof TunableSettings>,
+    true
+  >),
+];
+
+/**
+ * The entries of `options` named in `names` that are not undefined: an option given as `undefined` keeps its default.
+ * Each is read as a property, as the stores and hooks are, so that one an options object inherits (a getter of its
+ * class, a prototype made with `Object.create()`) counts too, rather than its default being kept without a word.
+ */
+const given = <O extends object>(options: Partial<O> | null | undefined, names: readonly string[]): Partial<O> =>
+  Object.fromEntries(
+    names
+      .map((name) => [name, (options as Record<string, unknown> | null | undefined)?.[name]])
+      .filter(([, value]) => value !== undefined),
+  ) as Partial<O>;
 
 /**
  * The options laid over the defaults, each checked: a setting that would not mean what it says is a TypeError
  * here, not a surprise under load (docs/decisions.md).
  */
 export function resolveSettings(options: SettingOptions): Readonly<Settings> {
-  const { limits, customSignatureMethods, ...tunable } = options;
-  const known = new Set<string>(Object.keys(DEFAULTS));
+  const { limits, customSignatureMethods } = options;
   checkNames('limits', limits, Object.keys(DEFAULT_LIMITS));
   checkCustomSignatureMethods(customSignatureMethods);
   const settings: Settings = {
     ...DEFAULTS,
-    ...(Object.fromEntries(
-      Object.entries(given(tunable)).filter(([key]) => known.has(key)),
-    ) as Partial<TunableSettings>),
-    limits: Object.freeze({ ...DEFAULT_LIMITS, ...given(limits) }),
+    ...given<TunableSettings>(options, Object.keys(DEFAULTS)),
+    limits: Object.freeze({ ...DEFAULT_LIMITS, ...given<Limits>(limits, Object.keys(DEFAULT_LIMITS)) }),
     methodTable: signatureMethodTable(customSignatureMethods),
     publicBase: options.publicBaseUrl === undefined ? undefined : readPublicBaseUrl(options.publicBaseUrl),
   };
@@ -177,16 +191,28 @@ export function wholeNumber(name: string, value: unknown, least: number, most: n
 /** A value as a message shows it: text in quotes, so that "1000" is not read as the number 1000. */
 export const shown = (value: unknown): string => (typeof value === 'string' ? JSON.stringify(value) : String(value));
 
+/** The enumerable names of `options`, its own and those it inherits short of `Object.prototype`. */
+function namesOf(options: object): Set<string> {
+  const found = new Set<string>();
+  for (let o: object | null = options; o !== null && o !== Object.prototype; o = Object.getPrototypeOf(o) as object) {
+    for (const name of Object.keys(o)) found.add(name);
+  }
+  return found;
+}
+
 /**
  * Refuses a name `options` has that is not among `names` (a misspelt `limits.maxBody` would otherwise leave the limit at
- * its default without a word); an entry given as `undefined` is no entry, as everywhere.
+ * its default without a word), inherited ones too, as those are read (`given`); an entry given as `undefined` is no
+ * entry, as everywhere. Text given for the object is not shown: it may be a URL with a password.
  */
 export function checkNames(what: string, options: unknown, names: readonly string[]): void {
   if (options === undefined || options === null) return;
-  if (typeof options !== 'object') throw new TypeError(`${what} must be an object, not ${shown(options)}.`);
-  const unknown = Object.entries(options)
-    .filter(([name, value]) => value !== undefined && !names.includes(name))
-    .map(([name]) => JSON.stringify(name));
+  if (typeof options !== 'object') {
+    throw new TypeError(`${what} must be an object, not ${typeof options === 'string' ? 'text' : shown(options)}.`);
+  }
+  const unknown = [...namesOf(options)]
+    .filter((name) => (options as Record<string, unknown>)[name] !== undefined && !names.includes(name))
+    .map((name) => JSON.stringify(name));
   if (unknown.length > 0) {
     throw new TypeError(`Unknown ${what} ${unknown.join(', ')}; known: ${names.join(', ')}.`);
   }
@@ -269,7 +295,8 @@ function readPublicBaseUrl(value: string): PublicBase {
     url = undefined;
   }
   if (!url || !/^https?:$/.test(url.protocol) || url.search || url.hash || url.username || url.password) {
-    throw new TypeError(`publicBaseUrl must be an http(s) URL without query, fragment or userinfo: ${value}`);
+    // Not shown: a URL with userinfo holds a password.
+    throw new TypeError('publicBaseUrl must be an http(s) URL without query, fragment or userinfo.');
   }
   return Object.freeze({
     scheme: url.protocol === 'https:' ? 'https' : 'http',
