@@ -12,6 +12,7 @@ import {
   ResourceProtector,
   type ResourceProtectorOptions,
 } from '../../src';
+import { oauthBodyParser as koaBodyParser, requireOAuth as koaRequireOAuth } from '../../src/koa';
 
 const stores = { queryClient: () => undefined, queryToken: () => undefined };
 const make = (options: object) =>
@@ -84,5 +85,32 @@ describe('a message does not show text given where options belong', () => {
   ])('%s', (_what, build) => {
     expect(build).toThrow(TypeError);
     expect(build).not.toThrow(/s3cret/);
+  });
+});
+
+describe('the checks of 4767170 that no spec pinned (mutants that survived)', () => {
+  const method = { keyType: 'secret', bodyHashDigest: 'sha1', sign: () => '', verify: () => false };
+  it.each([
+    ['a key type that is none', { ...method, keyType: 'hmac' }],
+    ['a body-hash digest that is none', { ...method, bodyHashDigest: 'md5' }],
+  ])('a custom signature method with %s', (_what, custom) => {
+    expect(() => make({ customSignatureMethods: { 'MY-HMAC': custom } })).toThrow(
+      /customSignatureMethods\["MY-HMAC"\] is no signature method/,
+    );
+    expect(() => make({ customSignatureMethods: { 'MY-HMAC': method } })).not.toThrow();
+  });
+
+  it('an existsNonce that is no function', () => {
+    const options = { ...stores, existsNonce: 'SELECT 1' };
+    expect(() => new ResourceProtector(options as never)).toThrow(/existsNonce must be a function, not string/);
+  });
+
+  it("a middleware's protector needs refusalOf() as well as guard()", () => {
+    expect(() => koaBodyParser({ guard() {}, limits: {} } as never)).toThrow(/takes a ResourceProtector/);
+  });
+
+  it('a name of no option given as undefined is no entry, as an option given so keeps its default', () => {
+    expect(() => make({ timestampWindow: undefined })).not.toThrow();
+    expect(() => koaRequireOAuth(make({}), { scope: undefined } as never)).not.toThrow();
   });
 });
