@@ -46,7 +46,8 @@ export function demoConfigFromEnv(env: NodeJS.ProcessEnv = process.env): DemoCon
  */
 function redisUrlOf(value: string | undefined): string | undefined {
   if (!value) return undefined;
-  if (value.startsWith('/')) return value;
+  // A socket's absolute path; `//host` is no path to ioredis, which reads it as a host.
+  if (value.startsWith('/') && !value.startsWith('//')) return value;
   let url: URL | undefined;
   try {
     url = new URL(value);

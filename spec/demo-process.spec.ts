@@ -157,7 +157,14 @@ describe("the demo's REDIS_URL", () => {
       undefined,
       undefined,
     ]);
-    for (const REDIS_URL of ['notaurl', '127.0.0.1:6379', 'http://127.0.0.1:6379', 'redis:/127.0.0.1', 'redis://'])
+    for (const REDIS_URL of [
+      'notaurl',
+      '127.0.0.1:6379',
+      'http://127.0.0.1:6379',
+      'redis:/127.0.0.1',
+      'redis://',
+      '//notaurl',
+    ])
       expect(() => demoConfigFromEnv({ REDIS_URL })).toThrow(/^REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/);
     // The message does not repeat the value, which may hold a password.
     expect(() => demoConfigFromEnv({ REDIS_URL: 'http://:hunter2@host' })).toThrow(/^(?!.*hunter2)/);
