@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MemoryNonceCache } from '../src';
+import { LONGEST_SIGNED_FORM } from '../src/http/http-request';
 import { DEFAULT_LIMITS, DEFAULTS } from '../src/protector/settings';
 
 const ROOT = join(__dirname, '..');
@@ -61,6 +62,7 @@ describe("README's Limits table states each default as the code has it", () => {
     expect(readme).toContain(`inside ±${DEFAULTS.timestampWindowSeconds} s (\`timestampWindowSeconds\`)`);
     const longest = 2 * DEFAULTS.timestampWindowSeconds + 1 + Math.ceil(DEFAULTS.storeTimeoutMs / 1000);
     expect(readme).toContain(`(${longest} s with the defaults)`);
+    expect(readme.replace(/\s+/g, ' ')).toContain(`past ${count(LONGEST_SIGNED_FORM)} bytes (about 102 MiB)`);
   });
 });
 

@@ -1,9 +1,11 @@
 import Koa from 'koa';
+import { constants } from 'node:buffer';
 import { once } from 'node:events';
 import { connect, createServer } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { requireOAuth } from '../../src';
-import { readHttpRequest, type HttpRequest } from '../../src/http/http-request';
+import { LONGEST_SIGNED_FORM, readHttpRequest, type HttpRequest } from '../../src/http/http-request';
+import { RequestTooLargeError } from '../../src/rfc5849/errors';
 import { plainHttpProtector, WHO } from '../support/fixtures';
 import { nodeRequest } from '../support/node-request';
 import { sign } from '../support/sign';
@@ -103,6 +105,18 @@ describe('readHttpRequest: the body', () => {
     expect(calls).toBe(1);
     expect(request.hasBody).toBe(true);
     expect(request.body.toString()).toBe(bytes);
+  });
+});
+
+describe('readHttpRequest: a form too long to sign', () => {
+  const FORM = { Host: 'api.example', 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': '1' };
+  const readForm = (length: number) =>
+    readHttpRequest(withHeaders(FORM), { target: '/a', trustProxy: false }, () => Buffer.alloc(length, 'a'));
+
+  it('is 413 past the longest form whose base string V8 can make (each byte up to five characters of it)', () => {
+    expect(LONGEST_SIGNED_FORM * 5).toBeLessThan(constants.MAX_STRING_LENGTH);
+    expect(() => readForm(LONGEST_SIGNED_FORM + 1)).toThrow(RequestTooLargeError);
+    expect((readForm(LONGEST_SIGNED_FORM) as HttpRequest).form).toHaveLength(LONGEST_SIGNED_FORM);
   });
 });
 

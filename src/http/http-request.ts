@@ -4,7 +4,8 @@
  * it the same way; neither the guard nor the action re-parses what is read here.
  */
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
-import { InvalidRequestError } from '../rfc5849/errors';
+import { constants } from 'node:buffer';
+import { InvalidRequestError, RequestTooLargeError } from '../rfc5849/errors';
 import { isOAuthScheme } from '../rfc5849/authorization-header';
 import { baseStringUri } from '../rfc5849/base-string';
 import type { OAuthRequest } from '../rfc5849/verify-request';
@@ -154,8 +155,16 @@ export function readHttpRequest(
   }));
 }
 
+/**
+ * The longest form whose signature base string V8 can make: each of its bytes may take five characters there (`*`, then
+ * `%2A` among the normalized parameters, then `%252A`), and the head's share is kept under a MiB. A longer one, within a
+ * larger `limits.body`, threw building the base string: a store fault's 503, inviting the client to send it again.
+ */
+export const LONGEST_SIGNED_FORM = Math.floor((constants.MAX_STRING_LENGTH - 2 ** 20) / 5);
+
 /** A single-part form's text, the only body that carries parameters (§3.4.1.3.1): its bytes must be ASCII. */
 function formText(headers: IncomingHttpHeaders, body: Buffer): string {
+  if (body.length > LONGEST_SIGNED_FORM) throw new RequestTooLargeError(LONGEST_SIGNED_FORM);
   const form = body.toString('latin1'); // any other byte is refused by the form's parser
   checkFormCharset(headers, form);
   return form;
