@@ -4,6 +4,7 @@
 import { execFile } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync, statSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { demoConfigFromEnv } from '../demo/app';
@@ -118,6 +119,41 @@ describe('npm run demo stopped as a supervisor stops it', () => {
       expect(await Promise.race([closed, timeout])).toBe(true);
       expect(demo.output()).toMatch(/SIGTERM: shutting down/);
       await expect(fetch(`${demo.base}/api/public`)).rejects.toThrow();
+    } finally {
+      await stop(demo, 'SIGKILL');
+    }
+  }, 30_000);
+});
+
+describe('npm run demo stopped with a keep-alive request in flight', () => {
+  it('answers it with Connection: close and exits at once, so that no next request is accepted and then lost', async () => {
+    const demo = await startDemoProcess();
+    try {
+      const { port } = new URL(demo.base);
+      const signed = sign({ method: 'POST', url: `${demo.base}/api/notes`, form: [['text', 'x']] });
+      const socket = connect(Number(port), '127.0.0.1');
+      let answer = '';
+      socket.setEncoding('utf8').on('data', (chunk: string) => (answer += chunk));
+      const socketClosed = once(socket, 'close');
+      await once(socket, 'connect');
+      // A keep-alive request whose body is still coming when the signal arrives.
+      socket.write(
+        `POST /api/notes HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: ${signed.header}\r\n` +
+          'Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 6\r\n\r\ntext',
+      );
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const signalled = Date.now();
+      const closed = once(demo.child, 'close');
+      process.kill(-(demo.child.pid as number), 'SIGTERM');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      socket.write('=x');
+      await socketClosed;
+      expect(answer).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+      expect(answer).toMatch(/\r\nConnection: close\r\n/i);
+      await closed;
+      // The connection closed by the demo, not by its 5 s timer (which also cut the connection's next request).
+      expect(Date.now() - signalled).toBeLessThan(3000);
+      expect(demo.output()).not.toMatch(/still open/);
     } finally {
       await stop(demo, 'SIGKILL');
     }
