@@ -258,3 +258,24 @@ describe('access rules read scopes and answers exactly', () => {
     expect(asked).toBe(2);
   });
 });
+
+describe('init() again while calls wait for a store', () => {
+  it('counts them still: a reconfiguration does not let another storeCallsWaiting calls wait on a stalled store', async () => {
+    let asked = 0;
+    const stalled = { setIfAbsent: () => (asked++, new Promise<boolean>(() => undefined)) };
+    const options = {
+      queryClient: () => goodClient(),
+      queryToken: () => goodToken(),
+      nonceCache: stalled,
+      storeTimeoutMs: 20,
+      limits: { storeCallsWaiting: 2 },
+    } as ResourceProtectorOptions;
+    const protector = new ResourceProtector(options);
+    expect([await outcome(protector), await outcome(protector)]).toEqual(Array(2).fill(UNAVAILABLE));
+    protector.init(options); // a configuration reloaded, the same or another limit
+    expect(await outcome(protector)).toBe(UNAVAILABLE);
+    protector.init({ ...options, limits: { storeCallsWaiting: 3 } });
+    expect([await outcome(protector), await outcome(protector)]).toEqual(Array(2).fill(UNAVAILABLE));
+    expect(asked).toBe(3);
+  });
+});

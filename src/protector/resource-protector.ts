@@ -216,6 +216,11 @@ function enabledMethods(names: readonly string[], settings: Readonly<Settings>):
  */
 export class ResourceProtector<C extends Client = Client, T extends TokenCredential = TokenCredential> {
   #configured?: Configured<C, T>;
+  /**
+   * The calls of the clients, tokens, nonces and access rules, kept across `init()`: a store's calls still waiting for
+   * its answer count against `limits.storeCallsWaiting` after a reconfiguration too (each `init()` counted from 0).
+   */
+  #calls?: readonly [StoreCalls, StoreCalls, StoreCalls, StoreCalls];
 
   constructor(options?: ResourceProtectorOptions<C, T>) {
     if (options) this.init(options);
@@ -233,16 +238,24 @@ export class ResourceProtector<C extends Client = Client, T extends TokenCredent
     // How long it keeps a nonce stamped now (the window, a second, the store timeout), from the lifetime's one owner.
     const keptSeconds = nonceLifetimeSeconds(0, 0, settings.timestampWindowSeconds) + nonceMarginSeconds;
     const store = nonceStoreRecord(nonceStoreOf(existsNonce), keptSeconds);
-    const calls = () => new StoreCalls(ms, settings.limits.storeCallsWaiting);
-    const [clients, tokens, nonces] = [calls(), calls(), calls()];
+    const methods = enabledMethods(settings.signatureMethods, settings); // may throw: before the calls are reconfigured
+    const calls = (kept?: StoreCalls) =>
+      kept?.configure(ms, settings.limits.storeCallsWaiting) ?? new StoreCalls(ms, settings.limits.storeCallsWaiting);
+    const kept = this.#calls;
+    const [clients, tokens, nonces, access] = (this.#calls = [
+      calls(kept?.[0]),
+      calls(kept?.[1]),
+      calls(kept?.[2]),
+      calls(kept?.[3]),
+    ]);
     this.#configured = {
       options,
       settings,
-      methods: enabledMethods(settings.signatureMethods, settings),
+      methods,
       routeMethods: new WeakMap(),
       clockSeconds: nowSecondsBy(settings.clock, store),
       nonceMarginSeconds,
-      accessCalls: calls(),
+      accessCalls: access,
       guardContext: {
         settings,
         audit: options.audit,

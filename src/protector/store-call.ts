@@ -18,9 +18,19 @@ export class StoreCalls {
   #waiting = 0;
 
   constructor(
-    private readonly timeoutMs: number,
-    private readonly mostWaiting: number,
+    private timeoutMs: number,
+    private mostWaiting: number,
   ) {}
+
+  /**
+   * New settings for the calls to come (a protector's `init()` again): the calls still waiting keep counting, so that
+   * a reconfiguration while a store is stalled does not let another `mostWaiting` calls wait on it.
+   */
+  configure(timeoutMs: number, mostWaiting: number): this {
+    this.timeoutMs = timeoutMs;
+    this.mostWaiting = mostWaiting;
+    return this;
+  }
 
   /** Calls still waiting for the store's answer, their requests answered or not. */
   get waiting(): number {
