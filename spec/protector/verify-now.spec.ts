@@ -169,6 +169,8 @@ describe('ResourceProtector.verify', () => {
     expect(verified).toBeInstanceOf(Promise);
     await expect(verified).resolves.toMatchObject({ clientId: 'ck' });
     await expect(new ResourceProtector().verify(signed())).rejects.toThrow(/before init/);
+    // The usual cause under routing-controllers: no useContainer(Container), so its own container made this one.
+    await expect(new ResourceProtector().verify(signed())).rejects.toThrow(/useContainer\(Container\)/);
   });
 });
 

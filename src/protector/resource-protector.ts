@@ -316,7 +316,11 @@ export class ResourceProtector<C extends Client = Client, T extends TokenCredent
   verifyNow(request: OAuthRequest, route: RouteOptions = {}): MaybePromise<VerifiedRequest<C, T>> {
     const configured = this.#configured;
     if (!configured)
-      throw new Error('ResourceProtector used before init(): pass its options to the constructor or init().');
+      throw new Error(
+        'ResourceProtector used before init(): pass its options to the constructor or init(). Under ' +
+          'routing-controllers, a protector that was never configured is often one its default container made: call ' +
+          'useContainer(Container) before the app is built, and Container.set(ResourceProtector, protector).',
+      );
     const { settings } = configured;
     const policy: VerifyPolicy = {
       methods: this.#methodsOf(route, configured),
