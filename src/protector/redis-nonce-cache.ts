@@ -89,8 +89,9 @@ export class RedisNonceCache implements NonceCache {
 
   /**
    * `redis`: an ioredis client (or Cluster) you manage, or a `redis://` URL. A client created from a URL
-   * queues commands only until its first reconnection attempt fails (`maxRetriesPerRequest: 1`), so an
-   * outage gives prompt 503s rather than a growing queue, and it reconnects by itself. It pipelines
+   * queues commands while disconnected only until its second failed reconnection attempt (`maxRetriesPerRequest:
+   * 1`), so an outage gives 503s (each when the store timeout passes) rather than a growing queue, and it
+   * reconnects by itself. It pipelines
    * automatically: commands issued close together share one write, which under load costs the server
    * less than a write (and a wake-up of Redis) per request.
    */
