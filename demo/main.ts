@@ -64,7 +64,7 @@ const shutdown = (signal: string) => {
   server.closeIdleConnections();
   // What is still open after 5 s (a client sending a body for that long) is cut: said, and not a clean exit.
   setTimeout(() => {
-    console.error(`${signal}: ${unfinished.size} requests still open after 5 s; exiting without them`);
+    console.error(`${signal}: not closed after 5 s (${unfinished.size} requests still open); exiting`);
     process.exit(1);
   }, 5000).unref();
 };

@@ -208,6 +208,16 @@ describe('RedisNonceCache clients', () => {
     expect(redis.disconnect).not.toHaveBeenCalled();
   });
 
+  it('disconnects the client it created when Redis does not answer QUIT within a second (a stopped Redis)', async () => {
+    IORedis.mockImplementation(() => redis);
+    redis.quit.mockImplementation(() => new Promise(() => undefined));
+    const started = Date.now();
+    await expect(new RedisNonceCache('redis://localhost').close()).resolves.toBeUndefined();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(redis.disconnect).toHaveBeenCalledTimes(1);
+  });
+
   it('disconnects the client it created when QUIT fails, and still resolves', async () => {
     IORedis.mockImplementation(() => redis);
     redis.quit.mockImplementation(() => Promise.reject(new Error('Connection is closed.')));

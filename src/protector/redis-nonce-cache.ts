@@ -42,6 +42,9 @@ function nextId(): string {
   return processPart + String(counter);
 }
 
+/** How long `close()` waits for Redis to answer QUIT before it drops the connection. */
+const QUIT_WAIT_MS = 1000;
+
 export interface RedisNonceCacheOptions {
   /** Prepended to every key; default `oauth1:nonce:`. */
   prefix?: string;
@@ -136,8 +139,20 @@ export class RedisNonceCache implements NonceCache {
     });
   }
 
-  /** Closes the client if this cache created it. */
+  /**
+   * Closes the client if this cache created it: QUIT, or a disconnect when QUIT fails or Redis has not answered it
+   * within a second (a stopped Redis never does, and an application's shutdown waited for it for good).
+   */
   async close(): Promise<void> {
-    if (this.ownsClient) await this.client.quit().catch(() => this.client.disconnect());
+    if (!this.ownsClient) return;
+    let timer: NodeJS.Timeout | undefined;
+    const quit = this.client.quit().then(
+      () => true,
+      () => false,
+    );
+    const waited = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), QUIT_WAIT_MS)));
+    const quitted = await Promise.race([quit, waited]);
+    clearTimeout(timer);
+    if (!quitted) this.client.disconnect();
   }
 }
