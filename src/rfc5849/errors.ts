@@ -161,6 +161,6 @@ export class TemporarilyUnavailableError extends refusal('temporarily_unavailabl
   /** Seconds a client should wait (the `Retry-After` header). */
   readonly retryAfterSeconds = 1;
   constructor(options?: OAuthErrorOptions) {
-    super('A credential store is unavailable; try again shortly.', options);
+    super('A credential store is unavailable; sign the request again and retry shortly.', options);
   }
 }
