@@ -279,3 +279,21 @@ describe('init() again while calls wait for a store', () => {
     expect(asked).toBe(3);
   });
 });
+
+describe('init() again with another store', () => {
+  it('does not count the calls still waiting on the store it replaced against the new one', async () => {
+    const stalled = { setIfAbsent: () => new Promise<boolean>(() => undefined) };
+    const options = {
+      queryClient: () => goodClient(),
+      queryToken: () => goodToken(),
+      nonceCache: stalled,
+      storeTimeoutMs: 20,
+      limits: { storeCallsWaiting: 2 },
+    } as ResourceProtectorOptions;
+    const protector = new ResourceProtector(options);
+    expect([await outcome(protector), await outcome(protector)]).toEqual(Array(2).fill(UNAVAILABLE));
+    // The operator moves the nonces to a store that answers: the requests should verify again.
+    protector.init({ ...options, nonceCache: new MemoryNonceCache() } as ResourceProtectorOptions);
+    expect(await outcome(protector)).toBe('ok');
+  });
+});

@@ -217,10 +217,12 @@ function enabledMethods(names: readonly string[], settings: Readonly<Settings>):
 export class ResourceProtector<C extends Client = Client, T extends TokenCredential = TokenCredential> {
   #configured?: Configured<C, T>;
   /**
-   * The calls of the clients, tokens, nonces and access rules, kept across `init()`: a store's calls still waiting for
-   * its answer count against `limits.storeCallsWaiting` after a reconfiguration too (each `init()` counted from 0).
+   * The calls of the clients, tokens, nonces and access rules, kept across `init()` while their store is the same
+   * (`queryClient`, `queryToken`, the nonce cache or `existsNonce`; the access rules' always): a store's calls still
+   * waiting for its answer count against `limits.storeCallsWaiting` after a reconfiguration too (each `init()`
+   * counted from 0), but not against a store that replaces it, which would otherwise be refused while they wait.
    */
-  #calls?: readonly [StoreCalls, StoreCalls, StoreCalls, StoreCalls];
+  #calls?: { stores: readonly unknown[]; calls: readonly [StoreCalls, StoreCalls, StoreCalls, StoreCalls] };
 
   constructor(options?: ResourceProtectorOptions<C, T>) {
     if (options) this.init(options);
@@ -239,15 +241,13 @@ export class ResourceProtector<C extends Client = Client, T extends TokenCredent
     const keptSeconds = nonceLifetimeSeconds(0, 0, settings.timestampWindowSeconds) + nonceMarginSeconds;
     const store = nonceStoreRecord(nonceStoreOf(existsNonce), keptSeconds);
     const methods = enabledMethods(settings.signatureMethods, settings); // may throw: before the calls are reconfigured
-    const calls = (kept?: StoreCalls) =>
-      kept?.configure(ms, settings.limits.storeCallsWaiting) ?? new StoreCalls(ms, settings.limits.storeCallsWaiting);
+    const stores = [options.queryClient, options.queryToken, options.nonceCache ?? options.existsNonce, undefined];
     const kept = this.#calls;
-    const [clients, tokens, nonces, access] = (this.#calls = [
-      calls(kept?.[0]),
-      calls(kept?.[1]),
-      calls(kept?.[2]),
-      calls(kept?.[3]),
-    ]);
+    const calls = (i: number) =>
+      (kept?.stores[i] === stores[i] ? kept?.calls[i].configure(ms, settings.limits.storeCallsWaiting) : undefined) ??
+      new StoreCalls(ms, settings.limits.storeCallsWaiting);
+    const [clients, tokens, nonces, access] = [calls(0), calls(1), calls(2), calls(3)] as const;
+    this.#calls = { stores, calls: [clients, tokens, nonces, access] };
     this.#configured = {
       options,
       settings,
