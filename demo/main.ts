@@ -2,7 +2,7 @@
  * `npm run demo`: the demo API on 127.0.0.1:${PORT:-3000}.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { createDemoApp, demoConfigFromEnv, type DemoApp, type DemoConfig } from './app';
 
 /** A start-up failure is a line saying what to change, not a stack trace. */
@@ -51,6 +51,11 @@ server.on('request', (_req: IncomingMessage, res: ServerResponse) => {
     // A response whose keep-alive head went out before the signal: its connection is idle now.
     if (stopping) setImmediate(() => server.closeIdleConnections());
   });
+});
+// A pipelined response still queued behind another when its connection closes never emits 'close' (Node 20): it is
+// dropped with its connection, or the Set would keep it (and its request) for good.
+server.on('connection', (socket: Socket) => {
+  socket.once('close', () => unfinished.forEach((res) => res.req.socket === socket && unfinished.delete(res)));
 });
 const shutdown = (signal: string) => {
   // A second signal (npm forwards the one its process group got too) changes nothing: the first one's shutdown goes on.
