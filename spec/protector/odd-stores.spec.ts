@@ -260,16 +260,19 @@ describe('access rules read scopes and answers exactly', () => {
 });
 
 describe('init() again while calls wait for a store', () => {
-  it('counts them still: a reconfiguration does not let another storeCallsWaiting calls wait on a stalled store', async () => {
-    let asked = 0;
-    const stalled = { setIfAbsent: () => (asked++, new Promise<boolean>(() => undefined)) };
-    const options = {
+  /** A protector's options whose nonce store never answers (`onCall` hears of each call), 20 ms and 2 waiting calls. */
+  const stalledOptions = (onCall = () => undefined as unknown) =>
+    ({
       queryClient: () => goodClient(),
       queryToken: () => goodToken(),
-      nonceCache: stalled,
+      nonceCache: { setIfAbsent: () => (onCall(), new Promise<boolean>(() => undefined)) },
       storeTimeoutMs: 20,
       limits: { storeCallsWaiting: 2 },
-    } as ResourceProtectorOptions;
+    }) as ResourceProtectorOptions;
+
+  it('counts them still: a reconfiguration does not let another storeCallsWaiting calls wait on a stalled store', async () => {
+    let asked = 0;
+    const options = stalledOptions(() => asked++);
     const protector = new ResourceProtector(options);
     expect([await outcome(protector), await outcome(protector)]).toEqual(Array(2).fill(UNAVAILABLE));
     protector.init(options); // a configuration reloaded, the same or another limit
@@ -278,18 +281,9 @@ describe('init() again while calls wait for a store', () => {
     expect([await outcome(protector), await outcome(protector)]).toEqual(Array(2).fill(UNAVAILABLE));
     expect(asked).toBe(3);
   });
-});
 
-describe('init() again with another store', () => {
   it('does not count the calls still waiting on the store it replaced against the new one', async () => {
-    const stalled = { setIfAbsent: () => new Promise<boolean>(() => undefined) };
-    const options = {
-      queryClient: () => goodClient(),
-      queryToken: () => goodToken(),
-      nonceCache: stalled,
-      storeTimeoutMs: 20,
-      limits: { storeCallsWaiting: 2 },
-    } as ResourceProtectorOptions;
+    const options = stalledOptions();
     const protector = new ResourceProtector(options);
     expect([await outcome(protector), await outcome(protector)]).toEqual(Array(2).fill(UNAVAILABLE));
     // The operator moves the nonces to a store that answers: the requests should verify again.
