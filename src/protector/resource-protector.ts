@@ -191,7 +191,7 @@ function checkOptions(options: ResourceProtectorOptions<Client, TokenCredential>
  * answered every request with a body 500, the limit's owner missing.
  */
 export function checkProtector(protector: unknown, where: string): void {
-  const p = protector as { guard?: unknown; refusalOf?: unknown; limits?: unknown } | null | undefined;
+  const p = protector as { guard?: unknown; refusalOf?: unknown } | null | undefined;
   if (typeof p?.guard !== 'function' || typeof p.refusalOf !== 'function') {
     throw new TypeError(`${where} takes a ResourceProtector, whose settings it reads (limits.body among them).`);
   }
@@ -243,9 +243,9 @@ export class ResourceProtector<C extends Client = Client, T extends TokenCredent
     const methods = enabledMethods(settings.signatureMethods, settings); // may throw: before the calls are reconfigured
     const stores = [options.queryClient, options.queryToken, options.nonceCache ?? options.existsNonce, undefined];
     const kept = this.#calls;
+    const most = settings.limits.storeCallsWaiting;
     const calls = (i: number) =>
-      (kept?.stores[i] === stores[i] ? kept?.calls[i].configure(ms, settings.limits.storeCallsWaiting) : undefined) ??
-      new StoreCalls(ms, settings.limits.storeCallsWaiting);
+      kept !== undefined && kept.stores[i] === stores[i] ? kept.calls[i].configure(ms, most) : new StoreCalls(ms, most);
     const [clients, tokens, nonces, access] = [calls(0), calls(1), calls(2), calls(3)] as const;
     this.#calls = { stores, calls: [clients, tokens, nonces, access] };
     this.#configured = {

@@ -115,9 +115,13 @@ export interface SettingOptions extends Partial<TunableSettings> {
   customSignatureMethods?: Readonly<Record<string, SignatureMethod>>;
 }
 
-/** The names of every setting option: the tunable settings' (their defaults' owner) and the two that are not. */
+/** The names of the tunable settings and of the limits, read once from their defaults, their owners. */
+const TUNABLE_NAMES: readonly string[] = Object.keys(DEFAULTS);
+const LIMIT_NAMES: readonly string[] = Object.keys(DEFAULT_LIMITS);
+
+/** The names of every setting option: the tunable settings' and the two that are not. */
 export const SETTING_OPTION_NAMES: readonly string[] = [
-  ...Object.keys(DEFAULTS),
+  ...TUNABLE_NAMES,
   ...Object.keys({ limits: true, customSignatureMethods: true } satisfies Record<
     Exclude<keyof SettingOptions, keyof TunableSettings>,
     true
@@ -142,12 +146,12 @@ const given = <O extends object>(options: Partial<O> | null | undefined, names: 
  */
 export function resolveSettings(options: SettingOptions): Readonly<Settings> {
   const { limits, customSignatureMethods } = options;
-  checkNames('limits', limits, Object.keys(DEFAULT_LIMITS));
+  checkNames('limits', limits, LIMIT_NAMES);
   checkCustomSignatureMethods(customSignatureMethods);
   const settings: Settings = {
     ...DEFAULTS,
-    ...given<TunableSettings>(options, Object.keys(DEFAULTS)),
-    limits: Object.freeze({ ...DEFAULT_LIMITS, ...given<Limits>(limits, Object.keys(DEFAULT_LIMITS)) }),
+    ...given<TunableSettings>(options, TUNABLE_NAMES),
+    limits: Object.freeze({ ...DEFAULT_LIMITS, ...given<Limits>(limits, LIMIT_NAMES) }),
     methodTable: signatureMethodTable(customSignatureMethods),
     publicBase: options.publicBaseUrl === undefined ? undefined : readPublicBaseUrl(options.publicBaseUrl),
   };
