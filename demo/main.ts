@@ -41,7 +41,7 @@ const shutdown = (signal: string) => {
   graceful.stop(() => void close().finally(() => process.exit(0)));
   // What is still open after 5 s (a client sending a body for that long) is cut: said, and not a clean exit.
   setTimeout(() => {
-    console.error(`${signal}: not closed after 5 s (${graceful.open} requests still open); exiting`);
+    console.error(`${signal}: not closed after 5 s (${graceful.open} connections still answering); exiting`);
     process.exit(1);
   }, 5000).unref();
 };
