@@ -2,7 +2,8 @@
  * The bench app, on routing-controllers' Koa driver or its Express driver, like demo/app.ts: in-memory
  * stores and two routes that differ only by the guard, GET /open and GET /guarded (`@RequireOAuth()`); for
  * the reference rows, GET /floor/hmac-sha1 and GET /floor/rsa-sha1, the cryptography alone
- * (bench/support/floors.ts) in place of the guard; with `peer` (Express only), GET /passport, the same route
+ * (bench/support/floors.ts) in place of the guard, and GET /floor/hmac-sha1-param, the HMAC floor whose action takes
+ * one parameter decorator as the guarded one takes `@Credential()`; with `peer` (Express only), GET /passport, the same route
  * behind passport-http-oauth (bench/peer.ts), on a server of its own: loading passport-http-oauth patches
  * Node's IncomingMessage.prototype, which slows every request of the process on Node 20.
  */
@@ -24,7 +25,7 @@ import {
   type TokenCredential,
 } from '../src';
 import { oauthBodyParser as expressBodyParser } from '../src/express';
-import { FLOOR_PLUS_US, hmacSha1Floor, hmacSha1FloorPlus, rsaSha1Floor } from './support/floors';
+import { FLOOR_PLUS_US, FloorResult, hmacSha1Floor, hmacSha1FloorPlus, rsaSha1Floor } from './support/floors';
 import { minimalVerifier } from './support/minimal-verifier';
 import { HMAC_IDENTITY, RSA_IDENTITY, RSA_PUBLIC_KEY_PEM } from './support/identities';
 
@@ -88,6 +89,13 @@ export class BenchController {
   @UseBefore(hmacSha1Floor(`${HMAC_IDENTITY.consumerSecret}&${HMAC_IDENTITY.tokenSecret}`))
   hmacFloor() {
     return { ok: true, client: null };
+  }
+
+  @Get('/floor/hmac-sha1-param')
+  @UseBefore(hmacSha1Floor(`${HMAC_IDENTITY.consumerSecret}&${HMAC_IDENTITY.tokenSecret}`))
+  hmacFloorParam(@FloorResult() mac: unknown) {
+    // The same answer as the other routes', true only when the parameter arrived (bench/http.ts checks it).
+    return { ok: typeof mac === 'string', client: null };
   }
 
   @Get('/floor/hmac-sha1-plus')

@@ -71,8 +71,18 @@ export interface ServerSpec {
 export function serverSpecs(nodes: NodeBinary[], redis: boolean): ServerSpec[] {
   return nodes.flatMap((node) => [
     ...(['koa', 'express'] as const).flatMap((driver) => {
-      // The yardsticks (floor + 5 µs of JavaScript, the minimal verifier) beside the HMAC floor they are read against.
-      const memory: Route[] = ['open', 'hmac-floor', 'hmac-floor-plus', 'minimal', 'hmac', 'rsa', 'rsa-floor'];
+      // The yardsticks (floor + 5 µs of JavaScript, the minimal verifier) beside the HMAC floor they are read against;
+      // the floor with a parameter decorator between the floor and the guarded route it is read against.
+      const memory: Route[] = [
+        'open',
+        'hmac-floor',
+        'hmac-floor-plus',
+        'minimal',
+        'hmac-floor-param',
+        'hmac',
+        'rsa',
+        'rsa-floor',
+      ];
       const label = (store: string) => `${node.name} ${driver} ${store}`;
       const specs: ServerSpec[] = [{ label: label('memory'), node, driver, store: 'memory', routes: memory }];
       const routes: Route[] = ['open', 'hmac-floor', 'hmac'];

@@ -20,7 +20,8 @@ export class LoadNotRealError extends Error {}
 
 /**
  * `hmac-floor` and `rsa-floor`: the cryptography alone in place of the guard (bench/support/floors.ts);
- * `hmac-floor-plus`: the HMAC floor and 5 µs of JavaScript; `minimal`: the lenient verifier of
+ * `hmac-floor-plus`: the HMAC floor and 5 µs of JavaScript; `hmac-floor-param`: the HMAC floor, its action taking one
+ * parameter decorator (as the guarded one takes `@Credential()`); `minimal`: the lenient verifier of
  * bench/support/minimal-verifier.ts, written for speed, in place of the guard;
  * `passport`: the same route behind passport-http-oauth (Express only); `demo-open` and `demo-guarded`: the
  * demo's GET /api/public and GET /api/me (also the passport app's).
@@ -31,6 +32,7 @@ export type Route =
   | 'rsa'
   | 'hmac-floor'
   | 'hmac-floor-plus'
+  | 'hmac-floor-param'
   | 'minimal'
   | 'rsa-floor'
   | 'passport'
@@ -42,6 +44,7 @@ const PATHS: Record<Route, string> = {
   rsa: '/guarded',
   'hmac-floor': '/floor/hmac-sha1',
   'hmac-floor-plus': '/floor/hmac-sha1-plus',
+  'hmac-floor-param': '/floor/hmac-sha1-param',
   minimal: '/minimal',
   'rsa-floor': '/floor/rsa-sha1',
   passport: '/passport',
@@ -281,6 +284,13 @@ export async function checkServer(server: ServerHandle): Promise<void> {
   expect('GET /floor/hmac-sha1', await get('hmac-floor', header), 200);
   expect('GET /floor/rsa-sha1', await get('rsa-floor', header), 200);
   expect('GET /floor/hmac-sha1-plus', await get('hmac-floor-plus', header), 200);
+  const param = await get('hmac-floor-param', header);
+  expect('GET /floor/hmac-sha1-param', param, 200);
+  if (!param.body.includes('"ok":true')) {
+    throw new LoadNotRealError(
+      `bench app: GET /floor/hmac-sha1-param's action did not get its parameter: ${param.body}`,
+    );
+  }
   expect('unsigned GET /minimal', await get('minimal'), 401);
   const minimal = hmacHeader(urlOf(server, 'minimal'));
   expect('HMAC-signed GET /minimal', await get('minimal', minimal), 200);

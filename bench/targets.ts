@@ -102,6 +102,8 @@ function yardsticks(
 ) {
   const plus = over(e2e, label, 'hmac-floor-plus', 'hmac-floor');
   const minimal = over(e2e, label, 'minimal', 'hmac-floor');
+  const param = over(e2e, label, 'hmac-floor-param', 'hmac-floor');
+  const guardOverParam = over(e2e, label, 'hmac', 'hmac-floor-param');
   const row = (what: string, name: string, values: number[], note: string): Target =>
     values.length === 0
       ? unmeasured({ id: id(what), title: title(name), unit: 'µs', bound: 'max', limit: FLOOR_PLUS_US }, 'not run')
@@ -131,6 +133,15 @@ function yardsticks(
         'yardstick: minimal verifier − HMAC floor',
         minimal,
         `${MINIMAL}: find the values, sort, base string, HMAC, window, nonce in the hashed table`,
+      ),
+      row(
+        'yardstick-param',
+        'yardstick: HMAC floor with a parameter decorator − floor',
+        param,
+        'what routing-controllers charges for one parameter decorator (its `normalizeParamValue` is async), as the ' +
+          "guarded route's `@Credential()` pays and the floor's action does not; the guarded route costs " +
+          `${guardOverParam.length ? round(median(guardOverParam), 1) : '–'} µs above this route (rounds ` +
+          `${guardOverParam.length ? range(guardOverParam) : '–'}): the guard above a floor whose action is like its own`,
       ),
     ],
   };

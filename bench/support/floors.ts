@@ -7,6 +7,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
+import { createParamDecorator } from 'routing-controllers';
 import { hmac, hmacKey } from '../../src/rfc5849/hmac';
 
 type Next = () => unknown;
@@ -51,6 +52,19 @@ export function rsaSha1Floor(publicKeyPem: string, privateKeyPem: string): Floor
   const signature = sign('sha1', Buffer.from('floor'), createPrivateKey(privateKeyPem));
   return middleware((req) => verify('sha1', Buffer.from(req.headers.authorization ?? ''), publicKey, signature));
 }
+
+/**
+ * The floor's result as an action parameter, made as `@Credential()` is (routing-controllers' `createParamDecorator`):
+ * GET /floor/hmac-sha1-param shows what the framework charges for a parameter decorator, which the guarded route's
+ * `@Credential()` pays and the floor's parameterless action does not.
+ */
+export const FloorResult = (): ParameterDecorator =>
+  createParamDecorator({
+    value: (action) =>
+      action.context
+        ? (action.context as { state: Record<string, unknown> }).state.floor
+        : (action.response as { locals: Record<string, unknown> }).locals.floor,
+  }) as ParameterDecorator;
 
 /** What GET /floor/hmac-sha1-plus adds to the HMAC floor: this many µs of JavaScript a request. */
 export const FLOOR_PLUS_US = 5;
