@@ -2,10 +2,11 @@
  * The bench app, on routing-controllers' Koa driver or its Express driver, like demo/app.ts: in-memory
  * stores and two routes that differ only by the guard, GET /open and GET /guarded (`@RequireOAuth()`); for
  * the reference rows, GET /floor/hmac-sha1 and GET /floor/rsa-sha1, the cryptography alone
- * (bench/support/floors.ts) in place of the guard, and GET /floor/hmac-sha1-param, the HMAC floor whose action takes
- * one parameter decorator as the guarded one takes `@Credential()`; with `peer` (Express only), GET /passport, the same route
- * behind passport-http-oauth (bench/peer.ts), on a server of its own: loading passport-http-oauth patches
- * Node's IncomingMessage.prototype, which slows every request of the process on Node 20.
+ * (bench/support/floors.ts) in place of the guard, and GET /floor/hmac-sha1-param, the HMAC floor whose action
+ * takes one parameter decorator as the guarded one takes `@Credential()`; with `peer` (Express only),
+ * GET /passport, the same route behind passport-http-oauth (bench/peer.ts), on a server of its own: loading
+ * passport-http-oauth patches Node's IncomingMessage.prototype, which slows every request of the process on
+ * Node 20.
  */
 import 'reflect-metadata';
 import express from 'express';
