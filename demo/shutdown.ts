@@ -1,6 +1,7 @@
 /**
- * The demo's graceful stop, apart from its process so that a spec can drive it: once stopping, the responses in
- * progress say `Connection: close` and their connections close once sent (an open keep-alive connection would otherwise
+ * The demo's graceful stop, apart from its process so that a spec can drive it: once stopping, a connection's latest
+ * response, if it is the one being sent, says `Connection: close`, and every connection closes once its latest response
+ * is sent and no request is coming in on it (an open keep-alive connection would otherwise
  * stay for its client's next request, which the demo would accept, record the nonce of and then lose when the process
  * exits: the client's retry is a replay, 401 invalid_nonce).
  *
@@ -25,16 +26,39 @@ export function gracefulServer(server: Server): GracefulServer {
   // leaves with its connection: one that closes with a pipelined response still queued emits no `close` for that
   // response (Node 20).
   const latest = new Map<Socket, ServerResponse>();
+  // The responses this module told to close their connection: only a connection's latest response, and only while it is
+  // the one being sent (`res.socket` set), since a head built while queued behind another is final before the
+  // connection's next pipelined request may come (that request would be accepted and lost with the connection). A
+  // request coming behind a marked response whose head is not built takes the mark over, or the connection closes first.
+  const marked = new WeakSet<ServerResponse>();
   const closeIdle = () => setImmediate(() => server.closeIdleConnections());
   const closeAfter = (res: ServerResponse) => {
-    if (!res.headersSent) res.setHeader('Connection', 'close');
-    // A response whose keep-alive head went out before the signal: its connection is idle once it is done.
+    if (!res.headersSent && res.socket) {
+      res.setHeader('Connection', 'close');
+      marked.add(res);
+    }
+    // A response whose keep-alive head went out before the signal, or one queued behind another: its connection is idle
+    // once it is done.
     else res.once('close', closeIdle);
   };
-  server.on('connection', (socket: Socket) => socket.once('close', () => latest.delete(socket)));
+  // The entry leaves with the socket the request came on: for an https server that is the TLS socket, not the one its
+  // 'connection' event gives. A socket's first request adds the listener (the Map grew).
+  const keep = (socket: Socket, res: ServerResponse) => {
+    const size = latest.size;
+    latest.set(socket, res);
+    if (latest.size !== size) socket.once('close', () => latest.delete(socket));
+  };
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    latest.set(req.socket, res);
-    if (stopping) closeAfter(res);
+    if (!stopping) return keep(req.socket, res);
+    const previous = latest.get(req.socket);
+    keep(req.socket, res);
+    // (What Node would have said: `removeHeader` would send no `Connection` at all, which an HTTP/1.0 client reads as
+    // close. A connection Node would not keep alive anyway keeps the mark.)
+    if (previous && marked.has(previous) && !previous.headersSent && previous.shouldKeepAlive) {
+      previous.setHeader('Connection', 'keep-alive');
+      marked.delete(previous);
+    }
+    closeAfter(res);
   });
   const unfinished = () => [...latest.values()].filter((res) => !res.writableFinished);
   return {
