@@ -1,9 +1,9 @@
 /**
  * The demo's graceful stop, apart from its process so that a spec can drive it: once stopping, a connection's latest
  * response, if it is the one being sent, says `Connection: close`, and every connection closes once its latest response
- * is sent and no request is coming in on it (an open keep-alive connection would otherwise
- * stay for its client's next request, which the demo would accept, record the nonce of and then lose when the process
- * exits: the client's retry is a replay, 401 invalid_nonce).
+ * is sent and no request is coming in on it (an open keep-alive connection would otherwise stay for its client's next
+ * request, which the demo would accept, record the nonce of and then lose when the process exits: the client's retry is
+ * a replay, 401 invalid_nonce).
  *
  * It keeps each connection's latest response, one `Map.set` a request, and listens to responses only once stopping:
  * listening to every response's `close` cost about 1 µs a request (docs/decisions.md).
