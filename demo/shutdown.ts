@@ -5,8 +5,8 @@
  * request, which the demo would accept, record the nonce of and then lose when the process exits: the client's retry is
  * a replay, 401 invalid_nonce).
  *
- * It keeps each connection's latest response, one `Map.set` a request, and listens to responses only once stopping:
- * listening to every response's `close` cost about 1 µs a request (docs/decisions.md).
+ * It keeps each connection's latest response, one `Map.set` a request, and listens to responses only once stopping,
+ * rather than a listener and a closure for every response's `close` (docs/decisions.md).
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
