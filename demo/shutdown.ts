@@ -10,6 +10,7 @@
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { Server as TlsServer } from 'node:tls';
 
 export interface GracefulServer {
   /** Whether `stop()` was called. */
@@ -25,7 +26,7 @@ export function gracefulServer(server: Server): GracefulServer {
   // A connection's responses go out in order, so once its latest one is finished the connection is idle. An entry
   // leaves with its connection: one that closes with a pipelined response still queued emits no `close` for that
   // response (Node 20).
-  const latest = new Map<Socket, ServerResponse>();
+  const latest = new Map<Socket, ServerResponse | undefined>();
   // The responses this module told to close their connection: only a connection's latest response, and only while it is
   // the one being sent (`res.socket` set), since a head built while queued behind another is final before the
   // connection's next pipelined request may come (that request would be accepted and lost with the connection). A
@@ -41,13 +42,18 @@ export function gracefulServer(server: Server): GracefulServer {
     // once it is done.
     else res.once('close', closeIdle);
   };
-  // The entry leaves with the socket the request came on: for an https server that is the TLS socket, not the one its
-  // 'connection' event gives. A socket's first request adds the listener (the Map grew).
-  const keep = (socket: Socket, res: ServerResponse) => {
-    const size = latest.size;
-    latest.set(socket, res);
-    if (latest.size !== size) socket.once('close', () => latest.delete(socket));
+  // The entry leaves with the socket the requests come on: for an https server that is the TLS socket its
+  // 'secureConnection' event gives, not the one its 'connection' event gives. A socket is kept from its connection on
+  // (no response yet), so that one that has sent nothing when the stop comes is closed rather than left to its client:
+  // Node's closeIdleConnections() does not count a connection that has had no request as idle.
+  const track = (socket: Socket) => {
+    latest.set(socket, undefined);
+    socket.once('close', () => latest.delete(socket));
+    // (A TLS handshake finished after the stop.)
+    if (stopping && socket.bytesRead === 0) socket.destroy();
   };
+  server.on(server instanceof TlsServer ? 'secureConnection' : 'connection', track);
+  const keep = (socket: Socket, res: ServerResponse) => void latest.set(socket, res);
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     if (!stopping) return keep(req.socket, res);
     const previous = latest.get(req.socket);
@@ -60,7 +66,7 @@ export function gracefulServer(server: Server): GracefulServer {
     }
     closeAfter(res);
   });
-  const unfinished = () => [...latest.values()].filter((res) => !res.writableFinished);
+  const unfinished = () => [...latest.values()].filter((res): res is ServerResponse => !!res && !res.writableFinished);
   return {
     get stopping() {
       return stopping;
@@ -71,6 +77,8 @@ export function gracefulServer(server: Server): GracefulServer {
     stop(closed) {
       stopping = true;
       unfinished().forEach(closeAfter);
+      // A connection that has sent nothing yet: no request of it was read.
+      latest.forEach((res, socket) => res || socket.bytesRead !== 0 || socket.destroy());
       server.close(() => closed());
       server.closeIdleConnections();
     },

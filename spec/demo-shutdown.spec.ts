@@ -132,6 +132,39 @@ describe("the demo's graceful stop", () => {
     await closed;
   });
 
+  it('closes a connection that has sent nothing yet at once, not at its headers timeout (a browser preconnect)', async () => {
+    const server = await listen(slowAndFast());
+    const graceful = gracefulServer(server);
+    const socket = connect(portOf(server), '127.0.0.1');
+    await once(socket, 'connect');
+    const read = readUntilClosed(socket, 1000);
+    await sleep(20);
+    const closed = new Promise<void>((resolve) => graceful.stop(resolve));
+    expect((await read).closed).toBe(true);
+    await closed;
+  });
+
+  it('closes an https connection that has sent nothing yet at once, and waits for one sending its request', async () => {
+    const server = await listen(createHttpsServer({ key: TEST_KEY, cert: TEST_CERT }, (_req, res) => res.end('fast')));
+    const graceful = gracefulServer(server);
+    const tls = async () => {
+      const socket = tlsConnect({ port: portOf(server), host: '127.0.0.1', rejectUnauthorized: false });
+      await once(socket, 'secureConnect');
+      return socket;
+    };
+    const [empty, sending] = [await tls(), await tls()];
+    sending.write('GET / HTTP/1.1\r\nHo');
+    const [readEmpty, readSending] = [readUntilClosed(empty, 1000), readUntilClosed(sending, 1000)];
+    await sleep(20);
+    const closed = new Promise<void>((resolve) => graceful.stop(resolve));
+    expect((await readEmpty).closed).toBe(true);
+    sending.write('st: a\r\n\r\n');
+    const { text, closed: sendingClosed } = await readSending;
+    expect(bodies(text)).toEqual(['fast']);
+    expect(sendingClosed).toBe(true);
+    await closed;
+  });
+
   it('keeps no response of an https connection that closed mid-response (its requests come on the TLS socket)', async () => {
     // The head goes out, the body never ends: the response stays unfinished after its client has gone.
     const server = await listen(
