@@ -38,9 +38,9 @@ export function gracefulServer(server: Server): GracefulServer {
       res.setHeader('Connection', 'close');
       marked.add(res);
     }
-    // A response whose keep-alive head went out before the signal, or one queued behind another: its connection is idle
-    // once it is done.
-    else res.once('close', closeIdle);
+    // Its connection is idle once it is done: a response whose keep-alive head went out before the signal, one queued
+    // behind another, or a marked one whose application then sets its own `Connection` header.
+    res.once('close', closeIdle);
   };
   // The entry leaves with the socket the requests come on: for an https server that is the TLS socket its
   // 'secureConnection' event gives, not the one its 'connection' event gives. A socket is kept from its connection on
@@ -58,8 +58,8 @@ export function gracefulServer(server: Server): GracefulServer {
     if (!stopping) return keep(req.socket, res);
     const previous = latest.get(req.socket);
     keep(req.socket, res);
-    // (What Node would have said: `removeHeader` would send no `Connection` at all, which an HTTP/1.0 client reads as
-    // close. A connection Node would not keep alive anyway keeps the mark.)
+    // (`removeHeader` would send no `Connection` at all, which an HTTP/1.0 client reads as close. A connection Node would
+    // not keep alive keeps the mark; an HTTP/1.0 answer without a length ends its connection whatever it says.)
     if (previous && marked.has(previous) && !previous.headersSent && previous.shouldKeepAlive) {
       previous.setHeader('Connection', 'keep-alive');
       marked.delete(previous);

@@ -22,6 +22,8 @@ function slowAndFast(): Server {
   return createServer((req, res) => {
     if (req.url === '/slow') setTimeout(() => res.end('slow'), 100);
     else if (req.url === '/quicker') setTimeout(() => res.end('quicker'), 30);
+    else if (req.url === '/own-keep-alive')
+      setTimeout(() => res.writeHead(200, { Connection: 'keep-alive' }).end('own'), 100);
     else if (req.url === '/streamed') {
       res.flushHeaders();
       setTimeout(() => res.end('streamed'), 100);
@@ -181,5 +183,18 @@ describe("the demo's graceful stop", () => {
     }
     await sleep(100);
     expect(graceful.open).toBe(0);
+  });
+
+  it('closes a connection once its answer is sent when the application sets its own Connection header after the stop', async () => {
+    const server = await listen(slowAndFast());
+    const graceful = gracefulServer(server);
+    const answered = keepAliveGet(server, '/own-keep-alive');
+    await sleep(30);
+    const started = Date.now();
+    const closed = new Promise<void>((resolve) => graceful.stop(resolve));
+    expect(await answered).toEqual({ connection: 'keep-alive', body: 'own' });
+    await closed;
+    // Node's keep-alive timeout is 5 s: a connection left to it would hold the server that long.
+    expect(Date.now() - started).toBeLessThan(1000);
   });
 });
