@@ -85,51 +85,24 @@ describe("the demo's graceful stop", () => {
     expect(graceful.open).toBe(0);
   });
 
-  it('closes a keep-alive connection whose head went out before the stop once its response is done, not at its timeout', async () => {
-    const server = await listen(slowAndFast());
-    const graceful = gracefulServer(server);
-    const answered = keepAliveGet(server, '/streamed');
-    await sleep(30);
-    const started = Date.now();
-    const closed = new Promise<void>((resolve) => graceful.stop(resolve));
-    expect(await answered).toEqual({ connection: 'keep-alive', body: 'streamed' });
-    await closed;
-    // Node's keep-alive timeout is 5 s: a connection left to it would hold the server that long.
-    expect(Date.now() - started).toBeLessThan(1000);
-    expect(graceful.open).toBe(0);
-  });
-
-  it('answers a request pipelined after the stop behind the response in progress, then closes the connection', async () => {
-    const server = await listen(slowAndFast());
-    const graceful = gracefulServer(server);
-    const socket = connect(portOf(server), '127.0.0.1');
-    await once(socket, 'connect');
-    socket.write('GET /slow HTTP/1.1\r\nHost: a\r\n\r\n');
-    const read = readUntilClosed(socket);
-    await sleep(20);
-    const closed = new Promise<void>((resolve) => graceful.stop(resolve));
-    await sleep(10);
+  it.each([
     // Read and answered by the app (a nonce recorded, in the demo): it must get its answer.
-    socket.write('GET /fast HTTP/1.1\r\nHost: a\r\n\r\n');
-    const { text, closed: socketClosed } = await read;
-    expect(bodies(text)).toEqual(['slow', 'fast']);
-    expect(socketClosed).toBe(true);
-    await closed;
-  });
-
-  it('answers a request pipelined after the stop behind a queued response that ended before it came', async () => {
+    ['behind the response in progress', ['/slow'], 10, ['slow', 'fast']],
+    // After 40 ms /quicker has ended, its head built, still queued behind /slow.
+    ['behind a queued response that ended before it came', ['/slow', '/quicker'], 40, ['slow', 'quicker', 'fast']],
+  ])('answers a request pipelined after the stop %s, then closes the connection', async (_, before, wait, answers) => {
     const server = await listen(slowAndFast());
     const graceful = gracefulServer(server);
     const socket = connect(portOf(server), '127.0.0.1');
     await once(socket, 'connect');
-    socket.write('GET /slow HTTP/1.1\r\nHost: a\r\n\r\nGET /quicker HTTP/1.1\r\nHost: a\r\n\r\n');
+    socket.write(before.map((path) => `GET ${path} HTTP/1.1\r\nHost: a\r\n\r\n`).join(''));
     const read = readUntilClosed(socket);
     await sleep(20);
     const closed = new Promise<void>((resolve) => graceful.stop(resolve));
-    await sleep(40); // /quicker has ended, its head built, still queued behind /slow
+    await sleep(wait);
     socket.write('GET /fast HTTP/1.1\r\nHost: a\r\n\r\n');
     const { text, closed: socketClosed } = await read;
-    expect(bodies(text)).toEqual(['slow', 'quicker', 'fast']);
+    expect(bodies(text)).toEqual(answers);
     expect(socketClosed).toBe(true);
     await closed;
   });
@@ -185,16 +158,20 @@ describe("the demo's graceful stop", () => {
     expect(graceful.open).toBe(0);
   });
 
-  it('closes a connection once its answer is sent when the application sets its own Connection header after the stop', async () => {
+  it.each([
+    ['whose head went out before the stop', '/streamed', 'streamed'],
+    ['whose application sets its own Connection header after the stop', '/own-keep-alive', 'own'],
+  ])('closes a keep-alive connection %s once its answer is sent, not at its timeout', async (_, path, body) => {
     const server = await listen(slowAndFast());
     const graceful = gracefulServer(server);
-    const answered = keepAliveGet(server, '/own-keep-alive');
+    const answered = keepAliveGet(server, path);
     await sleep(30);
     const started = Date.now();
     const closed = new Promise<void>((resolve) => graceful.stop(resolve));
-    expect(await answered).toEqual({ connection: 'keep-alive', body: 'own' });
+    expect(await answered).toEqual({ connection: 'keep-alive', body });
     await closed;
     // Node's keep-alive timeout is 5 s: a connection left to it would hold the server that long.
     expect(Date.now() - started).toBeLessThan(1000);
+    expect(graceful.open).toBe(0);
   });
 });
