@@ -140,8 +140,10 @@ function yardsticks(
         param,
         'what routing-controllers charges for one parameter decorator (its `normalizeParamValue` is async), as the ' +
           "guarded route's `@Credential()` pays and the floor's action does not; the guarded route costs " +
-          `${guardOverParam.length ? round(median(guardOverParam), 1) : '–'} µs above this route (rounds ` +
-          `${guardOverParam.length ? range(guardOverParam) : '–'}): the guard above a floor whose action is like its own`,
+          (guardOverParam.length
+            ? `${round(median(guardOverParam), 1)} µs above this route (rounds ${range(guardOverParam)})`
+            : 'nothing measured above this route') +
+          ': the guard above a floor whose action is like its own',
       ),
     ],
   };

@@ -53,11 +53,10 @@ export function gracefulServer(server: Server): GracefulServer {
     if (stopping && socket.bytesRead === 0) socket.destroy();
   };
   server.on(server instanceof TlsServer ? 'secureConnection' : 'connection', track);
-  const keep = (socket: Socket, res: ServerResponse) => void latest.set(socket, res);
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    if (!stopping) return keep(req.socket, res);
+    if (!stopping) return void latest.set(req.socket, res);
     const previous = latest.get(req.socket);
-    keep(req.socket, res);
+    latest.set(req.socket, res);
     // (`removeHeader` would send no `Connection` at all, which an HTTP/1.0 client reads as close. A connection Node would
     // not keep alive keeps the mark; an HTTP/1.0 answer without a length ends its connection whatever it says.)
     if (previous && marked.has(previous) && !previous.headersSent && previous.shouldKeepAlive) {
