@@ -184,6 +184,8 @@ export async function writeOutputs(
   targets: Target[],
   machine: Machine,
   wallSeconds: number,
+  /** Measurements that are no target, listed after the targets' notes. */
+  measurements: string[] = [],
 ): Promise<string[]> {
   mkdirSync(RESULTS_DIR, { recursive: true });
   const jsonFile = join(RESULTS_DIR, 'latest.json');
@@ -205,6 +207,7 @@ export async function writeOutputs(
         markdownTable(targets),
         '',
         ...targets.filter((t) => t.note || t.outOfReach || t.yardstick).map((t) => `- ${t.title}: ${noteOf(t)}.`),
+        ...measurements.map((line) => `- ${line}`),
         '',
         END,
       ].join('\n');

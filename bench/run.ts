@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { nodeBinaries, runDemoComparison, runEndToEnd, type DemoResults, type EndToEndResults } from './e2e';
 import { LoadNotRealError, TURN_WARMUP_SECONDS, type LoadResult } from './http';
 import type { MemoryResults } from './memory';
+import { allocationLine, ALLOCATION_NODE_FLAGS, type AllocationResults } from './allocation';
 import { runMicro, runScaling, TYPICAL_URL, type CaseTimes } from './micro';
 import { shortfall, target, textTable, writeOutputs, type Machine, type Target, noteOf } from './report';
 import { RedisServer, redisServerPath } from './support/redis';
@@ -44,15 +45,16 @@ const config = {
 
 const log = (line: string) => console.log(line);
 
-function runMemoryChild(): MemoryResults {
+/** Runs a bench module in a child process with these Node flags; it prints its results as its last line of JSON. */
+function runChild<T>(module: string, nodeFlags: string[]): T {
   const child = spawnSync(
     process.execPath,
-    ['--expose-gc', '-r', 'ts-node/register/transpile-only', join(__dirname, 'memory.ts')],
+    [...nodeFlags, '-r', 'ts-node/register/transpile-only', join(__dirname, module)],
     { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024, env: process.env },
   );
-  if (child.status !== 0) throw new Error(`bench/memory.ts failed (${child.status}):\n${child.stderr}`);
+  if (child.status !== 0) throw new Error(`bench/${module} failed (${child.status}):\n${child.stderr}`);
   const last = child.stdout.trim().split('\n').pop() ?? '';
-  return JSON.parse(last) as MemoryResults;
+  return JSON.parse(last) as T;
 }
 
 async function main(): Promise<number> {
@@ -75,9 +77,12 @@ async function main(): Promise<number> {
   log('[2/5] scaling with query parameters');
   const scaling = runScaling(config.microRounds);
   log(`  ${scaling.points.map((p) => `${p.parameters}: ${p.usPerCall} µs`).join(', ')}`);
-  log('[3/5] memory (child process, node --expose-gc)');
-  const memory = runMemoryChild();
+  log('[3/5] memory and allocation (child processes)');
+  const memory = runChild<MemoryResults>('memory.ts', ['--expose-gc']);
   log(`  1M nonces: ${memory.million.measuredMB} MB; stream ratio ${memory.stream.ratio}`);
+  const allocation = runChild<AllocationResults>('allocation.ts', ALLOCATION_NODE_FLAGS);
+  const allocated = allocationLine(allocation);
+  log(`  ${allocated}`);
 
   log('[4/5] end to end over loopback HTTP (servers in child processes)');
   const nodes = nodeBinaries(log);
@@ -166,9 +171,9 @@ async function main(): Promise<number> {
     config: { ...config, placement: e2e.placement, nodes: e2e.nodes, typicalUrl: TYPICAL_URL },
     wallSeconds: round(wallSeconds, 1),
     targets,
-    raw: { endToEnd: e2e, demo, micro, scaling, memory },
+    raw: { endToEnd: e2e, demo, micro, scaling, memory, allocation },
   };
-  const written = await writeOutputs(json, targets, machine, wallSeconds);
+  const written = await writeOutputs(json, targets, machine, wallSeconds, [`${allocated} (bench/allocation.ts).`]);
 
   log('\n' + textTable(targets));
   const failed = targets.filter((t) => t.status === 'fail');
