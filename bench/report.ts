@@ -184,7 +184,7 @@ export async function writeOutputs(
   targets: Target[],
   machine: Machine,
   wallSeconds: number,
-  /** Measurements that are no target, listed after the targets' notes. */
+  /** Measurements that are not targets, listed after the targets' notes. */
   measurements: string[] = [],
 ): Promise<string[]> {
   mkdirSync(RESULTS_DIR, { recursive: true });

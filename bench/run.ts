@@ -13,15 +13,15 @@
  * BENCH_DEMO=0 (no `npm run demo` against passport-http-oauth), BENCH_CPU_PROF=<dir> (V8 CPU profiles of the
  * bench servers, see bench/profile.ts).
  */
-import { spawnSync } from 'node:child_process';
 import { cpus, platform, release, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { allocationLine, ALLOCATION_NODE_FLAGS, type AllocationResults } from './allocation';
 import { nodeBinaries, runDemoComparison, runEndToEnd, type DemoResults, type EndToEndResults } from './e2e';
 import { LoadNotRealError, TURN_WARMUP_SECONDS, type LoadResult } from './http';
 import type { MemoryResults } from './memory';
-import { allocationLine, ALLOCATION_NODE_FLAGS, type AllocationResults } from './allocation';
 import { runMicro, runScaling, TYPICAL_URL, type CaseTimes } from './micro';
 import { shortfall, target, textTable, writeOutputs, type Machine, type Target, noteOf } from './report';
+import { runBenchChild } from './support/child';
 import { RedisServer, redisServerPath } from './support/redis';
 import { round } from './support/stats';
 import { demoTargets, floorTargets, peerTargets } from './targets';
@@ -45,18 +45,6 @@ const config = {
 
 const log = (line: string) => console.log(line);
 
-/** Runs a bench module in a child process with these Node flags; it prints its results as its last line of JSON. */
-function runChild<T>(module: string, nodeFlags: string[]): T {
-  const child = spawnSync(
-    process.execPath,
-    [...nodeFlags, '-r', 'ts-node/register/transpile-only', join(__dirname, module)],
-    { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024, env: process.env },
-  );
-  if (child.status !== 0) throw new Error(`bench/${module} failed (${child.status}):\n${child.stderr}`);
-  const last = child.stdout.trim().split('\n').pop() ?? '';
-  return JSON.parse(last) as T;
-}
-
 async function main(): Promise<number> {
   const started = Date.now();
   const machine: Machine = {
@@ -78,9 +66,9 @@ async function main(): Promise<number> {
   const scaling = runScaling(config.microRounds);
   log(`  ${scaling.points.map((p) => `${p.parameters}: ${p.usPerCall} µs`).join(', ')}`);
   log('[3/5] memory and allocation (child processes)');
-  const memory = runChild<MemoryResults>('memory.ts', ['--expose-gc']);
+  const memory = runBenchChild<MemoryResults>('memory.ts', ['--expose-gc']);
   log(`  1M nonces: ${memory.million.measuredMB} MB; stream ratio ${memory.stream.ratio}`);
-  const allocation = runChild<AllocationResults>('allocation.ts', ALLOCATION_NODE_FLAGS);
+  const allocation = runBenchChild<AllocationResults>('allocation.ts', ALLOCATION_NODE_FLAGS);
   const allocated = allocationLine(allocation);
   log(`  ${allocated}`);
 

@@ -1,17 +1,8 @@
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { ALLOCATION_NODE_FLAGS, allocationLine, type AllocationResults } from '../../bench/allocation';
+import { runBenchChild } from '../../bench/support/child';
 
 /** bench/allocation.ts as `npm run bench` runs it: a child with the young generation it needs. */
-function measure(): AllocationResults {
-  const child = spawnSync(
-    process.execPath,
-    [...ALLOCATION_NODE_FLAGS, '-r', 'ts-node/register/transpile-only', join(__dirname, '../../bench/allocation.ts')],
-    { encoding: 'utf8', env: { ...process.env, TS_NODE_PROJECT: join(__dirname, '../../tsconfig.json') } },
-  );
-  if (child.status !== 0) throw new Error(`bench/allocation.ts failed (${child.status}):\n${child.stderr}`);
-  return JSON.parse(child.stdout.trim().split('\n').pop() ?? '') as AllocationResults;
-}
+const measure = () => runBenchChild<AllocationResults>('allocation.ts', ALLOCATION_NODE_FLAGS);
 
 describe('bench/allocation.ts: bytes allocated a verified request', () => {
   it('measures every case in batches free of garbage collection, each verifying its requests', () => {
