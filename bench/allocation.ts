@@ -10,6 +10,7 @@
  * profiler.
  *
  *   node --min-semi-space-size=64 --max-semi-space-size=64 -r ts-node/register/transpile-only bench/allocation.ts
+ *   npx ts-node --transpile-only bench/allocation.ts --by-function [top]    # sampled: no flags needed
  */
 import { Session } from 'node:inspector';
 import { PerformanceObserver } from 'node:perf_hooks';
