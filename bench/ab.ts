@@ -25,7 +25,7 @@ import { ltiLaunches } from './support/lti-launch';
 import {
   expressApp,
   expressExchange,
-  fakeRequest,
+  fakeKoaContext,
   HMAC_TOKEN,
   hmacStores,
   NOW,
@@ -69,8 +69,7 @@ function guardCases(lib: Library, pool: string[], batch: number, cases: Set<stri
   const half = pool.length >> 1;
   const next = () => undefined;
   const koaCall = () => {
-    const req = fakeRequest(pool[k++]);
-    const ctx = { req, originalUrl: req.url, app: { proxy: false }, state: {} as any, request: {}, params: {} };
+    const ctx = fakeKoaContext(pool[k++]);
     koa(ctx, next);
     if (ctx.state.credential !== token) throw new Error(`${lib.name}: the Koa guard refused a request`);
     return 1;

@@ -22,7 +22,15 @@ import { requireOAuth as expressGuard } from '../src/express/require-oauth';
 import { hmac, hmacKey } from '../src/rfc5849/hmac';
 import { HMAC_IDENTITY } from './support/identities';
 import { minimalVerify } from './support/minimal-verifier';
-import { expressExchange, fakeRequest, hmacStores, HMAC_TOKEN, NOW, signedHeaders } from './support/requests';
+import {
+  expressExchange,
+  fakeKoaContext,
+  hmacStores,
+  HMAC_TOKEN,
+  NOW,
+  signedHeaders,
+  type FakeKoaContext,
+} from './support/requests';
 
 export interface AllocationResults {
   /** Bytes allocated a call, by case: the median over batches (each batch free of garbage collection). */
@@ -63,9 +71,8 @@ function cases(): AllocationCase[] {
   const minimal = minimalVerify(HMAC_IDENTITY);
   const key = hmacKey('sha1', Buffer.from(`${HMAC_IDENTITY.consumerSecret}&${HMAC_IDENTITY.tokenSecret}`));
   const next = () => undefined;
-  type KoaContext = Parameters<typeof koa>[0] & { state: { credential?: unknown } };
   let headers: string[] = [];
-  let contexts: KoaContext[] = [];
+  let contexts: FakeKoaContext[] = [];
   let exchanges: { req: IncomingMessage; res: ServerResponse & { locals: { credential?: unknown } } }[] = [];
   const fail = (what: string) => {
     throw new Error(`bench/allocation.ts: ${what} refused a request`);
@@ -93,14 +100,11 @@ function cases(): AllocationCase[] {
     {
       name: 'koa',
       prepare: (count) => {
-        contexts = signedHeaders(count).map((header) => {
-          const req = fakeRequest(header);
-          return { req, originalUrl: req.url, app: { proxy: false }, state: {}, request: {}, params: {} } as never;
-        });
+        contexts = signedHeaders(count).map(fakeKoaContext);
       },
       call: (i) => {
         const ctx = contexts[i];
-        void koa(ctx, next as never);
+        void koa(ctx as never, next as never);
         if (ctx.state.credential !== HMAC_TOKEN) fail('the Koa guard');
       },
     },

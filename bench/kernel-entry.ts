@@ -14,7 +14,7 @@ import { hmacSigner } from './support/fast-sign';
 import { hmacSha1Floor, hmacSha1FloorPlus, FLOOR_PLUS_US } from './support/floors';
 import { HMAC_IDENTITY } from './support/identities';
 import { minimalVerifier } from './support/minimal-verifier';
-import { fakeRequest, HMAC_TOKEN, hmacStores, NOW, signedHeaders } from './support/requests';
+import { fakeKoaContext, HMAC_TOKEN, hmacStores, NOW, signedHeaders, type FakeKoaContext } from './support/requests';
 import { median } from './support/stats';
 import { compare, type Case } from './micro';
 import { MemoryNonceCache, requireOAuth, ResourceProtector } from '../src';
@@ -23,13 +23,14 @@ const BATCH = 5_000;
 const WARMUP = 3;
 
 type Middleware = (ctx: never, next: () => unknown) => unknown;
-type Context = { req: ReturnType<typeof fakeRequest>; state: Record<string, unknown>; status?: number };
-
 /** Calls `middleware` on a fake Koa context with the next header; `accepted` says whether it let the call through. */
-function caller(middleware: Middleware, header: () => string, accepted: (ctx: Context) => boolean): () => number {
+function caller(
+  middleware: Middleware,
+  header: () => string,
+  accepted: (ctx: FakeKoaContext) => boolean,
+): () => number {
   return () => {
-    const req = fakeRequest(header());
-    const ctx = { req, originalUrl: req.url, app: { proxy: false }, state: {}, request: {}, params: {} };
+    const ctx = fakeKoaContext(header());
     middleware(ctx as never, () => undefined);
     if (!accepted(ctx)) throw new Error('a request was refused: the case would time a refusal');
     return 1;

@@ -55,6 +55,22 @@ export const fakeRequest = (authorization: string): FakeRequest => ({
   socket: { encrypted: true },
 });
 
+/** A Koa context around a fake request, as the Koa guard reads it (`ctx.status` is what a refusal sets). */
+export interface FakeKoaContext {
+  req: FakeRequest;
+  originalUrl: string;
+  app: { proxy: boolean };
+  state: Record<string, unknown>;
+  request: object;
+  params: object;
+  status?: number;
+}
+
+export const fakeKoaContext = (authorization: string): FakeKoaContext => {
+  const req = fakeRequest(authorization);
+  return { req, originalUrl: req.url, app: { proxy: false }, state: {}, request: {}, params: {} };
+};
+
 /** A new Express app of that major version, whose `app.request` and `app.response` requests are made from. */
 export const expressApp = (version: 4 | 5) => (version === 4 ? express() : express5());
 const expressApps = { 4: expressApp(4), 5: expressApp(5) };
