@@ -46,11 +46,15 @@ export function gracefulServer(server: Server): GracefulServer {
   // 'secureConnection' event gives, not the one its 'connection' event gives. A socket is kept from its connection on
   // (no response yet), so that one that has sent nothing when the stop comes is closed rather than left to its client:
   // Node's closeIdleConnections() does not count a connection that has had no request as idle.
+  // A connection with no response that has sent nothing yet (no request of it was read), once stopping.
+  const closeIfSilent = (res: ServerResponse | undefined, socket: Socket) => {
+    if (res === undefined && socket.bytesRead === 0) socket.destroy();
+  };
   const track = (socket: Socket) => {
     latest.set(socket, undefined);
     socket.once('close', () => latest.delete(socket));
     // (A TLS handshake finished after the stop.)
-    if (stopping && socket.bytesRead === 0) socket.destroy();
+    if (stopping) closeIfSilent(undefined, socket);
   };
   server.on(server instanceof TlsServer ? 'secureConnection' : 'connection', track);
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
@@ -76,8 +80,7 @@ export function gracefulServer(server: Server): GracefulServer {
     stop(closed) {
       stopping = true;
       unfinished().forEach(closeAfter);
-      // A connection that has sent nothing yet: no request of it was read.
-      latest.forEach((res, socket) => res || socket.bytesRead !== 0 || socket.destroy());
+      latest.forEach(closeIfSilent);
       server.close(() => closed());
       server.closeIdleConnections();
     },

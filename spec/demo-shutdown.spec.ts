@@ -42,6 +42,12 @@ async function readUntilClosed(socket: Socket, ms = 2000): Promise<{ text: strin
   clearTimeout(timer);
   return { text, closed };
 }
+/** A TLS connection to `server`, its handshake done (the fixture's certificate is self-signed). */
+async function tlsOpen(server: Server): Promise<Socket> {
+  const socket = tlsConnect({ port: portOf(server), host: '127.0.0.1', rejectUnauthorized: false });
+  await once(socket, 'secureConnect');
+  return socket;
+}
 const bodies = (text: string) => text.match(/\r\n\r\n(slow|quicker|fast)/g)?.map((b) => b.slice(4)) ?? [];
 
 /** A GET on a keep-alive connection: its answer's `Connection` header and body. */
@@ -122,12 +128,7 @@ describe("the demo's graceful stop", () => {
   it('closes an https connection that has sent nothing yet at once, and waits for one sending its request', async () => {
     const server = await listen(createHttpsServer({ key: TEST_KEY, cert: TEST_CERT }, (_req, res) => res.end('fast')));
     const graceful = gracefulServer(server);
-    const tls = async () => {
-      const socket = tlsConnect({ port: portOf(server), host: '127.0.0.1', rejectUnauthorized: false });
-      await once(socket, 'secureConnect');
-      return socket;
-    };
-    const [empty, sending] = [await tls(), await tls()];
+    const [empty, sending] = [await tlsOpen(server), await tlsOpen(server)];
     sending.write('GET / HTTP/1.1\r\nHo');
     const [readEmpty, readSending] = [readUntilClosed(empty, 1000), readUntilClosed(sending, 1000)];
     await sleep(20);
@@ -147,8 +148,7 @@ describe("the demo's graceful stop", () => {
     );
     const graceful = gracefulServer(server);
     for (let i = 0; i < 5; i++) {
-      const socket = tlsConnect({ port: portOf(server), host: '127.0.0.1', rejectUnauthorized: false });
-      await once(socket, 'secureConnect');
+      const socket = await tlsOpen(server);
       socket.write('GET / HTTP/1.1\r\nHost: a\r\n\r\n');
       await once(socket, 'data');
       socket.destroy();
