@@ -3,7 +3,8 @@
  * stores and two routes that differ only by the guard, GET /open and GET /guarded (`@RequireOAuth()`); for
  * the reference rows, GET /floor/hmac-sha1 and GET /floor/rsa-sha1, the cryptography alone
  * (bench/support/floors.ts) in place of the guard, and GET /floor/hmac-sha1-param, the HMAC floor whose action
- * takes one parameter decorator as the guarded one takes `@Credential()`; with `peer` (Express only),
+ * takes one parameter decorator as the guarded one takes `@Credential()`; GET /minimal and GET /minimal-guard, the
+ * minimal verifier alone and with the guard's contract (bench/support/minimal-guard.ts); with `peer` (Express only),
  * GET /passport, the same route behind passport-http-oauth (bench/peer.ts), on a server of its own: loading
  * passport-http-oauth patches Node's IncomingMessage.prototype, which slows every request of the process on
  * Node 20.
@@ -26,7 +27,15 @@ import {
   type TokenCredential,
 } from '../src';
 import { oauthBodyParser as expressBodyParser } from '../src/express';
-import { FLOOR_PLUS_US, FloorResult, hmacSha1Floor, hmacSha1FloorPlus, rsaSha1Floor } from './support/floors';
+import {
+  FLOOR_PLUS_US,
+  FloorResult,
+  hmacSha1Floor,
+  hmacSha1FloorPlus,
+  rsaSha1Floor,
+  type Floor,
+} from './support/floors';
+import { minimalGuard } from './support/minimal-guard';
 import { minimalVerifier } from './support/minimal-verifier';
 import { HMAC_IDENTITY, RSA_IDENTITY, RSA_PUBLIC_KEY_PEM } from './support/identities';
 
@@ -72,6 +81,11 @@ const tokens = new Map<string, BenchToken>(
   ]),
 );
 
+/** GET /minimal-guard's middleware, made with the protector of the app built last (createBenchApp). */
+let guardWithMinimalChecks: Floor = () => {
+  throw new Error('GET /minimal-guard before createBenchApp()');
+};
+
 @Service()
 @JsonController()
 export class BenchController {
@@ -109,6 +123,12 @@ export class BenchController {
   @UseBefore(minimalVerifier(HMAC_IDENTITY))
   minimal() {
     return { ok: true, client: null };
+  }
+
+  @Get('/minimal-guard')
+  @UseBefore((...args: unknown[]) => guardWithMinimalChecks(...args))
+  minimalGuarded(@Credential() credential: BenchToken) {
+    return { ok: true, client: credential.clientKey };
   }
 
   @Get('/floor/rsa-sha1')
@@ -155,6 +175,9 @@ export function createBenchApp(options: BenchAppOptions): BenchApp {
     // Loopback plain http: the bench measures the verifier, not TLS.
     allowInsecureTransport: true,
   });
+  const hmacClient = clients.get(HMAC_IDENTITY.consumerKey) as BenchClient;
+  const hmacToken = tokens.get(`${HMAC_IDENTITY.consumerKey} ${HMAC_IDENTITY.token}`) as BenchToken;
+  guardWithMinimalChecks = minimalGuard(HMAC_IDENTITY, protector, hmacClient, hmacToken);
   useContainer(Container);
   Container.set(ResourceProtector, protector);
   const close = async () => {

@@ -71,13 +71,15 @@ export interface ServerSpec {
 export function serverSpecs(nodes: NodeBinary[], redis: boolean): ServerSpec[] {
   return nodes.flatMap((node) => [
     ...(['koa', 'express'] as const).flatMap((driver) => {
-      // The yardsticks (floor + 5 µs of JavaScript, the minimal verifier) beside the HMAC floor they are read against;
-      // the floor with a parameter decorator between the floor and the guarded route it is read against.
+      // The yardsticks (floor + 5 µs of JavaScript, the minimal verifier alone and with the guard's contract) beside
+      // the HMAC floor they are read against; the floor with a parameter decorator between the floor and the guarded
+      // route it is read against.
       const memory: Route[] = [
         'open',
         'hmac-floor',
         'hmac-floor-plus',
         'minimal',
+        'minimal-guard',
         'hmac-floor-param',
         'hmac',
         'rsa',
@@ -95,7 +97,7 @@ export function serverSpecs(nodes: NodeBinary[], redis: boolean): ServerSpec[] {
       driver: 'express' as const,
       store: 'memory' as const,
       peer: true,
-      routes: ['open', 'minimal', 'hmac', 'passport'] as Route[],
+      routes: ['open', 'minimal', 'minimal-guard', 'hmac', 'passport'] as Route[],
     },
   ]);
 }

@@ -22,7 +22,8 @@ export class LoadNotRealError extends Error {}
  * `hmac-floor` and `rsa-floor`: the cryptography alone in place of the guard (bench/support/floors.ts);
  * `hmac-floor-plus`: the HMAC floor and 5 µs of JavaScript; `hmac-floor-param`: the HMAC floor, its action taking one
  * parameter decorator (as the guarded one takes `@Credential()`); `minimal`: the lenient verifier of
- * bench/support/minimal-verifier.ts, written for speed, in place of the guard;
+ * bench/support/minimal-verifier.ts, written for speed, in place of the guard; `minimal-guard`: its checks with the
+ * guard's contract (the reading, the hand-off to the action, `currentCredential()`, `@Credential()`);
  * `passport`: the same route behind passport-http-oauth (Express only); `demo-open` and `demo-guarded`: the
  * demo's GET /api/public and GET /api/me (also the passport app's).
  */
@@ -34,6 +35,7 @@ export type Route =
   | 'hmac-floor-plus'
   | 'hmac-floor-param'
   | 'minimal'
+  | 'minimal-guard'
   | 'rsa-floor'
   | 'passport'
   | 'demo-open'
@@ -46,6 +48,7 @@ const PATHS: Record<Route, string> = {
   'hmac-floor-plus': '/floor/hmac-sha1-plus',
   'hmac-floor-param': '/floor/hmac-sha1-param',
   minimal: '/minimal',
+  'minimal-guard': '/minimal-guard',
   'rsa-floor': '/floor/rsa-sha1',
   passport: '/passport',
   'demo-open': '/api/public',
@@ -295,6 +298,14 @@ export async function checkServer(server: ServerHandle): Promise<void> {
   const minimal = hmacHeader(urlOf(server, 'minimal'));
   expect('HMAC-signed GET /minimal', await get('minimal', minimal), 200);
   expect('replayed GET /minimal', await get('minimal', minimal), 401);
+  expect('unsigned GET /minimal-guard', await get('minimal-guard'), 401);
+  const minimalGuard = hmacHeader(urlOf(server, 'minimal-guard'));
+  const handedOver = await get('minimal-guard', minimalGuard);
+  expect('HMAC-signed GET /minimal-guard', handedOver, 200);
+  if (!handedOver.body.includes(`"client":"${HMAC_IDENTITY.consumerKey}"`)) {
+    throw new LoadNotRealError(`bench app: GET /minimal-guard's action did not get the credential: ${handedOver.body}`);
+  }
+  expect('replayed GET /minimal-guard', await get('minimal-guard', minimalGuard), 401);
   if (server.label.includes('peer')) {
     expect('unsigned GET /passport', await get('passport'), 401);
     const passport = hmacHeader(urlOf(server, 'passport'));

@@ -234,19 +234,22 @@ export function minimalSignatureCheck(
   };
 }
 
-/** The whole minimal verifier: the signature, the client and token, the timestamp window and the nonce. */
-export function minimalVerify(who: Identity): (request: MinimalRequest) => boolean {
+/**
+ * The whole minimal verifier: the signature, the client and token, the timestamp window and the nonce. The
+ * parameters of a request it accepts; undefined for one it refuses.
+ */
+export function minimalVerify(who: Identity): (request: MinimalRequest) => MinimalSigned | undefined {
   const signedBy = minimalSignatureCheck(who);
   const nonces = new MemoryNonceCache();
   return (request) => {
     const signed = signedBy(request);
-    if (!signed || signed.consumerKey !== who.consumerKey || signed.token !== who.token) return false;
+    if (!signed || signed.consumerKey !== who.consumerKey || signed.token !== who.token) return undefined;
     const now = Math.floor(Date.now() / 1000);
     const seconds = Number(signed.timestamp);
-    if (!(Math.abs(seconds - now) <= WINDOW_SECONDS)) return false;
+    if (!(Math.abs(seconds - now) <= WINDOW_SECONDS)) return undefined;
     const { consumerKey, token, timestamp, nonce } = signed;
     const ttl = nonceLifetimeSeconds(seconds, now, WINDOW_SECONDS);
-    return nonces.setIfAbsent(`${consumerKey}&${token}&${timestamp}&${nonce}`, ttl, now);
+    return nonces.setIfAbsent(`${consumerKey}&${token}&${timestamp}&${nonce}`, ttl, now) ? signed : undefined;
   };
 }
 
@@ -275,7 +278,7 @@ export function minimalVerifier(who: Identity): Floor {
         host: req.headers.host ?? '',
         target: req.url ?? '/',
         authorization: req.headers.authorization ?? '',
-      }),
+      }) !== undefined,
     true,
   );
 }

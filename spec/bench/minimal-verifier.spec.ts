@@ -48,11 +48,11 @@ describe('the bench minimal verifier', () => {
   it('refuses a replayed nonce, a stale timestamp and another token', () => {
     const verify = minimalVerify(who);
     const signed = request(URLS[0]);
-    expect(verify(signed)).toBe(true);
-    expect(verify(signed)).toBe(false);
+    expect(verify(signed)).toMatchObject({ consumerKey: who.consumerKey, token: who.token });
+    expect(verify(signed)).toBeUndefined();
     const stale = sign({ url: URLS[0], who, realm: 'bench', timestamp: Math.floor(Date.now() / 1000) - 3600 });
-    expect(verify(request(URLS[0], stale.header))).toBe(false);
+    expect(verify(request(URLS[0], stale.header))).toBeUndefined();
     const otherToken = sign({ url: URLS[0], who: { ...who, token: 'other-token' }, realm: 'bench' });
-    expect(verify(request(URLS[0], otherToken.header))).toBe(false);
+    expect(verify(request(URLS[0], otherToken.header))).toBeUndefined();
   });
 });
