@@ -11,8 +11,9 @@ import type { Server } from 'node:http';
 import { BenchClient, BenchToken, createBenchApp, type Driver } from '../../bench/app';
 import { HMAC_IDENTITY as who } from '../../bench/support/identities';
 import { minimalGuard } from '../../bench/support/minimal-guard';
-import { currentCredential, MemoryNonceCache, ResourceProtector } from '../../src';
-import { expectWarning } from '../support/console';
+import { currentCredential } from '../../src';
+import { expectWarning, PLAIN_HTTP_NOTICE } from '../support/console';
+import { plainHttpProtector } from '../support/fixtures';
 import { sign } from '../support/sign';
 
 const URL = 'http://bench.test/minimal-guard';
@@ -20,18 +21,8 @@ const signed = (url = URL) => sign({ url, who, realm: 'bench' }).header;
 
 const client = new BenchClient(who.consumerKey, who.consumerSecret, undefined);
 const token = new BenchToken(who.consumerKey, who.token ?? '', who.tokenSecret ?? '');
-/** Loopback plain http, as the bench's: the protector says so once. */
-const INSECURE = /plain http is allowed/;
-const protector = expectWarning(
-  INSECURE,
-  () =>
-    new ResourceProtector({
-      queryClient: () => client,
-      queryToken: () => token,
-      nonceCache: new MemoryNonceCache(),
-      allowInsecureTransport: true,
-    }),
-);
+// Loopback plain http, as the bench's.
+const protector = plainHttpProtector({ queryClient: () => client, queryToken: () => token });
 
 /** What the action reads after the middleware, on each driver's own app. */
 const apps: Record<Driver, () => Parameters<typeof request>[0]> = {
@@ -77,7 +68,7 @@ describe.each(['koa', 'express'] as const)('the bench minimal guard on %s', (dri
   });
 
   it("answers GET /minimal-guard of the bench app with the action's @Credential()", async () => {
-    const bench = expectWarning(INSECURE, () => createBenchApp({ driver }));
+    const bench = expectWarning(PLAIN_HTTP_NOTICE, () => createBenchApp({ driver }));
     const server = await new Promise<Server>((resolve) => {
       const listening: Server = bench.listen(0, '127.0.0.1', () => resolve(listening));
     });
