@@ -102,6 +102,12 @@ function aboveFloor(
   });
 }
 
+/** What the guarded route costs above a yardstick's route, in a row's note: the median and range of the rounds. */
+const guardAbove = (values: number[]) =>
+  values.length
+    ? `${round(median(values), 1)} µs above this route (rounds ${range(values)})`
+    : 'nothing measured above this route';
+
 /**
  * The yardsticks of one memory server, as reference rows: the HMAC floor plus a known 5 µs of JavaScript (the
  * measurement reads added work as itself, or the run is not to be trusted), the minimal verifier alone and with the
@@ -155,11 +161,8 @@ function yardsticks(
         'yardstick-minimal-guard',
         "yardstick: minimal verifier with the guard's contract − HMAC floor",
         contract,
-        `${MINIMAL_GUARD}; the guarded route costs ` +
-          (guardOverContract.length
-            ? `${round(median(guardOverContract), 1)} µs above this route (rounds ${range(guardOverContract)})`
-            : 'nothing measured above this route') +
-          ": the library's verification above the minimal verifier's checks, the rest of the route alike",
+        `${MINIMAL_GUARD}; the guarded route costs ${guardAbove(guardOverContract)}: the library's verification ` +
+          "above the minimal verifier's checks, the rest of the route alike",
       ),
       row(
         'yardstick-param',
@@ -167,10 +170,7 @@ function yardsticks(
         param,
         'what routing-controllers charges for one parameter decorator (its `normalizeParamValue` is async), as the ' +
           "guarded route's `@Credential()` pays and the floor's action does not; the guarded route costs " +
-          (guardOverParam.length
-            ? `${round(median(guardOverParam), 1)} µs above this route (rounds ${range(guardOverParam)})`
-            : 'nothing measured above this route') +
-          ': the guard above a floor whose action is like its own',
+          `${guardAbove(guardOverParam)}: the guard above a floor whose action is like its own`,
       ),
     ],
   };
