@@ -74,9 +74,11 @@ const clients = new Map<string, BenchClient>([
   [HMAC_IDENTITY.consumerKey, new BenchClient(HMAC_IDENTITY.consumerKey, HMAC_IDENTITY.consumerSecret, undefined)],
   [RSA_IDENTITY.consumerKey, new BenchClient(RSA_IDENTITY.consumerKey, undefined, RSA_PUBLIC_KEY_PEM)],
 ]);
+/** The bench's tokens by client and token: one key for the map and its readers. */
+const tokenKey = (clientKey: string, token: string | undefined) => `${clientKey} ${token}`;
 const tokens = new Map<string, BenchToken>(
   [HMAC_IDENTITY, RSA_IDENTITY].map((who) => [
-    `${who.consumerKey} ${who.token}`,
+    tokenKey(who.consumerKey, who.token),
     new BenchToken(who.consumerKey, who.token, who.tokenSecret ?? ''),
   ]),
 );
@@ -167,7 +169,7 @@ export function createBenchApp(options: BenchAppOptions): BenchApp {
     : new MemoryNonceCache();
   const protector = new ResourceProtector<BenchClient, BenchToken>({
     queryClient: (clientKey) => clients.get(clientKey),
-    queryToken: (clientKey, token) => tokens.get(`${clientKey} ${token}`),
+    queryToken: (clientKey, token) => tokens.get(tokenKey(clientKey, token)),
     nonceCache,
     signatureMethods: ['HMAC-SHA1', 'RSA-SHA1'],
     realm: 'bench',
@@ -176,7 +178,7 @@ export function createBenchApp(options: BenchAppOptions): BenchApp {
     allowInsecureTransport: true,
   });
   const hmacClient = clients.get(HMAC_IDENTITY.consumerKey) as BenchClient;
-  const hmacToken = tokens.get(`${HMAC_IDENTITY.consumerKey} ${HMAC_IDENTITY.token}`) as BenchToken;
+  const hmacToken = tokens.get(tokenKey(HMAC_IDENTITY.consumerKey, HMAC_IDENTITY.token)) as BenchToken;
   guardWithMinimalChecks = minimalGuard(HMAC_IDENTITY, protector, hmacClient, hmacToken);
   useContainer(Container);
   Container.set(ResourceProtector, protector);
