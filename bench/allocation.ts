@@ -20,7 +20,7 @@ import { MemoryNonceCache, ResourceProtector } from '../src';
 import { requireOAuth as koaGuard } from '../src/koa/require-oauth';
 import { requireOAuth as expressGuard } from '../src/express/require-oauth';
 import { hmac, hmacKey } from '../src/rfc5849/hmac';
-import { HMAC_IDENTITY } from './support/identities';
+import { HMAC_IDENTITY, HMAC_KEY_TEXT } from './support/identities';
 import { minimalVerify } from './support/minimal-verifier';
 import {
   expressExchange,
@@ -69,7 +69,7 @@ function cases(): AllocationCase[] {
   const koa = koaGuard(protector);
   const express = expressGuard(protector);
   const minimal = minimalVerify(HMAC_IDENTITY);
-  const key = hmacKey('sha1', Buffer.from(`${HMAC_IDENTITY.consumerSecret}&${HMAC_IDENTITY.tokenSecret}`));
+  const key = hmacKey('sha1', Buffer.from(HMAC_KEY_TEXT));
   const next = () => undefined;
   let headers: string[] = [];
   let contexts: FakeKoaContext[] = [];

@@ -37,7 +37,7 @@ import {
 } from './support/floors';
 import { minimalGuard } from './support/minimal-guard';
 import { minimalVerifier } from './support/minimal-verifier';
-import { HMAC_IDENTITY, RSA_IDENTITY, RSA_PUBLIC_KEY_PEM } from './support/identities';
+import { HMAC_IDENTITY, HMAC_KEY_TEXT, RSA_IDENTITY, RSA_PUBLIC_KEY_PEM } from './support/identities';
 
 export class BenchClient implements Client {
   constructor(
@@ -103,20 +103,20 @@ export class BenchController {
   }
 
   @Get('/floor/hmac-sha1')
-  @UseBefore(hmacSha1Floor(`${HMAC_IDENTITY.consumerSecret}&${HMAC_IDENTITY.tokenSecret}`))
+  @UseBefore(hmacSha1Floor(HMAC_KEY_TEXT))
   hmacFloor() {
     return { ok: true, client: null };
   }
 
   @Get('/floor/hmac-sha1-param')
-  @UseBefore(hmacSha1Floor(`${HMAC_IDENTITY.consumerSecret}&${HMAC_IDENTITY.tokenSecret}`))
+  @UseBefore(hmacSha1Floor(HMAC_KEY_TEXT))
   hmacFloorParam(@FloorResult() mac: unknown) {
     // The same answer as the other routes', true only when the parameter arrived (bench/http.ts checks it).
     return { ok: typeof mac === 'string', client: null };
   }
 
   @Get('/floor/hmac-sha1-plus')
-  @UseBefore(hmacSha1FloorPlus(`${HMAC_IDENTITY.consumerSecret}&${HMAC_IDENTITY.tokenSecret}`, FLOOR_PLUS_US))
+  @UseBefore(hmacSha1FloorPlus(HMAC_KEY_TEXT, FLOOR_PLUS_US))
   hmacFloorPlus() {
     return { ok: true, client: null };
   }

@@ -12,7 +12,7 @@
  */
 import { hmacSigner } from './support/fast-sign';
 import { hmacSha1Floor, hmacSha1FloorPlus, FLOOR_PLUS_US } from './support/floors';
-import { HMAC_IDENTITY } from './support/identities';
+import { HMAC_IDENTITY, HMAC_KEY_TEXT } from './support/identities';
 import { minimalVerifier } from './support/minimal-verifier';
 import { fakeKoaContext, HMAC_TOKEN, hmacStores, NOW, signedHeaders, type FakeKoaContext } from './support/requests';
 import { median } from './support/stats';
@@ -52,7 +52,6 @@ function main(): void {
   const httpHeaders = Array.from({ length: calls }, () =>
     Buffer.from(signHttp(undefined, now), 'latin1').toString('latin1'),
   );
-  const secret = `${HMAC_IDENTITY.consumerSecret}&${HMAC_IDENTITY.tokenSecret}`;
   // Each verifier call needs a header of its own (a nonce is used once); the floors may repeat theirs.
   const inTurn = (headers: string[]) => {
     let next = 0;
@@ -66,8 +65,12 @@ function main(): void {
       (ctx) => ctx.state.credential === HMAC_TOKEN,
     ),
     minimal: caller(minimalVerifier(HMAC_IDENTITY) as Middleware, inTurn(httpHeaders), (ctx) => ctx.status !== 401),
-    floor: caller(hmacSha1Floor(secret) as Middleware, floorHeader, () => true),
-    [`floor+${FLOOR_PLUS_US}`]: caller(hmacSha1FloorPlus(secret, FLOOR_PLUS_US) as Middleware, floorHeader, () => true),
+    floor: caller(hmacSha1Floor(HMAC_KEY_TEXT) as Middleware, floorHeader, () => true),
+    [`floor+${FLOOR_PLUS_US}`]: caller(
+      hmacSha1FloorPlus(HMAC_KEY_TEXT, FLOOR_PLUS_US) as Middleware,
+      floorHeader,
+      () => true,
+    ),
   };
   const kernelEntry = () => process.cpuUsage().user & 1;
   const cases: Case[] = [{ name: 'kernel entry', run: kernelEntry, batch: BATCH }];

@@ -16,6 +16,12 @@ export const HMAC_IDENTITY: Identity = {
   tokenSecret: 'bench-hmac-token-secret',
 };
 
+/**
+ * The HMAC-SHA1 key of HMAC_IDENTITY's requests (§3.4.2: the two secrets joined by "&"; both are unreserved, so their
+ * encoding is themselves): what the floors and the bench's raw HMACs hash with.
+ */
+export const HMAC_KEY_TEXT = `${HMAC_IDENTITY.consumerSecret}&${HMAC_IDENTITY.tokenSecret}`;
+
 export const RSA_IDENTITY: Identity = {
   consumerKey: 'bench-rsa-client',
   token: 'bench-rsa-token',
