@@ -2,6 +2,7 @@ import express from 'express';
 import { useExpressServer } from 'routing-controllers';
 import type { ResourceProtector } from '../src';
 import { oauthBodyParser } from '../src/express';
+import { notRouted } from './not-routed';
 import { ROUTING_OPTIONS } from './routing';
 
 /** The demo on routing-controllers' Express driver (DEMO_DRIVER=express). */
@@ -17,6 +18,8 @@ export function expressDemo(protector: ResourceProtector, trustProxy: boolean): 
   // Before any other body parser: the guard and the handlers see the exact bytes sent.
   app.use(oauthBodyParser(protector));
   useExpressServer(app, ROUTING_OPTIONS);
+  // What no action took: 405 or 404, as the Koa demo answers.
+  app.use(notRouted);
   // routing-controllers answers an action's errors itself, then hands them on: Express's final handler would log
   // each (a client's validation error included) with its stack. What reaches here unanswered is either Express's
   // own refusal of the request (a route parameter whose escapes are not UTF-8, decoded before any guard runs: a

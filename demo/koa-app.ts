@@ -2,6 +2,7 @@ import Router from '@koa/router';
 import Koa from 'koa';
 import { useKoaServer } from 'routing-controllers';
 import { oauthBodyParser, type ResourceProtector } from '../src';
+import { allowedMethods } from './not-routed';
 import { ROUTING_OPTIONS } from './routing';
 
 /** The methods @koa/router routes by default, as routing-controllers makes its router. */
@@ -18,10 +19,12 @@ export function koaDemo(protector: ResourceProtector, trustProxy: boolean): Koa 
   });
   app.use(async (ctx, next) => {
     ctx.set('X-Content-Type-Options', 'nosniff'); // every answer, errors of the app's own included
-    // @koa/router answers a method it does not route at all (TRACE, PROPFIND) with 501: a request's fault is a 4xx.
+    // @koa/router answers a method it does not route at all (TRACE, PROPFIND) with 501: a request's fault is a 4xx,
+    // the one it gives other methods a path does not take (demo/not-routed.ts).
     if (!ROUTED_METHODS.includes(ctx.method)) {
-      ctx.status = 405;
-      ctx.set('Allow', ROUTED_METHODS.join(', '));
+      const allowed = allowedMethods(ctx.path);
+      ctx.status = allowed.length === 0 ? 404 : 405;
+      if (allowed.length > 0) ctx.set('Allow', allowed.join(', '));
       return;
     }
     await next();

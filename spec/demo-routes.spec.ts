@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import type express from 'express';
 import request from 'supertest';
+import { notRouted } from '../demo/not-routed';
 import { ALICE, BOB, enc, formBody, RSA_ONLY, sign } from './support/sign';
 import { startDemo } from './support/demo';
 
@@ -15,6 +17,34 @@ describe('demo routes', () => {
       const res = await request(demo.server)[method]('/api/public');
       expect([method, res.status >= 400 && res.status < 500]).toEqual([method, true]);
     }
+  });
+
+  it('answers a path it routes with other methods 405 naming them in Allow, and one it does not route 404', async () => {
+    const allowed = (res: request.Response) => String(res.headers.allow).split(/, */).sort();
+    const cases = [
+      ['put', '/api/me', ['GET', 'HEAD']],
+      ['get', '/API/Notes/7/', ['DELETE']], // any case, a slash after, as the routers match
+      ['trace', '/api/public', ['GET', 'HEAD']],
+    ] as const;
+    for (const [method, path, methods] of cases) {
+      const res = await request(demo.server)[method](path);
+      expect([method, path, res.status, allowed(res)]).toEqual([method, path, 405, methods]);
+    }
+    for (const [method, path] of [
+      ['put', '/api/nothing'],
+      ['get', '/api/notes/7/more'],
+      ['delete', '/api/mee'],
+      ['propfind', '/api/nothing'],
+    ] as const) {
+      const res = await request(demo.server)[method](path);
+      expect([method, path, res.status, res.type, res.text]).toEqual([method, path, 404, 'text/plain', 'Not Found']);
+    }
+  });
+
+  it("leaves alone a request an action answered: routing-controllers' Express driver calls next() after it", () => {
+    const res = { headersSent: true, set: jest.fn(), sendStatus: jest.fn() };
+    notRouted({ path: '/api/nothing' } as express.Request, res as unknown as express.Response);
+    expect([res.set.mock.calls.length, res.sendStatus.mock.calls.length]).toEqual([0, 0]);
   });
 
   it('GET /api/me answers alice and her client key to a header-signed request', async () => {
