@@ -70,6 +70,13 @@ describe('a setting that would not mean what it says is refused at construction'
       /storeTimeoutMs must be a whole number from 1 to 2147483647/,
     ],
     ['a clock that is not a function', { clock: 0 as unknown as () => number }, /clock must be a function/],
+    // Every request was a 401 naming a window in January 1970.
+    [
+      'a clock answering seconds',
+      { clock: () => Math.floor(Date.now() / 1000) },
+      /clock answered \d+, seconds since the epoch; it must answer milliseconds, as Date\.now\(\) does\./,
+    ],
+    ['a clock answering seconds with a fraction', { clock: () => Date.now() / 1000 }, /clock answered/],
     // Read as truthy before: "false" from an environment variable allowed plain http, and every route two-legged.
     [
       'insecure transport as the text "false"',
@@ -145,6 +152,25 @@ describe('a setting that would not mean what it says is refused at construction'
     expect(settings.limits.body).toBe(0);
     expect(settings.storeTimeoutMs).toBe(2 ** 31 - 1);
     expect([...settings.methodTable.keys()]).toContain('MY-HMAC');
+  });
+
+  it('a clock is refused for a reading in seconds only: fake clocks, one that throws and the edges are accepted', () => {
+    for (const reading of [0, 1000, 999_999_999.9, 1e11, Date.now(), NaN]) {
+      expect(protectorWith({ clock: () => reading }).settings.clock()).toBe(reading);
+    }
+    expect(() =>
+      protectorWith({
+        clock: () => {
+          throw new Error('no time');
+        },
+      }),
+    ).not.toThrow();
+    expect(() => protectorWith({ clock: () => 1e9 })).toThrow(/clock answered 1000000000, seconds/);
+    expect(() => protectorWith({ clock: () => 1e11 - 1 })).toThrow(/clock answered/);
+    // init() checks its settings as the constructor does.
+    expect(() =>
+      protectorWith({}).init({ ...stores, nonceCache: new MemoryNonceCache(), clock: () => Date.now() / 1000 }),
+    ).toThrow(/clock answered/);
   });
 });
 

@@ -71,7 +71,7 @@ export interface TunableSettings {
   currentCredential: boolean;
   /**
    * Clock in milliseconds since the epoch; default `() => Date.now()`, which follows a `Date.now` replaced later (a
-   * fake clock in tests). The nonce stores follow it too.
+   * fake clock in tests). The nonce stores follow it too. One answering seconds is refused (`checkClockUnit`).
    */
   clock: () => number;
   /**
@@ -271,9 +271,31 @@ function checkSettings(settings: Settings): void {
     }
   }
   if (typeof settings.clock !== 'function') throw new TypeError('clock must be a function answering milliseconds.');
+  checkClockUnit(settings.clock);
   checkRealm(settings.realm);
   checkBaseString(settings.baseString);
   checkSignatureMethods(settings.signatureMethods, settings.methodTable);
+}
+
+/**
+ * A clock answering seconds since the epoch (`Date.now() / 1000`) would put every timestamp outside the window, each
+ * request a 401 naming a window in January 1970. No clock in milliseconds answers a reading from 10^9 to 10^11 (12
+ * January 1970 to 3 March 1973), and every clock in seconds from 2001 to the year 5138 does: such a reading is refused
+ * here. Smaller readings (a test's fake clock) are left alone, as is a clock that throws or answers no number (each
+ * request's 503).
+ */
+function checkClockUnit(clock: () => number): void {
+  let reading: unknown;
+  try {
+    reading = clock();
+  } catch {
+    return;
+  }
+  if (typeof reading === 'number' && reading >= 1e9 && reading < 1e11) {
+    throw new TypeError(
+      `clock answered ${reading}, seconds since the epoch; it must answer milliseconds, as Date.now() does.`,
+    );
+  }
 }
 
 /**
