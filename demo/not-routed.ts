@@ -10,7 +10,7 @@ import { demoOpenApiSpec } from './openapi';
 const HTTP_METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
 
 interface RoutedPath {
-  /** The path's template, `{name}` one segment, matched as routing-controllers' routers match: any case, a slash after. */
+  /** The path's template, `{name}` one segment, matched as the routers match: any case, a slash after. */
   pattern: RegExp;
   /** Its methods, HEAD with GET (both routers answer it). */
   methods: string[];
