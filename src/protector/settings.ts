@@ -71,7 +71,8 @@ export interface TunableSettings {
   currentCredential: boolean;
   /**
    * Clock in milliseconds since the epoch; default `() => Date.now()`, which follows a `Date.now` replaced later (a
-   * fake clock in tests). The nonce stores follow it too. One answering seconds is refused (`checkClockUnit`).
+   * fake clock in tests). The nonce stores follow it too. One answering seconds since the epoch is refused when the
+   * protector is made.
    */
   clock: () => number;
   /**
