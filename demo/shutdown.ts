@@ -3,7 +3,9 @@
  * response, if it is the one being sent, says `Connection: close`, and every connection closes once its latest response
  * is sent and no request is coming in on it (an open keep-alive connection would otherwise stay for its client's next
  * request, which the demo would accept, record the nonce of and then lose when the process exits: the client's retry is
- * a replay, 401 invalid_nonce).
+ * a replay, 401 invalid_nonce). The server stops listening once no connection is still sending an answer its application
+ * has ended (to a client that reads slowly), as Node's `server.close()` would cut that answer; until then, what connects
+ * is closed unanswered.
  *
  * It keeps each connection's latest response, one `Map.set` a request, and listens to responses only once stopping,
  * rather than a listener and a closure for every response's `close` (docs/decisions.md).
@@ -32,7 +34,20 @@ export function gracefulServer(server: Server): GracefulServer {
   // connection's next pipelined request may come (that request would be accepted and lost with the connection). A
   // request coming behind a marked response whose head is not built takes the mark over, or the connection closes first.
   const marked = new WeakSet<ServerResponse>();
-  const closeIdle = () => setImmediate(() => server.closeIdleConnections());
+  // Node's idle connections include one whose response has ended and is still being written out: `server.close()` and
+  // `closeIdleConnections()` would cut it for a client that reads slowly (and a request pipelined behind it). So both
+  // wait until no connection is still sending what its application has ended; a destroyed one has nothing left to cut.
+  const stillSending = () =>
+    [...latest].find(
+      ([socket, res]) =>
+        res && !res.destroyed && !res.writableFinished && (res.writableEnded || socket.writableLength > 0),
+    )?.[1];
+  const whenSent = (then: () => void) => {
+    const sending = stillSending();
+    if (!sending) return then();
+    sending.once('close', () => setImmediate(() => whenSent(then)));
+  };
+  const closeIdle = () => setImmediate(() => whenSent(() => server.closeIdleConnections()));
   const closeAfter = (res: ServerResponse) => {
     if (!res.headersSent && res.socket) {
       res.setHeader('Connection', 'close');
@@ -81,8 +96,11 @@ export function gracefulServer(server: Server): GracefulServer {
       stopping = true;
       unfinished().forEach(closeAfter);
       latest.forEach(closeIfSilent);
-      server.close(() => closed());
-      server.closeIdleConnections();
+      // Until then the server still listens, and `track` closes at once what connects (it has sent nothing).
+      whenSent(() => {
+        server.close(() => closed());
+        server.closeIdleConnections();
+      });
     },
   };
 }

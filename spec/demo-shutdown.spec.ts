@@ -14,8 +14,11 @@ import { TEST_CERT, TEST_KEY } from './support/tls-fixture';
 
 const listen = loopbackListen();
 
+/** More than the loopback's socket buffers take: a client that does not read leaves most of it in the server. */
+const LARGE = Buffer.alloc(16 * 1024 * 1024, 'x');
+
 /**
- * A server whose `/slow` answers after 100 ms, whose `/streamed` sends its head at once and ends 100 ms later, and
+ * A server whose `/large` ends at once with a body larger than the socket's buffers, whose `/slow` answers after 100 ms, whose `/streamed` sends its head at once and ends 100 ms later, and
  * that answers anything else at once.
  */
 function slowAndFast(): Server {
@@ -24,6 +27,7 @@ function slowAndFast(): Server {
     else if (req.url === '/quicker') setTimeout(() => res.end('quicker'), 30);
     else if (req.url === '/own-keep-alive')
       setTimeout(() => res.writeHead(200, { Connection: 'keep-alive' }).end('own'), 100);
+    else if (req.url === '/large') res.end(LARGE);
     else if (req.url === '/streamed') {
       res.flushHeaders();
       setTimeout(() => res.end('streamed'), 100);
@@ -157,6 +161,52 @@ describe("the demo's graceful stop", () => {
     await sleep(100);
     expect(graceful.open).toBe(0);
   });
+
+  it.each([
+    ['on a keep-alive connection', 'keep-alive', [], [], false],
+    ['on a connection it closes', 'close', [], [], false],
+    // /slow has not ended at the stop: only the connection's buffer says the response before it is still going out.
+    ['with a request pipelined behind it', 'keep-alive', ['/slow'], ['slow'], false],
+    // The other connection's answer, sent while this one is still going out, closes what is idle then.
+    ['while another connection is answered', 'keep-alive', [], [], true],
+  ])(
+    'sends the whole of a response that has ended but is still going out to a slow reader %s',
+    async (_, connection, behind, answers, alongside) => {
+      const server = await listen(slowAndFast());
+      const graceful = gracefulServer(server);
+      const socket = connect(portOf(server), '127.0.0.1');
+      await once(socket, 'connect');
+      // The client reads nothing until after the stop: the server has ended the response and holds most of it.
+      socket.pause();
+      const requests = ['/large', ...behind].map((path) => `GET ${path} HTTP/1.1\r\nHost: a\r\n`);
+      socket.write(requests.map((head) => `${head}Connection: ${connection}\r\n\r\n`).join(''));
+      await sleep(50);
+      const other = alongside ? keepAliveGet(server, '/slow') : undefined;
+      await sleep(10);
+      const closed = new Promise<void>((resolve) => graceful.stop(resolve));
+      await sleep(50);
+      // What connects meanwhile is closed unanswered: the server takes no request once stopping.
+      const late = connect(portOf(server), '127.0.0.1');
+      late.write('GET /fast HTTP/1.1\r\nHost: a\r\n\r\n');
+      const lateRead = readUntilClosed(late, 1000);
+      await sleep(100);
+      let received = 0;
+      let tail = '';
+      socket.on('data', (chunk: Buffer) => {
+        received += chunk.length;
+        tail = (tail + chunk.toString('latin1')).slice(-200);
+      });
+      socket.resume();
+      await once(socket, 'close');
+      expect(received).toBeGreaterThan(LARGE.length);
+      expect(received).toBeLessThan(LARGE.length + 500);
+      expect(bodies(tail)).toEqual(answers);
+      await closed;
+      expect(graceful.open).toBe(0);
+      expect(await lateRead).toEqual({ text: '', closed: true });
+      if (other) expect(await other).toEqual({ connection: 'close', body: 'slow' });
+    },
+  );
 
   it.each([
     ['whose head went out before the stop', '/streamed', 'streamed'],
