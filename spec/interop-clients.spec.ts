@@ -4,6 +4,13 @@
  *
  * - X/Twitter v1.1: `twitter-api-v2` (its `TwitterApi` client, three-legged HMAC-SHA1, a GET with a query and a
  *   form-encoded POST), pointed at the app with its `prefix` option and an `http.Agent`;
+ * - NetSuite: `netsuite-rest` (REST web services), three-legged HMAC-SHA256 in the header with the account ID as its
+ *   realm, pointed at the app with its `base_url` option; a record GET with a query is verified, and its SuiteQL POST,
+ *   a JSON body without `oauth_body_hash`, is refused as the README says;
+ * - Magento 2: `magento-api-rest` over https (as stores are served; over http it encodes its query again),
+ *   three-legged HMAC-SHA1 or HMAC-SHA256 in the header, its searches in bracketed query names
+ *   (`searchCriteria[page_size]`), and without a filter a bare `?searchCriteria` (a name without "=", signed with an
+ *   empty value); its JSON writes, whose fields it signs as if they were a form, are refused too;
  * - WooCommerce: `@woocommerce/woocommerce-rest-api` over plain http, where it signs two-legged HMAC-SHA256 with
  *   the `oauth_` parameters in the query string. Given parameters, it sends each of them twice and signs it once
  *   (refused, as §3.4.1.3.1 signs every one); its JSON writes carry no `oauth_body_hash`, and are refused as the
@@ -25,9 +32,13 @@ import WooCommerceRestApi from '@woocommerce/woocommerce-rest-api';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { OutcomeService } from 'ims-lti/lib/extensions/outcomes';
 import Koa, { type Context } from 'koa';
+import MagentoRestApi from 'magento-api-rest';
 import MastercardOAuth from 'mastercard-oauth1-signer';
+import NetsuiteRest from 'netsuite-rest';
 import { readFileSync } from 'node:fs';
-import { Agent, type Server } from 'node:http';
+import { once } from 'node:events';
+import { Agent, createServer } from 'node:http';
+import { Agent as HttpsAgent, createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { stringify } from 'node:querystring';
@@ -47,6 +58,7 @@ import {
 import { oauthBodyParser as expressBodyParser, requireOAuth as expressGuard } from '../src/express';
 import { expectWarning, PLAIN_HTTP_NOTICE } from './support/console';
 import { DEMO_PRIVATE_KEY } from './support/sign';
+import { TEST_CERT, TEST_KEY } from './support/tls-fixture';
 
 const DEMO_PUBLIC_KEY = readFileSync(join(__dirname, '..', 'demo', 'keys', 'client.pub.pem'), 'utf8');
 
@@ -54,17 +66,43 @@ const DEMO_PUBLIC_KEY = readFileSync(join(__dirname, '..', 'demo', 'keys', 'clie
 const TRICKY = "a b+c/d=e&f 100% é 日本 *!~'()";
 
 const X = { consumerKey: 'x-consumer', consumerSecret: 'x-secret', token: 'x-token', tokenSecret: 'x-token-secret' };
+// NetSuite's account ID, the realm its clients send, has an underscore for a sandbox.
+const NETSUITE = {
+  consumerKey: 'ns-consumer-0123456789abcdef',
+  consumerSecret: 'ns-consumer-secret',
+  token: 'ns-token-0123456789abcdef',
+  tokenSecret: 'ns-token-secret',
+  realm: '1234567_SB1',
+};
+const MAGENTO = {
+  consumerKey: 'mg-consumer',
+  consumerSecret: 'mg-consumer-secret',
+  accessToken: 'mg-access-token',
+  tokenSecret: 'mg-token-secret',
+};
 const WOO = { consumerKey: 'ck_woo', consumerSecret: 'cs_woo' };
 const MASTERCARD = { consumerKey: 'mc-consumer!0123456789' };
 const LTI = { consumerKey: 'lti-tool', consumerSecret: 'lti-tool-secret' };
 
 const clients: Record<string, Client> = {
   [X.consumerKey]: { getClientSecret: () => X.consumerSecret, getRsaPublicKey: () => undefined },
+  [NETSUITE.consumerKey]: { getClientSecret: () => NETSUITE.consumerSecret, getRsaPublicKey: () => undefined },
+  [MAGENTO.consumerKey]: { getClientSecret: () => MAGENTO.consumerSecret, getRsaPublicKey: () => undefined },
   [WOO.consumerKey]: { getClientSecret: () => WOO.consumerSecret, getRsaPublicKey: () => undefined },
   [MASTERCARD.consumerKey]: { getClientSecret: () => undefined, getRsaPublicKey: () => DEMO_PUBLIC_KEY },
   [LTI.consumerKey]: { getClientSecret: () => LTI.consumerSecret, getRsaPublicKey: () => undefined },
 };
-const xToken: TokenCredential = { getOAuthToken: () => X.token, getOAuthTokenSecret: () => X.tokenSecret };
+/** The token credentials, by their client and token. */
+const tokens = new Map<string, TokenCredential>(
+  [
+    [X.consumerKey, X.token, X.tokenSecret],
+    [NETSUITE.consumerKey, NETSUITE.token, NETSUITE.tokenSecret],
+    [MAGENTO.consumerKey, MAGENTO.accessToken, MAGENTO.tokenSecret],
+  ].map(([client, token, secret]) => [
+    `${client} ${token}`,
+    { getOAuthToken: () => token, getOAuthTokenSecret: () => secret },
+  ]),
+);
 
 /** What the guard verified, as the routes answer it. */
 interface Verified {
@@ -77,6 +115,8 @@ interface Verified {
   body: unknown;
   /** The verified body bytes, as text. */
   bodyText: string;
+  /** The realm of the request's Authorization header, which no signature covers; null without one. */
+  realm: string | null;
 }
 
 function verifiedOf(oauth: GuardedRequest): Verified {
@@ -90,6 +130,7 @@ function verifiedOf(oauth: GuardedRequest): Verified {
     query: { ...oauth.query },
     body: oauth.body,
     bodyText: oauth.request.body.toString('utf8'),
+    realm: /^OAuth\s(?:.*[\s,])?realm="([^"]*)"/i.exec(oauth.request.authorization ?? '')?.[1] ?? null,
   };
 }
 
@@ -111,6 +152,10 @@ const MASTERCARD_STYLE: RouteOptions = { twoLegged: true, baseString: 'mastercar
 const ROUTES: { method: 'get' | 'post'; path: string; options: RouteOptions; pox?: true }[] = [
   { method: 'get', path: '/1.1/statuses/home_timeline.json', options: {} },
   { method: 'post', path: '/1.1/statuses/update.json', options: {} },
+  { method: 'get', path: '/services/rest/record/v1/customer', options: {} },
+  { method: 'post', path: '/services/rest/query/v1/suiteql', options: {} },
+  { method: 'get', path: '/rest/V1/products', options: {} },
+  { method: 'post', path: '/rest/V1/products', options: {} },
   { method: 'get', path: '/wp-json/wc/v3/products', options: TWO_LEGGED },
   { method: 'post', path: '/wp-json/wc/v3/products', options: TWO_LEGGED },
   { method: 'get', path: '/mc/accounts', options: MASTERCARD_STYLE },
@@ -123,6 +168,8 @@ type Driver = 'koa' | 'express';
 
 interface App {
   base: string;
+  /** The same app over https (the fixture's self-signed certificate). */
+  secureBase: string;
   /** The last verified request of each app, for the outcomes route (whose answer is XML). */
   last?: Verified;
   /** Errors the app saw with a 5xx status or none. */
@@ -130,21 +177,33 @@ interface App {
   stop(): Promise<void>;
 }
 
-async function listen(server: Server, app: Omit<App, 'base' | 'stop'>): Promise<App> {
-  await new Promise((resolve) => server.once('listening', resolve));
-  const { port } = server.address() as AddressInfo;
+type Handler = Parameters<typeof createHttpsServer>[1];
+
+/** The app's handler on loopback over http and over https. */
+async function listen(handler: Handler, app: Omit<App, 'base' | 'secureBase' | 'stop'>): Promise<App> {
+  const servers = [createServer(handler), createHttpsServer({ key: TEST_KEY, cert: TEST_CERT }, handler)];
+  const bases = await Promise.all(
+    servers.map(async (server, i) => {
+      await once(server.listen(0, '127.0.0.1'), 'listening');
+      return `${i === 0 ? 'http' : 'https'}://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    }),
+  );
   return Object.assign(app, {
-    base: `http://127.0.0.1:${port}`,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    base: bases[0],
+    secureBase: bases[1],
+    stop: async () => {
+      await Promise.all(
+        servers.map((server) => {
+          server.closeAllConnections();
+          return new Promise((resolve) => server.close(resolve));
+        }),
+      );
+    },
   });
 }
 
 function koaApp(protector: ResourceProtector): Promise<App> {
-  const state: Omit<App, 'base' | 'stop'> = { errors: [] };
+  const state: Omit<App, 'base' | 'secureBase' | 'stop'> = { errors: [] };
   const router = new Router();
   for (const route of ROUTES) {
     router[route.method](route.path, requireOAuth(protector, route.options), (ctx: Context) => {
@@ -158,11 +217,11 @@ function koaApp(protector: ResourceProtector): Promise<App> {
     if (!error.status || error.status >= 500) state.errors.push(error);
   });
   app.use(oauthBodyParser(protector)).use(router.routes());
-  return listen(app.listen(0, '127.0.0.1'), state);
+  return listen(app.callback(), state);
 }
 
 function expressApp(protector: ResourceProtector): Promise<App> {
-  const state: Omit<App, 'base' | 'stop'> = { errors: [] };
+  const state: Omit<App, 'base' | 'secureBase' | 'stop'> = { errors: [] };
   const app = express();
   app.use(expressBodyParser(protector));
   for (const route of ROUTES) {
@@ -177,7 +236,7 @@ function expressApp(protector: ResourceProtector): Promise<App> {
     state.errors.push(error);
     res.status(500).end();
   });
-  return listen(app.listen(0, '127.0.0.1'), state);
+  return listen(app, state);
 }
 
 let protector: ResourceProtector;
@@ -189,10 +248,10 @@ beforeAll(async () => {
     () =>
       new ResourceProtector({
         queryClient: (clientId) => clients[clientId],
-        queryToken: (clientId, token) => (clientId === X.consumerKey && token === X.token ? xToken : undefined),
+        queryToken: (clientId, token) => tokens.get(`${clientId} ${token}`),
         nonceCache: new MemoryNonceCache(),
         signatureMethods: ['HMAC-SHA1', 'HMAC-SHA256', 'RSA-SHA1', 'RSA-SHA256', 'PLAINTEXT'],
-        allowInsecureTransport: true, // the clients talk to loopback over plain http
+        allowInsecureTransport: true, // most clients here talk to loopback over plain http
       }),
   );
   apps.koa = await koaApp(protector);
@@ -250,6 +309,111 @@ describe.each(DRIVERS)('on %s', (driver) => {
       expect(refused).toBeInstanceOf(ApiResponseError);
       expect((refused as ApiResponseError).code).toBe(401);
       expect((refused as ApiResponseError).data).toMatchObject({ error: 'invalid_signature' });
+    });
+  });
+
+  describe('netsuite-rest (NetSuite, three-legged HMAC-SHA256 with the account ID as realm)', () => {
+    const netsuite = (tokenSecret = NETSUITE.tokenSecret) =>
+      new NetsuiteRest({
+        consumer_key: NETSUITE.consumerKey,
+        consumer_secret_key: NETSUITE.consumerSecret,
+        token: NETSUITE.token,
+        token_secret: tokenSecret,
+        realm: NETSUITE.realm,
+        base_url: base(),
+      });
+    /** got's answer to a refused request. */
+    const refusal = (error: { response?: { statusCode: number; body: string } }) => ({
+      status: error.response?.statusCode,
+      body: JSON.parse(error.response?.body ?? '{}') as Reply['body'],
+    });
+    const q = 'email START_WITH "barbara" AND (id > 5)';
+
+    it('a record GET with a query is verified, and the action reads the query it signed', async () => {
+      const path = `record/v1/customer?limit=5&offset=0&q=${encodeURIComponent(q)}`;
+      const { data } = await netsuite().request({ path });
+      expect(data).toMatchObject({
+        client: NETSUITE.consumerKey,
+        token: NETSUITE.token,
+        method: 'HMAC-SHA256',
+        place: 'header',
+        realm: NETSUITE.realm,
+        query: { limit: '5', offset: '0', q },
+      });
+    });
+
+    it('a SuiteQL POST, a JSON body it does not sign, is 400 missing_required_parameter (oauth_body_hash)', async () => {
+      const body = JSON.stringify({ q: 'SELECT id FROM customer' });
+      const heads = { 'content-type': 'application/json' };
+      const refused = await netsuite()
+        .request({ path: 'query/v1/suiteql', method: 'POST', body, heads })
+        .then(() => ({}), refusal);
+      expect(refused).toMatchObject({ status: 400, body: { error: 'missing_required_parameter' } });
+      expect((refused as ReturnType<typeof refusal>).body.error_description).toMatch(/oauth_body_hash/);
+    });
+
+    it('a wrong token secret is refused with the OAuth error body', async () => {
+      const refused = await netsuite('not-it')
+        .request({ path: 'record/v1/customer' })
+        .then(() => ({}), refusal);
+      expect(refused).toMatchObject({ status: 401, body: { error: 'invalid_signature' } });
+    });
+  });
+
+  describe('magento-api-rest (Magento 2, three-legged HMAC-SHA1 and HMAC-SHA256)', () => {
+    // A store is served over https, where the client sends its query as it built it (over http it encodes it again).
+    const magento = (sha: 1 | 256, secure = true) =>
+      new MagentoRestApi({
+        url: secure ? apps[driver].secureBase : base(),
+        ...MAGENTO,
+        sha,
+        axiosConfig: { httpsAgent: new HttpsAgent({ ca: TEST_CERT, checkServerIdentity: () => undefined }) },
+      });
+    type Sent = { data: Verified; request: { path: string } };
+    type Refused = { response?: { status: number; data: Reply['body'] } };
+
+    it.each([
+      [1, 'HMAC-SHA1'],
+      [256, 'HMAC-SHA256'],
+    ] as const)(
+      'a search in bracketed query names is verified (sha %s), and the action reads it',
+      async (sha, method) => {
+        const { data, request }: Sent = await magento(sha).get('products', {
+          $perPage: 5,
+          $page: 2,
+          $sort: { name: 'ASC' },
+        });
+        expect(request.path).toContain('searchCriteria[sort_orders][0][field]=name');
+        expect(data).toMatchObject({
+          client: MAGENTO.consumerKey,
+          token: MAGENTO.accessToken,
+          method,
+          place: 'header',
+        });
+        expect(data.query).toEqual({
+          'searchCriteria[sort_orders][0][field]': 'name',
+          'searchCriteria[sort_orders][0][direction]': 'ASC',
+          'searchCriteria[page_size]': '5',
+          'searchCriteria[current_page]': '2',
+        });
+      },
+    );
+
+    it.each([
+      ['https', true, '?searchCriteria'],
+      ['plain http', false, '?searchCriteria='],
+    ])('a GET without a filter is verified over %s, its query written %s', async (_, secure, written) => {
+      const { data, request }: Sent = await magento(256, secure).get('products');
+      expect(request.path.endsWith(`/rest/V1/products${written}`)).toBe(true);
+      expect(data).toMatchObject({ client: MAGENTO.consumerKey, method: 'HMAC-SHA256', query: { searchCriteria: '' } });
+    });
+
+    it('a JSON write, whose fields it signs as a form, is 400 missing_required_parameter (oauth_body_hash)', async () => {
+      const refused = await magento(256)
+        .post('products', { product: { sku: 'MJ01', name: 'Jacket', price: 42 } })
+        .catch((e: Refused) => e.response);
+      expect(refused).toMatchObject({ status: 400, data: { error: 'missing_required_parameter' } });
+      expect(refused?.data.error_description).toMatch(/oauth_body_hash/);
     });
   });
 

@@ -1,4 +1,4 @@
-/** The parts of three client libraries (which ship no types) that spec/interop-clients.spec.ts uses. */
+/** The parts of the client libraries (which ship no types) that spec/interop-clients.spec.ts uses. */
 declare module 'mastercard-oauth1-signer' {
   const OAuth: {
     /** The `Authorization` header value: RSA-SHA256 (or RSA-PSS) with `oauth_body_hash`, two-legged. */
@@ -37,4 +37,27 @@ declare module 'ims-lti/lib/extensions/outcomes' {
     constructor(options: { consumer_key: string; consumer_secret: string; service_url: string; source_did: string });
     send_replace_result(score: number, callback: (error: Error | null, ok: boolean) => void): void;
   }
+}
+
+declare module 'netsuite-rest' {
+  /** NetSuite's REST web services client: three-legged HMAC-SHA256, the account ID as the header's realm. */
+  class NetsuiteRest {
+    constructor(options: {
+      consumer_key: string;
+      consumer_secret_key: string;
+      token: string;
+      token_secret: string;
+      realm: string;
+      /** In place of the account's `https://<account>.suitetalk.api.netsuite.com`. */
+      base_url?: string;
+    });
+    /** A got request to `<base>/services/rest/<path>`; it rejects on a 4xx with got's `HTTPError`. */
+    request(options: {
+      path: string;
+      method?: string;
+      body?: string;
+      heads?: Record<string, string>;
+    }): Promise<{ statusCode: number; data: unknown }>;
+  }
+  export = NetsuiteRest;
 }
