@@ -3,9 +3,9 @@
  * response, if it is the one being sent, says `Connection: close`, and every connection closes once its latest response
  * is sent and no request is coming in on it (an open keep-alive connection would otherwise stay for its client's next
  * request, which the demo would accept, record the nonce of and then lose when the process exits: the client's retry is
- * a replay, 401 invalid_nonce). The server stops listening once no connection is still sending an answer its application
- * has ended (to a client that reads slowly), as Node's `server.close()` would cut that answer; until then, what connects
- * is closed unanswered.
+ * a replay, 401 invalid_nonce). The server stops listening once no connection is still sending an answer its
+ * application has ended (to a client that reads slowly), as Node's `server.close()` would cut that answer; until then,
+ * what connects is closed unanswered.
  *
  * It keeps each connection's latest response, one `Map.set` a request, and listens to responses only once stopping,
  * rather than a listener and a closure for every response's `close` (docs/decisions.md).

@@ -18,8 +18,8 @@ const listen = loopbackListen();
 const LARGE = Buffer.alloc(16 * 1024 * 1024, 'x');
 
 /**
- * A server whose `/large` ends at once with a body larger than the socket's buffers, whose `/slow` answers after 100 ms, whose `/streamed` sends its head at once and ends 100 ms later, and
- * that answers anything else at once.
+ * A server whose `/large` ends at once with a body larger than the socket's buffers, whose `/slow` answers after
+ * 100 ms, whose `/streamed` sends its head at once and ends 100 ms later, and that answers anything else at once.
  */
 function slowAndFast(): Server {
   return createServer((req, res) => {
