@@ -47,7 +47,19 @@ export function gracefulServer(server: Server): GracefulServer {
     if (!sending) return then();
     sending.once('close', () => setImmediate(() => whenSent(then)));
   };
-  const closeIdle = () => setImmediate(() => whenSent(() => server.closeIdleConnections()));
+  // One pass closes every connection idle by then, so the responses that finish meanwhile wait for it, not a listener
+  // each on the response still going out (Node warns of a leak from the eleventh).
+  let closingIdle = false;
+  const closeIdle = () => {
+    if (closingIdle) return;
+    closingIdle = true;
+    setImmediate(() =>
+      whenSent(() => {
+        closingIdle = false;
+        server.closeIdleConnections();
+      }),
+    );
+  };
   const closeAfter = (res: ServerResponse) => {
     if (!res.headersSent && res.socket) {
       res.setHeader('Connection', 'close');
