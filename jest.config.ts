@@ -21,6 +21,8 @@ const DEMO_SPECS = [
   'hostile-input',
   'interop',
   'interop-python',
+  'interop-php',
+  'interop-ruby',
   'lti',
   'one-reading',
   'openapi',

@@ -14,26 +14,15 @@
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { printNotice } from './support/console';
+import { describeWith, findInterpreter } from './support/client-script';
 import { startDemo } from './support/demo';
 import { ALICE, DEMO_PRIVATE_KEY, enc, RSA_ONLY, type Identity } from './support/sign';
 
 /** A python3 that has both libraries, if there is one. */
-function python(): string | undefined {
-  const candidates = [process.env.PYTHON, '/usr/bin/python3', 'python3'].filter((c): c is string => !!c);
-  return candidates.find(
-    (candidate) => spawnSync(candidate, ['-c', 'import oauthlib, authlib, cryptography']).status === 0,
-  );
-}
-
-const PYTHON = python();
-const describeWithPython: jest.Describe = (() => {
-  if (PYTHON || process.env.CI) return describe;
-  printNotice(
-    'python3 with oauthlib and authlib is not installed: skipping the Python interop tests (CI=true fails them)',
-  );
-  return describe.skip;
-})();
+const PYTHON = findInterpreter(
+  [process.env.PYTHON, '/usr/bin/python3', 'python3'],
+  ['-c', 'import oauthlib, authlib, cryptography'],
+);
 
 type Lib = 'oauthlib' | 'authlib';
 type Placement = 'header' | 'query' | 'body';
@@ -86,7 +75,7 @@ const CASES: Case[] = [
 let demo: Awaited<ReturnType<typeof startDemo>>;
 let signed: { url: string; headers: Record<string, string>; body: string | null }[];
 
-describeWithPython('independent Python clients: oauthlib and Authlib', () => {
+describeWith(PYTHON, 'python3 with oauthlib and Authlib')('independent Python clients: oauthlib and Authlib', () => {
   beforeAll(async () => {
     demo = await startDemo();
     const requests = CASES.map((c) => ({

@@ -1,0 +1,102 @@
+/**
+ * What the interop specs of clients in other languages share: finding an interpreter that has the client library,
+ * skipping (outside CI) or failing (under CI) without one, running the script that signs or sends, and checking the
+ * demo's answer to each request a client sent.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { printNotice } from './console';
+import { startDemo } from './demo';
+import type { Identity } from './sign';
+
+/** The first of `candidates` (unset ones left out) for which `probe` exits 0: it has what the script needs. */
+export function findInterpreter(candidates: (string | undefined)[], probe: string[]): string | undefined {
+  return candidates.find((candidate) => !!candidate && spawnSync(candidate, probe).status === 0);
+}
+
+/**
+ * `describe` when `interpreter` was found or under CI (where the missing interpreter then fails the tests, as
+ * `.ci/run` installs it); otherwise `describe.skip`, with a note naming `missing`.
+ */
+export function describeWith(interpreter: string | undefined, missing: string): jest.Describe {
+  if (interpreter || process.env.CI) return describe;
+  printNotice(`${missing} is not installed: skipping its interop tests (CI=true fails them)`);
+  return describe.skip;
+}
+
+/**
+ * Runs `script` with `interpreter`, `input` as JSON on its stdin, and answers what it writes to stdout, parsed as JSON.
+ * Not spawnSync: a script that sends requests to an app of this process needs its event loop to answer them.
+ */
+export async function runClientScript<T>(interpreter: string, script: string, input: unknown): Promise<T> {
+  const run = spawn(interpreter, [script], { timeout: 60_000 });
+  let [stdout, stderr] = ['', ''];
+  run.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  run.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  run.stdin.end(JSON.stringify(input));
+  const [code] = (await once(run, 'close')) as [number | null];
+  if (code !== 0) throw new Error(`${script} failed (exit ${code}): ${stderr}`);
+  return JSON.parse(stdout) as T;
+}
+
+/** Each signature method in each placement, with each route that placement carries: the cases of a client. */
+export function caseMatrix<P extends string, R extends string>(
+  methods: readonly string[],
+  routesOf: Record<P, readonly R[]>,
+): { signatureMethod: string; placement: P; route: R }[] {
+  return methods.flatMap((signatureMethod) =>
+    (Object.keys(routesOf) as P[]).flatMap((placement) =>
+      routesOf[placement].map((route) => ({ signatureMethod, placement, route })),
+    ),
+  );
+}
+
+/** One request a client makes to the demo. */
+export interface ClientCase {
+  who: Identity;
+  signatureMethod: string;
+  /** Where the client puts the protocol parameters, in its own words. */
+  placement: string;
+  route: string;
+}
+
+/** The demo's answer to one request, as a client script reports it (status 0: the client failed before any). */
+interface Answer {
+  status: number;
+  body: string;
+}
+
+/**
+ * The tests of a client that sends its requests itself: the demo is started, `script` run once with `input(base)`
+ * (the demo's URL) to send every case, and each case's answer compared with `expected(case)`.
+ */
+export function describeClient<C extends ClientCase>(client: {
+  title: string;
+  interpreter: string | undefined;
+  /** What to install, named in the note when it is missing. */
+  missing: string;
+  script: string;
+  cases: readonly C[];
+  input: (base: string) => unknown;
+  expected: (c: C) => { status: number; body: unknown };
+}): void {
+  describeWith(client.interpreter, client.missing)(client.title, () => {
+    let demo: Awaited<ReturnType<typeof startDemo>> | undefined;
+    let answers: Answer[] = [];
+    beforeAll(async () => {
+      demo = await startDemo();
+      answers = await runClientScript(client.interpreter ?? client.missing, client.script, client.input(demo.base));
+    });
+    afterAll(() => demo?.stop());
+
+    const named = client.cases.map(
+      (c, k) => [`${c.who.consumerKey} ${c.signatureMethod} in the ${c.placement}: ${c.route}`, k] as const,
+    );
+    it.each(named)('%s', (_name, k) => {
+      const { status, body } = answers[k];
+      expect({ status, body: status === 0 ? body : (JSON.parse(body) as unknown) }).toEqual(
+        client.expected(client.cases[k]),
+      );
+    });
+  });
+}
