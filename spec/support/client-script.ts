@@ -25,15 +25,17 @@ export function describeWith(interpreter: string | undefined, missing: string): 
 }
 
 /**
- * Runs `script` with `interpreter`, `input` as JSON on its stdin, and answers what it writes to stdout, parsed as JSON.
- * Not spawnSync: a script that sends requests to an app of this process needs its event loop to answer them.
+ * Runs `interpreter` with `args` (the script last), `input` on its stdin (as JSON unless it is text), and answers what
+ * it writes to stdout, parsed as JSON. Not spawnSync: a script that sends requests to an app of this process needs its
+ * event loop to answer them.
  */
-export async function runClientScript<T>(interpreter: string, script: string, input: unknown): Promise<T> {
-  const run = spawn(interpreter, [script], { timeout: 60_000 });
+export async function runClientScript<T>(interpreter: string, args: readonly string[], input: unknown): Promise<T> {
+  const script = args[args.length - 1];
+  const run = spawn(interpreter, args, { timeout: 60_000 });
   let [stdout, stderr] = ['', ''];
   run.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
   run.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  run.stdin.end(JSON.stringify(input));
+  run.stdin.end(typeof input === 'string' ? input : JSON.stringify(input));
   const [code] = (await once(run, 'close')) as [number | null];
   if (code !== 0) throw new Error(`${script} failed (exit ${code}): ${stderr}`);
   return JSON.parse(stdout) as T;
@@ -53,6 +55,8 @@ export function caseMatrix<P extends string, R extends string>(
 
 /** One request a client makes to the demo. */
 export interface ClientCase {
+  /** The library that sends it, when the script has more than one. */
+  library?: string;
   who: Identity;
   signatureMethod: string;
   /** Where the client puts the protocol parameters, in its own words. */
@@ -67,7 +71,7 @@ interface Answer {
 }
 
 /**
- * The tests of a client that sends its requests itself: the demo is started, `script` run once with `input(base)`
+ * The tests of a client that sends its requests itself: the demo is started, the script run once with `input(base)`
  * (the demo's URL) to send every case, and each case's answer compared with `expected(case)`.
  */
 export function describeClient<C extends ClientCase>(client: {
@@ -75,7 +79,8 @@ export function describeClient<C extends ClientCase>(client: {
   interpreter: string | undefined;
   /** What to install, named in the note when it is missing. */
   missing: string;
-  script: string;
+  /** The interpreter's arguments, the script last. */
+  args: readonly string[];
   cases: readonly C[];
   input: (base: string) => unknown;
   expected: (c: C) => { status: number; body: unknown };
@@ -85,12 +90,16 @@ export function describeClient<C extends ClientCase>(client: {
     let answers: Answer[] = [];
     beforeAll(async () => {
       demo = await startDemo();
-      answers = await runClientScript(client.interpreter ?? client.missing, client.script, client.input(demo.base));
+      answers = await runClientScript(client.interpreter ?? client.missing, client.args, client.input(demo.base));
     });
     afterAll(() => demo?.stop());
 
     const named = client.cases.map(
-      (c, k) => [`${c.who.consumerKey} ${c.signatureMethod} in the ${c.placement}: ${c.route}`, k] as const,
+      (c, k) =>
+        [
+          `${c.library ? `${c.library}: ` : ''}${c.who.consumerKey} ${c.signatureMethod} in the ${c.placement}: ${c.route}`,
+          k,
+        ] as const,
     );
     it.each(named)('%s', (_name, k) => {
       const { status, body } = answers[k];
@@ -100,3 +109,29 @@ export function describeClient<C extends ClientCase>(client: {
     });
   });
 }
+
+/** A case's method and credentials, as the JSON-reading scripts take them (the consumer secret is each one's own). */
+export const signedBy = (c: ClientCase) => ({
+  signature_method: c.signatureMethod,
+  consumer_key: c.who.consumerKey,
+  token: c.who.token,
+  token_secret: c.who.tokenSecret,
+});
+
+/** Text every layer must encode and decode alike: a query value and a note's text. */
+export const TRICKY = "a b+c/d=e&f 100% é 日本 *!~'()";
+
+/** The note a case posts to /api/notes, as the scripts take it: a form's pairs, or JSON text. */
+export const noteOf = (route: string) => ({
+  form: route === 'form note' ? [['text', TRICKY]] : null,
+  json: route === 'json note' ? JSON.stringify({ text: TRICKY }) : null,
+});
+
+/** The demo's answer to a request it accepted: alice (every token these clients use is hers), and a note's text. */
+export function accepted(route: string): { status: number; body: unknown } {
+  const user = { id: 1, name: 'alice' };
+  return { status: 200, body: route === 'me' ? expect.objectContaining({ user }) : { user, text: TRICKY } };
+}
+
+/** The demo's refusal, by its status and OAuth error code. */
+export const refused = (status: number, error: string) => ({ status, body: expect.objectContaining({ error }) });
