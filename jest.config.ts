@@ -21,6 +21,7 @@ const DEMO_SPECS = [
   'hostile-input',
   'interop',
   'interop-python',
+  'interop-go',
   'interop-java',
   'interop-php',
   'interop-ruby',

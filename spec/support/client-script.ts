@@ -29,9 +29,14 @@ export function describeWith(interpreter: string | undefined, missing: string): 
  * it writes to stdout, parsed as JSON. Not spawnSync: a script that sends requests to an app of this process needs its
  * event loop to answer them.
  */
-export async function runClientScript<T>(interpreter: string, args: readonly string[], input: unknown): Promise<T> {
+export async function runClientScript<T>(
+  interpreter: string,
+  args: readonly string[],
+  input: unknown,
+  env?: Record<string, string>,
+): Promise<T> {
   const script = args[args.length - 1];
-  const run = spawn(interpreter, args, { timeout: 60_000 });
+  const run = spawn(interpreter, args, { timeout: 60_000, env: { ...process.env, ...env } });
   let [stdout, stderr] = ['', ''];
   run.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
   run.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
@@ -81,6 +86,8 @@ export function describeClient<C extends ClientCase>(client: {
   missing: string;
   /** The interpreter's arguments, the script last. */
   args: readonly string[];
+  /** Environment variables the interpreter needs besides this process's. */
+  env?: Record<string, string>;
   cases: readonly C[];
   input: (base: string) => unknown;
   expected: (c: C) => { status: number; body: unknown };
@@ -90,7 +97,8 @@ export function describeClient<C extends ClientCase>(client: {
     let answers: Answer[] = [];
     beforeAll(async () => {
       demo = await startDemo();
-      answers = await runClientScript(client.interpreter ?? client.missing, client.args, client.input(demo.base));
+      const interpreter = client.interpreter ?? client.missing;
+      answers = await runClientScript(interpreter, client.args, client.input(demo.base), client.env);
     });
     afterAll(() => demo?.stop());
 
@@ -133,5 +141,8 @@ export function accepted(route: string): { status: number; body: unknown } {
   return { status: 200, body: route === 'me' ? expect.objectContaining({ user }) : { user, text: TRICKY } };
 }
 
-/** The demo's refusal, by its status and OAuth error code. */
-export const refused = (status: number, error: string) => ({ status, body: expect.objectContaining({ error }) });
+/** The demo's refusal, by its status and OAuth error code, and what its description says, when given. */
+export const refused = (status: number, error: string, says?: RegExp) => ({
+  status,
+  body: expect.objectContaining(says ? { error, error_description: expect.stringMatching(says) } : { error }),
+});
