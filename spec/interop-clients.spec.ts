@@ -2,8 +2,9 @@
  * Interop with the client libraries that the users of OAuth 1.0a APIs named in the README sign with, each used as
  * its own users use it, against a Koa and an Express app guarded by this library:
  *
- * - X/Twitter v1.1: `twitter-api-v2` (its `TwitterApi` client, three-legged HMAC-SHA1, a GET with a query and a
- *   form-encoded POST), pointed at the app with its `prefix` option and an `http.Agent`;
+ * - X/Twitter: `twitter-api-v2` (its `TwitterApi` client, three-legged HMAC-SHA1: v1.1's GET with a query and
+ *   form-encoded POST, v2's GET with OAuth 1.0a user context, and v2's JSON POST, whose body it does not sign, refused),
+ *   pointed at the app with its `prefix` option and an `http.Agent`;
  * - NetSuite: `netsuite-rest` (REST web services), three-legged HMAC-SHA256 in the header with the account ID as its
  *   realm, pointed at the app with its `base_url` option; a record GET with a query is verified, and its SuiteQL POST,
  *   a JSON body without `oauth_body_hash`, is refused as the README says;
@@ -151,6 +152,8 @@ const MASTERCARD_STYLE: RouteOptions = { twoLegged: true, baseString: 'mastercar
 /** Routes: path, method, route options, and whether the answer is the outcomes POX. */
 const ROUTES: { method: 'get' | 'post'; path: string; options: RouteOptions; pox?: true }[] = [
   { method: 'get', path: '/1.1/statuses/home_timeline.json', options: {} },
+  { method: 'get', path: '/2/users/me', options: {} },
+  { method: 'post', path: '/2/tweets', options: {} },
   { method: 'post', path: '/1.1/statuses/update.json', options: {} },
   { method: 'get', path: '/services/rest/record/v1/customer', options: {} },
   { method: 'post', path: '/services/rest/query/v1/suiteql', options: {} },
@@ -277,7 +280,7 @@ const DRIVERS: Driver[] = ['koa', 'express'];
 describe.each(DRIVERS)('on %s', (driver) => {
   const base = () => apps[driver].base;
 
-  describe('twitter-api-v2 (X v1.1, three-legged HMAC-SHA1)', () => {
+  describe('twitter-api-v2 (X v1.1 and v2, three-legged HMAC-SHA1)', () => {
     const x = () =>
       new TwitterApi(
         { appKey: X.consumerKey, appSecret: X.consumerSecret, accessToken: X.token, accessSecret: X.tokenSecret },
@@ -298,6 +301,21 @@ describe.each(DRIVERS)('on %s', (driver) => {
       const tweet = await x().post<Verified>('statuses/update.json', { status: TRICKY }, { prefix: `${base()}/1.1/` });
       expect(tweet).toMatchObject({ client: X.consumerKey, token: X.token, place: 'header' });
       expect(tweet.body).toEqual({ status: TRICKY });
+    });
+
+    it('a v2 GET with a query is verified (OAuth 1.0a user context)', async () => {
+      const me = await x().get<Verified>('users/me', { 'user.fields': 'id,name' }, { prefix: `${base()}/2/` });
+      expect(me).toMatchObject({ client: X.consumerKey, token: X.token, place: 'header' });
+      expect(me.query).toEqual({ 'user.fields': 'id,name' });
+    });
+
+    it('a v2 JSON POST, whose body it does not sign, is 400 missing_required_parameter (oauth_body_hash)', async () => {
+      const refused = await x()
+        .post('tweets', { text: TRICKY }, { prefix: `${base()}/2/` })
+        .catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(ApiResponseError);
+      expect((refused as ApiResponseError).code).toBe(400);
+      expect((refused as ApiResponseError).data).toMatchObject({ error: 'missing_required_parameter' });
     });
 
     it('a wrong access secret is refused with the OAuth error body', async () => {
