@@ -56,6 +56,7 @@ import {
   type RouteOptions,
   type TokenCredential,
 } from '../src';
+import { parseAuthorizationHeader } from '../src/core';
 import { oauthBodyParser as expressBodyParser, requireOAuth as expressGuard } from '../src/express';
 import { expectWarning, PLAIN_HTTP_NOTICE } from './support/console';
 import { DEMO_PRIVATE_KEY } from './support/sign';
@@ -131,7 +132,8 @@ function verifiedOf(oauth: GuardedRequest): Verified {
     query: { ...oauth.query },
     body: oauth.body,
     bodyText: oauth.request.body.toString('utf8'),
-    realm: /^OAuth\s(?:.*[\s,])?realm="([^"]*)"/i.exec(oauth.request.authorization ?? '')?.[1] ?? null,
+    // The header was verified, so the library's own parser reads it.
+    realm: oauth.request.authorization ? (parseAuthorizationHeader(oauth.request.authorization).realm ?? null) : null,
   };
 }
 
@@ -180,10 +182,12 @@ interface App {
   stop(): Promise<void>;
 }
 
+/** What an app's routes record, before it listens. */
+type AppState = Omit<App, 'base' | 'secureBase' | 'stop'>;
 type Handler = Parameters<typeof createHttpsServer>[1];
 
 /** The app's handler on loopback over http and over https. */
-async function listen(handler: Handler, app: Omit<App, 'base' | 'secureBase' | 'stop'>): Promise<App> {
+async function listen(handler: Handler, app: AppState): Promise<App> {
   const servers = [createServer(handler), createHttpsServer({ key: TEST_KEY, cert: TEST_CERT }, handler)];
   const bases = await Promise.all(
     servers.map(async (server, i) => {
@@ -206,7 +210,7 @@ async function listen(handler: Handler, app: Omit<App, 'base' | 'secureBase' | '
 }
 
 function koaApp(protector: ResourceProtector): Promise<App> {
-  const state: Omit<App, 'base' | 'secureBase' | 'stop'> = { errors: [] };
+  const state: AppState = { errors: [] };
   const router = new Router();
   for (const route of ROUTES) {
     router[route.method](route.path, requireOAuth(protector, route.options), (ctx: Context) => {
@@ -224,7 +228,7 @@ function koaApp(protector: ResourceProtector): Promise<App> {
 }
 
 function expressApp(protector: ResourceProtector): Promise<App> {
-  const state: Omit<App, 'base' | 'secureBase' | 'stop'> = { errors: [] };
+  const state: AppState = { errors: [] };
   const app = express();
   app.use(expressBodyParser(protector));
   for (const route of ROUTES) {
