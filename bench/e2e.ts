@@ -7,10 +7,11 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import IORedis from 'ioredis';
 import { startListening, stopProcess } from '../spec/support/demo-process';
-import { ALICE } from '../spec/support/sign';
+import { ALICE, sign } from '../spec/support/sign';
 import {
   checkServer,
   LoadNotRealError,
+  loadUrl,
   placement,
   presignRsa,
   runLoad,
@@ -232,13 +233,19 @@ function groupCpu(pgid: number): NodeJS.CpuUsage {
 }
 
 export interface DemoResults {
-  rounds: { demo: Partial<Record<Route, LoadResult>>; passport: Partial<Record<Route, LoadResult>> }[];
+  rounds: {
+    demo: Partial<Record<Route, LoadResult>>;
+    passport: Partial<Record<Route, LoadResult>>;
+    /** The demo's app with its floor route (bench/support/demo-floor.ts), a process of its own. */
+    floor?: Partial<Record<Route, LoadResult>>;
+  }[];
 }
 
 /**
  * `npm run demo` as users start it (the Koa driver, its SQLite stores and memory nonces) and the peer's own
  * Express app, pinned like the bench servers, each loaded on GET /api/public and GET /api/me with the demo's
- * HMAC-SHA1 client and token.
+ * HMAC-SHA1 client and token; beside them, the demo's app with its floor route (bench/support/demo-floor.ts),
+ * loaded on those two routes and the floor.
  */
 export async function runDemoComparison(options: EndToEndOptions): Promise<DemoResults> {
   const cpus = placement();
@@ -253,33 +260,49 @@ export async function runDemoComparison(options: EndToEndOptions): Promise<DemoR
   };
   const results: DemoResults = { rounds: [] };
   let passport: ServerHandle | undefined;
+  let floor: ServerHandle | undefined;
   try {
     passport = await startServer({ label: 'passport', app: 'passport', nonceStore: 'memory', placement: cpus });
+    floor = await startServer({ label: 'demo floor', app: 'demo-floor', nonceStore: 'memory', placement: cpus });
+    await checkDemoFloor(floor);
     const load = { connections: options.connections, duration: options.duration, who: ALICE };
-    const targets: [keyof DemoResults['rounds'][number], LoadTarget][] = [
-      ['demo', demoTarget],
-      ['passport', passport],
+    const targets: [keyof DemoResults['rounds'][number], LoadTarget, Route[]][] = [
+      ['demo', demoTarget, ['demo-open', 'demo-guarded']],
+      ['passport', passport, ['demo-open', 'demo-guarded']],
+      ['floor', floor, ['demo-open', 'demo-guarded', 'demo-floor']],
     ];
-    for (const [, target] of targets) {
-      for (const route of ['demo-open', 'demo-guarded'] as Route[]) {
-        await runLoad(target, route, { ...load, duration: options.warmupSeconds });
-      }
+    for (const [, target, routes] of targets) {
+      for (const route of routes) await runLoad(target, route, { ...load, duration: options.warmupSeconds });
     }
     for (let r = 0; r < options.rounds; r++) {
       const round: DemoResults['rounds'][number] = { demo: {}, passport: {} };
-      for (const [name, target] of ordered(targets, r)) {
-        const routes = ordered<Route>(['demo-open', 'demo-guarded'], r);
-        round[name] = await runTurn(target, routes, () => load, options.turnWarmupSeconds);
+      for (const [name, target, routes] of ordered(targets, r)) {
+        round[name] = await runTurn(target, ordered(routes, r), () => load, options.turnWarmupSeconds);
       }
       results.rounds.push(round);
       const rps = (run?: LoadResult) => Math.round(run?.rps ?? 0);
       options.log(
         `  demo round ${r + 1}/${options.rounds}: demo /api/public ${rps(round.demo['demo-open'])}/s, ` +
-          `/api/me ${rps(round.demo['demo-guarded'])}/s; passport /api/me ${rps(round.passport['demo-guarded'])}/s`,
+          `/api/me ${rps(round.demo['demo-guarded'])}/s; passport /api/me ${rps(round.passport['demo-guarded'])}/s; ` +
+          `the demo's floor ${rps(round.floor?.['demo-floor'])}/s beside its /api/public ` +
+          `${rps(round.floor?.['demo-open'])}/s`,
       );
     }
   } finally {
-    await Promise.all([stopProcess(demo), passport?.stop()]);
+    await Promise.all([stopProcess(demo), passport?.stop(), floor?.stop()]);
   }
   return results;
+}
+
+/** The demo's floor route answers exactly what GET /api/me answers to the demo's signed request. */
+async function checkDemoFloor(server: ServerHandle): Promise<void> {
+  const get = async (route: Route) => {
+    const url = `http://127.0.0.1:${server.port}${new URL(loadUrl(route)).pathname}`;
+    const response = await fetch(url, { headers: { authorization: sign({ url, who: ALICE }).header } });
+    return `${response.status} ${await response.text()}`;
+  };
+  const [me, floor] = [await get('demo-guarded'), await get('demo-floor')];
+  if (!me.startsWith('200 ') || floor !== me) {
+    throw new LoadNotRealError(`the demo's floor answered ${floor} where GET /api/me answered ${me}`);
+  }
 }

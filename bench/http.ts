@@ -25,7 +25,8 @@ export class LoadNotRealError extends Error {}
  * bench/support/minimal-verifier.ts, written for speed, in place of the guard; `minimal-guard`: its checks with the
  * guard's contract (the reading, the hand-off to the action, `currentCredential()`, `@Credential()`);
  * `passport`: the same route behind passport-http-oauth (Express only); `demo-open` and `demo-guarded`: the
- * demo's GET /api/public and GET /api/me (also the passport app's).
+ * demo's GET /api/public and GET /api/me (also the passport app's); `demo-floor`: the demo's floor, GET /api/me's
+ * answer after the cryptography and the demo's store lookups alone (bench/support/demo-floor.ts).
  */
 export type Route =
   | 'open'
@@ -39,7 +40,8 @@ export type Route =
   | 'rsa-floor'
   | 'passport'
   | 'demo-open'
-  | 'demo-guarded';
+  | 'demo-guarded'
+  | 'demo-floor';
 const PATHS: Record<Route, string> = {
   open: '/open',
   hmac: '/guarded',
@@ -53,6 +55,7 @@ const PATHS: Record<Route, string> = {
   passport: '/passport',
   'demo-open': '/api/public',
   'demo-guarded': '/api/me',
+  'demo-floor': '/api/me-floor',
 };
 
 /**
@@ -81,8 +84,11 @@ export interface ServerOptions {
   nonceStore: string;
   /** routing-controllers' driver of the bench app (default koa). */
   driver?: 'koa' | 'express';
-  /** `peer`: the Express bench app with GET /passport; `passport`: the peer's own app (bench/support/passport.ts). */
-  app?: 'bench' | 'peer' | 'passport';
+  /**
+   * `peer`: the Express bench app with GET /passport; `passport`: the peer's own app (bench/support/passport.ts);
+   * `demo-floor`: the demo's app with its floor route (bench/support/demo-floor.ts).
+   */
+  app?: 'bench' | 'peer' | 'passport' | 'demo-floor';
   label?: string;
   /** Pin the server (all its threads) to its CPU with taskset, and the client to the others during runs. */
   placement?: Placement;
@@ -139,14 +145,15 @@ export function buildServer(srcRoot?: string): string {
   const root = join(__dirname, '..');
   const folder = transpileSources(
     'oauth1-bench-',
-    srcRoot ? ['bench', 'spec/support'] : ['src', 'bench', 'spec/support'],
+    srcRoot ? ['bench', 'demo', 'spec/support'] : ['src', 'bench', 'demo', 'spec/support'],
   );
   if (srcRoot) transpileTree(srcRoot, folder, ['src']);
   process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
-  // The key files the identities read, where the transpiled modules look for them.
-  for (const keys of ['demo/keys', 'spec/fixtures']) {
-    mkdirSync(join(folder, keys, '..'), { recursive: true });
-    symlinkSync(join(root, keys), join(folder, keys));
+  // The key files the identities and the demo read, and the package the demo's OpenAPI document names, where the
+  // transpiled modules look for them.
+  for (const file of ['demo/keys', 'spec/fixtures', 'package.json']) {
+    mkdirSync(join(folder, file, '..'), { recursive: true });
+    symlinkSync(join(root, file), join(folder, file));
   }
   return folder;
 }

@@ -5,7 +5,8 @@
  * BENCH_DRIVER: `koa` (default) or `express`; BENCH_NONCE_STORE: `memory` (default) or a `redis://` URL;
  * BENCH_CURRENT_CREDENTIAL=off: the protector leaves AsyncLocalStorage unused (`currentCredential: false`);
  * BENCH_APP=peer: the Express bench app with GET /passport (bench/peer.ts); BENCH_APP=passport: the peer's own
- * app instead (bench/support/passport.ts).
+ * app instead (bench/support/passport.ts); BENCH_APP=demo-floor: `npm run demo`'s app with its floor route
+ * (bench/support/demo-floor.ts).
  * Talks to its parent over IPC: it sends `{ type: 'ready', port, nodeVersion }` once listening on 127.0.0.1,
  * answers `{ type: 'usage' }` with its CPU time and memory, and exits cleanly on `{ type: 'stop' }` (so that
  * `--cpu-prof` writes its profile).
@@ -33,15 +34,23 @@ function peerApp(): BenchApp {
     close: async () => {},
   };
 }
+// BENCH_APP=demo-floor: the demo's app, loaded only where wanted, as its SQLite stores open at start.
+function demoFloor(): BenchApp {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only where wanted (see above)
+  const { demoFloorApp } = require('./support/demo-floor') as typeof import('./support/demo-floor');
+  return demoFloorApp();
+}
 const { listen, close, nonceStore } =
   process.env.BENCH_APP === 'passport'
     ? peerApp()
-    : createBenchApp({
-        driver,
-        peer: process.env.BENCH_APP === 'peer',
-        ...(store === 'memory' ? {} : { redisUrl: store }),
-        currentCredential: process.env.BENCH_CURRENT_CREDENTIAL !== 'off',
-      });
+    : process.env.BENCH_APP === 'demo-floor'
+      ? demoFloor()
+      : createBenchApp({
+          driver,
+          peer: process.env.BENCH_APP === 'peer',
+          ...(store === 'memory' ? {} : { redisUrl: store }),
+          currentCredential: process.env.BENCH_CURRENT_CREDENTIAL !== 'off',
+        });
 const send = (message: ServerMessage) => process.send?.(message);
 
 const server = listen(0, '127.0.0.1', () => {

@@ -6,12 +6,13 @@
 import 'reflect-metadata';
 import type { Express } from 'express';
 import type Koa from 'koa';
-import { useContainer } from 'routing-controllers';
+import { useContainer, type RoutingControllersOptions } from 'routing-controllers';
 import { Container } from 'typedi';
 import { ResourceProtector } from '../src';
 import { expressDemo } from './express-app';
 import { koaDemo } from './koa-app';
 import { createDemoProtector, type DemoProtector, type DemoProtectorConfig } from './protector';
+import { ROUTING_OPTIONS } from './routing';
 
 export type Driver = 'koa' | 'express';
 
@@ -61,11 +62,12 @@ function redisUrlOf(value: string | undefined): string | undefined {
 
 export type DemoApp = DemoProtector & ({ driver: 'koa'; app: Koa } | { driver: 'express'; app: Express });
 
-export function createDemoApp(config: DemoConfig): DemoApp {
+/** The demo's app; `routing` adds to the demo's controllers only in the bench (bench/support/demo-floor.ts). */
+export function createDemoApp(config: DemoConfig, routing: RoutingControllersOptions = ROUTING_OPTIONS): DemoApp {
   const demo = createDemoProtector(config);
   useContainer(Container);
   Container.set(ResourceProtector, demo.protector);
   return config.driver === 'express'
-    ? { ...demo, driver: 'express', app: expressDemo(demo.protector, config.trustProxy) }
-    : { ...demo, driver: 'koa', app: koaDemo(demo.protector, config.trustProxy) };
+    ? { ...demo, driver: 'express', app: expressDemo(demo.protector, config.trustProxy, routing) }
+    : { ...demo, driver: 'koa', app: koaDemo(demo.protector, config.trustProxy, routing) };
 }

@@ -1,12 +1,16 @@
 import express from 'express';
-import { useExpressServer } from 'routing-controllers';
+import { useExpressServer, type RoutingControllersOptions } from 'routing-controllers';
 import type { ResourceProtector } from '../src';
 import { oauthBodyParser } from '../src/express';
 import { notRouted } from './not-routed';
 import { ROUTING_OPTIONS } from './routing';
 
 /** The demo on routing-controllers' Express driver (DEMO_DRIVER=express). */
-export function expressDemo(protector: ResourceProtector, trustProxy: boolean): express.Express {
+export function expressDemo(
+  protector: ResourceProtector,
+  trustProxy: boolean,
+  routing: RoutingControllersOptions = ROUTING_OPTIONS,
+): express.Express {
   const app = express();
   app.set('trust proxy', trustProxy);
   app.set('env', 'production'); // Express's own error pages without stack traces
@@ -17,7 +21,7 @@ export function expressDemo(protector: ResourceProtector, trustProxy: boolean): 
   });
   // Before any other body parser: the guard and the handlers see the exact bytes sent.
   app.use(oauthBodyParser(protector));
-  useExpressServer(app, ROUTING_OPTIONS);
+  useExpressServer(app, routing);
   // What no action took: 405 or 404, as the Koa demo answers.
   app.use(notRouted);
   // routing-controllers answers an action's errors itself, then hands them on: Express's final handler would log

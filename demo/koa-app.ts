@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import Koa from 'koa';
-import { useKoaServer } from 'routing-controllers';
+import { useKoaServer, type RoutingControllersOptions } from 'routing-controllers';
 import { oauthBodyParser, type ResourceProtector } from '../src';
 import { allowedMethods } from './not-routed';
 import { ROUTING_OPTIONS } from './routing';
@@ -9,7 +9,11 @@ import { ROUTING_OPTIONS } from './routing';
 const ROUTED_METHODS: readonly string[] = new Router().methods;
 
 /** The demo on routing-controllers' Koa driver. */
-export function koaDemo(protector: ResourceProtector, trustProxy: boolean): Koa {
+export function koaDemo(
+  protector: ResourceProtector,
+  trustProxy: boolean,
+  routing: RoutingControllersOptions = ROUTING_OPTIONS,
+): Koa {
   const app = new Koa();
   app.proxy = trustProxy;
   app.on('error', (error: Error & { code?: string; status?: number }) => {
@@ -31,6 +35,6 @@ export function koaDemo(protector: ResourceProtector, trustProxy: boolean): Koa 
   });
   // Before routing-controllers' own body parser: the guard and the handlers see the exact bytes sent.
   app.use(oauthBodyParser(protector));
-  useKoaServer(app, ROUTING_OPTIONS);
+  useKoaServer(app, routing);
   return app;
 }

@@ -2,18 +2,19 @@
  * The bench's peer row compares what two guards cost above the open route. When the machine's speed moves
  * between the runs of a round, a guarded route can read cheaper than the open route, and the ratio then means
  * nothing: the row must say so, as the floor rows do. The floor rows cite the yardstick that misses their limit too.
+ * The demo's rows are out of reach only when a route no guard can beat misses their limit.
  */
-import type { EndToEndResults, NodeBinary } from '../../bench/e2e';
+import type { DemoResults, EndToEndResults, NodeBinary } from '../../bench/e2e';
 import type { LoadResult, Route } from '../../bench/http';
-import { floorTargets, peerTargets } from '../../bench/targets';
+import { demoTargets, floorTargets, peerTargets } from '../../bench/targets';
 
 // bench/report.ts formats docs with prettier, which jest cannot load (its dynamic imports); the rows need none of it.
 jest.mock('prettier', () => ({}));
 
 const NODE: NodeBinary = { name: 'Node 20', version: 'v20', path: 'node' };
 
-const run = (route: Route, server: number) =>
-  ({ route, rps: 1000, cpuUsPerRequest: { server, client: 0 } }) as unknown as LoadResult;
+const run = (route: Route, server: number, rps = 1000) =>
+  ({ route, rps, cpuUsPerRequest: { server, client: 0 }, cpu: { server: 1, client: 0.5 } }) as unknown as LoadResult;
 
 /** Server CPU µs a request of open, guard, passport and the minimal verifier, per round. */
 function results(rounds: [open: number, guard: number, passport: number, minimal: number][]): EndToEndResults {
@@ -112,5 +113,46 @@ describe('the floor rows and their yardsticks', () => {
 
   it('cites no yardstick when both meet the limit', () => {
     expect(row(rowsOf({ minimal: 57, 'minimal-guard': 58 }), 'hmac-memory-node20-koa')?.yardstick).toBeUndefined();
+  });
+});
+
+describe("the demo's rows", () => {
+  /** Rounds whose req/s are: the demo's open and guarded routes, and the demo floor's process: open, guarded, floor. */
+  const demo = (rounds: [number, number, number, number, number][]): DemoResults => ({
+    rounds: rounds.map(([open, guarded, floorOpen, floorGuarded, floor]) => ({
+      demo: { 'demo-open': run('demo-open', 50, open), 'demo-guarded': run('demo-guarded', 100, guarded) },
+      passport: { 'demo-open': run('demo-open', 100, 8000), 'demo-guarded': run('demo-guarded', 220, 4000) },
+      floor: {
+        'demo-open': run('demo-open', 50, floorOpen),
+        'demo-guarded': run('demo-guarded', 100, floorGuarded),
+        'demo-floor': run('demo-floor', 75, floor),
+      },
+    })),
+  });
+  const own = (results: DemoResults) => demoTargets(results, undefined, [NODE]).find((t) => t.id === 'demo-vs-open');
+
+  it("is out of reach when the demo's floor serves less than 0.80× its open route, by the median of rounds", () => {
+    const row = own(
+      demo([
+        [16000, 10000, 17000, 10000, 12000],
+        [16000, 10000, 17000, 10000, 15500],
+        [16000, 10000, 17000, 10000, 12500],
+      ]),
+    );
+    expect(row).toMatchObject({ value: 0.63, status: 'out of reach' });
+    expect(row?.outOfReach).toContain("the demo's floor");
+    expect(row?.outOfReach).toContain('serves only 0.74× its GET /api/public (rounds 0.71 to 0.91)');
+    expect(row?.note).toContain('floor 12,500 req/s (75 µs), /api/public 17,000 req/s (50 µs)');
+  });
+
+  it('fails, not out of reach, when the floor serves at least 0.80× its open route', () => {
+    const row = own(demo([[16000, 10000, 17000, 10000, 13600]]));
+    expect(row).toMatchObject({ status: 'fail' });
+    expect(row?.outOfReach).toBeUndefined();
+    expect(row?.note).toContain('0.8× its /api/public in a process of its own');
+  });
+
+  it('passes when the guarded route serves 0.80× the open one, whatever the floor read', () => {
+    expect(own(demo([[16000, 12800, 17000, 10000, 12000]]))).toMatchObject({ value: 0.8, status: 'pass' });
   });
 });
