@@ -3,7 +3,8 @@
  * stores and two routes that differ only by the guard, GET /open and GET /guarded (`@RequireOAuth()`); for
  * the reference rows, GET /floor/hmac-sha1 and GET /floor/rsa-sha1, the cryptography alone
  * (bench/support/floors.ts) in place of the guard, and GET /floor/hmac-sha1-param, the HMAC floor whose action
- * takes one parameter decorator as the guarded one takes `@Credential()`; GET /minimal and GET /minimal-guard, the
+ * takes one parameter decorator as the guarded one takes `@Credential()`, and GET /floor/hmac-sha1-redis, the HMAC
+ * floor and one Redis command (on an app whose nonces are in Redis); GET /minimal and GET /minimal-guard, the
  * minimal verifier alone and with the guard's contract (bench/support/minimal-guard.ts); with `peer` (Express only),
  * GET /passport, the same route behind passport-http-oauth (bench/peer.ts), on a server of its own: loading
  * passport-http-oauth patches Node's IncomingMessage.prototype, which slows every request of the process on
@@ -32,8 +33,10 @@ import {
   FloorResult,
   hmacSha1Floor,
   hmacSha1FloorPlus,
+  hmacSha1RedisFloor,
   rsaSha1Floor,
   type Floor,
+  type RedisSetter,
 } from './support/floors';
 import { minimalGuard } from './support/minimal-guard';
 import { minimalVerifier } from './support/minimal-verifier';
@@ -83,6 +86,11 @@ const tokens = new Map<string, BenchToken>(
   ]),
 );
 
+/** GET /floor/hmac-sha1-redis's client: the nonce cache's own, on an app whose nonces are in Redis (createBenchApp). */
+let redisOfNonceCache = (): RedisSetter => {
+  throw new Error('GET /floor/hmac-sha1-redis on an app whose nonces are not in Redis');
+};
+
 /** GET /minimal-guard's middleware, made with the protector of the app built last (createBenchApp). */
 let guardWithMinimalChecks: Floor = () => {
   throw new Error('GET /minimal-guard before createBenchApp()');
@@ -118,6 +126,12 @@ export class BenchController {
   @Get('/floor/hmac-sha1-plus')
   @UseBefore(hmacSha1FloorPlus(HMAC_KEY_TEXT, FLOOR_PLUS_US))
   hmacFloorPlus() {
+    return { ok: true, client: null };
+  }
+
+  @Get('/floor/hmac-sha1-redis')
+  @UseBefore(hmacSha1RedisFloor(HMAC_KEY_TEXT, () => redisOfNonceCache()))
+  hmacRedisFloor() {
     return { ok: true, client: null };
   }
 
@@ -177,6 +191,10 @@ export function createBenchApp(options: BenchAppOptions): BenchApp {
     // Loopback plain http: the bench measures the verifier, not TLS.
     allowInsecureTransport: true,
   });
+  if (nonceCache instanceof RedisNonceCache) {
+    const client = nonceCache.client as unknown as RedisSetter;
+    redisOfNonceCache = () => client;
+  }
   const hmacClient = clients.get(HMAC_IDENTITY.consumerKey) as BenchClient;
   const hmacToken = tokens.get(tokenKey(HMAC_IDENTITY.consumerKey, HMAC_IDENTITY.token)) as BenchToken;
   guardWithMinimalChecks = minimalGuard(HMAC_IDENTITY, protector, hmacClient, hmacToken);

@@ -88,7 +88,8 @@ export function serverSpecs(nodes: NodeBinary[], redis: boolean): ServerSpec[] {
       ];
       const label = (store: string) => `${node.name} ${driver} ${store}`;
       const specs: ServerSpec[] = [{ label: label('memory'), node, driver, store: 'memory', routes: memory }];
-      const routes: Route[] = ['open', 'hmac-floor', 'hmac'];
+      // The HMAC floor with one Redis command between the floor and the guarded route it bounds.
+      const routes: Route[] = ['open', 'hmac-floor', 'hmac-floor-redis', 'hmac'];
       if (redis) specs.push({ label: label('redis'), node, driver, store: 'redis', routes });
       return specs;
     }),

@@ -116,6 +116,45 @@ describe('the floor rows and their yardsticks', () => {
   });
 });
 
+describe('the Redis rows and their floor', () => {
+  /** Rounds of the Node 20 Koa Redis server: open, HMAC floor, the floor with one Redis command, guarded. */
+  const redisServer = (open: number, floor: number, redisFloor: number, guard: number): EndToEndResults => ({
+    nodes: [{ name: NODE.name, version: NODE.version }],
+    servers: [],
+    warmup: [],
+    rounds: [0, 1, 2].map(() => ({
+      'Node 20 koa redis': {
+        open: run('open', open),
+        'hmac-floor': run('hmac-floor', floor),
+        'hmac-floor-redis': run('hmac-floor-redis', redisFloor),
+        hmac: run('hmac', guard),
+      },
+    })),
+  });
+  const rows = (e2e: EndToEndResults) => floorTargets(e2e, [NODE], true);
+  const row = (e2e: EndToEndResults, id: string) => rows(e2e).find((t) => t.id === id);
+
+  it('is out of reach when the HMAC floor with one Redis command alone costs more than 12 µs above the floor', () => {
+    const e2e = redisServer(50, 55, 68, 80);
+    expect(row(e2e, 'hmac-redis-node20-koa')).toMatchObject({ value: 25, status: 'out of reach' });
+    expect(row(e2e, 'hmac-redis-node20-koa')?.outOfReach).toContain('already costs 13.0 µs above the HMAC floor');
+    expect(row(e2e, 'floor-redis-node20-koa')).toMatchObject({ value: 13, status: 'reference' });
+    expect(row(e2e, 'floor-redis-node20-koa')?.note).toContain('the guarded route costs 12 µs above this route');
+  });
+
+  it('fails, not out of reach, when the Redis floor costs 12 µs or less above the floor', () => {
+    const target = row(redisServer(50, 55, 67, 80), 'hmac-redis-node20-koa');
+    expect(target).toMatchObject({ status: 'fail' });
+    expect(target?.outOfReach).toBeUndefined();
+  });
+
+  it('claims nothing from a run whose HMAC floor read below the open route', () => {
+    const target = row(redisServer(56, 55, 70, 80), 'hmac-redis-node20-koa');
+    expect(target?.outOfReach).toBeUndefined();
+    expect(target?.note).toContain('UNSTEADY RUN');
+  });
+});
+
 describe("the demo's rows", () => {
   /** Rounds whose req/s are: the demo's open and guarded routes, and the demo floor's process: open, guarded, floor. */
   const demo = (rounds: [number, number, number, number, number][]): DemoResults => ({
