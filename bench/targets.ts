@@ -211,7 +211,7 @@ const redisFloorOver = (e2e: EndToEndResults, label: string) => over(e2e, label,
 
 /**
  * A Redis row's limit is out of reach when the HMAC floor with one Redis command alone costs more above the HMAC
- * floor, in the median of rounds whose floor costs no less than the open route.
+ * floor in four rounds of five, in a run whose HMAC floor costs no less than the open route (by the median).
  */
 function redisFloorMisses(e2e: EndToEndResults, label: string, limit: number): string | undefined {
   const values = redisFloorOver(e2e, label);

@@ -9,7 +9,8 @@
  * nonce, no decision.
  *
  * Its req/s over GET /api/public's in the same rounds is what no guard of the demo could exceed: when it is
- * below the 0.80× limit of `npm run demo: /api/me / /api/public`, that limit is out of reach here.
+ * below the 0.80× limit of `npm run demo: /api/me / /api/public` in four rounds of five, that limit is out of reach
+ * here (bench/targets.ts).
  */
 import type { Context } from 'koa';
 import { Ctx, Get, JsonController, UnauthorizedError, UseBefore } from 'routing-controllers';
