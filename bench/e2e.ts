@@ -11,12 +11,12 @@ import { ALICE, sign } from '../spec/support/sign';
 import {
   checkServer,
   LoadNotRealError,
-  loadUrl,
   placement,
   presignRsa,
   runLoad,
   runTurn,
   startServer,
+  urlOf,
   type LoadResult,
   type LoadTarget,
   type Placement,
@@ -298,7 +298,7 @@ export async function runDemoComparison(options: EndToEndOptions): Promise<DemoR
 /** The demo's floor route answers exactly what GET /api/me answers to the demo's signed request. */
 async function checkDemoFloor(server: ServerHandle): Promise<void> {
   const get = async (route: Route) => {
-    const url = `http://127.0.0.1:${server.port}${new URL(loadUrl(route)).pathname}`;
+    const url = urlOf(server, route);
     const response = await fetch(url, { headers: { authorization: sign({ url, who: ALICE }).header } });
     return `${response.status} ${await response.text()}`;
   };

@@ -236,7 +236,8 @@ export async function startServer(options: ServerOptions): Promise<ServerHandle>
   };
 }
 
-const urlOf = (server: ServerHandle, route: Route) => `http://127.0.0.1:${server.port}${PATHS[route]}`;
+/** Where a server answers a route, on loopback. */
+export const urlOf = (server: ServerHandle, route: Route) => `http://127.0.0.1:${server.port}${PATHS[route]}`;
 
 /** A fresh HMAC-SHA1 `Authorization` header (new nonce and timestamp) for one request, from the test signer. */
 const hmacHeader = (url: string): string => sign({ url, who: HMAC_IDENTITY, realm: 'bench' }).header;

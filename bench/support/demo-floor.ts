@@ -20,15 +20,7 @@ import { ROUTING_OPTIONS } from '../../demo/routing';
 import { DemoStore } from '../../demo/store';
 import { ALICE } from '../../spec/support/sign';
 import type { BenchApp } from '../app';
-import { hmacSha1Floor } from './floors';
-
-/** The value of one `name="value"` field of the header, as sent (the demo's keys need no decoding). */
-function field(header: string, name: string): string {
-  const at = header.indexOf(`${name}="`);
-  if (at < 0) return '';
-  const from = at + name.length + 2;
-  return header.slice(from, header.indexOf('"', from));
-}
+import { headerField, hmacSha1Floor } from './floors';
 
 @Service()
 @JsonController('/api')
@@ -39,9 +31,10 @@ export class DemoFloorController {
   @UseBefore(hmacSha1Floor(`${ALICE.consumerSecret}&${ALICE.tokenSecret}`))
   meFloor(@Ctx() ctx: Context) {
     const header = ctx.req.headers.authorization ?? '';
-    const clientKey = field(header, 'oauth_consumer_key');
+    // The demo's keys need no decoding: each is read as sent.
+    const clientKey = headerField(header, 'oauth_consumer_key');
     const client = this.store.findClient(clientKey);
-    const token = client && this.store.findToken(clientKey, field(header, 'oauth_token'));
+    const token = client && this.store.findToken(clientKey, headerField(header, 'oauth_token'));
     if (!token) throw new UnauthorizedError();
     return { user: token.user, client_id: token.clientId };
   }

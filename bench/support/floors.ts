@@ -55,6 +55,14 @@ export function rsaSha1Floor(publicKeyPem: string, privateKeyPem: string): Floor
   return middleware((req) => verify('sha1', Buffer.from(req.headers.authorization ?? ''), publicKey, signature));
 }
 
+/** The value of one `name="value"` field of an `Authorization` header, as sent ('' when absent): no decoding. */
+export function headerField(header: string, name: string): string {
+  const at = header.indexOf(`${name}="`);
+  if (at < 0) return '';
+  const from = at + name.length + 2;
+  return header.slice(from, header.indexOf('"', from));
+}
+
 /** What the Redis floor needs of the nonce cache's ioredis client. */
 export interface RedisSetter {
   set(key: string, value: string, px: 'PX', milliseconds: number, nx: 'NX'): Promise<unknown>;
@@ -74,10 +82,8 @@ export function hmacSha1RedisFloor(secret: string, redis: () => RedisSetter): Fl
   const work = (req: IncomingMessage): Promise<string> => {
     const header = req.headers.authorization ?? '';
     const mac = hmac(key, header, 'base64');
-    const at = header.indexOf('oauth_nonce="') + 'oauth_nonce="'.length;
-    const nonce = header.slice(at, header.indexOf('"', at));
     return redis()
-      .set(`bench:floor:${nonce}`, '1', 'PX', NONCE_TTL_MS, 'NX')
+      .set(`bench:floor:${headerField(header, 'oauth_nonce')}`, '1', 'PX', NONCE_TTL_MS, 'NX')
       .then(() => mac);
   };
   return (...args) => {
