@@ -10,8 +10,9 @@
  * (bench/support/lti-launch.ts), alone and after `oauthBodyParser()`'s reading of it; `koa` and `express`, the guards (`requireOAuth(protector)`) with a fresh nonce every call
  * (map stores, the default MemoryNonceCache), Koa on a fake Node request, Express on a request and response
  * made as Express 4 makes them (`express5`: as Express 5 does; their making is in the time); beside the floor: one
- * HMAC of the same header. `cases` is a comma-separated list, default `verify,koa`: run `express` or `express5`
- * alone, as a server runs one driver.
+ * HMAC of the same header. `koa-cold` is the Koa guard cold, as over HTTP: after a system call and a sweep of the
+ * caches (bench/support/cold.ts), beside the floor after the same. `cases` is a comma-separated list, default
+ * `verify,koa`: run `express` or `express5` alone, as a server runs one driver.
  * Express's requests, each with a map of its own on Node 20 and 22, fill V8's caches that the other cases
  * share: beside them the Koa guard read 10.3–10.9 µs a call, alone 6.7, verifySignature 4.3–4.5 in both (Node 20).
  */
@@ -19,6 +20,8 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { transpileTree } from '../spec/support/transpile';
 import { compare, medianRatio, signedRequestFor, type Case } from './micro';
+import { median } from './support/stats';
+import { coldEntry } from './support/cold';
 import { HMAC_IDENTITY, HMAC_KEY_TEXT, RSA_PUBLIC_KEY_PEM } from './support/identities';
 import { extractSrc } from './support/revision';
 import { ltiLaunches } from './support/lti-launch';
@@ -53,7 +56,10 @@ function build(rev: string | undefined): Library {
   return { name: rev ?? 'tree', load: (path) => require(join(out, 'src', path)) };
 }
 
-function guardCases(lib: Library, pool: string[], batch: number, cases: Set<string>): Case[] {
+/** The guard cases, each with a slice of `pool` of its own (a nonce is used once): koa, koa-cold, then Express. */
+const GUARD_SLICES = 3;
+
+function guardCases(lib: Library, pool: string[], batch: number, cases: Set<string>, sweep: () => number): Case[] {
   const { ResourceProtector } = lib.load('protector/resource-protector.js');
   const { MemoryNonceCache } = lib.load('protector/memory-nonce-cache.js');
   const token = HMAC_TOKEN;
@@ -64,25 +70,27 @@ function guardCases(lib: Library, pool: string[], batch: number, cases: Set<stri
   });
   const koa = lib.load('koa/require-oauth.js').requireOAuth(protector);
   const express = lib.load('express/require-oauth.js').requireOAuth(protector);
+  const slice = pool.length / GUARD_SLICES;
   let k = 0;
-  let e = 0;
-  const half = pool.length >> 1;
+  let c = slice;
+  let e = 2 * slice;
   const next = () => undefined;
-  const koaCall = () => {
-    const ctx = fakeKoaContext(pool[k++]);
+  const koaCall = (header: string) => {
+    const ctx = fakeKoaContext(header);
     koa(ctx, next);
     if (ctx.state.credential !== token) throw new Error(`${lib.name}: the Koa guard refused a request`);
     return 1;
   };
   const apps = { 4: expressApp(4), 5: expressApp(5) };
   const expressCall = (version: 4 | 5) => () => {
-    const { req, res }: any = expressExchange(pool[half + e++], version, apps[version]);
+    const { req, res }: any = expressExchange(pool[e++], version, apps[version]);
     express(req, res, next);
     if (res.locals.credential !== token) throw new Error(`${lib.name}: the Express guard refused a request`);
     return 1;
   };
   return [
-    { name: `koa guard (${lib.name})`, run: koaCall, batch },
+    { name: `koa guard (${lib.name})`, run: () => koaCall(pool[k++]), batch },
+    { name: `koa-cold guard (${lib.name})`, run: () => sweep() + koaCall(pool[c++]), batch },
     { name: `express guard (${lib.name})`, run: expressCall(4), batch },
     { name: `express5 guard (${lib.name})`, run: expressCall(5), batch },
   ].filter((c) => cases.has(c.name.split(' ')[0]));
@@ -139,7 +147,7 @@ function main(): void {
     ];
   });
   const batch = 5_000;
-  const pool = signedHeaders(2 * batch * (rounds + 3));
+  const pool = signedHeaders(GUARD_SLICES * batch * (rounds + 3));
   const { hmac: floorHmac, hmacKey } = libs[1].load('rfc5849/hmac.js');
   const floorKey = hmacKey('sha1', Buffer.from(HMAC_KEY_TEXT));
   let f = 0;
@@ -148,9 +156,12 @@ function main(): void {
     run: () => floorHmac(floorKey, pool[f++ % pool.length], 'base64').length,
     batch,
   };
+  const sweep = coldEntry();
+  const floorCold: Case = { name: 'the floor, cold', run: () => sweep() + floor.run(), batch };
+  const colds = cases.has('koa-cold') ? [floorCold] : [];
   const guards = libs.flatMap((lib) => {
     try {
-      return guardCases(lib, pool, batch, cases);
+      return guardCases(lib, pool, batch, cases, sweep);
     } catch (error) {
       console.log(`${lib.name}: no guard cases (${(error as Error).message.split('\n')[0]})`);
       return [];
@@ -179,7 +190,7 @@ function main(): void {
         },
       ]
     : [];
-  const times = compare([...verifyCases, ...ltiHmac, ...guards, floor, ...makings.values()], rounds);
+  const times = compare([...verifyCases, ...ltiHmac, ...guards, floor, ...colds, ...makings.values()], rounds);
   const us = (name: string) => (times[name].medianNs / 1000).toFixed(2).padStart(7);
   console.log(`Node ${process.version}, ${rounds} rounds; A = ${libs[0].name}, B = ${libs[1].name} (the working tree)`);
   for (const kind of [
@@ -188,23 +199,31 @@ function main(): void {
     'verify LTI',
     'body+verify LTI',
     'koa guard',
+    'koa-cold guard',
     'express guard',
     'express5 guard',
   ]) {
     const [a, b] = libs.map((lib) => `${kind} (${lib.name})`);
     if (!times[a] || !times[b]) continue;
     const making = makings.get(kind);
-    const below = making ? [floor, making] : [floor];
+    const below = making ? [floor, making] : [kind === 'koa-cold guard' ? floorCold : floor];
     const over = (name: string) =>
       ((times[name].medianNs - below.reduce((sum, c) => sum + times[c.name].medianNs, 0)) / 1000).toFixed(2);
+    // Cold, the sweep is most of a call: the round-by-round difference above the floor says what B changed.
+    const difference = () => {
+      const delta = times[b].ns.map((ns, i) => (ns - times[a].ns[i]) / 1000);
+      return `, B − A ${median(delta).toFixed(2)} µs (rounds ${Math.min(...delta).toFixed(1)} to ${Math.max(...delta).toFixed(1)})`;
+    };
     const extra = kind.endsWith('guard')
-      ? `  over the floor${below.length > 1 ? ' and the making' : ''}: ${over(a)} → ${over(b)} µs`
+      ? `  over the floor${below.length > 1 ? ' and the making' : ''}: ${over(a)} → ${over(b)} µs` +
+        (kind === 'koa-cold guard' ? difference() : '')
       : '';
     console.log(
       `${kind.padEnd(14)} A ${us(a)} µs  B ${us(b)} µs  B/A ${medianRatio(times[b], times[a]).toFixed(3)}${extra}`,
     );
   }
   console.log(`${'floor'.padEnd(14)}   ${us(floor.name)} µs`);
+  for (const { name } of colds) console.log(`${'floor, cold'.padEnd(14)}   ${us(name)} µs (the sweep included)`);
   for (const { name } of ltiHmac) console.log(`${'LTI raw HMAC'.padEnd(14)}   ${us(name)} µs (${name})`);
   for (const { name } of makings.values()) console.log(`${'making'.padEnd(14)}   ${us(name)} µs (${name})`);
 }

@@ -1,15 +1,20 @@
 /**
- * What one entry into the kernel before each call does to the cost of the code after it, in process: the Koa
- * guard, the minimal verifier and the calibrated floor plus 5 µs of JavaScript, each above the HMAC floor, timed
- * alone and with a system call (`getrusage`, through `process.cpuUsage()`) before every call. A server makes a
- * few system calls a request (read, write, epoll), so over HTTP every request's code runs after one; where the
- * kernel's entry and exit cost the process's caches and TLB (on this VM: `pti=on` without PCID, docs/benchmarks.md),
- * code that touches more memory pays more, which a loop in process does not show.
+ * What the rest of a request does to the cost of the code after it, in process: the Koa guard, the minimal
+ * verifier and the calibrated floor plus 5 µs of JavaScript, each above the HMAC floor, timed alone, with a system
+ * call (`getrusage`, through `process.cpuUsage()`) before every call, and cold: the system call and then a sweep
+ * over 4 MiB of memory (bench/support/cold.ts) before every call.
  *
- *   npx ts-node --transpile-only bench/kernel-entry.ts [rounds]
+ * A server makes a few system calls a request (read, write, epoll), so over HTTP every request's code runs after
+ * one; where the kernel's entry and exit cost the process's TLB (on this VM: `pti=on` without PCID,
+ * docs/benchmarks.md), code that touches more memory pays more, which a loop in process does not show. Between two
+ * requests Node's HTTP code, the framework and the kernel's network stack run on the same core too, and leave little
+ * of the request's code and data in the core's own caches; the sweep stands for them.
  *
- * The kernel entry's own cost cancels: each "after a kernel entry" case is read against the floor after one.
+ *   npx ts-node --transpile-only bench/kernel-entry.ts [rounds] [sweep KiB]
+ *
+ * The kernel entry's and the sweep's own costs cancel: each case is read against the floor after the same.
  */
+import { coldEntry, SWEEP_BYTES } from './support/cold';
 import { hmacSigner } from './support/fast-sign';
 import { hmacSha1Floor, hmacSha1FloorPlus, FLOOR_PLUS_US } from './support/floors';
 import { HMAC_IDENTITY, HMAC_KEY_TEXT } from './support/identities';
@@ -39,7 +44,10 @@ function caller(
 
 function main(): void {
   const rounds = Number(process.argv[2] ?? 11);
-  const calls = 2 * BATCH * (WARMUP + rounds);
+  const sweepBytes = process.argv[3] ? Number(process.argv[3]) * 1024 : SWEEP_BYTES;
+  const sweep = coldEntry(sweepBytes);
+  // Each verifier is called alone, after a kernel entry and cold.
+  const calls = 3 * BATCH * (WARMUP + rounds);
   const protector = new ResourceProtector({
     ...hmacStores,
     nonceCache: new MemoryNonceCache(),
@@ -73,25 +81,35 @@ function main(): void {
     ),
   };
   const kernelEntry = () => process.cpuUsage().user & 1;
-  const cases: Case[] = [{ name: 'kernel entry', run: kernelEntry, batch: BATCH }];
+  const cases: Case[] = [
+    { name: 'kernel entry', run: kernelEntry, batch: BATCH },
+    { name: 'sweep', run: sweep, batch: BATCH },
+  ];
   for (const [name, run] of Object.entries(work)) {
-    cases.push({ name, run, batch: BATCH }, { name: `${name} after`, run: () => kernelEntry() + run(), batch: BATCH });
+    cases.push(
+      { name, run, batch: BATCH },
+      { name: `${name} after`, run: () => kernelEntry() + run(), batch: BATCH },
+      { name: `${name} cold`, run: () => sweep() + run(), batch: BATCH },
+    );
   }
   const times = compare(cases, rounds, WARMUP);
   const us = (ns: number) => (ns / 1000).toFixed(2).padStart(6);
   const above = (name: string, floor: string) => median(times[name].ns.map((ns, i) => ns - times[floor].ns[i]));
   console.log(
-    `Node ${process.version}, ${rounds} rounds of ${BATCH} calls; a kernel entry: ${us(times['kernel entry'].medianNs)} µs`,
+    `Node ${process.version}, ${rounds} rounds of ${BATCH} calls; a kernel entry: ${us(times['kernel entry'].medianNs)} µs, ` +
+      `with a sweep of ${sweepBytes / 1024} KiB: ${us(times.sweep.medianNs)} µs`,
   );
-  console.log('above the HMAC floor    alone   after a kernel entry   difference');
+  console.log('above the HMAC floor    alone   after a kernel entry   cold');
   for (const name of Object.keys(work).filter((name) => name !== 'floor')) {
-    const alone = above(name, 'floor');
-    const after = above(`${name} after`, 'floor after');
-    console.log(`${name.padEnd(22)} ${us(alone)} µs  ${us(after)} µs             ${us(after - alone)} µs`);
+    const row = [above(name, 'floor'), above(`${name} after`, 'floor after'), above(`${name} cold`, 'floor cold')];
+    console.log(`${name.padEnd(22)} ${row.map((value) => `${us(value)} µs`).join('  ')}`);
   }
-  console.log(
-    `the floor itself        ${us(times.floor.medianNs)} µs  ${us(times['floor after'].medianNs - times['kernel entry'].medianNs)} µs`,
-  );
+  const itself = [
+    times.floor.medianNs,
+    times['floor after'].medianNs - times['kernel entry'].medianNs,
+    times['floor cold'].medianNs - times.sweep.medianNs,
+  ];
+  console.log(`the floor itself       ${itself.map((value) => `${us(value)} µs`).join('  ')}`);
 }
 
 main();
