@@ -10,9 +10,10 @@
  * (bench/support/lti-launch.ts), alone and after `oauthBodyParser()`'s reading of it; `koa` and `express`, the guards (`requireOAuth(protector)`) with a fresh nonce every call
  * (map stores, the default MemoryNonceCache), Koa on a fake Node request, Express on a request and response
  * made as Express 4 makes them (`express5`: as Express 5 does; their making is in the time); beside the floor: one
- * HMAC of the same header. `koa-cold` is the Koa guard cold, as over HTTP: after a system call and a sweep of the
- * caches (bench/support/cold.ts), beside the floor after the same. `cases` is a comma-separated list, default
- * `verify,koa`: run `express` or `express5` alone, as a server runs one driver.
+ * HMAC of the same header. `koa-cold` is the Koa guard cold, as over HTTP: each call timed after a system call and a
+ * sweep of the caches (bench/support/cold.ts), beside the floor timed the same way; run it alone (beside the warm cases
+ * identical trees read 2.8 µs apart). `cases` is a comma-separated list, default `verify,koa`: run `express` or
+ * `express5` alone, as a server runs one driver.
  * Express's requests, each with a map of its own on Node 20 and 22, fill V8's caches that the other cases
  * share: beside them the Koa guard read 10.3–10.9 µs a call, alone 6.7, verifySignature 4.3–4.5 in both (Node 20).
  */
@@ -21,7 +22,7 @@ import { join } from 'node:path';
 import { transpileTree } from '../spec/support/transpile';
 import { compare, medianRatio, signedRequestFor, type Case } from './micro';
 import { median } from './support/stats';
-import { coldEntry } from './support/cold';
+import { coldEntry, compareCalls } from './support/cold';
 import { HMAC_IDENTITY, HMAC_KEY_TEXT, RSA_PUBLIC_KEY_PEM } from './support/identities';
 import { extractSrc } from './support/revision';
 import { ltiLaunches } from './support/lti-launch';
@@ -59,7 +60,7 @@ function build(rev: string | undefined): Library {
 /** The guard cases, each with a slice of `pool` of its own (a nonce is used once): koa, koa-cold, then Express. */
 const GUARD_SLICES = 3;
 
-function guardCases(lib: Library, pool: string[], batch: number, cases: Set<string>, sweep: () => number): Case[] {
+function guardCases(lib: Library, pool: string[], batch: number, cases: Set<string>): Case[] {
   const { ResourceProtector } = lib.load('protector/resource-protector.js');
   const { MemoryNonceCache } = lib.load('protector/memory-nonce-cache.js');
   const token = HMAC_TOKEN;
@@ -90,7 +91,7 @@ function guardCases(lib: Library, pool: string[], batch: number, cases: Set<stri
   };
   return [
     { name: `koa guard (${lib.name})`, run: () => koaCall(pool[k++]), batch },
-    { name: `koa-cold guard (${lib.name})`, run: () => sweep() + koaCall(pool[c++]), batch },
+    { name: `koa-cold guard (${lib.name})`, run: () => koaCall(pool[c++]), batch },
     { name: `express guard (${lib.name})`, run: expressCall(4), batch },
     { name: `express5 guard (${lib.name})`, run: expressCall(5), batch },
   ].filter((c) => cases.has(c.name.split(' ')[0]));
@@ -157,11 +158,10 @@ function main(): void {
     batch,
   };
   const sweep = coldEntry();
-  const floorCold: Case = { name: 'the floor, cold', run: () => sweep() + floor.run(), batch };
-  const colds = cases.has('koa-cold') ? [floorCold] : [];
+  const floorCold = { ...floor, name: 'the floor, cold', before: sweep };
   const guards = libs.flatMap((lib) => {
     try {
-      return guardCases(lib, pool, batch, cases, sweep);
+      return guardCases(lib, pool, batch, cases);
     } catch (error) {
       console.log(`${lib.name}: no guard cases (${(error as Error).message.split('\n')[0]})`);
       return [];
@@ -190,7 +190,10 @@ function main(): void {
         },
       ]
     : [];
-  const times = compare([...verifyCases, ...ltiHmac, ...guards, floor, ...colds, ...makings.values()], rounds);
+  const colds = guards.filter((c) => c.name.startsWith('koa-cold'));
+  const warm = [...verifyCases, ...ltiHmac, ...guards.filter((c) => !colds.includes(c)), floor, ...makings.values()];
+  const cold = [...colds.map((c) => ({ ...c, before: sweep })), floorCold];
+  const times = { ...compare(warm, rounds), ...(colds.length > 0 ? compareCalls(cold, rounds) : {}) };
   const us = (name: string) => (times[name].medianNs / 1000).toFixed(2).padStart(7);
   console.log(`Node ${process.version}, ${rounds} rounds; A = ${libs[0].name}, B = ${libs[1].name} (the working tree)`);
   for (const kind of [
@@ -209,7 +212,7 @@ function main(): void {
     const below = making ? [floor, making] : [kind === 'koa-cold guard' ? floorCold : floor];
     const over = (name: string) =>
       ((times[name].medianNs - below.reduce((sum, c) => sum + times[c.name].medianNs, 0)) / 1000).toFixed(2);
-    // Cold, the sweep is most of a call: the round-by-round difference above the floor says what B changed.
+    // Cold readings move more between rounds: the round-by-round difference says what B changed.
     const difference = () => {
       const delta = times[b].ns.map((ns, i) => (ns - times[a].ns[i]) / 1000);
       return `, B − A ${median(delta).toFixed(2)} µs (rounds ${Math.min(...delta).toFixed(1)} to ${Math.max(...delta).toFixed(1)})`;
@@ -223,7 +226,7 @@ function main(): void {
     );
   }
   console.log(`${'floor'.padEnd(14)}   ${us(floor.name)} µs`);
-  for (const { name } of colds) console.log(`${'floor, cold'.padEnd(14)}   ${us(name)} µs (the sweep included)`);
+  if (colds.length > 0) console.log(`${'floor, cold'.padEnd(14)}   ${us(floorCold.name)} µs`);
   for (const { name } of ltiHmac) console.log(`${'LTI raw HMAC'.padEnd(14)}   ${us(name)} µs (${name})`);
   for (const { name } of makings.values()) console.log(`${'making'.padEnd(14)}   ${us(name)} µs (${name})`);
 }

@@ -12,16 +12,15 @@
  *
  *   npx ts-node --transpile-only bench/kernel-entry.ts [rounds] [sweep KiB]
  *
- * The kernel entry's and the sweep's own costs cancel: each case is read against the floor after the same.
+ * Each call is timed alone (bench/support/cold.ts), without the kernel entry or the sweep before it.
  */
-import { coldEntry, SWEEP_BYTES } from './support/cold';
+import { coldEntry, compareCalls, SWEEP_BYTES, type CallCase } from './support/cold';
 import { hmacSigner } from './support/fast-sign';
 import { hmacSha1Floor, hmacSha1FloorPlus, FLOOR_PLUS_US } from './support/floors';
 import { HMAC_IDENTITY, HMAC_KEY_TEXT } from './support/identities';
 import { minimalVerifier } from './support/minimal-verifier';
 import { fakeKoaContext, HMAC_TOKEN, hmacStores, NOW, signedHeaders, type FakeKoaContext } from './support/requests';
 import { median } from './support/stats';
-import { compare, type Case } from './micro';
 import { MemoryNonceCache, requireOAuth, ResourceProtector } from '../src';
 
 const BATCH = 5_000;
@@ -81,34 +80,24 @@ function main(): void {
     ),
   };
   const kernelEntry = () => process.cpuUsage().user & 1;
-  const cases: Case[] = [
-    { name: 'kernel entry', run: kernelEntry, batch: BATCH },
-    { name: 'sweep', run: sweep, batch: BATCH },
-  ];
-  for (const [name, run] of Object.entries(work)) {
-    cases.push(
-      { name, run, batch: BATCH },
-      { name: `${name} after`, run: () => kernelEntry() + run(), batch: BATCH },
-      { name: `${name} cold`, run: () => sweep() + run(), batch: BATCH },
-    );
-  }
-  const times = compare(cases, rounds, WARMUP);
+  const cases: CallCase[] = Object.entries(work).flatMap(([name, run]) => [
+    { name, run, batch: BATCH },
+    { name: `${name} after`, run, before: kernelEntry, batch: BATCH },
+    { name: `${name} cold`, run, before: sweep, batch: BATCH },
+  ]);
+  const times = compareCalls(cases, rounds, WARMUP);
   const us = (ns: number) => (ns / 1000).toFixed(2).padStart(6);
   const above = (name: string, floor: string) => median(times[name].ns.map((ns, i) => ns - times[floor].ns[i]));
   console.log(
-    `Node ${process.version}, ${rounds} rounds of ${BATCH} calls; a kernel entry: ${us(times['kernel entry'].medianNs)} µs, ` +
-      `with a sweep of ${sweepBytes / 1024} KiB: ${us(times.sweep.medianNs)} µs`,
+    `Node ${process.version}, ${rounds} rounds of ${BATCH} calls, each timed alone; ` +
+      `cold: after a kernel entry and a sweep of ${sweepBytes / 1024} KiB`,
   );
   console.log('above the HMAC floor    alone   after a kernel entry   cold');
   for (const name of Object.keys(work).filter((name) => name !== 'floor')) {
     const row = [above(name, 'floor'), above(`${name} after`, 'floor after'), above(`${name} cold`, 'floor cold')];
     console.log(`${name.padEnd(22)} ${row.map((value) => `${us(value)} µs`).join('  ')}`);
   }
-  const itself = [
-    times.floor.medianNs,
-    times['floor after'].medianNs - times['kernel entry'].medianNs,
-    times['floor cold'].medianNs - times.sweep.medianNs,
-  ];
+  const itself = [times.floor.medianNs, times['floor after'].medianNs, times['floor cold'].medianNs];
   console.log(`the floor itself       ${itself.map((value) => `${us(value)} µs`).join('  ')}`);
 }
 
