@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import { transpileTree } from '../spec/support/transpile';
 import { compare, medianRatio, signedRequestFor, type Case } from './micro';
 import { median } from './support/stats';
-import { coldEntry, compareCalls } from './support/cold';
+import { coldEntry, timeCalls } from './support/cold';
 import { HMAC_IDENTITY, HMAC_KEY_TEXT, RSA_PUBLIC_KEY_PEM } from './support/identities';
 import { extractSrc } from './support/revision';
 import { ltiLaunches } from './support/lti-launch';
@@ -193,7 +193,7 @@ function main(): void {
   const colds = guards.filter((c) => c.name.startsWith('koa-cold'));
   const warm = [...verifyCases, ...ltiHmac, ...guards.filter((c) => !colds.includes(c)), floor, ...makings.values()];
   const cold = [...colds.map((c) => ({ ...c, before: sweep })), floorCold];
-  const times = { ...compare(warm, rounds), ...(colds.length > 0 ? compareCalls(cold, rounds) : {}) };
+  const times = { ...compare(warm, rounds), ...(colds.length > 0 ? compare(cold, rounds, 3, timeCalls) : {}) };
   const us = (name: string) => (times[name].medianNs / 1000).toFixed(2).padStart(7);
   console.log(`Node ${process.version}, ${rounds} rounds; A = ${libs[0].name}, B = ${libs[1].name} (the working tree)`);
   for (const kind of [

@@ -14,13 +14,14 @@
  *
  * Each call is timed alone (bench/support/cold.ts), without the kernel entry or the sweep before it.
  */
-import { coldEntry, compareCalls, SWEEP_BYTES, type CallCase } from './support/cold';
+import { coldEntry, SWEEP_BYTES, timeCalls, type CallCase } from './support/cold';
 import { hmacSigner } from './support/fast-sign';
 import { hmacSha1Floor, hmacSha1FloorPlus, FLOOR_PLUS_US } from './support/floors';
 import { HMAC_IDENTITY, HMAC_KEY_TEXT } from './support/identities';
 import { minimalVerifier } from './support/minimal-verifier';
 import { fakeKoaContext, HMAC_TOKEN, hmacStores, NOW, signedHeaders, type FakeKoaContext } from './support/requests';
 import { median } from './support/stats';
+import { compare } from './micro';
 import { MemoryNonceCache, requireOAuth, ResourceProtector } from '../src';
 
 const BATCH = 5_000;
@@ -85,7 +86,7 @@ function main(): void {
     { name: `${name} after`, run, before: kernelEntry, batch: BATCH },
     { name: `${name} cold`, run, before: sweep, batch: BATCH },
   ]);
-  const times = compareCalls(cases, rounds, WARMUP);
+  const times = compare(cases, rounds, WARMUP, timeCalls);
   const us = (ns: number) => (ns / 1000).toFixed(2).padStart(6);
   const above = (name: string, floor: string) => median(times[name].ns.map((ns, i) => ns - times[floor].ns[i]));
   console.log(

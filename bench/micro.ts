@@ -47,12 +47,20 @@ function timeBatch(c: Case): number {
   return elapsed / c.batch;
 }
 
-/** Warms every case up, then times `rounds` rounds, the order of the cases reversed every other round. */
-export function compare(cases: Case[], rounds: number, warmupBatches = 3): Record<string, CaseTimes> {
-  for (let i = 0; i < warmupBatches; i++) for (const c of cases) timeBatch(c);
+/**
+ * Warms every case up, then times `rounds` rounds, the order of the cases reversed every other round; `time` reads a
+ * batch's ns an operation (by default its CPU time).
+ */
+export function compare<C extends Case>(
+  cases: C[],
+  rounds: number,
+  warmupBatches = 3,
+  time: (c: C) => number = timeBatch,
+): Record<string, CaseTimes> {
+  for (let i = 0; i < warmupBatches; i++) for (const c of cases) time(c);
   const ns: Record<string, number[]> = Object.fromEntries(cases.map((c) => [c.name, []]));
   for (let r = 0; r < rounds; r++) {
-    for (const c of ordered(cases, r)) ns[c.name].push(round(timeBatch(c), 1));
+    for (const c of ordered(cases, r)) ns[c.name].push(round(time(c), 1));
   }
   if (sink === 0.5) console.log(sink); // never: keeps `sink` observable
   return Object.fromEntries(cases.map((c) => [c.name, { ns: ns[c.name], medianNs: round(median(ns[c.name]), 1) }]));

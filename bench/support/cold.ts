@@ -1,11 +1,10 @@
 /**
  * What a request's code finds in the caches over HTTP, made in process: between two requests the kernel (a system
  * call or more) and Node's HTTP code run on the same core, and the request's code and data come back from the shared
- * cache. bench/kernel-entry.ts and bench/ab.ts time cases after `coldEntry()` (`compareCalls()`) and read them against
- * the floor timed the same way.
+ * cache. bench/kernel-entry.ts and bench/ab.ts time cases after `coldEntry()` (`compare()` with `timeCalls`) and read
+ * them against the floor timed the same way.
  */
-import type { Case, CaseTimes } from '../micro';
-import { median, ordered, round } from './stats';
+import type { Case } from '../micro';
 
 /** Four times this machine's 1 MiB second-level cache a core (`getconf LEVEL2_CACHE_SIZE`). */
 export const SWEEP_BYTES = 4 * 1024 * 1024;
@@ -27,29 +26,23 @@ export interface CallCase extends Case {
   before?: () => number;
 }
 
+let sink = 0;
+
 /**
- * Times each case's calls one by one, after its `before` (`coldEntry()` for a cold case): only the call is on the
- * clock, so that the sweep's own time (tens of µs, which move with the machine's memory traffic) is not in the reading.
- * The clock is wall time (`process.hrtime`), where `compare()` reads CPU time, whose microsecond steps cannot time one
- * call: a call of a few µs is seldom preempted, and a collection that a call's allocation sets off is in its time, as
- * over HTTP (the collector's helper threads are not). A batch reads the mean of its calls; rounds alternate the order
- * of the cases, as `compare()` does.
+ * A batch's ns a call, each call timed alone after the case's `before` (`coldEntry()` for a cold case): only the call
+ * is on the clock, so that the sweep's own time (tens of µs, which move with the machine's memory traffic) is not in
+ * the reading. The clock is wall time (`process.hrtime`), where `compare()` reads CPU time by default, whose
+ * microsecond steps cannot time one call: a call of a few µs is seldom preempted, and a collection that a call's
+ * allocation sets off is in its time, as over HTTP (the collector's helper threads are not).
  */
-export function compareCalls(cases: CallCase[], rounds: number, warmupBatches = 3): Record<string, CaseTimes> {
-  let sink = 0;
-  const timeBatch = ({ run, before = () => 0, batch }: CallCase): number => {
-    let total = 0n;
-    for (let i = 0; i < batch; i++) {
-      sink += before();
-      const start = process.hrtime.bigint();
-      sink += run();
-      total += process.hrtime.bigint() - start;
-    }
-    return Number(total) / batch;
-  };
-  for (let i = 0; i < warmupBatches; i++) for (const c of cases) timeBatch(c);
-  const ns: Record<string, number[]> = Object.fromEntries(cases.map((c) => [c.name, []]));
-  for (let r = 0; r < rounds; r++) for (const c of ordered(cases, r)) ns[c.name].push(round(timeBatch(c), 1));
+export function timeCalls({ run, before = () => 0, batch }: CallCase): number {
+  let total = 0n;
+  for (let i = 0; i < batch; i++) {
+    sink += before();
+    const start = process.hrtime.bigint();
+    sink += run();
+    total += process.hrtime.bigint() - start;
+  }
   if (sink === 0.5) console.log(sink); // never: keeps `sink` observable
-  return Object.fromEntries(cases.map((c) => [c.name, { ns: ns[c.name], medianNs: round(median(ns[c.name]), 1) }]));
+  return Number(total) / batch;
 }
