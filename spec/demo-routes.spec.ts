@@ -41,6 +41,24 @@ describe('demo routes', () => {
     }
   });
 
+  it('answers OPTIONS on a path it routes 200 with its methods in Allow and no body, and on one it does not route 404', async () => {
+    for (const [path, methods] of [
+      ['/api/me', 'HEAD, GET'],
+      ['/api/notes/7', 'DELETE'],
+    ] as const) {
+      const res = await request(demo.server).options(path);
+      expect([path, res.status, res.headers.allow, res.headers['content-length'], res.text]).toEqual([
+        path,
+        200,
+        methods,
+        '0',
+        '',
+      ]);
+    }
+    const res = await request(demo.server).options('/api/nothing');
+    expect([res.status, res.text]).toEqual([404, 'Not Found']);
+  });
+
   it("leaves alone a request an action answered: routing-controllers' Express driver calls next() after it", () => {
     const res = { headersSent: true, set: jest.fn(), sendStatus: jest.fn() };
     notRouted({ path: '/api/nothing' } as express.Request, res as unknown as express.Response);
