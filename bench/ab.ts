@@ -31,8 +31,7 @@ import {
   expressExchange,
   fakeKoaContext,
   HMAC_TOKEN,
-  hmacStores,
-  NOW,
+  hmacProtectorOptions,
   signedHeaders,
 } from './support/requests';
 
@@ -64,11 +63,7 @@ function guardCases(lib: Library, pool: string[], batch: number, cases: Set<stri
   const { ResourceProtector } = lib.load('protector/resource-protector.js');
   const { MemoryNonceCache } = lib.load('protector/memory-nonce-cache.js');
   const token = HMAC_TOKEN;
-  const protector = new ResourceProtector({
-    ...hmacStores,
-    nonceCache: new MemoryNonceCache(),
-    clock: () => NOW * 1000,
-  });
+  const protector = new ResourceProtector(hmacProtectorOptions(new MemoryNonceCache()));
   const koa = lib.load('koa/require-oauth.js').requireOAuth(protector);
   const express = lib.load('express/require-oauth.js').requireOAuth(protector);
   const slice = pool.length / GUARD_SLICES;

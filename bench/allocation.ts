@@ -25,7 +25,7 @@ import { minimalVerify } from './support/minimal-verifier';
 import {
   expressExchange,
   fakeKoaContext,
-  hmacStores,
+  hmacProtectorOptions,
   HMAC_TOKEN,
   NOW,
   signedHeaders,
@@ -61,11 +61,7 @@ interface AllocationCase {
 function cases(): AllocationCase[] {
   // The minimal verifier reads Date.now(): the signed requests are all of NOW (a process of its own).
   Date.now = () => NOW * 1000;
-  const protector = new ResourceProtector({
-    ...hmacStores,
-    nonceCache: new MemoryNonceCache(),
-    clock: () => NOW * 1000,
-  });
+  const protector = new ResourceProtector(hmacProtectorOptions(new MemoryNonceCache()));
   const koa = koaGuard(protector);
   const express = expressGuard(protector);
   const minimal = minimalVerify(HMAC_IDENTITY);

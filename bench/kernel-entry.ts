@@ -19,7 +19,13 @@ import { hmacSigner } from './support/fast-sign';
 import { hmacSha1Floor, hmacSha1FloorPlus, FLOOR_PLUS_US } from './support/floors';
 import { HMAC_IDENTITY, HMAC_KEY_TEXT } from './support/identities';
 import { minimalVerifier } from './support/minimal-verifier';
-import { fakeKoaContext, HMAC_TOKEN, hmacStores, NOW, signedHeaders, type FakeKoaContext } from './support/requests';
+import {
+  fakeKoaContext,
+  hmacProtectorOptions,
+  HMAC_TOKEN,
+  signedHeaders,
+  type FakeKoaContext,
+} from './support/requests';
 import { median } from './support/stats';
 import { compare } from './micro';
 import { MemoryNonceCache, requireOAuth, ResourceProtector } from '../src';
@@ -48,11 +54,7 @@ function main(): void {
   const sweep = coldEntry(sweepBytes);
   // Each verifier is called alone, after a kernel entry and cold.
   const calls = 3 * BATCH * (WARMUP + rounds);
-  const protector = new ResourceProtector({
-    ...hmacStores,
-    nonceCache: new MemoryNonceCache(),
-    clock: () => NOW * 1000,
-  });
+  const protector = new ResourceProtector(hmacProtectorOptions(new MemoryNonceCache()));
   // The guard reads https (the fake request's socket is TLS) at NOW; the minimal verifier, written for the bench's
   // plain-http load, reads http at the real clock.
   const signHttp = hmacSigner('http://api.example.com/guarded', HMAC_IDENTITY);

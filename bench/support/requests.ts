@@ -1,6 +1,7 @@
 /**
- * Requests for the in-process benchmarks (bench/ab.ts, bench/tricks.ts): HMAC-SHA1 headers for
- * `GET https://api.example.com/guarded`, each with its own nonce, and a Node request as the guards read it.
+ * Requests and protectors for the in-process benchmarks (bench/ab.ts, tricks.ts, kernel-entry.ts, allocation.ts):
+ * HMAC-SHA1 headers for `GET https://api.example.com/guarded`, each with its own nonce, a Node request as the guards
+ * read it, and the options of a protector that verifies them.
  */
 import express from 'express';
 import express5 from 'express5';
@@ -26,6 +27,12 @@ export const hmacStores = {
   queryClient: (key: string) => (key === HMAC_IDENTITY.consumerKey ? HMAC_CLIENT : undefined),
   queryToken: (_key: string, value: string) => (value === HMAC_IDENTITY.token ? HMAC_TOKEN : undefined),
 };
+
+/**
+ * The options of the in-process protectors: the HMAC identity's stores, the given nonce cache (a fresh
+ * `MemoryNonceCache`, of the build that is timed), the clock at NOW.
+ */
+export const hmacProtectorOptions = <N>(nonceCache: N) => ({ ...hmacStores, nonceCache, clock: () => NOW * 1000 });
 
 /** `count` headers, each with its own nonce, signed at NOW. */
 export function signedHeaders(count: number): string[] {
