@@ -282,6 +282,29 @@ describe('init() again while calls wait for a store', () => {
     expect(asked).toBe(3);
   });
 
+  it("counts the access rules' calls still waiting too: they are the same rules after a reconfiguration", async () => {
+    let asked = 0;
+    const stalled = () => (asked++, new Promise<boolean>(() => undefined));
+    const options = { ...stalledOptions(), nonceCache: new MemoryNonceCache() } as ResourceProtectorOptions;
+    const protector = new ResourceProtector(options);
+    const request = { method: 'GET', path: '/items', host: 'api.example.com', params: {}, query: {} };
+    const access = async () => {
+      const verified = await protector.verifyNow(requestOf());
+      try {
+        await protector.checkAccess(verified, { authorize: stalled }, request);
+        return 'ok';
+      } catch (error) {
+        return `${(error as { status: number }).status} ${(error as { code: string }).code}`;
+      }
+    };
+    expect([await access(), await access()]).toEqual(Array(2).fill(UNAVAILABLE));
+    protector.init({ ...options, nonceCache: new MemoryNonceCache() } as ResourceProtectorOptions);
+    expect(await access()).toBe(UNAVAILABLE);
+    protector.init({ ...options, limits: { storeCallsWaiting: 3 } });
+    expect([await access(), await access()]).toEqual(Array(2).fill(UNAVAILABLE));
+    expect(asked).toBe(3);
+  });
+
   it('does not count the calls still waiting on the store it replaced against the new one', async () => {
     const options = stalledOptions();
     const protector = new ResourceProtector(options);

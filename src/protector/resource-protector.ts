@@ -222,7 +222,7 @@ export class ResourceProtector<C extends Client = Client, T extends TokenCredent
    * waiting for its answer count against `limits.storeCallsWaiting` after a reconfiguration too (each `init()`
    * counted from 0), but not against a store that replaces it, which would otherwise be refused while they wait.
    */
-  #calls?: { stores: readonly unknown[]; calls: readonly [StoreCalls, StoreCalls, StoreCalls, StoreCalls] };
+  #calls?: { stores: readonly unknown[]; calls: readonly [StoreCalls, StoreCalls, StoreCalls]; access: StoreCalls };
 
   constructor(options?: ResourceProtectorOptions<C, T>) {
     if (options) this.init(options);
@@ -241,13 +241,14 @@ export class ResourceProtector<C extends Client = Client, T extends TokenCredent
     const keptSeconds = nonceLifetimeSeconds(0, 0, settings.timestampWindowSeconds) + nonceMarginSeconds;
     const store = nonceStoreRecord(nonceStoreOf(existsNonce), keptSeconds);
     const methods = enabledMethods(settings.signatureMethods, settings); // may throw: before the calls are reconfigured
-    const stores = [options.queryClient, options.queryToken, options.nonceCache ?? options.existsNonce, undefined];
+    const stores = [options.queryClient, options.queryToken, options.nonceCache ?? options.existsNonce];
     const kept = this.#calls;
     const most = settings.limits.storeCallsWaiting;
     const calls = (i: number) =>
       kept !== undefined && kept.stores[i] === stores[i] ? kept.calls[i].configure(ms, most) : new StoreCalls(ms, most);
-    const [clients, tokens, nonces, access] = [calls(0), calls(1), calls(2), calls(3)] as const;
-    this.#calls = { stores, calls: [clients, tokens, nonces, access] };
+    const [clients, tokens, nonces] = [calls(0), calls(1), calls(2)] as const;
+    const access = kept?.access.configure(ms, most) ?? new StoreCalls(ms, most);
+    this.#calls = { stores, calls: [clients, tokens, nonces], access };
     this.#configured = {
       options,
       settings,
