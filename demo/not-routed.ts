@@ -1,8 +1,8 @@
 /**
  * What the demo answers a request no action takes, on either driver, as @koa/router answers most of them on the Koa
  * demo: 405 with `Allow` for a path the demo routes with other methods (OPTIONS: 200 with `Allow`), 404 for one it
- * does not route. Express's own
- * answer is an HTML page, and @koa/router's to a method it does not route at all (TRACE, PROPFIND) a 501.
+ * does not route. Express's own answer is an HTML page, and @koa/router's to a method it does not route at all (TRACE,
+ * PROPFIND) a 501.
  * The routes are the demo's OpenAPI document's, which routing-controllers' metadata makes: one list of them.
  */
 import type { Request, Response } from 'express';
@@ -40,11 +40,9 @@ export function notRouted(req: Request, res: Response): void {
   // routing-controllers' Express driver calls `next()` after sending an action's answer: that request was routed.
   if (res.headersSent) return;
   const allowed = allowedMethods(req.path);
-  if (allowed.length === 0) res.sendStatus(404);
-  else if (req.method === 'OPTIONS')
-    res
-      .set({ Allow: allowed.join(', '), 'Content-Length': '0' })
-      .status(200)
-      .end();
-  else res.set('Allow', allowed.join(', ')).sendStatus(405);
+  if (allowed.length === 0) return void res.sendStatus(404);
+  res.set('Allow', allowed.join(', '));
+  // OPTIONS asks which methods the path takes: answered, not refused.
+  if (req.method === 'OPTIONS') res.set('Content-Length', '0').status(200).end();
+  else res.sendStatus(405);
 }
