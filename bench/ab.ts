@@ -20,9 +20,9 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { transpileTree } from '../spec/support/transpile';
-import { compare, medianRatio, signedRequestFor, type Case } from './micro';
+import { compare, medianRatio, signedRequestFor, timeCalls, WARMUP_BATCHES, type Case } from './micro';
 import { median } from './support/stats';
-import { coldEntry, timeCalls } from './support/cold';
+import { coldEntry } from './support/cold';
 import { HMAC_IDENTITY, HMAC_KEY_TEXT, RSA_PUBLIC_KEY_PEM } from './support/identities';
 import { extractSrc } from './support/revision';
 import { ltiLaunches } from './support/lti-launch';
@@ -143,7 +143,7 @@ function main(): void {
     ];
   });
   const batch = 5_000;
-  const pool = signedHeaders(GUARD_SLICES * batch * (rounds + 3));
+  const pool = signedHeaders(GUARD_SLICES * batch * (rounds + WARMUP_BATCHES));
   const { hmac: floorHmac, hmacKey } = libs[1].load('rfc5849/hmac.js');
   const floorKey = hmacKey('sha1', Buffer.from(HMAC_KEY_TEXT));
   let f = 0;
@@ -188,7 +188,10 @@ function main(): void {
   const colds = guards.filter((c) => c.name.startsWith('koa-cold'));
   const warm = [...verifyCases, ...ltiHmac, ...guards.filter((c) => !colds.includes(c)), floor, ...makings.values()];
   const cold = [...colds.map((c) => ({ ...c, before: sweep })), floorCold];
-  const times = { ...compare(warm, rounds), ...(colds.length > 0 ? compare(cold, rounds, 3, timeCalls) : {}) };
+  const times = {
+    ...compare(warm, rounds),
+    ...(colds.length > 0 ? compare(cold, rounds, WARMUP_BATCHES, timeCalls) : {}),
+  };
   const us = (name: string) => (times[name].medianNs / 1000).toFixed(2).padStart(7);
   console.log(`Node ${process.version}, ${rounds} rounds; A = ${libs[0].name}, B = ${libs[1].name} (the working tree)`);
   for (const kind of [

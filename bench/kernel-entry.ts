@@ -12,9 +12,9 @@
  *
  *   npx ts-node --transpile-only bench/kernel-entry.ts [rounds] [sweep KiB]
  *
- * Each call is timed alone (bench/support/cold.ts), without the kernel entry or the sweep before it.
+ * Each call is timed alone (bench/micro.ts's `timeCalls`), without the kernel entry or the sweep before it.
  */
-import { coldEntry, SWEEP_BYTES, timeCalls, type CallCase } from './support/cold';
+import { coldEntry, kernelEntry, SWEEP_BYTES } from './support/cold';
 import { hmacSigner } from './support/fast-sign';
 import { hmacSha1Floor, hmacSha1FloorPlus, FLOOR_PLUS_US } from './support/floors';
 import { HMAC_IDENTITY, HMAC_KEY_TEXT } from './support/identities';
@@ -27,7 +27,7 @@ import {
   type FakeKoaContext,
 } from './support/requests';
 import { median } from './support/stats';
-import { compare } from './micro';
+import { compare, timeCalls, type CallCase } from './micro';
 import { MemoryNonceCache, requireOAuth, ResourceProtector } from '../src';
 
 const BATCH = 5_000;
@@ -82,7 +82,6 @@ function main(): void {
       () => true,
     ),
   };
-  const kernelEntry = () => process.cpuUsage().user & 1;
   const cases: CallCase[] = Object.entries(work).flatMap(([name, run]) => [
     { name, run, batch: BATCH },
     { name: `${name} after`, run, before: kernelEntry, batch: BATCH },

@@ -47,6 +47,32 @@ function timeBatch(c: Case): number {
   return elapsed / c.batch;
 }
 
+/** Untimed batches of each case before the rounds, by default. */
+export const WARMUP_BATCHES = 3;
+
+/** A case timed call by call, after `before` (untimed) before each call. */
+export interface CallCase extends Case {
+  before?: () => number;
+}
+
+/**
+ * A batch's ns a call, each call timed alone after the case's `before` (bench/support/cold.ts's `coldEntry()` for a
+ * cold case): only the call is on the clock, so that the sweep's own time (tens of µs, which move with the machine's
+ * memory traffic) is not in the reading. The clock is wall time (`process.hrtime`), where `timeBatch` reads CPU time,
+ * whose microsecond steps cannot time one call: a call of a few µs is seldom preempted, and a collection that a call's
+ * allocation sets off is in its time, as over HTTP (the collector's helper threads are not).
+ */
+export function timeCalls({ run, before = () => 0, batch }: CallCase): number {
+  let total = 0n;
+  for (let i = 0; i < batch; i++) {
+    sink += before();
+    const start = process.hrtime.bigint();
+    sink += run();
+    total += process.hrtime.bigint() - start;
+  }
+  return Number(total) / batch;
+}
+
 /**
  * Warms every case up, then times `rounds` rounds, the order of the cases reversed every other round; `time` reads a
  * batch's ns an operation (by default its CPU time).
@@ -54,7 +80,7 @@ function timeBatch(c: Case): number {
 export function compare<C extends Case>(
   cases: C[],
   rounds: number,
-  warmupBatches = 3,
+  warmupBatches = WARMUP_BATCHES,
   time: (c: C) => number = timeBatch,
 ): Record<string, CaseTimes> {
   for (let i = 0; i < warmupBatches; i++) for (const c of cases) time(c);
