@@ -7,6 +7,7 @@ import { createPublicKey } from 'node:crypto';
 import {
   MemoryNonceCache,
   ResourceProtector,
+  type AccessRules,
   type Client,
   type OAuthRequest,
   type ResourceProtectorOptions,
@@ -54,16 +55,27 @@ const requestOf = (signatureMethod = 'HMAC-SHA1'): OAuthRequest => ({
   body: Buffer.alloc(0),
 });
 
-/** The code of what verifying a fresh request ends in: 'ok', or the OAuth error's code (a 500 would throw). */
-async function outcome(protector: ResourceProtector, signatureMethod?: string): Promise<string> {
+/** What a step ends in: 'ok', or the OAuth error's status and code (a 500 would throw). */
+async function outcomeOf(step: () => unknown): Promise<string> {
   try {
-    await protector.verifyNow(requestOf(signatureMethod));
+    await step();
     return 'ok';
   } catch (error) {
     const { code, status } = error as { code?: string; status?: number };
     if (code === undefined) throw error;
     return `${status} ${code}`;
   }
+}
+
+/** What verifying a fresh request ends in. */
+const outcome = (protector: ResourceProtector, signatureMethod?: string) =>
+  outcomeOf(() => protector.verifyNow(requestOf(signatureMethod)));
+
+/** What `rules` answer a fresh request that verified. */
+async function accessOutcome(protector: ResourceProtector, rules: AccessRules): Promise<string> {
+  const verified = await protector.verifyNow(requestOf());
+  const request = { method: 'GET', path: '/items', host: 'api.example.com', params: {}, query: {} };
+  return outcomeOf(() => protector.checkAccess(verified, rules, request));
 }
 
 const UNAVAILABLE = '503 temporarily_unavailable';
@@ -192,18 +204,8 @@ describe('an answer of the wrong type is a store fault, never read by its truthi
 });
 
 describe('access rules read scopes and answers exactly', () => {
-  const access = async (token: object, rules: Parameters<ResourceProtector['checkAccess']>[1]) => {
-    const protector = protectorWith({ queryToken: () => token as TokenCredential });
-    const verified = await protector.verifyNow(requestOf());
-    const request = { method: 'GET', path: '/items', host: 'api.example.com', params: {}, query: {} };
-    try {
-      await protector.checkAccess(verified, rules, request);
-      return 'ok';
-    } catch (error) {
-      const { code, status } = error as { code: string; status: number };
-      return `${status} ${code}`;
-    }
-  };
+  const access = (token: object, rules: AccessRules) =>
+    accessOutcome(protectorWith({ queryToken: () => token as TokenCredential }), rules);
 
   it('scopes stored as one string grant nothing by substring: a store fault', async () => {
     const token = { ...goodToken(), getScopes: () => 'notes:read superadmin' };
@@ -244,17 +246,8 @@ describe('access rules read scopes and answers exactly', () => {
     const protector = protectorWith({ storeTimeoutMs: 20, limits: { storeCallsWaiting: 2 } });
     let asked = 0;
     const authorize = () => (asked++, new Promise<boolean>(() => undefined));
-    const request = { method: 'GET', path: '/items', host: 'api.example.com', params: {}, query: {} };
-    const check = async () => {
-      const verified = await protector.verifyNow(requestOf());
-      try {
-        await protector.checkAccess(verified, { authorize }, request);
-        return 'ok';
-      } catch (error) {
-        return (error as { code: string }).code;
-      }
-    };
-    expect([await check(), await check(), await check()]).toEqual(Array(3).fill('temporarily_unavailable'));
+    const check = () => accessOutcome(protector, { authorize });
+    expect([await check(), await check(), await check()]).toEqual(Array(3).fill(UNAVAILABLE));
     expect(asked).toBe(2);
   });
 });
@@ -287,16 +280,7 @@ describe('init() again while calls wait for a store', () => {
     const stalled = () => (asked++, new Promise<boolean>(() => undefined));
     const options = { ...stalledOptions(), nonceCache: new MemoryNonceCache() } as ResourceProtectorOptions;
     const protector = new ResourceProtector(options);
-    const request = { method: 'GET', path: '/items', host: 'api.example.com', params: {}, query: {} };
-    const access = async () => {
-      const verified = await protector.verifyNow(requestOf());
-      try {
-        await protector.checkAccess(verified, { authorize: stalled }, request);
-        return 'ok';
-      } catch (error) {
-        return `${(error as { status: number }).status} ${(error as { code: string }).code}`;
-      }
-    };
+    const access = () => accessOutcome(protector, { authorize: stalled });
     expect([await access(), await access()]).toEqual(Array(2).fill(UNAVAILABLE));
     protector.init({ ...options, nonceCache: new MemoryNonceCache() } as ResourceProtectorOptions);
     expect(await access()).toBe(UNAVAILABLE);
