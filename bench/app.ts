@@ -33,6 +33,7 @@ import {
   FloorResult,
   hmacSha1Floor,
   hmacSha1FloorPlus,
+  hmacSha1NonceFloor,
   hmacSha1RedisFloor,
   rsaSha1Floor,
   type Floor,
@@ -126,6 +127,12 @@ export class BenchController {
   @Get('/floor/hmac-sha1-plus')
   @UseBefore(hmacSha1FloorPlus(HMAC_KEY_TEXT, FLOOR_PLUS_US))
   hmacFloorPlus() {
+    return { ok: true, client: null };
+  }
+
+  @Get('/floor/hmac-sha1-nonce')
+  @UseBefore(hmacSha1NonceFloor(HMAC_KEY_TEXT))
+  hmacNonceFloor() {
     return { ok: true, client: null };
   }
 

@@ -72,13 +72,14 @@ export interface ServerSpec {
 export function serverSpecs(nodes: NodeBinary[], redis: boolean): ServerSpec[] {
   return nodes.flatMap((node) => [
     ...(['koa', 'express'] as const).flatMap((driver) => {
-      // The yardsticks (floor + 5 µs of JavaScript, the minimal verifier alone and with the guard's contract) beside
-      // the HMAC floor they are read against; the floor with a parameter decorator between the floor and the guarded
-      // route it is read against.
+      // The yardsticks (floor + 5 µs of JavaScript, the floor with the nonce recorded, the minimal verifier alone and
+      // with the guard's contract) beside the HMAC floor they are read against; the floor with a parameter decorator
+      // between the floor and the guarded route it is read against.
       const memory: Route[] = [
         'open',
         'hmac-floor',
         'hmac-floor-plus',
+        'hmac-floor-nonce',
         'minimal',
         'minimal-guard',
         'hmac-floor-param',

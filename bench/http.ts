@@ -21,7 +21,8 @@ export class LoadNotRealError extends Error {}
 /**
  * `hmac-floor` and `rsa-floor`: the cryptography alone in place of the guard (bench/support/floors.ts);
  * `hmac-floor-plus`: the HMAC floor and 5 µs of JavaScript; `hmac-floor-param`: the HMAC floor, its action taking one
- * parameter decorator (as the guarded one takes `@Credential()`); `hmac-floor-redis`: the HMAC floor and one Redis
+ * parameter decorator (as the guarded one takes `@Credential()`); `hmac-floor-nonce`: the HMAC floor and the nonce
+ * recorded in a memory nonce table (`MemoryNonceCache`); `hmac-floor-redis`: the HMAC floor and one Redis
  * command (servers whose nonces are in Redis); `minimal`: the lenient verifier of
  * bench/support/minimal-verifier.ts, written for speed, in place of the guard; `minimal-guard`: its checks with the
  * guard's contract (the reading, the hand-off to the action, `currentCredential()`, `@Credential()`);
@@ -36,6 +37,7 @@ export type Route =
   | 'hmac-floor'
   | 'hmac-floor-plus'
   | 'hmac-floor-param'
+  | 'hmac-floor-nonce'
   | 'hmac-floor-redis'
   | 'minimal'
   | 'minimal-guard'
@@ -51,6 +53,7 @@ const PATHS: Record<Route, string> = {
   'hmac-floor': '/floor/hmac-sha1',
   'hmac-floor-plus': '/floor/hmac-sha1-plus',
   'hmac-floor-param': '/floor/hmac-sha1-param',
+  'hmac-floor-nonce': '/floor/hmac-sha1-nonce',
   'hmac-floor-redis': '/floor/hmac-sha1-redis',
   minimal: '/minimal',
   'minimal-guard': '/minimal-guard',
@@ -305,6 +308,8 @@ export async function checkServer(server: ServerHandle): Promise<void> {
       `bench app: GET /floor/hmac-sha1-param's action did not get its parameter: ${param.body}`,
     );
   }
+  expect('GET /floor/hmac-sha1-nonce', await get('hmac-floor-nonce', header), 200);
+  expect('replayed GET /floor/hmac-sha1-nonce', await get('hmac-floor-nonce', header), 401);
   if (server.nonceStore === 'redis') expect('GET /floor/hmac-sha1-redis', await get('hmac-floor-redis', header), 200);
   expect('unsigned GET /minimal', await get('minimal'), 401);
   const minimal = hmacHeader(urlOf(server, 'minimal'));

@@ -223,29 +223,31 @@ function redisFloorMisses(e2e: EndToEndResults, label: string, limit: number): s
   );
 }
 
-/** The Redis floor's reading on a Redis server, as a reference row against the Redis rows' limit. */
-function redisFloorRow(
+const NONCE_FLOOR =
+  'the HMAC floor with the nonce recorded a request (bench/support/floors.ts: keyed as the protector keys it, in a ' +
+  'MemoryNonceCache of its own: the record no guard whose nonces are in memory can skip)';
+
+/**
+ * A floor's reading above the HMAC floor on one server, as a reference row against the limit of the rows it bounds:
+ * the nonce floor's on a memory server, the Redis floor's on a Redis server.
+ */
+function floorRow(
   e2e: EndToEndResults,
   label: string,
-  id: (what: string) => string,
-  title: (what: string) => string,
+  route: Route,
+  spec: Pick<Target, 'id' | 'title' | 'limit'>,
+  what: string,
 ): Target {
-  const spec = {
-    id: id('floor-redis'),
-    title: title('floor: HMAC floor + one Redis command − HMAC floor'),
-    unit: 'µs' as const,
-    bound: 'max' as const,
-    limit: REDIS_LIMIT_US,
-  };
-  const values = redisFloorOver(e2e, label);
-  if (values.length === 0) return unmeasured(spec, `${label}: not run`);
-  const guardAbove = over(e2e, label, 'hmac', 'hmac-floor-redis');
+  const full = { ...spec, unit: 'µs' as const, bound: 'max' as const };
+  const values = over(e2e, label, route, 'hmac-floor');
+  if (values.length === 0) return unmeasured(full, `${label}: not run`);
+  const guardAbove = over(e2e, label, 'hmac', route);
   return target({
-    ...spec,
+    ...full,
     measured: `server CPU µs a request above the HMAC floor, by round ${range(values)}`,
     value: round(median(values), 2),
     reference: true,
-    note: `${REDIS_FLOOR}; the guarded route costs ${round(median(guardAbove), 1)} µs above this route (rounds ${range(guardAbove)})`,
+    note: `${what}; the guarded route costs ${round(median(guardAbove), 1)} µs above this route (rounds ${range(guardAbove)})`,
   });
 }
 
@@ -302,7 +304,16 @@ export function floorTargets(e2e: EndToEndResults | undefined, nodes: NodeBinary
         }
       }
       if (sticks) targets.push(...sticks.rows);
-      if (e2e && redis) targets.push(redisFloorRow(e2e, server('redis'), id, title));
+      if (e2e) {
+        const nonce = { id: id('floor-nonce'), title: title('floor: HMAC floor + the nonce in memory − HMAC floor') };
+        targets.push(floorRow(e2e, server('memory'), 'hmac-floor-nonce', { ...nonce, limit: LIMIT_US }, NONCE_FLOOR));
+      }
+      if (e2e && redis) {
+        const floor = { id: id('floor-redis'), title: title('floor: HMAC floor + one Redis command − HMAC floor') };
+        targets.push(
+          floorRow(e2e, server('redis'), 'hmac-floor-redis', { ...floor, limit: REDIS_LIMIT_US }, REDIS_FLOOR),
+        );
+      }
     }
   }
   return targets;

@@ -1,13 +1,16 @@
 /**
  * The cryptography alone, as middleware for either routing-controllers driver (Koa calls it with (ctx, next),
  * Express with (req, res, next)): each does on every request what no verifier can skip (one HMAC-SHA1, or one
- * RSA-SHA1 verification) and nothing else: no parsing, no base string, no stores, no decision; the Redis floor adds
- * the one round trip to Redis that a guard whose nonces are there cannot skip. The bench's reference rows load
+ * RSA-SHA1 verification) and nothing else: no parsing, no base string, no stores, no decision; the nonce floor adds
+ * the record in the memory nonce table, and the Redis floor the one round trip to Redis, that a guard whose nonces are
+ * there cannot skip. The bench's reference rows load
  * routes behind them, to show how close to `/open` any verifier could come on the machine that runs it.
  */
 import type { IncomingMessage } from 'node:http';
 import { createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
 import { createParamDecorator } from 'routing-controllers';
+import { nonceKey } from '../../src/protector/exists-nonce';
+import { MemoryNonceCache } from '../../src/protector/memory-nonce-cache';
 import { DEFAULTS } from '../../src/protector/settings';
 import { hmac, hmacKey } from '../../src/rfc5849/hmac';
 import { nonceLifetimeSeconds } from '../../src/rfc5849/timestamp-nonce';
@@ -63,13 +66,34 @@ export function headerField(header: string, name: string): string {
   return header.slice(from, header.indexOf('"', from));
 }
 
+/** How long a nonce is kept: as the protector keeps one sent now, with its default window. */
+const NONCE_TTL_SECONDS = nonceLifetimeSeconds(0, 0, DEFAULTS.timestampWindowSeconds);
+
+/**
+ * The HMAC floor and the nonce recorded in a `MemoryNonceCache` of its own: what a guard whose nonces are in the
+ * memory table cannot skip (a replay-protected verifier records every nonce it accepts). The nonce is keyed as the
+ * protector keys it (`nonceKey`: client, token, timestamp and nonce as sent) and kept as long; a nonce seen before is an
+ * empty 401, so that the load's checks see every request recorded.
+ */
+export function hmacSha1NonceFloor(secret: string, nonces = new MemoryNonceCache()): Floor {
+  const key = hmacKey('sha1', Buffer.from(secret, 'utf8'));
+  return middleware((req) => {
+    const header = req.headers.authorization ?? '';
+    const mac = hmac(key, header, 'base64');
+    const nonce = nonceKey(
+      headerField(header, 'oauth_consumer_key'),
+      headerField(header, 'oauth_token'),
+      Number(headerField(header, 'oauth_timestamp')),
+      headerField(header, 'oauth_nonce'),
+    );
+    return nonces.setIfAbsent(nonce, NONCE_TTL_SECONDS, Math.floor(Date.now() / 1000)) && mac;
+  }, true);
+}
+
 /** What the Redis floor needs of the nonce cache's ioredis client. */
 export interface RedisSetter {
   set(key: string, value: string, px: 'PX', milliseconds: number, nx: 'NX'): Promise<unknown>;
 }
-
-/** How long a nonce is kept: as the protector keeps one sent now, with its default window. */
-const NONCE_TTL_MS = nonceLifetimeSeconds(0, 0, DEFAULTS.timestampWindowSeconds) * 1000;
 
 /**
  * The HMAC floor and one Redis command a request: what a guard whose nonces are in Redis cannot skip (the round
@@ -83,7 +107,7 @@ export function hmacSha1RedisFloor(secret: string, redis: () => RedisSetter): Fl
     const header = req.headers.authorization ?? '';
     const mac = hmac(key, header, 'base64');
     return redis()
-      .set(`bench:floor:${headerField(header, 'oauth_nonce')}`, '1', 'PX', NONCE_TTL_MS, 'NX')
+      .set(`bench:floor:${headerField(header, 'oauth_nonce')}`, '1', 'PX', NONCE_TTL_SECONDS * 1000, 'NX')
       .then(() => mac);
   };
   return (...args) => {

@@ -114,6 +114,13 @@ describe('the floor rows and their yardsticks', () => {
   it('cites no yardstick when both meet the limit', () => {
     expect(row(rowsOf({ minimal: 57, 'minimal-guard': 58 }), 'hmac-memory-node20-koa')?.yardstick).toBeUndefined();
   });
+
+  it('reads the HMAC floor with the nonce recorded against the HMAC floor, and the guard against it', () => {
+    const floor = row(rowsOf({ 'hmac-floor-nonce': 57 }), 'floor-nonce-node20-koa');
+    expect(floor).toMatchObject({ value: 3, limit: 5, status: 'reference' });
+    expect(floor?.note).toContain('the guarded route costs 13 µs above this route');
+    expect(row(rowsOf({}), 'floor-nonce-node20-koa')).toMatchObject({ status: 'not measured' });
+  });
 });
 
 describe('the Redis rows and their floor', () => {
