@@ -1,8 +1,8 @@
 /**
- * What the rest of a request does to the cost of the code after it, in process: the Koa guard, the minimal
- * verifier and the calibrated floor plus 5 µs of JavaScript, each above the HMAC floor, timed alone, with a system
- * call (`getrusage`, through `process.cpuUsage()`) before every call, and cold: the system call and then a sweep
- * over 4 MiB of memory (bench/support/cold.ts) before every call.
+ * What the rest of a request does to the cost of the code after it, in process: the Koa guard, the minimal verifier,
+ * the HMAC floor with the nonce recorded and the calibrated floor plus 5 µs of JavaScript, each above the HMAC floor,
+ * timed alone, with a system call (`getrusage`, through `process.cpuUsage()`) before every call, and cold: the system
+ * call and then a sweep over 4 MiB of memory (bench/support/cold.ts) before every call.
  *
  * A server makes a few system calls a request (read, write, epoll), so over HTTP every request's code runs after
  * one; where the kernel's entry and exit cost the process's TLB (on this VM: `pti=on` without PCID,
@@ -16,7 +16,7 @@
  */
 import { coldEntry, kernelEntry, SWEEP_BYTES } from './support/cold';
 import { hmacSigner } from './support/fast-sign';
-import { hmacSha1Floor, hmacSha1FloorPlus, FLOOR_PLUS_US } from './support/floors';
+import { hmacSha1Floor, hmacSha1FloorPlus, hmacSha1NonceFloor, FLOOR_PLUS_US } from './support/floors';
 import { HMAC_IDENTITY, HMAC_KEY_TEXT } from './support/identities';
 import { minimalVerifier } from './support/minimal-verifier';
 import {
@@ -75,6 +75,11 @@ function main(): void {
       (ctx) => ctx.state.credential === HMAC_TOKEN,
     ),
     minimal: caller(minimalVerifier(HMAC_IDENTITY) as Middleware, inTurn(httpHeaders), (ctx) => ctx.status !== 401),
+    'floor+nonce': caller(
+      hmacSha1NonceFloor(HMAC_KEY_TEXT) as Middleware,
+      inTurn(signedHeaders(calls)),
+      (ctx) => ctx.status !== 401,
+    ),
     floor: caller(hmacSha1Floor(HMAC_KEY_TEXT) as Middleware, floorHeader, () => true),
     [`floor+${FLOOR_PLUS_US}`]: caller(
       hmacSha1FloorPlus(HMAC_KEY_TEXT, FLOOR_PLUS_US) as Middleware,
