@@ -1,10 +1,10 @@
 /**
- * The cryptography alone, as middleware for either routing-controllers driver (Koa calls it with (ctx, next),
- * Express with (req, res, next)): each does on every request what no verifier can skip (one HMAC-SHA1, or one
- * RSA-SHA1 verification) and nothing else: no parsing, no base string, no stores, no decision; the nonce floor adds
- * the record in the memory nonce table, and the Redis floor the one round trip to Redis, that a guard whose nonces are
- * there cannot skip. The bench's reference rows load
- * routes behind them, to show how close to `/open` any verifier could come on the machine that runs it.
+ * The cryptography alone, as middleware for either routing-controllers driver (Koa calls it with (ctx, next), Express
+ * with (req, res, next)): each does on every request what no verifier can skip (one HMAC-SHA1, or one RSA-SHA1
+ * verification) and nothing else: no parsing, no base string, no stores, no decision; the nonce floor adds the record
+ * in the memory nonce table, and the Redis floor the one round trip to Redis, that a guard whose nonces are there
+ * cannot skip. The bench's reference rows load routes behind them, to show how close to `/open` any verifier could come
+ * on the machine that runs it.
  */
 import type { IncomingMessage } from 'node:http';
 import { createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
