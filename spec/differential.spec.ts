@@ -503,7 +503,10 @@ function acceptedProblems(c: Case, w: Wire, signed: Signed, echo: Echo): Problem
   // (a) the verified reading is what was signed and sent
   expect('verified.header', sorted(v.header), sorted(signed.header));
   expect('verified.query', sorted(v.query), sorted(signed.query));
-  expect('verified.form', sorted(v.form), sorted(signed.form));
+  // No form and an empty one carry the same parameters (none): a body sent form-typed reads as a form, even where it was
+  // signed as another type (a tampered Content-Type on an emptied body), and one sent as another type reads as none.
+  const sentForm = isFormType(w.contentType) ? (signed.form ?? []) : signed.form?.length ? signed.form : null;
+  expect('verified.form', sorted(v.form), sorted(sentForm));
   expect('verified.body', v.body, w.body.toString('base64'));
   const { scheme, host } = addressed(c.app, w);
   expect('verified.host', v.host, host);
@@ -962,6 +965,19 @@ const FAMILIES: { name: string; runs: number; arb: fc.Arbitrary<Case>; pinned: [
         route: 'any',
         body: json('{"b":"x"}'),
         mutations: [contentTypeMutation('text/plain')],
+      }),
+      // A body emptied and typed as a form after signing (DIFF_SEED=741156516): the signature never covered it, so the
+      // request verifies, as a form with no parameters, and that is what the action reads.
+      pin({
+        app: 'express4-plain',
+        route: 'any',
+        mode: 'tamper',
+        body: json('1'),
+        bodyHash: false,
+        mutations: [
+          contentTypeMutation('APPLICATION/X-WWW-FORM-URLENCODED'),
+          byteMutation('body', 'delete', 'start', 0, ''),
+        ],
       }),
     ],
     arb: caseArb({
