@@ -86,7 +86,7 @@ export function hmacSha1NonceFloor(secret: string, nonces = new MemoryNonceCache
       Number(headerField(header, 'oauth_timestamp')),
       headerField(header, 'oauth_nonce'),
     );
-    return nonces.setIfAbsent(nonce, NONCE_TTL_SECONDS, Math.floor(Date.now() / 1000)) && mac;
+    return nonces.setIfAbsent(nonce, NONCE_TTL_SECONDS, Math.floor(DEFAULTS.clock() / 1000)) && mac;
   }, true);
 }
 

@@ -244,7 +244,7 @@ export function minimalVerify(who: Identity): (request: MinimalRequest) => Minim
   return (request) => {
     const signed = signedBy(request);
     if (!signed || signed.consumerKey !== who.consumerKey || signed.token !== who.token) return undefined;
-    const now = Math.floor(Date.now() / 1000);
+    const now = Math.floor(DEFAULTS.clock() / 1000);
     const seconds = Number(signed.timestamp);
     if (!(Math.abs(seconds - now) <= WINDOW_SECONDS)) return undefined;
     const { consumerKey, token, timestamp, nonce } = signed;
