@@ -68,6 +68,22 @@ function keepAliveGet(server: Server, path: string): Promise<{ connection?: stri
   });
 }
 
+/**
+ * Resolves once `server` has taken `count` more requests. A spec waits on it rather than a sleep before the stop: a
+ * request still in the kernel's buffer then is one the server has not read, whose connection the stop closes at once.
+ */
+function taken(server: Server, count: number): Promise<void> {
+  return new Promise((resolve) => {
+    let seen = 0;
+    const onRequest = () => {
+      if (++seen < count) return;
+      server.off('request', onRequest);
+      resolve();
+    };
+    server.on('request', onRequest);
+  });
+}
+
 describe("the demo's graceful stop", () => {
   it('keeps no response of a connection that closed with a pipelined response still queued (Node 20 emits no close)', async () => {
     const server = await listen(slowAndFast());
@@ -86,8 +102,9 @@ describe("the demo's graceful stop", () => {
   it('answers a request in progress with Connection: close, then closes its keep-alive connection and the server', async () => {
     const server = await listen(slowAndFast());
     const graceful = gracefulServer(server);
+    const arrived = taken(server, 1);
     const answered = keepAliveGet(server, '/slow');
-    await sleep(30);
+    await arrived;
     const closed = new Promise<void>((resolve) => graceful.stop(resolve));
     expect(graceful.stopping).toBe(true);
     expect(await answered).toEqual({ connection: 'close', body: 'slow' });
@@ -105,8 +122,10 @@ describe("the demo's graceful stop", () => {
     const graceful = gracefulServer(server);
     const socket = connect(portOf(server), '127.0.0.1');
     await once(socket, 'connect');
+    const arrived = taken(server, before.length);
     socket.write(before.map((path) => `GET ${path} HTTP/1.1\r\nHost: a\r\n\r\n`).join(''));
     const read = readUntilClosed(socket);
+    await arrived;
     await sleep(20);
     const closed = new Promise<void>((resolve) => graceful.stop(resolve));
     await sleep(wait);
@@ -132,10 +151,13 @@ describe("the demo's graceful stop", () => {
   it('closes an https connection that has sent nothing yet at once, and waits for one sending its request', async () => {
     const server = await listen(createHttpsServer({ key: TEST_KEY, cert: TEST_CERT }, (_req, res) => res.end('fast')));
     const graceful = gracefulServer(server);
+    const accepted: Socket[] = [];
+    server.on('secureConnection', (socket: Socket) => accepted.push(socket));
     const [empty, sending] = [await tlsOpen(server), await tlsOpen(server)];
     sending.write('GET / HTTP/1.1\r\nHo');
     const [readEmpty, readSending] = [readUntilClosed(empty, 1000), readUntilClosed(sending, 1000)];
-    await sleep(20);
+    // Until the server has read the request's first bytes, the stop would count it as a connection that sent nothing.
+    while (!accepted.some((socket) => socket.bytesRead > 0)) await sleep(5);
     const closed = new Promise<void>((resolve) => graceful.stop(resolve));
     expect((await readEmpty).closed).toBe(true);
     sending.write('st: a\r\n\r\n');
@@ -179,10 +201,13 @@ describe("the demo's graceful stop", () => {
       // The client reads nothing until after the stop: the server has ended the response and holds most of it.
       socket.pause();
       const requests = ['/large', ...behind].map((path) => `GET ${path} HTTP/1.1\r\nHost: a\r\n`);
+      const largeTaken = taken(server, 1);
       socket.write(requests.map((head) => `${head}Connection: ${connection}\r\n\r\n`).join(''));
+      await largeTaken;
       await sleep(50);
+      const otherTaken = taken(server, 1);
       const other = alongside ? keepAliveGet(server, '/slow') : undefined;
-      await sleep(10);
+      if (other) await otherTaken;
       const closed = new Promise<void>((resolve) => graceful.stop(resolve));
       await sleep(50);
       // What connects meanwhile is closed unanswered: the server takes no request once stopping.
@@ -218,12 +243,14 @@ describe("the demo's graceful stop", () => {
     const socket = connect(portOf(server), '127.0.0.1');
     await once(socket, 'connect');
     socket.pause();
+    const arrived = taken(server, 1);
     socket.write('GET /large HTTP/1.1\r\nHost: a\r\n\r\n');
-    await sleep(50);
+    await arrived;
     const listening = large?.listenerCount('close') ?? NaN;
     // Each has sent its request by the stop (a connection that has sent nothing is closed at once).
+    const othersTaken = taken(server, 15);
     const others = Array.from({ length: 15 }, () => keepAliveGet(server, '/slow'));
-    await sleep(40);
+    await othersTaken;
     const closed = new Promise<void>((resolve) => graceful.stop(resolve));
     expect(await Promise.all(others)).toEqual(others.map(() => ({ connection: 'close', body: 'slow' })));
     await sleep(20);
@@ -239,8 +266,9 @@ describe("the demo's graceful stop", () => {
   ])('closes a keep-alive connection %s once its answer is sent, not at its timeout', async (_, path, body) => {
     const server = await listen(slowAndFast());
     const graceful = gracefulServer(server);
+    const arrived = taken(server, 1);
     const answered = keepAliveGet(server, path);
-    await sleep(30);
+    await arrived;
     const started = Date.now();
     const closed = new Promise<void>((resolve) => graceful.stop(resolve));
     expect(await answered).toEqual({ connection: 'keep-alive', body });
