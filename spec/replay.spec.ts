@@ -233,7 +233,7 @@ describeWithRedis('a Redis that keeps its connection and stops answering', () =>
       queryClient: () => client,
       queryToken: () => token,
       nonceCache: cache,
-      storeTimeoutMs: 100,
+      storeTimeoutMs: 400,
       limits: { storeCallsWaiting: 3 },
     });
     expect(await outcome(protector.verify(signed()))).toBe('accepted');
@@ -245,7 +245,8 @@ describeWithRedis('a Redis that keeps its connection and stops answering', () =>
     // Three SETs still wait for Redis: the next request is refused before one more is sent.
     const beyond = Date.now();
     expect(await outcome(protector.verify(signed()))).toBe('temporarily_unavailable');
-    expect(Date.now() - beyond).toBeLessThan(50);
+    // (Half the store timeout: a busy machine's scheduling delay is not read as a wait for Redis.)
+    expect(Date.now() - beyond).toBeLessThan(200);
     redis.resume();
     const deadline = Date.now() + 10_000;
     let last = await outcome(protector.verify(signed()));
