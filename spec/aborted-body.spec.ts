@@ -24,6 +24,9 @@ const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const LOOKUP_MS = 100;
 
 let inFlight = 0;
+/** The `X-Abandon` numbers of the requests the server has taken: each is reset only once taken. */
+const taken = new Set<string>();
+let abandoned = 0;
 
 async function listen(handler: RequestListener): Promise<{ server: Server; port: number }> {
   const server = createServer(handler);
@@ -32,25 +35,29 @@ async function listen(handler: RequestListener): Promise<{ server: Server; port:
   return { server, port: (server.address() as AddressInfo).port };
 }
 
-/** Sends a signed POST's head and 10 of its 50 body bytes, and resets the connection 20 ms later. */
-async function abandon(port: number): Promise<void> {
-  const url = `http://127.0.0.1:${port}/x`;
-  const body = 'x'.repeat(50);
-  const authorization = sign({ method: 'POST', url, who: WHO, body, bodyHash: true }).header;
-  const socket = connect(port, '127.0.0.1');
-  await once(socket, 'connect');
-  socket.write(
-    `POST /x HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: text/plain\r\nContent-Length: 50\r\n` +
-      `Authorization: ${authorization}\r\n\r\n${body.slice(0, 10)}`,
-  );
-  await wait(20);
-  socket.resetAndDestroy();
-}
-
 /** Waits until `settled` holds, for at most two seconds; whether it did. */
 async function eventually(settled: () => boolean): Promise<boolean> {
   for (const deadline = Date.now() + 2000; Date.now() < deadline; await wait(20)) if (settled()) return true;
   return settled();
+}
+
+/**
+ * Sends a signed POST's head and 10 of its 50 body bytes, and resets the connection once the server has taken the
+ * request (a reset before that would leave it unread in the kernel, and nothing to test).
+ */
+async function abandon(port: number): Promise<void> {
+  const url = `http://127.0.0.1:${port}/x`;
+  const body = 'x'.repeat(50);
+  const authorization = sign({ method: 'POST', url, who: WHO, body, bodyHash: true }).header;
+  const id = String(++abandoned);
+  const socket = connect(port, '127.0.0.1');
+  await once(socket, 'connect');
+  socket.write(
+    `POST /x HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: text/plain\r\nContent-Length: 50\r\n` +
+      `X-Abandon: ${id}\r\nAuthorization: ${authorization}\r\n\r\n${body.slice(0, 10)}`,
+  );
+  expect(await eventually(() => taken.has(id))).toBe(true);
+  socket.resetAndDestroy();
 }
 
 describe.each([
@@ -62,7 +69,8 @@ describe.each([
   beforeAll(async () => {
     const app = new Koa();
     app.silent = true;
-    app.use(async (_ctx, next) => {
+    app.use(async (ctx, next) => {
+      taken.add(ctx.get('x-abandon'));
       inFlight++;
       try {
         await next();
@@ -98,7 +106,10 @@ describe.each([
   let port: number;
   beforeAll(async () => {
     const app = express();
-    app.use((_req, _res, next) => void wait(LOOKUP_MS).then(() => next()));
+    app.use((req, _res, next) => {
+      taken.add(String(req.headers['x-abandon']));
+      void wait(LOOKUP_MS).then(() => next());
+    });
     app.post('/x', expressGuard(protector), (_req, res) => void res.json({ ok: true }));
     app.use((_error: unknown, _req: unknown, _res: unknown, next: () => void) => next()); // no page for the gone
     ({ server, port } = await listen(app as unknown as RequestListener));
