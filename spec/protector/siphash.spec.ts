@@ -1,19 +1,21 @@
 /**
- * SipHash-2-4 against the official 64-bit vectors (spec/vectors/siphash24.json) and, on random keys and
- * strings (fast-check, seeded), against a plain BigInt reference over the message a string is hashed as: its
- * Latin-1 bytes then 0, or its UTF-16LE bytes then 1.
+ * SipHash-1-3 against a plain BigInt reference of SipHash-c-d, over the message a string is hashed as (its Latin-1
+ * bytes then 0, or its UTF-16LE bytes then 1), on random keys and strings (fast-check, seeded). The reference is
+ * checked first against SipHash-1-3's published 64-bit vectors (spec/vectors/siphash13.json) and, with two rounds
+ * a word and four to finalize, against SipHash-2-4's official ones (spec/vectors/siphash24.json).
  */
 import fc from 'fast-check';
-import { sipHash24, sipHashKey } from '../../src/protector/siphash';
+import { sipHash13, sipHashKey } from '../../src/protector/siphash';
 import { seedFromEnv } from '../support/seed';
-import vectors from '../vectors/siphash24.json';
+import vectors13 from '../vectors/siphash13.json';
+import vectors24 from '../vectors/siphash24.json';
 
 const runs = { seed: seedFromEnv('FC_SEED', 2012), numRuns: 500 };
 
-/** The hash written by sipHash24 as the 8 bytes the vectors list: the 64-bit value, little-endian, in hex. */
+/** The hash written by sipHash13 as the 8 bytes the vectors list: the 64-bit value, little-endian, in hex. */
 function hashHex(key: Uint8Array, text: string): string {
   const out = new Uint32Array(2);
-  sipHash24(sipHashKey(key), text, out);
+  sipHash13(sipHashKey(key), text, out);
   const bytes = Buffer.alloc(8);
   bytes.writeUInt32LE(out[0], 0);
   bytes.writeUInt32LE(out[1], 4);
@@ -21,7 +23,7 @@ function hashHex(key: Uint8Array, text: string): string {
 }
 
 /**
- * The message sipHash24 hashes for `text`: one byte a code unit when all are at most 0xff, else two, low byte
+ * The message sipHash13 hashes for `text`: one byte a code unit when all are at most 0xff, else two, low byte
  * first; then 0 or 1 for which.
  */
 function message(text: string): Uint8Array {
@@ -34,8 +36,11 @@ function message(text: string): Uint8Array {
 /** The Latin-1 string of `bytes`: its message is `bytes` and then 0. */
 const latin1 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('latin1');
 
-/** SipHash-2-4 straight from the paper, in 64-bit BigInt words: slow, but a separate account of the definition. */
-function referenceHex(key: Uint8Array, message: Uint8Array): string {
+/**
+ * SipHash-c-d straight from the paper (c SipRounds a message word, d to finalize), in 64-bit BigInt words: slow, but
+ * a separate account of the definition.
+ */
+function referenceHex(key: Uint8Array, message: Uint8Array, c = 1, d = 3): string {
   const mask = (1n << 64n) - 1n;
   const rotl = (x: bigint, b: bigint) => ((x << b) | (x >> (64n - b))) & mask;
   const word = (bytes: Uint8Array, at: number) => Buffer.from(bytes.subarray(at, at + 8)).readBigUInt64LE();
@@ -68,31 +73,38 @@ function referenceHex(key: Uint8Array, message: Uint8Array): string {
   words.push(word(last, 0));
   for (const m of words) {
     v3 ^= m;
-    round();
-    round();
+    for (let r = 0; r < c; r++) round();
     v0 ^= m;
   }
   v2 ^= 0xffn;
-  for (let r = 0; r < 4; r++) round();
+  for (let r = 0; r < d; r++) round();
   const out = Buffer.alloc(8);
   out.writeBigUInt64LE(v0 ^ v1 ^ v2 ^ v3);
   return out.toString('hex');
 }
 
-const vectorKey = Buffer.from(vectors.key, 'hex');
+const vectorKey = Buffer.from(vectors13.key, 'hex');
 /** Message `length` of the vectors: bytes 00 01 02 .. */
 const vectorMessage = (length: number) => Uint8Array.from({ length }, (_, i) => i);
 
-describe('sipHash24', () => {
-  it('matches the 64 official vectors (checks the reference used below)', () => {
-    expect(vectors.outputs).toHaveLength(64);
-    vectors.outputs.forEach((expected, length) =>
+describe('sipHash13', () => {
+  it("matches SipHash-1-3's 64 published vectors (checks the reference used below)", () => {
+    expect(vectors13.outputs).toHaveLength(64);
+    vectors13.outputs.forEach((expected, length) =>
       expect(referenceHex(vectorKey, vectorMessage(length))).toBe(expected),
     );
   });
 
-  it('matches the official vector of the message 00 for the empty string (its message is the mode byte, 0)', () => {
-    expect(hashHex(vectorKey, '')).toBe(vectors.outputs[1]);
+  it("matches SipHash-2-4's 64 official vectors with 2 and 4 rounds (the reference's rounds are the paper's)", () => {
+    expect(vectors24.key).toBe(vectors13.key);
+    expect(vectors24.outputs).toHaveLength(64);
+    vectors24.outputs.forEach((expected, length) =>
+      expect(referenceHex(vectorKey, vectorMessage(length), 2, 4)).toBe(expected),
+    );
+  });
+
+  it('matches the published vector of the message 00 for the empty string (its message is the mode byte, 0)', () => {
+    expect(hashHex(vectorKey, '')).toBe(vectors13.outputs[1]);
   });
 
   const anyKey = fc.uint8Array({ minLength: 16, maxLength: 16 });
@@ -140,9 +152,9 @@ describe('sipHash24', () => {
         const copy = Array.from(text, (c) => c).join(''); // an equal string built separately
         const first = new Uint32Array(2);
         const out = new Uint32Array(2);
-        sipHash24(key, text, first);
-        sipHash24(key, other, out);
-        sipHash24(key, copy, out);
+        sipHash13(key, text, first);
+        sipHash13(key, other, out);
+        sipHash13(key, copy, out);
         return out[0] === first[0] && out[1] === first[1];
       }),
       runs,

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { NonceCache } from './nonce-cache';
 import { checkNames, wholeNumber } from './settings';
-import { sipHash24, sipHashKey } from './siphash';
+import { sipHash13, sipHashKey } from './siphash';
 
 export interface MemoryNonceCacheOptions {
   /**
@@ -45,7 +45,7 @@ const RECLAIM_STEP = 8;
  * with fixed 12-byte entries whatever the client sends, so a million live nonces take about 25 MB
  * and no object per nonce for the garbage collector.
  *
- * Keys are hashed with SipHash-2-4 under a random key drawn per instance: clients cannot aim nonces at one
+ * Keys are hashed with SipHash-1-3 under a random key drawn per instance: clients cannot aim nonces at one
  * probe chain. An entry is live until its expiry second; an expired entry is free for reuse in place. Live
  * entries are counted per expiry second, so the count stays exact without visiting the table; expired entries are
  * removed a few slots a call, and the table is rebuilt only to grow, or should they ever fill it, its entries moved
@@ -108,7 +108,7 @@ export class MemoryNonceCache implements NonceCache {
     const now = this.sweep(nowSeconds);
     this.reclaim(now);
     if (this.draining !== undefined) this.drain(now, this.drainStep);
-    sipHash24(this.hashKey, key, this.hash);
+    sipHash13(this.hashKey, key, this.hash);
     const h0 = this.hash[0];
     const h1 = this.hash[1];
     let found = this.find(this.table, this.slots, h0, h1, now);

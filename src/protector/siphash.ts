@@ -1,7 +1,9 @@
 /**
- * SipHash-2-4 (Aumasson and Bernstein, 2012), 64-bit output: a keyed hash fast on short inputs, so that
- * without the key nobody can choose inputs that collide or share a hash table's probe chain. In plain
- * arithmetic rather than node:crypto, which pays OpenSSL's algorithm lookup on every call.
+ * SipHash-1-3 (Aumasson and Bernstein, 2012: one SipRound a message word, three to finalize), 64-bit output: a keyed
+ * hash fast on short inputs, so that without the key nobody can choose inputs that collide or share a hash table's
+ * probe chain. The variant CPython's and Rust's hash tables and the Linux kernel's `hsiphash` use against hash
+ * flooding; SipHash-2-4, the MAC-strength one, cost 1.3 times as much here (docs/decisions.md). In plain arithmetic
+ * rather than node:crypto, which pays OpenSSL's algorithm lookup on every call.
  *
  * Each 64-bit word is held as two int32 halves (`| 0`, carries found bitwise): no BigInt and no allocation per
  * call.
@@ -54,7 +56,7 @@ function tail(text: string, from: number, wide: boolean): boolean {
  * messages (UTF-8 would turn every lone surrogate into U+FFFD). A Latin-1 key hashes half the bytes of its UTF-16
  * form. Writes the hash's low and high 32 bits to `out[0]` and `out[1]`.
  */
-export function sipHash24(key: Int32Array, text: string, out: Uint32Array): void {
+export function sipHash13(key: Int32Array, text: string, out: Uint32Array): void {
   if (!hashAs(key, text, out, false)) hashAs(key, text, out, true);
 }
 
@@ -106,9 +108,9 @@ function hashAs(key: Int32Array, text: string, out: Uint32Array, wide: boolean):
     }
     v3l ^= ml;
     v3h ^= mh;
-    // SipRound: 2 per message word, 4 to finalize. A sum's carry out of the low half is the top bit of
+    // SipRound: 1 per message word, 3 to finalize. A sum's carry out of the low half is the top bit of
     // (a & b) | ((a | b) & ~sum): bitwise, where an unsigned compare cost a quarter of the hash.
-    for (let r = step > words ? 4 : 2; r > 0; r--) {
+    for (let r = step > words ? 3 : 1; r > 0; r--) {
       let lo = (v0l + v1l) | 0; // v0 += v1
       v0h = (v0h + v1h + (((v0l & v1l) | ((v0l | v1l) & ~lo)) >>> 31)) | 0;
       v0l = lo;
