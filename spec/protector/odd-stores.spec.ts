@@ -252,6 +252,67 @@ describe('access rules read scopes and answers exactly', () => {
   });
 });
 
+describe('a store answering a thenable of a promise is waited for as `await` would, under the same timeout', () => {
+  /** A non-native thenable that answers `inner` (a promise of the answer), as a store's own promise type might. */
+  const thenableOf = <T>(inner: T) => ({ then: (resolve: (value: T) => void) => resolve(inner) });
+  const stalled = () => new Promise<never>(() => undefined);
+
+  it('a model at the end of the chain is the answer', async () => {
+    const protector = protectorWith({ queryClient: () => thenableOf(Promise.resolve(goodClient())) as never });
+    expect(await outcome(protector)).toBe('ok');
+    const twice = protectorWith({ queryToken: () => thenableOf(thenableOf(Promise.resolve(goodToken()))) as never });
+    expect(await outcome(twice)).toBe('ok');
+  });
+
+  it('an inner promise that never settles is a store fault within storeTimeoutMs, never a hang', async () => {
+    for (const options of [
+      { queryClient: () => thenableOf(stalled()) as never },
+      { queryToken: () => thenableOf(stalled()) as never },
+    ]) {
+      const started = Date.now();
+      expect(await outcome(protectorWith({ ...options, storeTimeoutMs: 20 }))).toBe(UNAVAILABLE);
+      expect(Date.now() - started).toBeLessThan(2000); // the timeout, not a test's own
+    }
+    const rules = { authorize: () => thenableOf(stalled()) as never };
+    expect(await accessOutcome(protectorWith({ storeTimeoutMs: 20 }), rules)).toBe(UNAVAILABLE);
+  });
+
+  it('counts the call as waiting until the end of the chain answers: a third call while two wait is not made', async () => {
+    let asked = 0;
+    const protector = protectorWith({
+      queryClient: () => (asked++, thenableOf(stalled())) as never,
+      storeTimeoutMs: 20,
+      limits: { storeCallsWaiting: 2 },
+    });
+    expect([await outcome(protector), await outcome(protector), await outcome(protector)]).toEqual(
+      Array(3).fill(UNAVAILABLE),
+    );
+    expect(asked).toBe(2);
+  });
+
+  it('the answer at the end of the chain is held to its type; a thenable answering itself, or whose inner `then` throws, is a fault', async () => {
+    expect(await outcome(protectorWith({ queryToken: () => thenableOf(Promise.resolve('tk')) as never }))).toBe(
+      UNAVAILABLE,
+    );
+    // Answering itself, at once (which `await` would loop on) or later: a fault at once, not a wait for the timeout.
+    const now: { then: (resolve: (value: unknown) => void) => void } = { then: (resolve) => resolve(now) };
+    const later: { then: (resolve: (value: unknown) => void) => void } = {
+      then: (resolve) => setImmediate(() => resolve(later)),
+    };
+    for (const itself of [now, later]) {
+      const verifying = protectorWith({ queryClient: () => itself as never }).verifyNow(requestOf());
+      await expect(verifying).rejects.toMatchObject({ code: 'temporarily_unavailable', cause: { name: 'TypeError' } });
+    }
+    const getterThrows = Object.defineProperty({}, 'then', {
+      get() {
+        throw new Error('then threw');
+      },
+    });
+    const throwsLater = { then: (resolve: (value: unknown) => void) => setImmediate(() => resolve(getterThrows)) };
+    expect(await outcome(protectorWith({ queryClient: () => throwsLater as never }))).toBe(UNAVAILABLE);
+  });
+});
+
 describe('init() again while calls wait for a store', () => {
   /** A protector's options whose nonce store never answers (`onCall` hears of each call), 20 ms and 2 waiting calls. */
   const stalledOptions = (onCall = () => undefined as unknown) =>

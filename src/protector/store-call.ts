@@ -66,18 +66,34 @@ export class StoreCalls {
         settle();
         reject(unavailable(claimed, cause));
       };
-      try {
-        pending.then((value) => {
-          settle();
-          try {
-            resolve(checked(value, claimed, answer));
-          } catch (error) {
-            reject(error);
-          }
-        }, fail);
-      } catch (cause) {
-        fail(cause); // a thenable whose then() throws
-      }
+      // A thenable may answer with another (a promise of the model): it is followed, as `await` would, under the same
+      // timer and count, and only the value at its end is the answer.
+      const follow = (thenable: PromiseLike<R>) => {
+        try {
+          thenable.then((value) => {
+            if (answered) return;
+            let again: boolean;
+            try {
+              again = isPromiseLike(value); // a `then` getter may throw here, after the call that made it returned
+            } catch (cause) {
+              return fail(cause);
+            }
+            if (again) {
+              const next = value as PromiseLike<R>;
+              return next === thenable ? fail(new TypeError('the store answered with its own promise')) : follow(next);
+            }
+            settle();
+            try {
+              resolve(checked(value, claimed, answer));
+            } catch (error) {
+              reject(error);
+            }
+          }, fail);
+        } catch (cause) {
+          fail(cause); // a thenable whose then() throws, or whose `then` getter does
+        }
+      };
+      follow(pending);
     });
   }
 }
