@@ -6,6 +6,7 @@ import 'reflect-metadata';
 import { IsString } from 'class-validator';
 import express4 from 'express';
 import express5 from 'express5';
+import multer from 'multer';
 import { request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
@@ -388,6 +389,25 @@ describe.each([
     res.json({ body: req.body ?? null, credential: res.locals.credential === token });
   app.post('/json', optional, express4.json(), reply);
   app.post('/form', optional, express4.urlencoded({ extended: false }), reply);
+  app.post('/upload', optional, multer().single('f'), (req: express4.Request, res: express4.Response) =>
+    res.json({
+      file: (req as express4.Request & { file?: { buffer: Buffer } }).file?.buffer.toString() ?? null,
+      credential: res.locals.credential === token,
+    }),
+  );
+
+  it('leaves an anonymous upload unread for the upload parser after the guard', async () => {
+    const upload = () => request(app).post('/upload').attach('f', Buffer.from('hello'), 'f.txt');
+    // The guard read it looking for credentials, which a multipart body cannot hold: multer found it used up, a 500.
+    expect((await upload()).body).toEqual({ file: 'hello', credential: false });
+    // A request that may be signed is still verified, its body with it: a multipart one needs its oauth_body_hash.
+    const forged = sign({ method: 'POST', url: 'http://127.0.0.1/upload', who: { ...ME, tokenSecret: 'wrong' } });
+    const refused = await upload().set('X-Forwarded-Proto', 'https').set('Authorization', forged.header);
+    expect({ status: refused.status, error: refused.body.error }).toEqual({
+      status: 400,
+      error: 'missing_required_parameter',
+    });
+  });
 
   it('keeps the body a parser before the guard served, as a middleware since changed it', async () => {
     const parsed = express();

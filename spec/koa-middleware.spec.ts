@@ -1,6 +1,7 @@
 /**
  * The guard without routing-controllers (Koa + @koa/router), and the audit hook.
  */
+import koaMulter from '@koa/multer';
 import Router from '@koa/router';
 import express from 'express';
 import express5 from 'express5';
@@ -87,6 +88,13 @@ beforeAll(async () => {
   router.get('/consumer', requireOAuth(protector, { twoLegged: true }), (ctx) => {
     ctx.body = { consumer: (ctx.state.credential as typeof client).key };
   });
+  router.post('/upload', requireOAuth(protector, { optional: true }), koaMulter().single('f'), (ctx) => {
+    const { file } = ctx as typeof ctx & { file?: { buffer: Buffer } };
+    ctx.body = {
+      file: file?.buffer.toString() ?? null,
+      user: (ctx.state.credential as UserToken | undefined)?.user ?? null,
+    };
+  });
   const app = new Koa();
   app.use(oauthBodyParser(protector));
   app.use(router.routes());
@@ -117,6 +125,20 @@ describe('requireOAuth() on @koa/router without routing-controllers', () => {
       .set('Authorization', sign({ url: `${base}/me-without-context`, who: ME }).header);
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ user: 'alice', deep: null });
+  });
+
+  it('on an optional route, leaves an anonymous upload unread for the upload parser after the guard', async () => {
+    const upload = () => request(server).post('/upload').attach('f', Buffer.from('hello'), 'f.txt');
+    // The guard read it looking for credentials, which a multipart body cannot hold: multer found it used up, a 500.
+    expect((await upload()).body).toEqual({ file: 'hello', user: null });
+    expect((await upload().set('Authorization', 'Basic dXNlcjpwYXNz')).body).toEqual({ file: 'hello', user: null });
+    // A request that may be signed is still verified, its body with it: a multipart one needs its oauth_body_hash.
+    const forged = sign({ method: 'POST', url: `${base}/upload`, who: { ...ME, tokenSecret: 'wrong' } });
+    const refused = await upload().set('Authorization', forged.header);
+    expect({ status: refused.status, error: refused.body.error }).toEqual({
+      status: 400,
+      error: 'missing_required_parameter',
+    });
   });
 
   it('renders the same OAuth errors, with the protector realm', async () => {

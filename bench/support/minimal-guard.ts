@@ -41,7 +41,7 @@ export function minimalGuard(
 ): Floor {
   const verify = minimalVerify(who);
   const guardedOf = (exchange: AdapterRequest): GuardedRequest | undefined => {
-    const read = readRequest(exchange, protector.settings.limits.body);
+    const read = readRequest(exchange, protector.settings.limits.body, false); // the route is not optional
     if (isPromiseLike(read)) throw new TypeError('minimalGuard: the bench sends no body');
     const { method, scheme, host, path, query, authorization = '' } = read;
     const target = query === '' ? path : `${path}?${query}`;

@@ -93,18 +93,28 @@ export function namesOAuth({ req, target }: AdapterRequest): boolean {
     });
 }
 
-/** The body's reader when an upload parser reads a multipart body later: none, or the refusal of a signed one. */
-const uploadLater = (exchange: AdapterRequest) => (mayClaimOAuth(exchange) ? UPLOAD_LATER : () => NO_BODY);
+/**
+ * The reader of a multipart body that an upload parser may read after the guard: none for a request that cannot carry
+ * credentials outside its body, which no credential can be in (anonymous, its stream left unread); for one that may,
+ * the refusal when the parser surely reads it later (a checker), or the guard's reading (an `optional` route).
+ */
+const multipartReader = (exchange: AdapterRequest, readIt: () => MaybePromise<Buffer>) =>
+  !mayClaimOAuth(exchange) ? () => NO_BODY : exchange.uploadsReadLater ? UPLOAD_LATER : readIt;
 
-/** The request read once: the head first, then the body (the bytes kept, the stream, or the framework's). */
-export function readRequest(exchange: AdapterRequest, bodyLimit: number): MaybePromise<HttpRequest> {
+/**
+ * The request read once: the head first, then the body (the bytes kept, the stream, or the framework's). On an
+ * `optional` route, as for a checker, a multipart body of a request that cannot be signed is not read: an upload parser
+ * after the guard reads it (the guard would leave it used up, a 500 for every anonymous upload).
+ */
+export function readRequest(exchange: AdapterRequest, bodyLimit: number, optional: boolean): MaybePromise<HttpRequest> {
   const { req, target, trustProxy } = exchange;
+  // A framework parser's bytes count against the protector's limit too: its own limit may be larger.
+  const readIt = () => readBody(req, bodyLimit) ?? withinLimit((exchange.bodyReadElsewhere ?? NO_BYTES)(), bodyLimit);
   return readHttpRequest(
     req,
     { target, trustProxy },
-    exchange.uploadsReadLater && isMultipart(req.headers['content-type'])
-      ? uploadLater(exchange)
-      : // A framework parser's bytes count against the protector's limit too: its own limit may be larger.
-        () => readBody(req, bodyLimit) ?? withinLimit((exchange.bodyReadElsewhere ?? NO_BYTES)(), bodyLimit),
+    (exchange.uploadsReadLater || optional) && isMultipart(req.headers['content-type'])
+      ? multipartReader(exchange, readIt)
+      : readIt,
   );
 }

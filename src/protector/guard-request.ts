@@ -62,7 +62,7 @@ export function guardRequest<C extends Client, T extends TokenCredential>(
 ): MaybePromise<GuardedRequest<C, T> | undefined> {
   let request: HttpRequest | undefined;
   const guarded = () =>
-    andThen(readRequest(exchange, context.settings.limits.body), (read) => {
+    andThen(readRequest(exchange, context.settings.limits.body, route.optional === true), (read) => {
       request = read;
       const json = parseJsonBody(read, bodyShape, context.settings.limits.jsonDepth);
       return andThen(context.verify(oauthRequestOf(read, context.settings.publicBase), route), (verified) => {
