@@ -44,6 +44,22 @@ describe('MemoryNonceCache', () => {
     expect(cache.size(seconds())).toBe(1);
   });
 
+  it('size() only counts: a gauge asking about a later second, in milliseconds or NaN expires no nonce', () => {
+    const cache = new MemoryNonceCache();
+    const t = seconds();
+    cache.setIfAbsent('early', 5, t);
+    cache.setIfAbsent('late', 50, t);
+    expect([cache.size(), cache.size(t + 10), cache.size(t + 100)]).toEqual([2, 1, 0]);
+    for (const reading of [Date.now(), NaN, Infinity]) expect(() => cache.size(reading)).toThrow(TypeError);
+    // Nothing moved: both are still refused at the second the protector's clock reads, and counted there.
+    expect([cache.setIfAbsent('early', 5, t + 1), cache.setIfAbsent('late', 50, t + 1), cache.size()]).toEqual([
+      false,
+      false,
+      2,
+    ]);
+    expect(cache.size(t + 5)).toBe(1); // 'early' expires at its fifth second
+  });
+
   it('when full of live nonces, refuses new ones and forgets none; expired ones make room', () => {
     const cache = new MemoryNonceCache({ capacity: 3 });
     for (const k of ['a', 'b', 'c']) expect(cache.setIfAbsent(k, 10, seconds())).toBe(true);

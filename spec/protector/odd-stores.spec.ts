@@ -313,6 +313,28 @@ describe('a store answering a thenable of a promise is waited for as `await` wou
   });
 });
 
+describe('an answer read after storeTimeoutMs is a store fault, though the timeout timer has not run yet', () => {
+  /** A promise of `value`, settled by a timer callback that then holds the event loop past the store timeout. */
+  const lateAnswer = <T>(value: T, holdMs: number) =>
+    new Promise<T>((resolve) =>
+      setTimeout(() => {
+        const until = performance.now() + holdMs;
+        while (performance.now() < until); // a synchronous callback of the application's, as a timer's may be
+        resolve(value);
+      }, 1),
+    );
+
+  it.each<[string, Partial<ResourceProtectorOptions>]>([
+    ['the client store', { queryClient: () => lateAnswer(goodClient(), 60) }],
+    ['the token store', { queryToken: () => lateAnswer(goodToken(), 60) }],
+    // With Redis, a nonce written once the margin derived from the timeout has passed could be a replay's.
+    ['the nonce store', { nonceCache: { setIfAbsent: () => lateAnswer(true, 60) } }],
+  ])('%s', async (_what, options) => {
+    expect(await outcome(protectorWith({ ...options, storeTimeoutMs: 20 }))).toBe(UNAVAILABLE);
+    expect(await outcome(protectorWith({ ...options, storeTimeoutMs: 1000 }))).toBe('ok'); // in time, the same answer
+  });
+});
+
 describe('init() again while calls wait for a store', () => {
   /** A protector's options whose nonce store never answers (`onCall` hears of each call), 20 ms and 2 waiting calls. */
   const stalledOptions = (onCall = () => undefined as unknown) =>

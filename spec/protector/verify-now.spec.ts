@@ -174,6 +174,23 @@ describe('ResourceProtector.verify', () => {
   });
 });
 
+describe("a route's twoLegged switch given to verify()", () => {
+  const consumerOnly = () => signed({ consumerKey: 'ck', consumerSecret: 'cs', token: '' });
+
+  it('is read as the boolean it must be, never by its truthiness: a TypeError otherwise', async () => {
+    const p = protector(false);
+    await expect(p.verify(consumerOnly(), { twoLegged: true })).resolves.toMatchObject({ clientId: 'ck' });
+    await expect(p.verify(consumerOnly(), { twoLegged: false })).rejects.toMatchObject({
+      code: 'missing_required_parameter',
+    });
+    for (const twoLegged of ['false', 1, null]) {
+      // 'false' accepted a request without a token, as a route that asked for one.
+      const verifying = p.verify(consumerOnly(), { twoLegged } as never);
+      await expect(verifying).rejects.toThrow(new TypeError("A route's twoLegged is true or false."));
+    }
+  });
+});
+
 describe('the guard on synchronous stores', () => {
   it('calls the next middleware in the same turn, before any microtask runs', async () => {
     const p = expectWarning(

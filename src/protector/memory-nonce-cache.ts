@@ -88,10 +88,16 @@ export class MemoryNonceCache implements NonceCache {
     this.maxSlots = Math.max(INITIAL_SLOTS, Math.ceil(this.capacity / FULL_LOAD));
   }
 
-  /** Live nonces held at `nowSeconds` (by default the latest second it was told). */
+  /**
+   * Live nonces held at `nowSeconds` (by default the latest second it was told). It only counts: a gauge asking about
+   * another second moves nothing the cache decides by (a reading in milliseconds would otherwise have expired every
+   * nonce, and NaN stopped the cache from ever finding one again).
+   */
   size(nowSeconds = this.sweptUpTo): number {
-    this.sweep(nowSeconds);
-    return this.live;
+    if (!(nowSeconds < LAST_SECOND)) throw new TypeError('A nonce count is asked for a time in seconds before 2106.');
+    let live = this.live;
+    for (const [second, count] of this.expiring) if (second <= nowSeconds) live -= count;
+    return live;
   }
 
   /** Bytes held by the table (and by the one a rebuild left, until its entries have moved). */

@@ -21,7 +21,7 @@ import type { AuditEvent, DebugSignatures } from './audit';
 import { verifiedRequests } from './current-credential';
 import { createExistsNonce, nonceStoreOf, type ExistsNonce } from './exists-nonce';
 import type { NonceCache } from './nonce-cache';
-import type { RouteOptions } from './route-options';
+import { routeSwitch, type RouteOptions } from './route-options';
 import {
   checkNames,
   checkSignatureMethods,
@@ -325,7 +325,7 @@ export class ResourceProtector<C extends Client = Client, T extends TokenCredent
     const { settings } = configured;
     const policy: VerifyPolicy = {
       methods: this.#methodsOf(route, configured),
-      twoLegged: route.twoLegged ?? settings.twoLegged,
+      twoLegged: routeSwitch(route, 'twoLegged', settings.twoLegged),
       baseString: route.baseString ?? settings.baseString,
       requireTimestampAndNonce: settings.requireTimestampAndNonce,
       credentialLength: settings.limits.credentialLength,

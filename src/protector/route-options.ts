@@ -61,9 +61,19 @@ export function checkRouteOptions(route: RouteOptions, known: readonly string[] 
   if (route.authorize !== undefined && ![route.authorize].flat().every((p) => typeof p === 'function')) {
     refuse('authorize is a function or an array of functions');
   }
-  for (const name of ['twoLegged', 'optional'] as const) {
-    if (route[name] !== undefined && typeof route[name] !== 'boolean') refuse(`${name} is true or false`);
-  }
+  for (const name of ['twoLegged', 'optional'] as const) routeSwitch(route, name, false);
+}
+
+/**
+ * A route's switch, or `fallback` when it sets none; never read by its truthiness (`twoLegged: 'false'` would accept
+ * requests without a token): anything but a boolean is a TypeError. Also read so by `verify()`, whose caller's routes
+ * no decorator has checked.
+ */
+export function routeSwitch(route: RouteOptions, name: 'twoLegged' | 'optional', fallback: boolean): boolean {
+  const value: unknown = route[name];
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw new TypeError(`A route's ${name} is true or false.`);
+  return value;
 }
 
 /**
