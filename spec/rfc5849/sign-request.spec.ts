@@ -280,6 +280,15 @@ describe('signRequest', () => {
         'form has text that is not Unicode',
       ],
       ['a lone surrogate in a form name', { form: [['\udc00', '1']] }, RangeError, 'not Unicode'],
+      ['a lone surrogate in the consumer key', { consumerKey: 'k\ud800' }, RangeError, 'must be Unicode text'],
+      ['a lone surrogate in the token', { token: '\udc00' }, RangeError, 'must be Unicode text'],
+      ['a lone surrogate in the nonce', { nonce: 'n\udbff' }, RangeError, 'must be Unicode text'],
+      [
+        "a lone surrogate in the consumer key, on Mastercard's base string",
+        { consumerKey: '\ud800k', baseString: 'mastercard' },
+        RangeError,
+        'must be Unicode text',
+      ],
       [
         'RSA with a public key',
         { signatureMethod: 'RSA-SHA1', rsaPrivateKey: generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey },

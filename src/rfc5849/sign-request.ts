@@ -160,6 +160,14 @@ function checkRequest(options: SignRequestOptions): void {
   if (credentials.some((v) => v !== undefined && CONTROL_CHARACTER.test(v))) {
     throw new RangeError('The consumerKey, token and nonce must not contain control characters.');
   }
+  // Nor can they be encoded (§3.6) with a lone surrogate, which is no Unicode text (encodeURIComponent's URIError).
+  for (const value of credentials) {
+    try {
+      if (value !== undefined) encodeURIComponent(value);
+    } catch (error) {
+      throw new RangeError(`The consumerKey, token and nonce must be Unicode text: ${(error as Error).message}`);
+    }
+  }
   const { timestamp } = options;
   if (timestamp !== undefined && !(Number.isSafeInteger(timestamp) && timestamp > 0)) {
     throw new RangeError('The timestamp is a positive whole number of seconds.');
