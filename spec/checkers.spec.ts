@@ -9,6 +9,7 @@ import Koa from 'koa';
 import type { Server } from 'node:http';
 import {
   Authorized,
+  Controller,
   CurrentUser,
   Get,
   JsonController,
@@ -470,5 +471,54 @@ describe.each(['Koa', 'Express'])("refusals outside the guard's own verification
     });
     expect(rendered).toEqual(['insufficient_scope', 'invalid_request']);
     expect(events).toHaveLength(2);
+  });
+});
+
+@Service()
+@Controller('/text')
+class TextController {
+  @Get('/authorized')
+  @Authorized()
+  authorized() {
+    return 'ok';
+  }
+}
+
+describe.each(['Koa', 'Express'])("a checker's refusal shows the client no stack trace, on %s", (driver) => {
+  let server: Server;
+  afterEach(() => new Promise((resolve) => server.close(resolve)));
+
+  const serve = async (options: RoutingControllersOptions) => {
+    useContainer(Container);
+    Container.set(ResourceProtector, protectorWith());
+    const all = { controllers: [TextController], authorizationChecker: oauthAuthorizationChecker(), ...options };
+    if (driver === 'Koa') {
+      const app = new Koa();
+      app.silent = true;
+      server = useKoaServer(app, all).listen(0, '127.0.0.1');
+    } else {
+      const app = express();
+      app.set('env', 'test'); // Express's final handler prints a stack outside production (and logs it but in 'test')
+      server = useExpressServer(app, all).listen(0, '127.0.0.1');
+    }
+    await new Promise((resolve) => server.once('listening', resolve));
+    return request(server).get('/text/authorized');
+  };
+  const FRAME = /\bat \S.*:\d+:\d+|oauth-checkers|node_modules/;
+
+  it("a text controller in development mode (routing-controllers' default) answers the description", async () => {
+    const res = await serve({ development: true });
+    expect({ status: res.status, text: res.text }).toEqual({
+      status: 401,
+      text: 'The request carries no OAuth credentials.',
+    });
+    expect(res.text).not.toMatch(FRAME);
+  });
+
+  it("with defaultErrorHandler: false, the app's own handling (Express's final handler) prints no frames", async () => {
+    const res = await serve({ development: false, defaultErrorHandler: false });
+    expect(res.status).toBe(401);
+    expect(res.text).toContain('The request carries no OAuth credentials.');
+    expect(res.text).not.toMatch(FRAME);
   });
 });

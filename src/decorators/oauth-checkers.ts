@@ -48,6 +48,10 @@ export class OAuthHttpError extends HttpError {
     super(response.status, error.message);
     Object.setPrototypeOf(this, new.target.prototype); // HttpError sets its own prototype
     this.name = 'OAuthHttpError';
+    // No frames: renderers print a stack where one is set (routing-controllers' text controllers in development mode,
+    // Express's final handler outside production), and a refusal tells the client its description, no file paths.
+    // The OAuth error, as `error`, keeps its own for the server's logs.
+    this.stack = error.message;
     this.status = response.status;
     this.headers = response.headers;
     this.body = response.body;
