@@ -70,6 +70,16 @@ describeWithRedis('RedisNonceCache', () => {
     }
   });
 
+  it("works on a client with ioredis's stringNumbers, which spells the script's 1 and 0 as strings", async () => {
+    const own = new IORedis(redis.url, { stringNumbers: true });
+    try {
+      const shared = new RedisNonceCache(own, { prefix: 'strings:' });
+      expect([await shared.setIfAbsent('s', 10), await shared.setIfAbsent('s', 10)]).toEqual([true, false]);
+    } finally {
+      own.disconnect();
+    }
+  });
+
   it('works under a client’s keyPrefix, and on a Redis that forgot its script (SCRIPT FLUSH)', async () => {
     const own = new IORedis(redis.url, { keyPrefix: 'tenant:' });
     const inspect = new IORedis(redis.url);

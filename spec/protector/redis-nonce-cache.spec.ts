@@ -147,8 +147,8 @@ describe('RedisNonceCache checks', () => {
     expect(await cache.setIfAbsent('a', 300)).toBe(false);
   });
 
-  it.each([['QUEUED'], [undefined], [null], ['OK'], ['1'], ['0'], [true], [false], [2], [-1]])(
-    'reads a reply of %p, neither 1 nor 0, as a store fault: never as a used nonce',
+  it.each([['QUEUED'], [undefined], [null], ['OK'], [' 1'], ['01'], [''], [true], [false], [2], [-1]])(
+    'reads a reply of %p, neither 1 nor 0 (as numbers or stringNumbers spells them), as a store fault: never a used nonce',
     async (reply) => {
       const odd: RedisClientLike = Object.assign(new FakeRedis(), { evalsha: () => Promise.resolve(reply) });
       await expect(new RedisNonceCache(odd).setIfAbsent('k', 300)).rejects.toThrow(/nonce script/);

@@ -65,13 +65,14 @@ type RedisConstructor = new (
 };
 
 /**
- * The script answers 1 for a first use and 0 for a used nonce. Anything else (a client in `MULTI` answers `QUEUED`,
- * another client library something of its own) says nothing about the nonce: a store fault (503), never read as
- * "already used", which would refuse every request as a replay and tell its client to re-sign.
+ * The script answers 1 for a first use and 0 for a used nonce (as "1" and "0" on a client with ioredis's
+ * `stringNumbers`). Anything else (a client in `MULTI` answers `QUEUED`, another client library something of its own)
+ * says nothing about the nonce: a store fault (503), never read as "already used", which would refuse every request as
+ * a replay and tell its client to re-sign.
  */
 function firstUse(reply: unknown): boolean {
-  if (reply === 1) return true;
-  if (reply === 0) return false;
+  if (reply === 1 || reply === '1') return true;
+  if (reply === 0 || reply === '0') return false;
   throw new TypeError(
     `Redis answered the nonce script with ${typeof reply === 'string' ? JSON.stringify(reply) : String(reply)}.`,
   );
