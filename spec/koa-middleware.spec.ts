@@ -23,6 +23,7 @@ import {
   type TokenCredential,
 } from '../src';
 import { expectWarning, PLAIN_HTTP_NOTICE } from './support/console';
+import { requireOAuth as requireExpressOAuth } from '../src/express';
 import { closesConnection } from '../src/protector/refusal';
 import { InvalidRequestError, RequestTooLargeError } from '../src/rfc5849/errors';
 import { loopbackListen } from './support/listen';
@@ -255,9 +256,7 @@ describe('closesConnection', () => {
  * An Express app run as Koa middleware, as koa-connect runs it: it sets `req.originalUrl` to the path it is handed,
  * then hands the request on to Koa's next middleware.
  */
-function expressInside(): Koa.Middleware {
-  const inner = express();
-  inner.use((_req, _res, next) => next());
+function expressInside(inner = express().use((_req, _res, next) => next())): Koa.Middleware {
   return (ctx, next) =>
     new Promise<void>((resolve, reject) => {
       inner(ctx.req as express.Request, ctx.res as express.Response, (error?: unknown) =>
@@ -300,6 +299,30 @@ describe('a Koa app run by Express, or running Express', () => {
     koa.use((ctx) => {
       ctx.body = { path: ctx.path };
     });
+    const get = (signed: string) =>
+      request(koa.callback())
+        .get('/k/me')
+        .set('Host', '127.0.0.1')
+        .set('Authorization', sign({ url: `http://127.0.0.1${signed}`, who: ME }).header);
+    const res = await get('/k/me');
+    expect({ status: res.status, body: res.body as unknown }).toEqual({ status: 200, body: { path: '/me' } });
+    expect((await get('/me')).status).toBe(401);
+  });
+
+  it("an Express guard in an Express app that Koa runs on a cut path verifies the mount's URL with publicBaseUrl", async () => {
+    // Express keeps nothing of what Koa's mount cut: the README's recipe is the mount's URL as publicBaseUrl.
+    const mounted = expectWarning(
+      PLAIN_HTTP_NOTICE,
+      () => new ResourceProtector({ ...stores(), publicBaseUrl: 'http://127.0.0.1/k' }),
+    );
+    const inner = express();
+    inner.get('/me', requireExpressOAuth(mounted), (req, res) => void res.status(200).json({ path: req.originalUrl }));
+    const koa = new Koa();
+    koa.use(async (ctx, next) => {
+      if (ctx.path.startsWith('/k/')) ctx.path = ctx.path.slice(2); // what koa-mount('/k', ...) does
+      await next();
+    });
+    koa.use(expressInside(inner));
     const get = (signed: string) =>
       request(koa.callback())
         .get('/k/me')
