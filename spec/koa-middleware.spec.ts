@@ -265,6 +265,21 @@ function expressInside(inner = express().use((_req, _res, next) => next())): Koa
     });
 }
 
+/** A Koa app cut at /k as koa-mount('/k', ...) cuts it, then `middlewares`; a GET of /k/me signed for `signed`. */
+function mountedAtK(...middlewares: Koa.Middleware[]) {
+  const koa = new Koa();
+  koa.use(async (ctx, next) => {
+    if (ctx.path.startsWith('/k/')) ctx.path = ctx.path.slice(2); // what koa-mount('/k', ...) does
+    await next();
+  });
+  for (const middleware of middlewares) koa.use(middleware);
+  return (signed: string) =>
+    request(koa.callback())
+      .get('/k/me')
+      .set('Host', '127.0.0.1')
+      .set('Authorization', sign({ url: `http://127.0.0.1${signed}`, who: ME }).header);
+}
+
 describe('a Koa app run by Express, or running Express', () => {
   it('verifies the target the client sent and signed, which Express keeps in req.originalUrl', async () => {
     const koa = new Koa();
@@ -289,21 +304,9 @@ describe('a Koa app run by Express, or running Express', () => {
   });
 
   it('keeps the target Koa received when an Express app runs inside it on a cut path (koa-mount, koa-connect)', async () => {
-    const koa = new Koa();
-    koa.use(async (ctx, next) => {
-      if (ctx.path.startsWith('/k/')) ctx.path = ctx.path.slice(2); // what koa-mount('/k', ...) does
-      await next();
-    });
-    koa.use(expressInside());
-    koa.use(requireOAuth(protector));
-    koa.use((ctx) => {
+    const get = mountedAtK(expressInside(), requireOAuth(protector), (ctx) => {
       ctx.body = { path: ctx.path };
     });
-    const get = (signed: string) =>
-      request(koa.callback())
-        .get('/k/me')
-        .set('Host', '127.0.0.1')
-        .set('Authorization', sign({ url: `http://127.0.0.1${signed}`, who: ME }).header);
     const res = await get('/k/me');
     expect({ status: res.status, body: res.body as unknown }).toEqual({ status: 200, body: { path: '/me' } });
     expect((await get('/me')).status).toBe(401);
@@ -317,17 +320,7 @@ describe('a Koa app run by Express, or running Express', () => {
     );
     const inner = express();
     inner.get('/me', requireExpressOAuth(mounted), (req, res) => void res.status(200).json({ path: req.originalUrl }));
-    const koa = new Koa();
-    koa.use(async (ctx, next) => {
-      if (ctx.path.startsWith('/k/')) ctx.path = ctx.path.slice(2); // what koa-mount('/k', ...) does
-      await next();
-    });
-    koa.use(expressInside(inner));
-    const get = (signed: string) =>
-      request(koa.callback())
-        .get('/k/me')
-        .set('Host', '127.0.0.1')
-        .set('Authorization', sign({ url: `http://127.0.0.1${signed}`, who: ME }).header);
+    const get = mountedAtK(expressInside(inner));
     const res = await get('/k/me');
     expect({ status: res.status, body: res.body as unknown }).toEqual({ status: 200, body: { path: '/me' } });
     expect((await get('/me')).status).toBe(401);
